@@ -1,0 +1,1 @@
+"""Settlements (liquidaciones): filled in by the settlements issue."""

@@ -1,0 +1,95 @@
+import os
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from tests.factories import UserFactory
+from viaticos.roles import Role
+
+settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def pytest_collection_modifyitems(config, items):
+    """PostgreSQL-only tests skip visibly on SQLite, and fail in CI where PostgreSQL is required."""
+    for item in items:
+        if item.get_closest_marker("postgres"):
+            item.fixturenames.append("_require_postgres")
+
+
+@pytest.fixture
+def _require_postgres(db):
+    if connection.vendor != "postgresql":
+        if os.environ.get("CI"):
+            pytest.fail("This test needs PostgreSQL and CI must run it there (set DATABASE_URL).")
+        pytest.skip("needs PostgreSQL (set DATABASE_URL=postgres://…)")
+
+
+@pytest.fixture
+def traveler(db):
+    return UserFactory(username="lucia", roles=[Role.TRAVELER], profile=True)
+
+
+@pytest.fixture
+def other_traveler(db):
+    return UserFactory(username="rosa", roles=[Role.TRAVELER], profile=True)
+
+
+@pytest.fixture
+def coordinator(db):
+    return UserFactory(username="carlos", roles=[Role.PROJECT_COORDINATOR])
+
+
+@pytest.fixture
+def finance_director(db):
+    return UserFactory(username="jorge", roles=[Role.FINANCE_DIRECTOR])
+
+
+@pytest.fixture
+def executive_secretary(db):
+    return UserFactory(username="maria", roles=[Role.EXECUTIVE_SECRETARY])
+
+
+@pytest.fixture
+def accountant(db):
+    return UserFactory(username="elena", roles=[Role.GENERAL_ACCOUNTANT])
+
+
+@pytest.fixture
+def accounting_assistant(db):
+    return UserFactory(username="diego", roles=[Role.ACCOUNTING_ASSISTANT])
+
+
+@pytest.fixture
+def treasurer(db):
+    return UserFactory(username="sofia", roles=[Role.TREASURY])
+
+
+@pytest.fixture
+def privacy_officer(db):
+    return UserFactory(username="julia", roles=[Role.PRIVACY_OFFICER])
+
+
+@pytest.fixture
+def auditor(db):
+    return UserFactory(username="raul", roles=[Role.AUDITOR])
+
+
+@pytest.fixture
+def outsider(db):
+    """A signed-in user with no role at all."""
+    return UserFactory(username="nadie", roles=[])
+
+
+@pytest.fixture
+def api_client():
+    from rest_framework.test import APIClient
+
+    return APIClient()
+
+
+@pytest.fixture
+def seed_rates(db):
+    from django.core.management import call_command
+
+    call_command("loaddata", "rates_seed", verbosity=0)

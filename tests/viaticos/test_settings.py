@@ -1,0 +1,59 @@
+"""Start-up fails with a message that names the bad setting; production settings are clean."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+PROD = {
+    "DEBUG": "0",
+    "SECRET_KEY": "x" * 60 + "-a-long-random-production-secret",
+    "ALLOWED_HOSTS": "viaticos.example.org",
+    "DATABASE_URL": "sqlite:////tmp/viaticos-settings-test.sqlite3",
+}
+
+
+def run_manage(*args, **env):
+    base = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "DATABASE_URL"}}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**base, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.mark.parametrize(
+    "env, names",
+    [
+        ({"DEBUG": "0", "ALLOWED_HOSTS": "x.org"}, "SECRET_KEY"),
+        ({**PROD, "ALLOWED_HOSTS": ""}, "ALLOWED_HOSTS"),
+        ({"DEBUG": "maybe"}, "DEBUG"),
+        ({"TIME_ZONE": "Mars/Olympus"}, "TIME_ZONE"),
+        ({"VIATICOS_DUTY_COUNTRY": "XX"}, "VIATICOS_DUTY_COUNTRY"),
+        ({"DATABASE_URL": "nosuchdb://what"}, "DATABASE_URL"),
+        ({"EMAIL_PORT": "twenty-five"}, "EMAIL_PORT"),
+    ],
+)
+def test_bad_setting_stops_start_up_naming_it(env, names):
+    result = run_manage("check", **env)
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert names in result.stderr
+
+
+def test_production_settings_pass_check_deploy_without_warnings():
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", **PROD)
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_load_demo_is_refused_when_debug_is_off():
+    result = run_manage("load_demo", **PROD)
+    assert result.returncode != 0
+    assert "DEBUG" in result.stderr

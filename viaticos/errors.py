@@ -1,0 +1,18 @@
+"""The one exception type business rules raise; the API and the pages turn it into a message."""
+
+
+class DomainError(Exception):
+    """A business rule refused an action.
+
+    `code` is stable and machine-readable (API clients and tests rely on it); `message` is
+    already translated (pass a gettext string) and is what the user reads.
+    """
+
+    def __init__(self, code: str, message: str, *, field: str | None = None):
+        super().__init__(message)
+        self.code = code
+        self.message = str(message)
+        self.field = field
+
+    def __str__(self) -> str:
+        return self.message

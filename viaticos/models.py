@@ -1,0 +1,122 @@
+"""Organization, projects and people: the data every app shares."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class Organization(models.Model):
+    """The organization that runs the missions; one row, edited in the admin."""
+
+    name = models.CharField(_("name"), max_length=200)
+    tax_id = models.CharField(_("tax id"), max_length=30, help_text=_("RUC or equivalent."))
+    address = models.CharField(_("address"), max_length=300)
+    duty_city = models.CharField(_("duty-station city"), max_length=100)
+    duty_country = models.CharField(
+        _("duty-station country"), max_length=2, help_text=_("ISO 3166-1 alpha-2 code, e.g. PE.")
+    )
+    base_currency = models.CharField(_("base currency"), max_length=3, default="USD")
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("organization")
+        verbose_name_plural = _("organization")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @classmethod
+    def current(cls) -> Organization | None:
+        return cls.objects.order_by("pk").first()
+
+
+class Project(models.Model):
+    """A donor-funded project; its coordinator approves its missions and advances."""
+
+    code = models.CharField(_("code"), max_length=30, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    donor = models.CharField(_("donor"), max_length=200, blank=True)
+    coordinator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("project coordinator"),
+        on_delete=models.PROTECT,
+        related_name="coordinated_projects",
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("project")
+        verbose_name_plural = _("projects")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} — {self.name}"
+
+
+class TravelerProfile(models.Model):
+    """Who may receive viáticos (R-3.2) and the identity data their documents need."""
+
+    class Kind(models.TextChoices):
+        STAFF = "staff", _("Staff member")
+        CONSULTANT = "consultant", _("Consultant")
+        EVENT_SUPPORT = "event_support", _("Event support staff")
+        PARTNER_STAFF = "partner_staff", _("Partner-institution staff")
+
+    class DocumentType(models.TextChoices):
+        DNI = "DNI", _("DNI")
+        CE = "CE", _("Foreigner's card (CE)")
+        PASAPORTE = "PASAPORTE", _("Passport")
+
+    class EntityKind(models.TextChoices):
+        OWN = "own", _("This organization")
+        MEMBER_INSTITUTION = "member_institution", _("Member-country institution")
+        CO_EXECUTING = "co_executing", _("Co-executing entity")
+        OTHER = "other", _("Other entity")
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="traveler_profile"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.STAFF)
+    document_type = models.CharField(
+        _("identity document type"), max_length=10, choices=DocumentType.choices
+    )
+    document_number = models.CharField(_("identity document number"), max_length=20)
+    home_country = models.CharField(
+        _("home country"), max_length=2, help_text=_("ISO 3166-1 alpha-2 code.")
+    )
+    entity_kind = models.CharField(
+        _("entity kind"), max_length=20, choices=EntityKind.choices, default=EntityKind.OWN
+    )
+    entity_name = models.CharField(
+        _("institution or entity represented"), max_length=200, blank=True
+    )
+    bank_name = models.CharField(_("bank"), max_length=100, blank=True)
+    bank_account = models.CharField(_("bank account"), max_length=40, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("traveler profile")
+        verbose_name_plural = _("traveler profiles")
+
+    def __str__(self) -> str:
+        return self.user.get_full_name() or self.user.get_username()
+
+
+class ClosureDay(models.Model):
+    """A day the organization is closed, on top of weekends and national holidays (R-3.3)."""
+
+    date = models.DateField(_("date"), unique=True)
+    reason = models.CharField(_("reason"), max_length=200)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("closure day")
+        verbose_name_plural = _("closure days")
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} — {self.reason}"

@@ -1,0 +1,126 @@
+"""Roles of SPEC §1 as Django groups with explicit permissions.
+
+The groups are created by a data migration; their permissions are (re)attached after every
+migrate (`sync_role_permissions`), so that an app adding a permission only adds it here.
+A permission listed here that does not exist yet (its app's models are not migrated) is skipped.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AnonymousUser, Group, Permission
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    TRAVELER = "traveler", _("Traveler")
+    PROJECT_COORDINATOR = "project_coordinator", _("Project Coordinator")
+    FINANCE_DIRECTOR = "finance_director", _("Finance Director")
+    EXECUTIVE_SECRETARY = "executive_secretary", _("Executive Secretary")
+    GENERAL_ADMINISTRATOR = "general_administrator", _("General Administrator")
+    GENERAL_ACCOUNTANT = "general_accountant", _("General Accountant")
+    ACCOUNTING_ASSISTANT = "accounting_assistant", _("Accounting Assistant")
+    TREASURY = "treasury", _("Treasury")
+    PRIVACY_OFFICER = "privacy_officer", _("Privacy Officer")
+    AUDITOR = "auditor", _("Auditor")
+
+
+# "app_label.codename" per role. Django's view_* permissions give read access in the admin;
+# custom permissions (declared in each model's Meta.permissions) name business actions.
+ROLE_PERMISSIONS: dict[Role, list[str]] = {
+    Role.TRAVELER: [],
+    Role.PROJECT_COORDINATOR: ["viaticos.view_project"],
+    Role.FINANCE_DIRECTOR: [
+        "viaticos.view_organization",
+        "viaticos.view_project",
+        "viaticos.add_project",
+        "viaticos.change_project",
+        "missions.view_destination",
+        "missions.add_destination",
+        "missions.change_destination",
+        "missions.view_ratetable",
+        "missions.add_ratetable",
+        "missions.change_ratetable",
+        "missions.view_rate",
+        "missions.add_rate",
+        "missions.change_rate",
+        "missions.delete_rate",
+    ],
+    Role.EXECUTIVE_SECRETARY: ["viaticos.view_project"],
+    Role.GENERAL_ADMINISTRATOR: [
+        "viaticos.view_organization",
+        "viaticos.change_organization",
+        "viaticos.view_project",
+        "viaticos.add_project",
+        "viaticos.change_project",
+        "viaticos.view_closureday",
+        "viaticos.add_closureday",
+        "viaticos.change_closureday",
+        "viaticos.delete_closureday",
+        "viaticos.view_travelerprofile",
+        "viaticos.add_travelerprofile",
+        "viaticos.change_travelerprofile",
+    ],
+    Role.GENERAL_ACCOUNTANT: [
+        "viaticos.view_project",
+        "viaticos.view_travelerprofile",
+        "viaticos.view_closureday",
+        "missions.view_destination",
+        "missions.view_ratetable",
+        "missions.view_rate",
+    ],
+    Role.ACCOUNTING_ASSISTANT: ["viaticos.view_project"],
+    Role.TREASURY: ["viaticos.view_project"],
+    Role.PRIVACY_OFFICER: ["viaticos.view_travelerprofile"],
+    Role.AUDITOR: [],  # read-only on everything: filled in by sync_role_permissions
+}
+
+# Roles that may open the Django admin (read-only or to edit reference data).
+STAFF_ROLES = {
+    Role.FINANCE_DIRECTOR,
+    Role.GENERAL_ADMINISTRATOR,
+    Role.GENERAL_ACCOUNTANT,
+    Role.PRIVACY_OFFICER,
+    Role.AUDITOR,
+}
+
+PROJECT_APPS = ("viaticos", "missions", "settlements", "privacy")
+
+
+def ensure_role_groups() -> None:
+    for role in Role:
+        Group.objects.get_or_create(name=role.value)
+
+
+def sync_role_permissions() -> None:
+    """Attach to each role group exactly the permissions ROLE_PERMISSIONS gives it."""
+    ensure_role_groups()
+    perms = {
+        f"{p.content_type.app_label}.{p.codename}": p
+        for p in Permission.objects.select_related("content_type")
+    }
+    for role, names in ROLE_PERMISSIONS.items():
+        wanted = [perms[name] for name in names if name in perms]
+        if role == Role.AUDITOR:
+            wanted = [
+                p
+                for key, p in perms.items()
+                if p.codename.startswith("view_") and key.split(".")[0] in PROJECT_APPS
+            ]
+        Group.objects.get(name=role.value).permissions.set(wanted)
+
+
+def user_roles(user) -> set[Role]:
+    """The roles a user holds (cached on the user object for the request)."""
+    if user is None or isinstance(user, AnonymousUser) or not user.is_authenticated:
+        return set()
+    cached = getattr(user, "_viaticos_roles", None)
+    if cached is None:
+        names = set(user.groups.values_list("name", flat=True))
+        cached = {role for role in Role if role.value in names}
+        user._viaticos_roles = cached
+    return cached
+
+
+def has_role(user, *roles: Role) -> bool:
+    return bool(user_roles(user) & set(roles))

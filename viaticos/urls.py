@@ -1,0 +1,63 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from viaticos import api, views
+
+api_v1 = [
+    path(
+        "calendar/add-business-days/",
+        api.AddBusinessDaysView.as_view(),
+        name="calendar-add-business-days",
+    ),
+    path(
+        "calendar/settlement-due-date/",
+        api.SettlementDueDateView.as_view(),
+        name="calendar-settlement-due-date",
+    ),
+]
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("cuenta/", views.account, name="account"),
+    path("cuenta/token/", views.account_token, name="account-token"),
+    path(
+        "cuenta/ingresar/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("cuenta/salir/", auth_views.LogoutView.as_view(), name="logout"),
+    path("cuenta/clave/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path(
+        "cuenta/clave/lista/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
+    path("cuenta/recuperar/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "cuenta/recuperar/enviado/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "cuenta/recuperar/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "cuenta/recuperar/listo/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("admin/", admin.site.urls),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("api/v1/", include((api_v1, "api"), namespace="v1")),
+]
+
+admin.site.site_header = "Viáticos"
+admin.site.site_title = "Viáticos"

@@ -1,0 +1,42 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from rest_framework.authtoken.models import Token
+
+from viaticos.navigation import panels_for
+from viaticos.roles import user_roles
+
+
+@login_required
+def home(request):
+    return render(request, "viaticos/home.html", {"panels": panels_for(request.user)})
+
+
+@login_required
+def account(request):
+    user = request.user
+    return render(
+        request,
+        "viaticos/account.html",
+        {
+            "profile": getattr(user, "traveler_profile", None),
+            "roles": sorted(user_roles(user), key=lambda r: r.label),
+            "has_token": Token.objects.filter(user=user).exists(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def account_token(request):
+    """Create (or replace) the user's API token; it is shown once, never stored in clear."""
+    Token.objects.filter(user=request.user).delete()
+    token = Token.objects.create(user=request.user)
+    messages.success(
+        request,
+        _("Your new API token is %(key)s — copy it now, it will not be shown again.")
+        % {"key": token.key},
+    )
+    return redirect("account")
