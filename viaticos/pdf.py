@@ -1,0 +1,18 @@
+"""PDF rendering with WeasyPrint: A4, the organization in the header, Spanish by default (§6)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from viaticos.models import Organization
+
+
+def render_pdf(template: str, context: dict, *, language: str | None = None) -> bytes:
+    """Render a template extending `pdf/base.html` to PDF bytes."""
+    from weasyprint import HTML  # imported lazily: loading Pango is slow
+
+    with translation.override(language or settings.LANGUAGE_CODE):
+        html = render_to_string(template, {"organization": Organization.current(), **context})
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
