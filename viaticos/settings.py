@@ -145,6 +145,7 @@ try:
     zoneinfo.ZoneInfo(TIME_ZONE)
 except (zoneinfo.ZoneInfoNotFoundError, ValueError):
     raise ImproperlyConfigured(f"TIME_ZONE {TIME_ZONE!r} is not a known time zone.") from None
+FORMAT_MODULE_PATH = ["viaticos.formats"]
 USE_I18N = True
 USE_TZ = True
 
