@@ -253,7 +253,7 @@ def compute_per_diem(
                     round_money(sponsor_daily_amount),
                     ONE,
                     ONE,
-                    -deduction,
+                    ZERO - deduction,  # never "-0.00"
                     "R-6",
                     "sponsor_complement",
                 )

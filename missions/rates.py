@@ -1,13 +1,19 @@
-"""Selectors for per-diem rates (R-3.8): the table in force on a date, per destination."""
+"""Selectors for per-diem rates (R-3.8, R-3.8b): the table in force on a date, or an approved
+quote for a destination outside the table; and the per-diem estimate the calculator and the
+quote API share."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db.models import Q
 
-from missions.models import Destination, Rate
-from missions.perdiem import DailyRate
+from missions.models import Destination, Quote, Rate
+from missions.perdiem import DailyRate, Leg, PerDiemError, PerDiemResult, compute_per_diem
+from missions.perdiem_messages import to_domain_error
 
 
 def rate_in_force(*, destination: Destination, on: dt.date) -> Rate | None:
@@ -21,7 +27,92 @@ def rate_in_force(*, destination: Destination, on: dt.date) -> Rate | None:
     )
 
 
+def approved_quote_for(*, destination: Destination, on: dt.date) -> Quote | None:
+    """R-3.8b: the latest approved quote for `destination` covering `on`; proposed or rejected
+    quotes never count."""
+    return (
+        Quote.objects.select_related("destination")
+        .filter(
+            destination=destination,
+            status=Quote.Status.APPROVED,
+            valid_from__lte=on,
+            valid_to__gte=on,
+        )
+        .order_by("-decided_at", "-pk")
+        .first()
+    )
+
+
 def daily_rate_for(*, destination: Destination, on: dt.date) -> DailyRate | None:
-    """The DailyRate the engine needs, or None when the destination needs a quote (R-3.8b)."""
+    """The DailyRate the engine needs: the table rate in force on `on`, else an approved quote
+    covering `on` (R-3.8b), else None (the engine then refuses with `rate_requires_quote`)."""
     rate = rate_in_force(destination=destination, on=on)
-    return rate.as_daily_rate() if rate else None
+    if rate is not None:
+        return rate.as_daily_rate()
+    quote = approved_quote_for(destination=destination, on=on)
+    return quote.as_daily_rate() if quote else None
+
+
+def destination_by_code(code: str) -> Destination:
+    destination = Destination.objects.filter(code__iexact=(code or "").strip()).first()
+    if destination is None:
+        raise to_domain_error(PerDiemError("unknown_destination", destination=code))
+    return destination
+
+
+@dataclass(frozen=True)
+class AdHocQuote:
+    """Amounts a caller supplies for a destination without a table rate (a what-if estimate)."""
+
+    lodging: Decimal
+    meals: Decimal
+
+
+def per_diem_estimate(
+    *,
+    destination_code: str,
+    departure_at: dt.datetime,
+    return_at: dt.datetime,
+    meals_covered: Mapping[dt.date, Sequence[str]] | None = None,
+    all_meals_covered: bool = False,
+    sponsor_daily_amount: Decimal | None = None,
+    home_country_no_hotel: bool = False,
+    quote: AdHocQuote | None = None,
+) -> PerDiemResult:
+    """The per diem for one destination, at the rate in force on the departure date (R-3.8).
+
+    A table rate wins; without one, `quote` (supplied amounts) or else an approved quote is used
+    (R-3.8b); with neither the engine refuses with `rate_requires_quote`. Naive local times at
+    the duty station. Raises DomainError with the engine's codes.
+    """
+    destination = destination_by_code(destination_code)
+    on = departure_at.date()
+    table_rate = rate_in_force(destination=destination, on=on)
+    if table_rate is not None:
+        daily = table_rate.as_daily_rate()
+    elif quote is not None:
+        daily = DailyRate(lodging=quote.lodging, meals=quote.meals, label=str(destination))
+    else:
+        daily = daily_rate_for(destination=destination, on=on)
+    try:
+        return compute_per_diem(
+            departure_at=departure_at,
+            return_at=return_at,
+            legs=[Leg(on, daily, destination.code)],
+            meals_covered=meals_covered,
+            all_meals_covered=all_meals_covered,
+            sponsor_daily_amount=sponsor_daily_amount,
+            home_country_no_hotel=home_country_no_hotel,
+        )
+    except PerDiemError as error:
+        raise to_domain_error(error) from error
+
+
+def quotes_for_user(user):
+    """Quotes a user may see: all of them for finance and auditors, otherwise their own."""
+    from viaticos.roles import Role, has_role
+
+    quotes = Quote.objects.select_related("destination", "requested_by", "decided_by")
+    if has_role(user, Role.FINANCE_DIRECTOR, Role.GENERAL_ACCOUNTANT, Role.AUDITOR):
+        return quotes
+    return quotes.filter(requested_by=user)

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from viaticos.models import ClosureDay, Organization, Project, TravelerProfile
+from viaticos.models import ClosureDay, ExchangeRate, Organization, Project, TravelerProfile
 
 
 @admin.register(Organization)
@@ -32,3 +32,18 @@ class TravelerProfileAdmin(SimpleHistoryAdmin):
 class ClosureDayAdmin(SimpleHistoryAdmin):
     list_display = ["date", "reason"]
     date_hierarchy = "date"
+
+
+@admin.register(ExchangeRate)
+class ExchangeRateAdmin(SimpleHistoryAdmin):
+    """Read-mostly (R-3.10): rates arrive through `import_exchange_rates`; a correction keeps
+    its history."""
+
+    list_display = ["currency", "date", "units_per_usd", "source", "imported_at"]
+    list_filter = ["currency", "source"]
+    date_hierarchy = "date"
+    search_fields = ["currency", "source"]
+    readonly_fields = ["imported_at"]
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser

@@ -120,3 +120,38 @@ class ClosureDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date:%Y-%m-%d} — {self.reason}"
+
+
+class ExchangeRate(models.Model):
+    """An official exchange rate (R-3.10): how many units of `currency` one US dollar buys.
+
+    Direction: `units_per_usd` = currency units per 1 USD, as central banks publish it
+    (PEN 3.37 means US$1 = S/ 3.37), so `amount_usd = amount / units_per_usd`. One rate per
+    currency and date: the duty-station central bank's; the source says which publication.
+    """
+
+    currency = models.CharField(_("currency"), max_length=3, help_text=_("ISO 4217, e.g. PEN."))
+    date = models.DateField(_("date"))
+    units_per_usd = models.DecimalField(
+        _("units per US dollar"),
+        max_digits=18,
+        decimal_places=6,
+        help_text=_("How many units of the currency one US dollar buys on that date."),
+    )
+    source = models.CharField(_("source"), max_length=100, help_text=_("e.g. BCRP, Banguat."))
+    imported_at = models.DateTimeField(_("imported at"), auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("exchange rate")
+        verbose_name_plural = _("exchange rates")
+        ordering = ["currency", "-date"]
+        constraints = [
+            models.UniqueConstraint(fields=["currency", "date"], name="exchangerate_unique_day"),
+            models.CheckConstraint(
+                condition=models.Q(units_per_usd__gt=0), name="exchangerate_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.currency} {self.date:%Y-%m-%d}: {self.units_per_usd} / USD ({self.source})"

@@ -179,6 +179,9 @@ except NotImplementedError:
         "calendar knows (use an ISO 3166-1 alpha-2 code such as PE)."
     ) from None
 
+# an exchange rate older than this many days (before the expense date) is not used.
+VIATICOS_FX_MAX_AGE_DAYS = env_int("VIATICOS_FX_MAX_AGE_DAYS", 7)
+
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
 STATIC_URL = "static/"

@@ -1,0 +1,85 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from missions.models import Destination, Quote, Rate, RateTable
+from missions.services import quote_record
+
+
+@admin.register(Destination)
+class DestinationAdmin(SimpleHistoryAdmin):
+    list_display = ["code", "name", "country", "in_table_region"]
+    list_filter = ["in_table_region", "country"]
+    search_fields = ["code", "name"]
+
+
+class RateInline(admin.TabularInline):
+    model = Rate
+    extra = 0
+    autocomplete_fields = ["destination"]
+
+
+@admin.register(RateTable)
+class RateTableAdmin(SimpleHistoryAdmin):
+    """R-3.8: finance edits the tables; overlapping validity for a destination is refused."""
+
+    list_display = ["name", "valid_from", "valid_to", "lunch_share", "dinner_share", "source"]
+    inlines = [RateInline]
+
+
+@admin.register(Quote)
+class QuoteAdmin(SimpleHistoryAdmin):
+    """R-3.8b: quotes are recorded here and decided on the quotes page (never edited after)."""
+
+    list_display = [
+        "destination",
+        "valid_from",
+        "valid_to",
+        "lodging",
+        "meals",
+        "status",
+        "requested_by",
+        "decided_by",
+    ]
+    list_filter = ["status", "destination"]
+    list_select_related = ["destination", "requested_by", "decided_by"]
+    autocomplete_fields = ["destination"]
+    fields = [
+        "destination",
+        "lodging",
+        "meals",
+        "source",
+        "valid_from",
+        "valid_to",
+        "comment",
+        "status",
+        "requested_by",
+        "requested_at",
+        "decided_by",
+        "decided_at",
+    ]
+    readonly_fields = ["status", "requested_by", "requested_at", "decided_by", "decided_at"]
+
+    def has_change_permission(self, request, obj=None):
+        # Amounts that were (or may be) approved never change: record a new quote instead.
+        return False if obj is not None else super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            raise PermissionError(_("Quotes cannot be changed once recorded."))
+        data = form.cleaned_data
+        saved = quote_record(
+            by=request.user,
+            destination=data["destination"],
+            lodging=data["lodging"],
+            meals=data["meals"],
+            source=data["source"],
+            valid_from=data["valid_from"],
+            valid_to=data["valid_to"],
+            comment=data.get("comment", ""),
+        )
+        obj.pk = saved.pk
+        obj.requested_by = saved.requested_by
