@@ -68,6 +68,29 @@ MATRIX: dict[str, Entry] = {
     "api-docs": Entry(),
     "v1:calendar-add-business-days": api(query={"start": "2026-03-02", "days": 1}),
     "v1:calendar-settlement-due-date": api(query={"return_date": "2026-03-02"}),
+    # Per diem (issue 3)
+    "per-diem-calculator": page(),
+    "quote-list": page(),
+    "quote-decide": Entry(
+        method="POST",
+        kwargs=lambda ctx: {"pk": ctx["quote"].pk},
+        data={"decision": "approve"},
+        default=404,  # travelers only see their own quotes
+        expect={
+            ANON: 302,
+            Role.FINANCE_DIRECTOR.value: 302,  # decided
+            Role.GENERAL_ACCOUNTANT.value: 302,  # sees it; the service refuses with a message
+            Role.AUDITOR.value: 302,
+        },
+    ),
+    "v1:per-diem-quote": api(
+        method="POST",
+        data={
+            "destination": "GT",
+            "departure_at": "2026-03-02T10:00",
+            "return_at": "2026-03-02T15:00",
+        },
+    ),
 }
 
 
@@ -90,9 +113,28 @@ def test_every_url_has_an_entry():
 
 
 @pytest.fixture
-def context(db):
+def context(db, seed_rates):
     """Objects that parametrised URLs point at; extended as apps add URLs with ids."""
-    return {}
+    import datetime as dt
+    from decimal import Decimal
+
+    from missions.models import Destination
+    from missions.services import quote_record
+
+    requester = UserFactory(username="matrix-owner", roles=[Role.TRAVELER], profile=True)
+    miami = Destination.objects.create(
+        code="US-MIA", name="Miami", country="US", in_table_region=False
+    )
+    quote = quote_record(
+        by=requester,
+        destination=miami,
+        lodging=Decimal("150.00"),
+        meals=Decimal("60.00"),
+        source="Hotel quote",
+        valid_from=dt.date(2026, 5, 1),
+        valid_to=dt.date(2026, 5, 10),
+    )
+    return {"quote": quote}
 
 
 @pytest.mark.django_db
