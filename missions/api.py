@@ -13,6 +13,7 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from missions import selectors, services
+from missions.models import Advance, Mission
 from missions import serializers as s
 from missions.rules import LegInput as Leg
 
@@ -47,6 +48,7 @@ class MissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     (deciding, paying and auditing roles)."""
 
     serializer_class = s.MissionOutput
+    queryset = Mission.objects.none()  # for the schema; get_queryset applies access
 
     def get_queryset(self):
         return selectors.missions_visible_to(self.request.user)
@@ -168,6 +170,7 @@ class AdvanceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     """Advances visible to the user (the same visibility as their missions)."""
 
     serializer_class = s.AdvanceOutput
+    queryset = Advance.objects.none()
 
     def get_queryset(self):
         return selectors.advances_visible_to(self.request.user)
