@@ -51,6 +51,14 @@ def only(roles: set[Role], allowed: int = 200, denied: int = 403, anonymous: int
     }
 
 
+def MISSION(ctx):
+    return {"pk": ctx["mission"].pk}
+
+
+def ADVANCE(ctx):
+    return {"pk": ctx["advance"].pk}
+
+
 MATRIX: dict[str, Entry] = {
     "home": page(),
     "account": page(),
@@ -89,6 +97,258 @@ MATRIX: dict[str, Entry] = {
             "destination": "GT",
             "departure_at": "2026-03-02T10:00",
             "return_at": "2026-03-02T15:00",
+        },
+    ),
+    # Missions and advances (issue 4): the context mission is authorized, its advance disbursed,
+    # on a project nobody in the matrix coordinates.
+    "missions:action": Entry(
+        method="POST",
+        kwargs=lambda c: {"pk": c["mission"].pk, "name": "suspend"},
+        data={"reason": "x", "amount_spent": "0"},
+        default=302,
+        expect={
+            Role.PRIVACY_OFFICER.value: 404,
+            Role.PROJECT_COORDINATOR.value: 404,
+            Role.TRAVELER.value: 404,
+        },
+    ),
+    "missions:advance-action": Entry(
+        method="POST",
+        kwargs=lambda c: {"pk": c["advance"].pk, "name": "record_return"},
+        data={},
+        default=302,
+        expect={
+            Role.PRIVACY_OFFICER.value: 404,
+            Role.PROJECT_COORDINATOR.value: 404,
+            Role.TRAVELER.value: 404,
+        },
+    ),
+    "missions:advance-pdf": Entry(
+        kwargs=ADVANCE,
+        default=200,
+        expect={
+            ANON: 302,
+            Role.PRIVACY_OFFICER.value: 404,
+            Role.PROJECT_COORDINATOR.value: 404,
+            Role.TRAVELER.value: 404,
+        },
+    ),
+    "missions:detail": Entry(
+        kwargs=MISSION,
+        default=200,
+        expect={
+            ANON: 302,
+            Role.PRIVACY_OFFICER.value: 404,
+            Role.PROJECT_COORDINATOR.value: 404,
+            Role.TRAVELER.value: 404,
+        },
+    ),
+    "missions:disbursements": Entry(default=403, expect={ANON: 302, Role.TREASURY.value: 200}),
+    "missions:edit": Entry(
+        kwargs=MISSION,
+        default=403,
+        expect={
+            ANON: 302,
+            Role.PRIVACY_OFFICER.value: 404,
+            Role.PROJECT_COORDINATOR.value: 404,
+            Role.TRAVELER.value: 404,
+        },
+    ),
+    "missions:inbox": Entry(
+        default=403,
+        expect={
+            ANON: 302,
+            Role.EXECUTIVE_SECRETARY.value: 200,
+            Role.FINANCE_DIRECTOR.value: 200,
+            Role.PROJECT_COORDINATOR.value: 200,
+        },
+    ),
+    "missions:invitation": Entry(kwargs=MISSION, default=404, expect={ANON: 302}),
+    "missions:list": Entry(default=200, expect={ANON: 302}),
+    "missions:new": Entry(default=200, expect={ANON: 302}),
+    "missions:order-pdf": Entry(
+        kwargs=MISSION,
+        default=200,
+        expect={
+            ANON: 302,
+            Role.PRIVACY_OFFICER.value: 404,
+            Role.PROJECT_COORDINATOR.value: 404,
+            Role.TRAVELER.value: 404,
+        },
+    ),
+    "v1:advance-approve": Entry(
+        method="POST",
+        kwargs=ADVANCE,
+        default=400,
+        expect={
+            ANON: 401,
+            Role.PRIVACY_OFFICER.value: 404,
+            Role.PROJECT_COORDINATOR.value: 404,
+            Role.TRAVELER.value: 404,
+        },
+    ),
+    "v1:advance-detail": Entry(
+        kwargs=ADVANCE,
+        default=200,
+        expect={
+            ANON: 401,
+            Role.PRIVACY_OFFICER.value: 404,
+            Role.PROJECT_COORDINATOR.value: 404,
+            Role.TRAVELER.value: 404,
+        },
+    ),
+    "v1:advance-disburse": Entry(
+        method="POST",
+        kwargs=ADVANCE,
+        data={"disbursed_on": "2026-02-27", "method": "transfer", "reference": "X"},
+        default=403,
+        expect={
+            ANON: 401,
+            Role.PRIVACY_OFFICER.value: 404,
+            Role.PROJECT_COORDINATOR.value: 404,
+            Role.TRAVELER.value: 404,
+            Role.TREASURY.value: 400,
+        },
+    ),
+    "v1:advance-list": Entry(default=200, expect={ANON: 401}),
+    "v1:advance-record-return": Entry(
+        method="POST",
+        kwargs=ADVANCE,
+        data={"returned_on": "2026-03-10"},
+        default=403,
+        expect={
+            ANON: 401,
+            Role.PRIVACY_OFFICER.value: 404,
+            Role.PROJECT_COORDINATOR.value: 404,
+            Role.TRAVELER.value: 404,
+            Role.TREASURY.value: 400,
+        },
+    ),
+    "v1:advance-reject": Entry(
+        method="POST",
+        kwargs=ADVANCE,
+        data={"reason": "x"},
+        default=400,
+        expect={
+            ANON: 401,
+            Role.PRIVACY_OFFICER.value: 404,
+            Role.PROJECT_COORDINATOR.value: 404,
+            Role.TRAVELER.value: 404,
+        },
+    ),
+    "v1:advance-sign": Entry(
+        method="POST",
+        kwargs=ADVANCE,
+        default=400,
+        expect={
+            ANON: 401,
+            Role.PRIVACY_OFFICER.value: 404,
+            Role.PROJECT_COORDINATOR.value: 404,
+            Role.TRAVELER.value: 404,
+        },
+    ),
+    "v1:mission-authorize": Entry(
+        method="POST",
+        kwargs=MISSION,
+        default=400,
+        expect={
+            ANON: 401,
+            Role.PRIVACY_OFFICER.value: 404,
+            Role.PROJECT_COORDINATOR.value: 404,
+            Role.TRAVELER.value: 404,
+        },
+    ),
+    "v1:mission-cancel": Entry(
+        method="POST",
+        kwargs=MISSION,
+        data={"reason": "x"},
+        default=403,
+        expect={
+            ANON: 401,
+            Role.EXECUTIVE_SECRETARY.value: 200,
+            Role.PRIVACY_OFFICER.value: 404,
+            Role.PROJECT_COORDINATOR.value: 404,
+            Role.TRAVELER.value: 404,
+        },
+    ),
+    "v1:mission-detail": Entry(
+        kwargs=MISSION,
+        default=200,
+        expect={
+            ANON: 401,
+            Role.PRIVACY_OFFICER.value: 404,
+            Role.PROJECT_COORDINATOR.value: 404,
+            Role.TRAVELER.value: 404,
+        },
+    ),
+    "v1:mission-invitation": Entry(
+        method="POST",
+        kwargs=MISSION,
+        default=400,
+        expect={
+            ANON: 401,
+            Role.PRIVACY_OFFICER.value: 404,
+            Role.PROJECT_COORDINATOR.value: 404,
+            Role.TRAVELER.value: 404,
+        },
+    ),
+    "v1:mission-list": Entry(default=200, expect={ANON: 401}),
+    "v1:mission-reject": Entry(
+        method="POST",
+        kwargs=MISSION,
+        data={"reason": "x"},
+        default=400,
+        expect={
+            ANON: 401,
+            Role.PRIVACY_OFFICER.value: 404,
+            Role.PROJECT_COORDINATOR.value: 404,
+            Role.TRAVELER.value: 404,
+        },
+    ),
+    "v1:mission-return": Entry(
+        method="POST",
+        kwargs=MISSION,
+        default=403,
+        expect={
+            ANON: 401,
+            Role.PRIVACY_OFFICER.value: 404,
+            Role.PROJECT_COORDINATOR.value: 404,
+            Role.TRAVELER.value: 404,
+        },
+    ),
+    "v1:mission-start": Entry(
+        method="POST",
+        kwargs=MISSION,
+        default=403,
+        expect={
+            ANON: 401,
+            Role.PRIVACY_OFFICER.value: 404,
+            Role.PROJECT_COORDINATOR.value: 404,
+            Role.TRAVELER.value: 404,
+        },
+    ),
+    "v1:mission-submit": Entry(
+        method="POST",
+        kwargs=MISSION,
+        default=403,
+        expect={
+            ANON: 401,
+            Role.PRIVACY_OFFICER.value: 404,
+            Role.PROJECT_COORDINATOR.value: 404,
+            Role.TRAVELER.value: 404,
+        },
+    ),
+    "v1:mission-suspend": Entry(
+        method="POST",
+        kwargs=MISSION,
+        data={"reason": "x"},
+        default=403,
+        expect={
+            ANON: 401,
+            Role.EXECUTIVE_SECRETARY.value: 200,
+            Role.PRIVACY_OFFICER.value: 404,
+            Role.PROJECT_COORDINATOR.value: 404,
+            Role.TRAVELER.value: 404,
         },
     ),
 }
@@ -134,7 +394,65 @@ def context(db, seed_rates):
         valid_from=dt.date(2026, 5, 1),
         valid_to=dt.date(2026, 5, 10),
     )
-    return {"quote": quote}
+    mission = _matrix_mission(requester)
+    return {"quote": quote, "mission": mission, "advance": mission.advances.first()}
+
+
+def _matrix_mission(traveler):
+    """A mission of a project nobody in the matrix coordinates, with an advance disbursed."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from missions import services
+    from missions.models import Destination
+    from missions.rules import LegInput
+    from tests.factories import OrganizationFactory, ProjectFactory
+
+    def local(*args):
+        return timezone.make_aware(dt.datetime(*args))
+
+    OrganizationFactory()
+    coordinator = UserFactory(username="matrix-pc", roles=[Role.PROJECT_COORDINATOR])
+    secretary = UserFactory(username="matrix-es", roles=[Role.EXECUTIVE_SECRETARY])
+    finance = UserFactory(username="matrix-fd", roles=[Role.FINANCE_DIRECTOR])
+    treasurer = UserFactory(username="matrix-tr", roles=[Role.TREASURY])
+    mission = services.mission_create(
+        actor=traveler,
+        project=ProjectFactory(coordinator=coordinator),
+        kind="ordinary",
+        purpose="Taller",
+        expected_results="Plan",
+        budget_line="2.1",
+        departure_at=local(2026, 3, 2, 7, 30),
+        return_at=local(2026, 3, 5, 19, 0),
+        legs=[
+            LegInput(
+                Destination.objects.get(code="SV-SAL"),
+                local(2026, 3, 2, 11, 0),
+                local(2026, 3, 5, 15, 0),
+            )
+        ],
+    )
+    services.mission_submit(actor=traveler, mission=mission)
+    services.mission_authorize(actor=coordinator, mission=mission)
+    services.mission_authorize(actor=secretary, mission=mission)
+    advance = services.advance_request(
+        actor=traveler, mission=mission, terminal_estimate=Decimal("50.00")
+    )
+    services.advance_approve(actor=coordinator, advance=advance)
+    services.advance_approve(actor=finance, advance=advance)
+    services.advance_sign(actor=traveler, advance=advance)
+    services.advance_disburse(
+        actor=treasurer,
+        advance=advance,
+        disbursed_on=dt.date(2026, 2, 27),
+        method="transfer",
+        reference="OP-1",
+    )
+    mission.refresh_from_db()
+    return mission
 
 
 @pytest.mark.django_db

@@ -8,6 +8,8 @@ class DomainError(Exception):
     already translated (pass a gettext string) and is what the user reads.
     """
 
+    status = 400
+
     def __init__(self, code: str, message: str, *, field: str | None = None):
         super().__init__(message)
         self.code = code
@@ -16,3 +18,9 @@ class DomainError(Exception):
 
     def __str__(self) -> str:
         return self.message
+
+
+class NotAllowed(DomainError):
+    """The user may see the object but their role does not allow this action (403)."""
+
+    status = 403

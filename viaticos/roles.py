@@ -29,7 +29,12 @@ class Role(models.TextChoices):
 # custom permissions (declared in each model's Meta.permissions) name business actions.
 ROLE_PERMISSIONS: dict[Role, list[str]] = {
     Role.TRAVELER: [],
-    Role.PROJECT_COORDINATOR: ["viaticos.view_project"],
+    Role.PROJECT_COORDINATOR: [
+        "viaticos.view_project",
+        "missions.authorize_mission",
+        "missions.stop_mission",
+        "missions.approve_advance",
+    ],
     Role.FINANCE_DIRECTOR: [
         "viaticos.view_organization",
         "viaticos.view_project",
@@ -51,8 +56,16 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "viaticos.view_exchangerate",
         "viaticos.add_exchangerate",
         "viaticos.change_exchangerate",
+        "missions.view_mission",
+        "missions.view_advance",
+        "missions.approve_advance",
     ],
-    Role.EXECUTIVE_SECRETARY: ["viaticos.view_project"],
+    Role.EXECUTIVE_SECRETARY: [
+        "viaticos.view_project",
+        "missions.view_mission",
+        "missions.authorize_mission",
+        "missions.stop_mission",
+    ],
     Role.GENERAL_ADMINISTRATOR: [
         "viaticos.view_organization",
         "viaticos.change_organization",
@@ -78,7 +91,7 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "viaticos.view_exchangerate",
     ],
     Role.ACCOUNTING_ASSISTANT: ["viaticos.view_project"],
-    Role.TREASURY: ["viaticos.view_project"],
+    Role.TREASURY: ["viaticos.view_project", "missions.view_advance", "missions.disburse_advance"],
     Role.PRIVACY_OFFICER: ["viaticos.view_travelerprofile"],
     Role.AUDITOR: [],  # read-only on everything: filled in by sync_role_permissions
 }
