@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -13,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from missions.perdiem import DailyRate
+from viaticos.models import Project
 
 SHARE_VALIDATORS = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))]
 
@@ -136,3 +138,323 @@ class Rate(models.Model):
             meal_shares={"lunch": self.table.lunch_share, "dinner": self.table.dinner_share},
             label=str(self.destination),
         )
+
+
+ZERO = Decimal("0.00")
+
+
+def money_field(verbose_name, **kwargs):
+    return models.DecimalField(verbose_name, max_digits=14, decimal_places=2, **kwargs)
+
+
+class Mission(models.Model):
+    """An official trip (R-2e), authorized by the Project Coordinator and the Executive
+    Secretary before it starts (R-3.11b). Its status changes only through missions.services."""
+
+    class Kind(models.TextChoices):
+        ORDINARY = "ordinary", _("Ordinary mission")
+        EMERGENCY = "emergency", _("Emergency mission")
+        EVENT = "event", _("Workshop or event")
+        AFFILIATED_INVITATION = (
+            "affiliated_invitation",
+            _("Invitation by an affiliated entity that covers the per diem"),
+        )
+        SPONSORED_EVENT = "sponsored_event", _("Event sponsored by another institution")
+        HOME_COUNTRY = "home_country", _("Visit to the home country (no hotel)")
+        INSTALLATION = "installation", _("Installation (relocation)")
+        REPATRIATION = "repatriation", _("Repatriation")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        AUTHORIZED = "authorized", _("Authorized")
+        IN_PROGRESS = "in_progress", _("In progress")
+        RETURNED = "returned", _("Returned")
+        CLOSED = "closed", _("Closed")
+        REJECTED = "rejected", _("Rejected")
+        SUSPENDED = "suspended", _("Suspended")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    # R-3.11c: these kinds need the invitation letter attached.
+    KINDS_NEEDING_INVITATION = frozenset(
+        {Kind.EVENT, Kind.AFFILIATED_INVITATION, Kind.SPONSORED_EVENT}
+    )
+    # R-2d, R-3.16: relocation is paid against invoices, not as per diem.
+    RELOCATION_KINDS = frozenset({Kind.INSTALLATION, Kind.REPATRIATION})
+    EDITABLE = frozenset({Status.DRAFT, Status.REJECTED})
+    STOPPED = frozenset({Status.SUSPENDED, Status.CANCELLED})
+
+    traveler = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="missions",
+        verbose_name=_("traveler"),
+    )
+    project = models.ForeignKey(
+        Project, on_delete=models.PROTECT, related_name="missions", verbose_name=_("project")
+    )
+    budget_line = models.CharField(_("budget line"), max_length=60)
+    purpose = models.TextField(_("purpose"))
+    expected_results = models.TextField(_("expected results"))
+    kind = models.CharField(_("type"), max_length=24, choices=Kind.choices, default=Kind.ORDINARY)
+    departure_at = models.DateTimeField(_("departure from the duty station"))
+    return_at = models.DateTimeField(_("return to the duty station"))
+    meals_covered = models.JSONField(_("meal times covered by the event"), default=dict, blank=True)
+    all_meals_covered = models.BooleanField(_("the event covers all meals"), default=False)
+    sponsor_daily_amount = money_field(_("sponsor's daily amount (USD)"), null=True, blank=True)
+    invitation_file = models.CharField(_("invitation letter"), max_length=200, blank=True)
+    invitation_name = models.CharField(max_length=200, blank=True)
+    invitation_content_type = models.CharField(max_length=40, blank=True)
+    invitation_sha256 = models.CharField(max_length=64, blank=True)
+    planned_perdiem = models.JSONField(_("planned per diem (snapshot)"), default=dict)
+    planned_total = money_field(_("planned per diem (USD)"), default=ZERO)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    coordinator_authorized_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("authorized by the Project Coordinator"),
+    )
+    coordinator_authorized_at = models.DateTimeField(null=True, blank=True)
+    secretary_authorized_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("authorized by the Executive Secretary"),
+    )
+    secretary_authorized_at = models.DateTimeField(null=True, blank=True)
+    emergency_qualified = models.BooleanField(
+        _("emergency qualified by the Executive Secretary"), default=False
+    )
+    status_reason = models.TextField(_("reason of the last rejection or stop"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("mission")
+        verbose_name_plural = _("missions")
+        ordering = ["-departure_at", "-pk"]
+        permissions = [
+            ("authorize_mission", _("Can authorize missions")),
+            ("stop_mission", _("Can suspend or cancel missions")),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(return_at__gt=models.F("departure_at")),
+                name="mission_return_after_departure",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} — {self.destinations_label}"
+
+    @property
+    def code(self) -> str:
+        return f"M-{self.pk or 0:05d}"
+
+    @property
+    def destinations_label(self) -> str:
+        return ", ".join(leg.destination.name for leg in self.legs.all())
+
+    @property
+    def needs_invitation(self) -> bool:
+        return self.kind in self.KINDS_NEEDING_INVITATION
+
+    @property
+    def is_authorized_by_both(self) -> bool:
+        return bool(self.coordinator_authorized_at and self.secretary_authorized_at)
+
+    @property
+    def is_emergency(self) -> bool:
+        """R-5: an emergency only once the Executive Secretary has qualified it."""
+        return self.kind == self.Kind.EMERGENCY and self.emergency_qualified
+
+
+class MissionLeg(models.Model):
+    """One destination of the itinerary: arrival and departure at that place (local times)."""
+
+    mission = models.ForeignKey(
+        Mission, on_delete=models.CASCADE, related_name="legs", verbose_name=_("mission")
+    )
+    order = models.PositiveSmallIntegerField(_("order"))
+    destination = models.ForeignKey(
+        Destination, on_delete=models.PROTECT, related_name="+", verbose_name=_("destination")
+    )
+    arrive_at = models.DateTimeField(_("arrival"))
+    leave_at = models.DateTimeField(_("departure"))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("itinerary leg")
+        verbose_name_plural = _("itinerary legs")
+        ordering = ["mission", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["mission", "order"], name="missionleg_unique_order")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.destination.code} {self.arrive_at:%Y-%m-%d} → {self.leave_at:%Y-%m-%d}"
+
+
+class Advance(models.Model):
+    """A travel advance: planned viáticos plus an estimate of terminal expenses (§2.4)."""
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", _("Requested")
+        APPROVED = "approved", _("Approved, waiting for the requester's signature")
+        SIGNED = "signed", _("Signed, ready to disburse")
+        DISBURSED = "disbursed", _("Disbursed, pending settlement")
+        SETTLED = "settled", _("Settled")
+        RETURN_DUE = "return_due", _("To be returned")
+        RETURNED = "returned", _("Returned")
+        REJECTED = "rejected", _("Rejected")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    class Method(models.TextChoices):
+        TRANSFER = "transfer", _("Bank transfer")
+        CHECK = "check", _("Check")
+        CASH = "cash", _("Cash")
+
+    # R-3.11a: money given and not yet accounted for.
+    PENDING_SETTLEMENT = frozenset({Status.DISBURSED, Status.RETURN_DUE})
+    OPEN = frozenset({Status.REQUESTED, Status.APPROVED, Status.SIGNED})
+
+    mission = models.ForeignKey(
+        Mission, on_delete=models.PROTECT, related_name="advances", verbose_name=_("mission")
+    )
+    perdiem_amount = money_field(_("planned per diem (USD)"))
+    terminal_estimate = money_field(
+        _("estimate of terminal expenses (USD)"), validators=[MinValueValidator(ZERO)]
+    )
+    amount = money_field(_("amount (USD)"))
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=Status.choices,
+        default=Status.REQUESTED,
+        db_index=True,
+    )
+    priority = models.BooleanField(_("priority (emergency mission)"), default=False)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("requested"), auto_now_add=True)
+    coordinator_approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    coordinator_approved_at = models.DateTimeField(null=True, blank=True)
+    finance_approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    finance_approved_at = models.DateTimeField(null=True, blank=True)
+    signed_at = models.DateTimeField(_("signed by the requester"), null=True, blank=True)
+    disbursed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    disbursed_at = models.DateTimeField(null=True, blank=True)
+    disbursed_on = models.DateField(_("disbursement date"), null=True, blank=True)
+    method = models.CharField(_("method"), max_length=10, choices=Method.choices, blank=True)
+    reference = models.CharField(_("reference"), max_length=80, blank=True)
+    # R-4: when the mission stops after the money was given.
+    return_due_amount = money_field(_("amount to return (USD)"), null=True, blank=True)
+    settlement_required = models.BooleanField(_("settlement required (R-4)"), default=False)
+    returned_on = models.DateField(_("returned on"), null=True, blank=True)
+    settled_at = models.DateTimeField(_("settled"), null=True, blank=True)
+    status_reason = models.TextField(_("reason of the last rejection or stop"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("advance")
+        verbose_name_plural = _("advances")
+        ordering = ["-requested_at", "-pk"]
+        permissions = [
+            ("approve_advance", _("Can approve advances")),
+            ("disburse_advance", _("Can disburse advances")),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["mission"],
+                condition=~Q(status__in=["rejected", "cancelled"]),
+                name="advance_one_live_per_mission",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} ({self.amount} USD)"
+
+    @property
+    def code(self) -> str:
+        return f"A-{self.pk or 0:05d}"
+
+    @property
+    def is_pending_settlement(self) -> bool:
+        return self.status in self.PENDING_SETTLEMENT
+
+
+class MissionEvent(models.Model):
+    """One line of the mission's timeline: who did what, when, and why."""
+
+    class Action(models.TextChoices):
+        CREATED = "created", _("Created")
+        UPDATED = "updated", _("Edited")
+        SUBMITTED = "submitted", _("Submitted for authorization")
+        AUTHORIZED_COORDINATOR = (
+            "authorized_coordinator",
+            _("Authorized by the Project Coordinator"),
+        )
+        AUTHORIZED_SECRETARY = "authorized_secretary", _("Authorized by the Executive Secretary")
+        EMERGENCY_QUALIFIED = "emergency_qualified", _("Qualified as emergency (R-5)")
+        REJECTED = "rejected", _("Rejected")
+        STARTED = "started", _("Mission started")
+        RETURNED = "returned", _("Back at the duty station")
+        SUSPENDED = "suspended", _("Suspended")
+        CANCELLED = "cancelled", _("Cancelled")
+        CLOSED = "closed", _("Closed")
+        ADVANCE_REQUESTED = "advance_requested", _("Advance requested")
+        ADVANCE_APPROVED_COORDINATOR = (
+            "advance_approved_coordinator",
+            _("Advance approved by the Project Coordinator"),
+        )
+        ADVANCE_APPROVED_FINANCE = (
+            "advance_approved_finance",
+            _("Advance approved by the Finance Director"),
+        )
+        ADVANCE_REJECTED = "advance_rejected", _("Advance rejected")
+        ADVANCE_SIGNED = "advance_signed", _("Advance signed by the requester (R-3.1)")
+        ADVANCE_DISBURSED = "advance_disbursed", _("Advance disbursed")
+        ADVANCE_RETURN_DUE = "advance_return_due", _("Advance to be returned (R-4)")
+        ADVANCE_SETTLEMENT_REQUIRED = (
+            "advance_settlement_required",
+            _("Settlement required for money spent (R-4)"),
+        )
+        ADVANCE_RETURNED = "advance_returned", _("Advance returned to treasury")
+        ADVANCE_CANCELLED = "advance_cancelled", _("Advance cancelled")
+        ADVANCE_SETTLED = "advance_settled", _("Advance settled")
+
+    mission = models.ForeignKey(
+        Mission, on_delete=models.CASCADE, related_name="events", verbose_name=_("mission")
+    )
+    advance = models.ForeignKey(
+        Advance, on_delete=models.CASCADE, null=True, blank=True, related_name="events"
+    )
+    action = models.CharField(_("action"), max_length=32, choices=Action.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
+    )
+    at = models.DateTimeField(_("when"), auto_now_add=True)
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        verbose_name = _("mission event")
+        verbose_name_plural = _("mission events")
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.mission.code} {self.action} {self.at:%Y-%m-%d %H:%M}"

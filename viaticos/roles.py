@@ -29,7 +29,12 @@ class Role(models.TextChoices):
 # custom permissions (declared in each model's Meta.permissions) name business actions.
 ROLE_PERMISSIONS: dict[Role, list[str]] = {
     Role.TRAVELER: [],
-    Role.PROJECT_COORDINATOR: ["viaticos.view_project"],
+    Role.PROJECT_COORDINATOR: [
+        "viaticos.view_project",
+        "missions.authorize_mission",
+        "missions.stop_mission",
+        "missions.approve_advance",
+    ],
     Role.FINANCE_DIRECTOR: [
         "viaticos.view_organization",
         "viaticos.view_project",
@@ -45,8 +50,16 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "missions.add_rate",
         "missions.change_rate",
         "missions.delete_rate",
+        "missions.view_mission",
+        "missions.view_advance",
+        "missions.approve_advance",
     ],
-    Role.EXECUTIVE_SECRETARY: ["viaticos.view_project"],
+    Role.EXECUTIVE_SECRETARY: [
+        "viaticos.view_project",
+        "missions.view_mission",
+        "missions.authorize_mission",
+        "missions.stop_mission",
+    ],
     Role.GENERAL_ADMINISTRATOR: [
         "viaticos.view_organization",
         "viaticos.change_organization",
@@ -70,7 +83,7 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "missions.view_rate",
     ],
     Role.ACCOUNTING_ASSISTANT: ["viaticos.view_project"],
-    Role.TREASURY: ["viaticos.view_project"],
+    Role.TREASURY: ["viaticos.view_project", "missions.view_advance", "missions.disburse_advance"],
     Role.PRIVACY_OFFICER: ["viaticos.view_travelerprofile"],
     Role.AUDITOR: [],  # read-only on everything: filled in by sync_role_permissions
 }

@@ -1,0 +1,90 @@
+"""E-mail to whoever must act next, sent only after the transaction commits (STYLE: side effects
+in on_commit). Messages are in the default language (Spanish)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mass_mail
+from django.db import transaction
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from viaticos.roles import Role
+
+SUBJECTS = {
+    "mission_submitted": lambda m: _("Mission %(code)s waits for your authorization"),
+    "mission_authorized": lambda m: _("Mission %(code)s is authorized"),
+    "mission_rejected": lambda m: _("Mission %(code)s was rejected"),
+    "mission_stopped": lambda m: _("Mission %(code)s was suspended or cancelled"),
+    "advance_requested": lambda m: _("The advance for mission %(code)s waits for your approval"),
+    "advance_approved": lambda m: _("Sign the advance for mission %(code)s"),
+    "advance_rejected": lambda m: _("The advance for mission %(code)s was rejected"),
+    "advance_signed": lambda m: _("The advance for mission %(code)s is ready to disburse"),
+    "advance_disbursed": lambda m: _("The advance for mission %(code)s was disbursed"),
+}
+
+
+def _role_users(role: Role):
+    return get_user_model().objects.filter(groups__name=role.value, is_active=True)
+
+
+def recipients(event: str, mission) -> list:
+    traveler = mission.traveler
+    coordinator = mission.project.coordinator
+    if event == "mission_submitted":
+        users = [coordinator, *_role_users(Role.EXECUTIVE_SECRETARY)]
+    elif event == "advance_requested":
+        users = [coordinator, *_role_users(Role.FINANCE_DIRECTOR)]
+    elif event == "advance_signed":
+        users = list(_role_users(Role.TREASURY))
+    elif event == "mission_stopped":
+        users = [traveler, *_role_users(Role.TREASURY)]
+    else:
+        users = [traveler]
+    if event in ("mission_submitted", "advance_requested", "advance_signed"):
+        # Nobody decides on their own request.
+        users = [u for u in users if u.pk != traveler.pk]
+    seen, result = set(), []
+    for user in users:
+        if user.email and user.pk not in seen:
+            seen.add(user.pk)
+            result.append(user)
+    return result
+
+
+def _send(event: str, mission_id: int, comment: str) -> None:
+    from missions.models import Mission
+
+    mission = Mission.objects.select_related("traveler", "project__coordinator").get(pk=mission_id)
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = SUBJECTS[event](mission) % {"code": mission.code}
+        link = reverse("missions:detail", args=[mission.pk])
+        body = "\n\n".join(
+            part
+            for part in [
+                subject + ".",
+                _("Traveler: %(name)s. Project: %(project)s. Destinations: %(places)s.")
+                % {
+                    "name": mission.traveler.get_full_name() or mission.traveler.get_username(),
+                    "project": mission.project.code,
+                    "places": mission.destinations_label,
+                },
+                (_("Comment: %(comment)s") % {"comment": comment}) if comment else "",
+                _("Open it in Viáticos: %(link)s") % {"link": link},
+            ]
+            if part
+        )
+    messages = [
+        (subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
+        for user in recipients(event, mission)
+    ]
+    if messages:
+        send_mass_mail(messages, fail_silently=False)
+
+
+def notify(event: str, mission, comment: str = "") -> None:
+    """Queue the e-mail for `event` on `mission`; nothing is sent if the transaction fails."""
+    mission_id = mission.pk
+    transaction.on_commit(lambda: _send(event, mission_id, comment))

@@ -1,0 +1,706 @@
+"""Every write on missions and advances: one function per business action (STYLE.md).
+
+Each service locks the row it changes (select_for_update), checks the status under the lock
+(so a double click or two concurrent requests have one effect), records who/when/why on the
+timeline and in the history, and queues e-mail after commit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from missions import access
+from missions.models import Advance, Mission, MissionEvent, MissionLeg
+from missions.notifications import notify
+from missions.rules import (
+    LegInput,
+    check_advance_eligibility,
+    check_itinerary,
+    invitation_missing,
+    plan_per_diem,
+    result_to_snapshot,
+)
+from missions.selectors import advances_pending_settlement
+from viaticos.errors import DomainError
+from viaticos.money import round_money
+from viaticos.uploads import check_upload
+
+A = MissionEvent.Action
+
+
+def _wrong_state(obj, action: str) -> DomainError:
+    return DomainError(
+        "wrong_state",
+        _("%(code)s cannot be %(action)s: it is “%(status)s”. Reload the page to see its state.")
+        % {"code": obj.code, "action": action, "status": obj.get_status_display()},
+    )
+
+
+def _not_allowed() -> DomainError:
+    return DomainError("not_allowed", _("You may not take this decision on this request."))
+
+
+def _own_request() -> DomainError:
+    return DomainError(
+        "own_request", _("Nobody approves their own mission or advance (segregation of duties).")
+    )
+
+
+def _lock_mission(mission: Mission) -> Mission:
+    # No joins in a FOR UPDATE (PostgreSQL refuses nullable outer joins); related rows load lazily.
+    return Mission.objects.select_for_update().get(pk=mission.pk)
+
+
+def _lock_advance(advance: Advance) -> Advance:
+    return Advance.objects.select_for_update().get(pk=advance.pk)
+
+
+def _save(obj, actor, reason: str, fields: Sequence[str]) -> None:
+    obj._history_user = actor
+    obj._change_reason = reason
+    obj.save(update_fields=[*fields, *(["updated_at"] if isinstance(obj, Mission) else [])])
+
+
+def _event(mission, actor, action, comment: str = "", advance=None) -> MissionEvent:
+    return MissionEvent.objects.create(
+        mission=mission, advance=advance, action=action, actor=actor, comment=comment or ""
+    )
+
+
+# --- missions -------------------------------------------------------------------------------
+
+
+def _check_relocation_once(*, traveler, kind: str, exclude_pk=None) -> None:
+    """R-2d, R-3.16: installation and repatriation are paid once per contract."""
+    if kind not in Mission.RELOCATION_KINDS:
+        return
+    qs = Mission.objects.filter(traveler=traveler, kind=kind).exclude(
+        status=Mission.Status.CANCELLED
+    )
+    if exclude_pk:
+        qs = qs.exclude(pk=exclude_pk)
+    if qs.exists():
+        raise DomainError(
+            "relocation_already_used",
+            _("%(kind)s is paid once per contract and you already have one (R-3.16).")
+            % {"kind": Mission.Kind(kind).label},
+            field="kind",
+        )
+
+
+def _apply(
+    mission: Mission,
+    *,
+    project,
+    kind: str,
+    purpose: str,
+    expected_results: str,
+    budget_line: str,
+    departure_at: dt.datetime,
+    return_at: dt.datetime,
+    legs: Sequence[LegInput],
+    meals_covered: Mapping[dt.date, Sequence[str]] | None,
+    all_meals_covered: bool,
+    sponsor_daily_amount: Decimal | None,
+) -> None:
+    if not project.is_active:
+        raise DomainError("project_inactive", _("The project is not active."), field="project")
+    if kind == Mission.Kind.SPONSORED_EVENT and sponsor_daily_amount is None:
+        raise DomainError(
+            "sponsor_amount_missing",
+            _("Enter the daily amount the sponsor pays (R-6)."),
+            field="sponsor_daily_amount",
+        )
+    check_itinerary(departure_at=departure_at, return_at=return_at, legs=legs)
+    result = plan_per_diem(
+        kind=kind,
+        departure_at=departure_at,
+        return_at=return_at,
+        legs=legs,
+        meals_covered=meals_covered,
+        all_meals_covered=all_meals_covered,
+        sponsor_daily_amount=sponsor_daily_amount,
+    )
+    mission.project = project
+    mission.kind = kind
+    mission.purpose = purpose
+    mission.expected_results = expected_results
+    mission.budget_line = budget_line
+    mission.departure_at = departure_at
+    mission.return_at = return_at
+    mission.meals_covered = {
+        (day.isoformat() if isinstance(day, dt.date) else str(day)): list(meals)
+        for day, meals in (meals_covered or {}).items()
+    }
+    mission.all_meals_covered = all_meals_covered
+    mission.sponsor_daily_amount = sponsor_daily_amount
+    mission.planned_perdiem = result_to_snapshot(result)
+    mission.planned_total = result.total
+
+
+def _replace_legs(mission: Mission, legs: Sequence[LegInput]) -> None:
+    mission.legs.all().delete()
+    MissionLeg.objects.bulk_create(
+        MissionLeg(
+            mission=mission,
+            order=index,
+            destination=leg.destination,
+            arrive_at=leg.arrive_at,
+            leave_at=leg.leave_at,
+        )
+        for index, leg in enumerate(legs, start=1)
+    )
+
+
+MISSION_FIELDS = [
+    "project",
+    "kind",
+    "purpose",
+    "expected_results",
+    "budget_line",
+    "departure_at",
+    "return_at",
+    "meals_covered",
+    "all_meals_covered",
+    "sponsor_daily_amount",
+    "planned_perdiem",
+    "planned_total",
+]
+
+
+@transaction.atomic
+def mission_create(
+    *,
+    actor,
+    project,
+    kind: str,
+    purpose: str,
+    expected_results: str,
+    budget_line: str,
+    departure_at: dt.datetime,
+    return_at: dt.datetime,
+    legs: Sequence[LegInput],
+    meals_covered: Mapping[dt.date, Sequence[str]] | None = None,
+    all_meals_covered: bool = False,
+    sponsor_daily_amount: Decimal | None = None,
+    invitation: UploadedFile | None = None,
+) -> Mission:
+    """A draft mission with its itinerary and planned per diem (snapshot)."""
+    _check_relocation_once(traveler=actor, kind=kind)
+    mission = Mission(traveler=actor)
+    _apply(
+        mission,
+        project=project,
+        kind=kind,
+        purpose=purpose,
+        expected_results=expected_results,
+        budget_line=budget_line,
+        departure_at=departure_at,
+        return_at=return_at,
+        legs=legs,
+        meals_covered=meals_covered,
+        all_meals_covered=all_meals_covered,
+        sponsor_daily_amount=sponsor_daily_amount,
+    )
+    mission._history_user = actor
+    mission._change_reason = "created"
+    mission.save()
+    _replace_legs(mission, legs)
+    if invitation is not None:
+        _store_invitation(mission, invitation)
+        _save(mission, actor, "invitation attached", INVITATION_FIELDS)
+    _event(mission, actor, A.CREATED)
+    return mission
+
+
+@transaction.atomic
+def mission_update(*, actor, mission: Mission, legs: Sequence[LegInput], **fields) -> Mission:
+    """Edit a draft, or a rejected mission before submitting it again."""
+    mission = _lock_mission(mission)
+    if not access.is_own(actor, mission):
+        raise _not_allowed()
+    if mission.status not in Mission.EDITABLE:
+        raise _wrong_state(mission, _("edited"))
+    invitation = fields.pop("invitation", None)
+    _check_relocation_once(traveler=actor, kind=fields["kind"], exclude_pk=mission.pk)
+    _apply(mission, legs=legs, **fields)
+    _save(mission, actor, "edited", MISSION_FIELDS)
+    _replace_legs(mission, legs)
+    if invitation is not None:
+        _store_invitation(mission, invitation)
+        _save(mission, actor, "invitation attached", INVITATION_FIELDS)
+    _event(mission, actor, A.UPDATED)
+    return mission
+
+
+INVITATION_FIELDS = [
+    "invitation_file",
+    "invitation_name",
+    "invitation_content_type",
+    "invitation_sha256",
+]
+
+
+def _store_invitation(mission: Mission, upload: UploadedFile) -> None:
+    checked = check_upload(upload, field="invitation")
+    name = default_storage.save(
+        checked.storage_name("missions/invitations"), ContentFile(checked.content)
+    )
+    mission.invitation_file = name
+    mission.invitation_name = checked.original_name
+    mission.invitation_content_type = checked.content_type
+    mission.invitation_sha256 = checked.sha256
+
+
+@transaction.atomic
+def mission_attach_invitation(*, actor, mission: Mission, upload: UploadedFile) -> Mission:
+    """R-3.11c: the invitation letter, checked by content and stored under a generated name."""
+    mission = _lock_mission(mission)
+    if not access.is_own(actor, mission):
+        raise _not_allowed()
+    if mission.status not in (
+        *Mission.EDITABLE,
+        Mission.Status.SUBMITTED,
+        Mission.Status.AUTHORIZED,
+    ):
+        raise _wrong_state(mission, _("changed"))
+    _store_invitation(mission, upload)
+    _save(mission, actor, "invitation attached", INVITATION_FIELDS)
+    return mission
+
+
+@transaction.atomic
+def mission_submit(*, actor, mission: Mission) -> Mission:
+    """Send a draft (or a corrected rejected mission) to the Project Coordinator and the
+    Executive Secretary."""
+    mission = _lock_mission(mission)
+    if not access.is_own(actor, mission):
+        raise _not_allowed()
+    if mission.status not in Mission.EDITABLE:
+        raise _wrong_state(mission, _("submitted"))
+    if invitation_missing(mission):
+        raise DomainError(
+            "invitation_missing",
+            _("This type of mission needs the invitation letter attached (R-3.11c)."),
+            field="invitation",
+        )
+    mission.status = Mission.Status.SUBMITTED
+    mission.coordinator_authorized_by = mission.secretary_authorized_by = None
+    mission.coordinator_authorized_at = mission.secretary_authorized_at = None
+    mission.emergency_qualified = False
+    mission.status_reason = ""
+    _save(
+        mission,
+        actor,
+        "submitted",
+        [
+            "status",
+            "coordinator_authorized_by",
+            "coordinator_authorized_at",
+            "secretary_authorized_by",
+            "secretary_authorized_at",
+            "emergency_qualified",
+            "status_reason",
+        ],
+    )
+    _event(mission, actor, A.SUBMITTED)
+    notify("mission_submitted", mission)
+    return mission
+
+
+@transaction.atomic
+def mission_authorize(*, actor, mission: Mission, comment: str = "") -> Mission:
+    """§2.4: the Project Coordinator (of the mission's project) and the Executive Secretary
+    both authorize; each decision is recorded. The Executive Secretary's authorization of an
+    emergency mission qualifies it as an emergency (R-5). Nobody authorizes their own."""
+    mission = _lock_mission(mission)
+    if access.is_own(actor, mission):
+        raise _own_request()
+    if mission.status != Mission.Status.SUBMITTED:
+        raise _wrong_state(mission, _("authorized"))
+    now = timezone.now()
+    fields = ["status"]
+    if access.is_project_coordinator_of(actor, mission) and not mission.coordinator_authorized_at:
+        mission.coordinator_authorized_by, mission.coordinator_authorized_at = actor, now
+        fields += ["coordinator_authorized_by", "coordinator_authorized_at"]
+        action = A.AUTHORIZED_COORDINATOR
+    elif (
+        access.is_executive_secretary(actor)
+        and not mission.secretary_authorized_at
+        and mission.coordinator_authorized_by_id != actor.pk
+    ):
+        mission.secretary_authorized_by, mission.secretary_authorized_at = actor, now
+        fields += ["secretary_authorized_by", "secretary_authorized_at"]
+        action = A.AUTHORIZED_SECRETARY
+        if mission.kind == Mission.Kind.EMERGENCY:
+            mission.emergency_qualified = True
+            fields.append("emergency_qualified")
+    elif mission.coordinator_authorized_by_id == actor.pk or (
+        mission.secretary_authorized_by_id == actor.pk
+    ):
+        raise DomainError(
+            "already_decided", _("You already authorized %(code)s.") % {"code": mission.code}
+        )
+    else:
+        raise _not_allowed()
+    if mission.is_authorized_by_both:
+        mission.status = Mission.Status.AUTHORIZED
+    _save(mission, actor, action, fields)
+    _event(mission, actor, action, comment)
+    if mission.emergency_qualified and action == A.AUTHORIZED_SECRETARY:
+        _event(mission, actor, A.EMERGENCY_QUALIFIED)
+    if mission.status == Mission.Status.AUTHORIZED:
+        notify("mission_authorized", mission, comment)
+    return mission
+
+
+@transaction.atomic
+def mission_reject(*, actor, mission: Mission, reason: str) -> Mission:
+    """Back to the traveler with a reason; they can correct it and submit it again."""
+    mission = _lock_mission(mission)
+    if access.is_own(actor, mission):
+        raise _own_request()
+    if mission.status != Mission.Status.SUBMITTED:
+        raise _wrong_state(mission, _("rejected"))
+    if "reject" not in access.mission_actions(actor, mission):
+        raise _not_allowed()
+    if not reason.strip():
+        raise DomainError("reason_required", _("Give the reason for the rejection."), "reason")
+    mission.status = Mission.Status.REJECTED
+    mission.status_reason = reason
+    _save(mission, actor, "rejected", ["status", "status_reason"])
+    _event(mission, actor, A.REJECTED, reason)
+    notify("mission_rejected", mission, reason)
+    return mission
+
+
+@transaction.atomic
+def mission_start(*, actor, mission: Mission) -> Mission:
+    """R-2e, R-3.11b: only an authorized mission starts. R-5: no advance is needed."""
+    mission = _lock_mission(mission)
+    if not access.is_own(actor, mission):
+        raise _not_allowed()
+    if mission.status != Mission.Status.AUTHORIZED:
+        raise DomainError(
+            "mission_not_authorized",
+            _(
+                "A mission starts only once authorized by the Project Coordinator and the "
+                "Executive Secretary (R-2e)."
+            ),
+        )
+    mission.status = Mission.Status.IN_PROGRESS
+    _save(mission, actor, "started", ["status"])
+    _event(mission, actor, A.STARTED)
+    return mission
+
+
+@transaction.atomic
+def mission_mark_returned(*, actor, mission: Mission, comment: str = "") -> Mission:
+    """The traveler is back at the duty station; the settlement (liquidación) comes next."""
+    mission = _lock_mission(mission)
+    if not access.is_own(actor, mission):
+        raise _not_allowed()
+    if mission.status != Mission.Status.IN_PROGRESS:
+        raise _wrong_state(mission, _("marked as returned"))
+    mission.status = Mission.Status.RETURNED
+    _save(mission, actor, "returned", ["status"])
+    _event(mission, actor, A.RETURNED, comment)
+    return mission
+
+
+@transaction.atomic
+def mission_close(*, actor, mission: Mission, comment: str = "") -> Mission:
+    """Close a returned mission once its settlement is done (called by settlements)."""
+    mission = _lock_mission(mission)
+    if mission.status not in (Mission.Status.RETURNED, *Mission.STOPPED):
+        raise _wrong_state(mission, _("closed"))
+    mission.status = Mission.Status.CLOSED
+    _save(mission, actor, "closed", ["status"])
+    _event(mission, actor, A.CLOSED, comment)
+    return mission
+
+
+def _stop(*, actor, mission: Mission, reason: str, amount_spent: Decimal, status, action):
+    """R-4: open advances are cancelled; money already given becomes a debt to return at once,
+    or — if some was spent — a mandatory settlement."""
+    if not reason.strip():
+        raise DomainError("reason_required", _("Give the reason."), field="reason")
+    if amount_spent < 0:
+        raise DomainError("negative_amount", _("Amounts cannot be negative."), "amount_spent")
+    mission.status = status
+    mission.status_reason = reason
+    _save(mission, actor, str(action), ["status", "status_reason"])
+    _event(mission, actor, action, reason)
+    for advance in Advance.objects.select_for_update().filter(mission=mission):
+        if advance.status in Advance.OPEN:
+            advance.status = Advance.Status.CANCELLED
+            advance.status_reason = reason
+            _save(advance, actor, "cancelled with the mission", ["status", "status_reason"])
+            _event(mission, actor, A.ADVANCE_CANCELLED, reason, advance)
+        elif advance.status == Advance.Status.DISBURSED:
+            if amount_spent > 0:
+                advance.settlement_required = True
+                advance.status_reason = reason
+                _save(advance, actor, "R-4 settlement", ["settlement_required", "status_reason"])
+                _event(
+                    mission,
+                    actor,
+                    A.ADVANCE_SETTLEMENT_REQUIRED,
+                    _("Spent %(spent)s USD of %(amount)s USD.")
+                    % {"spent": round_money(amount_spent), "amount": advance.amount},
+                    advance,
+                )
+            else:
+                advance.status = Advance.Status.RETURN_DUE
+                advance.return_due_amount = advance.amount
+                advance.status_reason = reason
+                _save(
+                    advance, actor, "R-4 return", ["status", "return_due_amount", "status_reason"]
+                )
+                _event(
+                    mission,
+                    actor,
+                    A.ADVANCE_RETURN_DUE,
+                    _("%(amount)s USD to return at once.") % {"amount": advance.amount},
+                    advance,
+                )
+    notify("mission_stopped", mission, reason)
+    return mission
+
+
+@transaction.atomic
+def mission_suspend(
+    *, actor, mission: Mission, reason: str, amount_spent: Decimal = Decimal("0")
+) -> Mission:
+    """R-4: the Project Coordinator or the Executive Secretary suspends an authorized or
+    started mission."""
+    mission = _lock_mission(mission)
+    if mission.status not in (Mission.Status.AUTHORIZED, Mission.Status.IN_PROGRESS):
+        raise _wrong_state(mission, _("suspended"))
+    if "suspend" not in access.mission_actions(actor, mission):
+        raise _own_request() if access.is_own(actor, mission) else _not_allowed()
+    return _stop(
+        actor=actor,
+        mission=mission,
+        reason=reason,
+        amount_spent=amount_spent,
+        status=Mission.Status.SUSPENDED,
+        action=A.SUSPENDED,
+    )
+
+
+@transaction.atomic
+def mission_cancel(
+    *, actor, mission: Mission, reason: str, amount_spent: Decimal = Decimal("0")
+) -> Mission:
+    """R-4: cancel a mission that has not started (traveler, Project Coordinator or Executive
+    Secretary)."""
+    mission = _lock_mission(mission)
+    if mission.status not in (
+        Mission.Status.DRAFT,
+        Mission.Status.SUBMITTED,
+        Mission.Status.REJECTED,
+        Mission.Status.AUTHORIZED,
+    ):
+        raise _wrong_state(mission, _("cancelled"))
+    if "cancel" not in access.mission_actions(actor, mission):
+        raise _not_allowed()
+    return _stop(
+        actor=actor,
+        mission=mission,
+        reason=reason,
+        amount_spent=amount_spent,
+        status=Mission.Status.CANCELLED,
+        action=A.CANCELLED,
+    )
+
+
+# --- advances -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def advance_request(*, actor, mission: Mission, terminal_estimate: Decimal) -> Advance:
+    """An advance of the planned viáticos plus an estimate of terminal expenses (§2.4),
+    granted only when the mission is eligible (R-3.11, R-7b). Emergencies are a priority for
+    Treasury (R-5)."""
+    mission = _lock_mission(mission)
+    if not access.is_own(actor, mission):
+        raise _not_allowed()
+    if terminal_estimate < 0:
+        raise DomainError(
+            "negative_amount", _("Amounts cannot be negative."), field="terminal_estimate"
+        )
+    if mission.advances.exclude(
+        status__in=[Advance.Status.REJECTED, Advance.Status.CANCELLED]
+    ).exists():
+        raise DomainError(
+            "advance_exists", _("Mission %(code)s already has an advance.") % {"code": mission.code}
+        )
+    check_advance_eligibility(
+        mission=mission, pending=advances_pending_settlement(traveler=mission.traveler)
+    )
+    terminal_estimate = round_money(terminal_estimate)
+    advance = Advance(
+        mission=mission,
+        perdiem_amount=mission.planned_total,
+        terminal_estimate=terminal_estimate,
+        amount=mission.planned_total + terminal_estimate,
+        priority=mission.is_emergency,
+        requested_by=actor,
+    )
+    advance._history_user = actor
+    advance._change_reason = "requested"
+    advance.save()
+    _event(mission, actor, A.ADVANCE_REQUESTED, "", advance)
+    notify("advance_requested", mission)
+    return advance
+
+
+@transaction.atomic
+def advance_approve(*, actor, advance: Advance, comment: str = "") -> Advance:
+    """§2.4: the Project Coordinator and the Finance Director both approve."""
+    advance = _lock_advance(advance)
+    mission = advance.mission
+    if access.is_own(actor, mission):
+        raise _own_request()
+    if advance.status != Advance.Status.REQUESTED:
+        raise _wrong_state(advance, _("approved"))
+    now = timezone.now()
+    if access.is_project_coordinator_of(actor, mission) and not advance.coordinator_approved_at:
+        advance.coordinator_approved_by, advance.coordinator_approved_at = actor, now
+        fields = ["coordinator_approved_by", "coordinator_approved_at"]
+        action = A.ADVANCE_APPROVED_COORDINATOR
+    elif (
+        access.is_finance_director(actor)
+        and not advance.finance_approved_at
+        and advance.coordinator_approved_by_id != actor.pk
+    ):
+        advance.finance_approved_by, advance.finance_approved_at = actor, now
+        fields = ["finance_approved_by", "finance_approved_at"]
+        action = A.ADVANCE_APPROVED_FINANCE
+    elif actor.pk in (advance.coordinator_approved_by_id, advance.finance_approved_by_id):
+        raise DomainError(
+            "already_decided", _("You already approved %(code)s.") % {"code": advance.code}
+        )
+    else:
+        raise _not_allowed()
+    if advance.coordinator_approved_at and advance.finance_approved_at:
+        advance.status = Advance.Status.APPROVED
+        fields.append("status")
+    _save(advance, actor, action, fields)
+    _event(mission, actor, action, comment, advance)
+    if advance.status == Advance.Status.APPROVED:
+        notify("advance_approved", mission, comment)
+    return advance
+
+
+@transaction.atomic
+def advance_reject(*, actor, advance: Advance, reason: str) -> Advance:
+    advance = _lock_advance(advance)
+    mission = advance.mission
+    if access.is_own(actor, mission):
+        raise _own_request()
+    if advance.status != Advance.Status.REQUESTED:
+        raise _wrong_state(advance, _("rejected"))
+    if "reject" not in access.advance_actions(actor, advance):
+        raise _not_allowed()
+    if not reason.strip():
+        raise DomainError("reason_required", _("Give the reason for the rejection."), "reason")
+    advance.status = Advance.Status.REJECTED
+    advance.status_reason = reason
+    _save(advance, actor, "rejected", ["status", "status_reason"])
+    _event(mission, actor, A.ADVANCE_REJECTED, reason, advance)
+    notify("advance_rejected", mission, reason)
+    return advance
+
+
+@transaction.atomic
+def advance_sign(*, actor, advance: Advance) -> Advance:
+    """R-3.1: the requester signs the approved advance; only then Treasury pays it."""
+    advance = _lock_advance(advance)
+    if not access.is_own(actor, advance.mission):
+        raise DomainError("not_requester", _("Only the requester signs their advance (R-3.1)."))
+    if advance.status != Advance.Status.APPROVED:
+        raise _wrong_state(advance, _("signed"))
+    advance.status = Advance.Status.SIGNED
+    advance.signed_at = timezone.now()
+    _save(advance, actor, "signed", ["status", "signed_at"])
+    _event(advance.mission, actor, A.ADVANCE_SIGNED, "", advance)
+    notify("advance_signed", advance.mission)
+    return advance
+
+
+@transaction.atomic
+def advance_disburse(
+    *, actor, advance: Advance, disbursed_on: dt.date, method: str, reference: str = ""
+) -> Advance:
+    """Treasury pays a signed advance (R-3.1). The row lock makes a double click or two
+    concurrent requests pay once."""
+    advance = _lock_advance(advance)
+    if not access.is_treasury(actor):
+        raise _not_allowed()
+    if access.is_own(actor, advance.mission):
+        raise _own_request()
+    if advance.status != Advance.Status.SIGNED:
+        raise _wrong_state(advance, _("disbursed"))
+    if method not in Advance.Method.values:
+        raise DomainError("invalid_method", _("Choose a payment method."), field="method")
+    advance.status = Advance.Status.DISBURSED
+    advance.disbursed_by, advance.disbursed_at = actor, timezone.now()
+    advance.disbursed_on, advance.method, advance.reference = disbursed_on, method, reference
+    _save(
+        advance,
+        actor,
+        "disbursed",
+        ["status", "disbursed_by", "disbursed_at", "disbursed_on", "method", "reference"],
+    )
+    _event(
+        advance.mission,
+        actor,
+        A.ADVANCE_DISBURSED,
+        f"{Advance.Method(method).label} {reference}".strip(),
+        advance,
+    )
+    notify("advance_disbursed", advance.mission)
+    return advance
+
+
+@transaction.atomic
+def advance_record_return(
+    *, actor, advance: Advance, returned_on: dt.date, reference: str = ""
+) -> Advance:
+    """R-4: Treasury records that the money of a stopped mission came back."""
+    advance = _lock_advance(advance)
+    if not access.is_treasury(actor) or access.is_own(actor, advance.mission):
+        raise _not_allowed()
+    if advance.status != Advance.Status.RETURN_DUE:
+        raise _wrong_state(advance, _("marked as returned"))
+    advance.status = Advance.Status.RETURNED
+    advance.returned_on = returned_on
+    advance.reference = reference or advance.reference
+    _save(advance, actor, "returned", ["status", "returned_on", "reference"])
+    _event(advance.mission, actor, A.ADVANCE_RETURNED, reference, advance)
+    return advance
+
+
+@transaction.atomic
+def advance_mark_settled(*, actor, advance: Advance, comment: str = "") -> Advance:
+    """The settlement of this advance is done (called by settlements); it no longer blocks a
+    new advance (R-3.11a)."""
+    advance = _lock_advance(advance)
+    if advance.status not in Advance.PENDING_SETTLEMENT:
+        raise _wrong_state(advance, _("settled"))
+    advance.status = Advance.Status.SETTLED
+    advance.settled_at = timezone.now()
+    _save(advance, actor, "settled", ["status", "settled_at"])
+    _event(advance.mission, actor, A.ADVANCE_SETTLED, comment, advance)
+    return advance
