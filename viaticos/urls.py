@@ -17,6 +17,7 @@ api_v1 = [
         api.SettlementDueDateView.as_view(),
         name="calendar-settlement-due-date",
     ),
+    path("", include("settlements.api_urls")),
 ]
 
 urlpatterns = [
@@ -51,6 +52,7 @@ urlpatterns = [
         auth_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
+    path("", include("settlements.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),
