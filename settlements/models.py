@@ -1,1 +1,228 @@
-"""Settlements (liquidaciones): filled in by the settlements issue."""
+"""Settlements (liquidaciones): the traveler accounts for an advance after the trip (SPEC §3).
+
+Statuses change only through settlements.services; checks live in settlements.rules.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from missions.models import Advance, Mission
+from settlements.rules import Category, ReceiptType
+
+
+def money_field(verbose_name, **kwargs):
+    return models.DecimalField(verbose_name, max_digits=14, decimal_places=2, **kwargs)
+
+
+class Settlement(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted, waiting to be received")
+        RECEIVED = "received", _("Received and stamped")
+        REVIEWED = "reviewed", _("Reviewed, waiting to be settled")
+        SETTLED = "settled", _("Settled")
+        CLOSED = "closed", _("Closed")
+        RETURNED = "returned", _("Returned to the traveler for corrections")
+
+    EDITABLE = frozenset({Status.DRAFT, Status.RETURNED})
+
+    mission = models.OneToOneField(
+        Mission, on_delete=models.PROTECT, related_name="settlement", verbose_name=_("mission")
+    )
+    advance = models.OneToOneField(
+        Advance,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="settlement",
+        verbose_name=_("advance"),
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    actual_departure_at = models.DateTimeField(_("actual departure from the duty station"))
+    actual_return_at = models.DateTimeField(_("actual return to the duty station"))
+    perdiem = models.JSONField(_("per diem recomputed from the actual times"), default=dict)
+    viaticos_recognized = money_field(_("viáticos recognized (USD)"), default=0)
+    advance_amount = money_field(_("advance (USD)"), default=0)
+    terminal_accepted = money_field(_("terminal expenses accepted (USD)"), default=0)
+    balance = money_field(_("balance (USD)"), default=0)
+    reimbursement_due = models.DateField(_("reimbursement due"), null=True, blank=True)
+    balance_settled_on = models.DateField(_("balance returned or paid on"), null=True, blank=True)
+    balance_reference = models.CharField(_("payment reference"), max_length=80, blank=True)
+    status_reason = models.TextField(_("reason of the last return"), blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    received_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    settled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    settled_on = models.DateField(_("accepted as correct on"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("settlement")
+        verbose_name_plural = _("settlements")
+        ordering = ["-created_at", "-pk"]
+        permissions = [
+            ("receive_settlement", _("Can receive and stamp settlements")),
+            ("settle_settlement", _("Can review and settle settlements")),
+            ("approve_expense_exception", _("Can approve non-eligible expense exceptions")),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+    @property
+    def code(self) -> str:
+        return f"L-{self.pk or 0:05d}"
+
+    @property
+    def traveler(self):
+        return self.mission.traveler
+
+
+class Receipt(models.Model):
+    """A receipt for a terminal expense (R-2b), in its currency and in USD (R-3.10)."""
+
+    class Decision(models.TextChoices):
+        PENDING = "pending", _("Not reviewed")
+        ACCEPTED = "accepted", _("Accepted")
+        CUT = "cut", _("Cut")
+        REJECTED = "rejected", _("Rejected")
+
+    settlement = models.ForeignKey(
+        Settlement, on_delete=models.CASCADE, related_name="receipts", verbose_name=_("settlement")
+    )
+    receipt_type = models.CharField(_("type"), max_length=20, choices=ReceiptType.choices)
+    category = models.CharField(_("category"), max_length=20, choices=Category.choices)
+    issuer_name = models.CharField(_("issuer"), max_length=200)
+    issuer_tax_id = models.CharField(_("issuer tax id"), max_length=30, blank=True)
+    number = models.CharField(_("number"), max_length=40)
+    customer_name = models.CharField(_("issued to (name)"), max_length=200, blank=True)
+    customer_tax_id = models.CharField(_("issued to (tax id)"), max_length=30, blank=True)
+    date = models.DateField(_("date"))
+    currency = models.CharField(_("currency"), max_length=3)
+    amount = money_field(_("amount"))
+    amount_usd = money_field(_("amount (USD)"))
+    description = models.CharField(_("description"), max_length=200, blank=True)
+    outside_dates_reason = models.CharField(
+        _("reason for a date outside the mission"), max_length=300, blank=True
+    )
+    # R-7c: normalized issuer tax id + number, unique across every settlement.
+    duplicate_key = models.CharField(max_length=80, editable=False)
+    exception_reason = models.CharField(
+        _("reason for the exception (R-2h)"), max_length=300, blank=True
+    )
+    exception_approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    exception_approver_role = models.CharField(max_length=30, blank=True)
+    decision = models.CharField(
+        _("decision"), max_length=10, choices=Decision.choices, default=Decision.PENDING
+    )
+    accepted_usd = money_field(_("accepted (USD)"), null=True, blank=True)
+    decision_reason = models.CharField(_("reason"), max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("receipt")
+        verbose_name_plural = _("receipts")
+        ordering = ["settlement", "date", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["duplicate_key"],
+                condition=~Q(duplicate_key=""),
+                name="receipt_unique_issuer_number",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_receipt_type_display()} {self.number}"
+
+
+class Document(models.Model):
+    """An uploaded file of a settlement, its stamped copy (R-3.7) beside the untouched
+    original. Served only through the access-checked download view."""
+
+    class Kind(models.TextChoices):
+        PROOF_OF_TRAVEL = "proof_of_travel", _("Proof of travel (R-2a)")
+        MISSION_REPORT = "mission_report", _("Mission report (R-2a)")
+        RECEIPT = "receipt", _("Receipt")
+        CALL_DETAIL = "call_detail", _("Call detail (R-2b)")
+
+    settlement = models.ForeignKey(Settlement, on_delete=models.CASCADE, related_name="documents")
+    receipt = models.ForeignKey(
+        Receipt, on_delete=models.CASCADE, null=True, blank=True, related_name="documents"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    file = models.CharField(max_length=200)
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(max_length=40)
+    sha256 = models.CharField(max_length=64)
+    stamped_file = models.CharField(max_length=200, blank=True)
+    stamped_content_type = models.CharField(max_length=40, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        ordering = ["settlement", "pk"]
+        constraints = [
+            # R-7c: the same receipt file cannot be used twice, in any settlement.
+            models.UniqueConstraint(
+                fields=["sha256"], condition=Q(kind="receipt"), name="document_unique_receipt_file"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.original_name}"
+
+
+class SettlementEvent(models.Model):
+    """One line of the settlement's timeline: who did what, when, and why."""
+
+    class Action(models.TextChoices):
+        CREATED = "created", _("Started")
+        TIMES_SET = "times_set", _("Actual times entered")
+        DOCUMENT_ADDED = "document_added", _("Document attached")
+        RECEIPT_ADDED = "receipt_added", _("Receipt added")
+        RECEIPT_REMOVED = "receipt_removed", _("Receipt removed")
+        EXCEPTION_APPROVED = "exception_approved", _("Exception approved (R-2h)")
+        SUBMITTED = "submitted", _("Submitted")
+        RECEIVED = "received", _("Received and stamped (R-3.7)")
+        LINE_REVIEWED = "line_reviewed", _("Line reviewed")
+        REVIEWED = "reviewed", _("Review finished")
+        RETURNED = "returned", _("Returned for corrections")
+        SETTLED = "settled", _("Settled")
+        BALANCE_RECORDED = "balance_recorded", _("Balance returned or paid")
+        CLOSED = "closed", _("Closed")
+
+    settlement = models.ForeignKey(Settlement, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(max_length=20, choices=Action.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    comment = models.TextField(blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.settlement} {self.action}"

@@ -36,6 +36,7 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "missions.approve_advance",
     ],
     Role.FINANCE_DIRECTOR: [
+        "settlements.approve_expense_exception",
         "viaticos.view_organization",
         "viaticos.view_project",
         "viaticos.add_project",
@@ -67,6 +68,7 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "missions.stop_mission",
     ],
     Role.GENERAL_ADMINISTRATOR: [
+        "settlements.approve_expense_exception",
         "viaticos.view_organization",
         "viaticos.change_organization",
         "viaticos.view_project",
@@ -81,6 +83,8 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "viaticos.change_travelerprofile",
     ],
     Role.GENERAL_ACCOUNTANT: [
+        "settlements.view_settlement",
+        "settlements.settle_settlement",
         "viaticos.view_project",
         "viaticos.view_travelerprofile",
         "viaticos.view_closureday",
@@ -90,7 +94,11 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "missions.view_quote",
         "viaticos.view_exchangerate",
     ],
-    Role.ACCOUNTING_ASSISTANT: ["viaticos.view_project"],
+    Role.ACCOUNTING_ASSISTANT: [
+        "viaticos.view_project",
+        "settlements.view_settlement",
+        "settlements.receive_settlement",
+    ],
     Role.TREASURY: ["viaticos.view_project", "missions.view_advance", "missions.disburse_advance"],
     Role.PRIVACY_OFFICER: ["viaticos.view_travelerprofile"],
     Role.AUDITOR: [],  # read-only on everything: filled in by sync_role_permissions

@@ -1,0 +1,178 @@
+"""Reads for pages and the API: access-checked, with the joins they need."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Prefetch, QuerySet
+from django.shortcuts import get_object_or_404
+
+from settlements import access
+from settlements.models import Document, Receipt, Settlement
+from settlements.rules import (
+    NON_ELIGIBLE,
+    Balance,
+    ExceptionApproval,
+    MissionFacts,
+    ReceiptFacts,
+    ReceiptVerdict,
+    evaluate_receipts,
+    settlement_balance,
+)
+from viaticos.business_days import duty_calendar
+from viaticos.models import Organization
+from viaticos.money import round_money
+
+ZERO = Decimal("0.00")
+
+
+def _base() -> QuerySet[Settlement]:
+    return Settlement.objects.select_related(
+        "mission__traveler", "mission__project", "advance", "received_by", "settled_by"
+    )
+
+
+def settlements_visible_to(user) -> QuerySet[Settlement]:
+    """A traveler sees their own settlements; accounting, approvers of exceptions and the
+    auditor see all of them."""
+    if access.reads_all(user):
+        return _base()
+    return _base().filter(mission__traveler=user)
+
+
+def settlement_get_for_user(user, pk) -> Settlement:
+    """The one access check for a settlement: 404 for anyone who may not see it."""
+    return get_object_or_404(settlements_visible_to(user), pk=pk)
+
+
+def receipt_get_for_user(user, pk) -> Receipt:
+    return get_object_or_404(
+        Receipt.objects.select_related("settlement__mission").filter(
+            settlement__in=settlements_visible_to(user)
+        ),
+        pk=pk,
+    )
+
+
+def document_get_for_user(user, pk) -> Document:
+    """Files are served only to people who may see their settlement (404 otherwise)."""
+    return get_object_or_404(
+        Document.objects.filter(settlement__in=settlements_visible_to(user)), pk=pk
+    )
+
+
+def inbox_to_receive() -> QuerySet[Settlement]:
+    return _base().filter(status=Settlement.Status.SUBMITTED).order_by("submitted_at", "pk")
+
+
+def inbox_to_review() -> QuerySet[Settlement]:
+    return (
+        _base()
+        .filter(
+            status__in=[
+                Settlement.Status.RECEIVED,
+                Settlement.Status.REVIEWED,
+                Settlement.Status.SETTLED,
+            ]
+        )
+        .order_by("received_at", "pk")
+    )
+
+
+def exceptions_to_decide() -> QuerySet[Receipt]:
+    return (
+        Receipt.objects.select_related("settlement__mission__traveler")
+        .filter(
+            category__in=[c.value for c in NON_ELIGIBLE],
+            exception_approved_by__isnull=True,
+        )
+        .exclude(exception_reason="")
+        .exclude(settlement__status__in=[Settlement.Status.SETTLED, Settlement.Status.CLOSED])
+    )
+
+
+@dataclass(frozen=True)
+class SummaryLine:
+    receipt: Receipt
+    verdict: ReceiptVerdict  # what the checks allow
+    accepted_usd: Decimal  # what counts now (the review decision, else the checks)
+    documents: list[Document]
+
+
+@dataclass(frozen=True)
+class SettlementSummary:
+    lines: list[SummaryLine]
+    terminal_accepted: Decimal
+    balance: Balance
+
+    def line_for(self, receipt_pk) -> SummaryLine:
+        return next(line for line in self.lines if line.receipt.pk == receipt_pk)
+
+
+def _facts(receipt: Receipt, documents: list[Document]) -> ReceiptFacts:
+    approval = None
+    if receipt.exception_approved_by_id:
+        approver = receipt.exception_approved_by
+        approval = ExceptionApproval(
+            receipt.exception_approver_role,
+            approver.get_full_name() or approver.get_username(),
+        )
+    return ReceiptFacts(
+        receipt_type=receipt.receipt_type,
+        category=receipt.category,
+        date=receipt.date,
+        amount=receipt.amount,
+        amount_usd=receipt.amount_usd,
+        customer_name=receipt.customer_name,
+        customer_tax_id=receipt.customer_tax_id,
+        has_call_detail=any(d.kind == Document.Kind.CALL_DETAIL for d in documents),
+        exception=approval,
+        outside_dates_reason=receipt.outside_dates_reason,
+        key=receipt.pk,
+    )
+
+
+def settlement_summary(settlement: Settlement, *, calendar=None) -> SettlementSummary:
+    """Checks per line (R-3.12, R-2b, R-2h), the review decisions, and the balance (R-3.3)."""
+    receipts = list(
+        Receipt.objects.filter(settlement=settlement)
+        .select_related("exception_approved_by")
+        .prefetch_related(Prefetch("documents", queryset=Document.objects.order_by("pk")))
+    )
+    organization = Organization.current()
+    mission_facts = MissionFacts(
+        organization.name if organization else "",
+        organization.tax_id if organization else "",
+        _local_date(settlement.actual_departure_at),
+        _local_date(settlement.actual_return_at),
+    )
+    docs = {r.pk: list(r.documents.all()) for r in receipts}
+    verdicts = evaluate_receipts([_facts(r, docs[r.pk]) for r in receipts], mission_facts)
+    lines = []
+    for receipt, verdict in zip(receipts, verdicts, strict=True):
+        if receipt.decision == Receipt.Decision.PENDING or receipt.accepted_usd is None:
+            accepted = verdict.accepted_usd
+        else:
+            accepted = min(receipt.accepted_usd, verdict.accepted_usd)
+        lines.append(SummaryLine(receipt, verdict, accepted, docs[receipt.pk]))
+    terminal = round_money(sum((line.accepted_usd for line in lines), ZERO))
+    balance = settlement_balance(
+        advance=settlement.advance_amount,
+        viaticos_recognized=settlement.viaticos_recognized,
+        terminal_accepted=terminal,
+        accepted_on=settlement.settled_on,
+        calendar=calendar or (duty_calendar() if settlement.settled_on else None),
+    )
+    return SettlementSummary(lines, terminal, balance)
+
+
+def _local_date(moment):
+    from django.utils import timezone
+
+    return timezone.localtime(moment).date()
+
+
+def settlement_get_for_user_unchecked(pk) -> Settlement:
+    """For a response right after a service already checked access."""
+    return _base().prefetch_related("documents").get(pk=pk)

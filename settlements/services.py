@@ -1,0 +1,635 @@
+"""Every write on settlements: one function per business action (STYLE.md).
+
+Each service locks the settlement (select_for_update), checks status and role under the lock,
+records who/why on the timeline and in the history. Files are written last and deleted again if
+the call fails (`_files`), so a refused action leaves neither rows nor orphan files behind.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from decimal import Decimal
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from missions import services as mission_services
+from missions.models import Advance, Mission
+from missions.rules import LegInput, plan_per_diem, result_to_snapshot
+from settlements import access
+from settlements.models import Document, Receipt, Settlement, SettlementEvent
+from settlements.rules import (
+    NON_ELIGIBLE,
+    Category,
+    ReceiptType,
+    normalize_tax_id,
+    settlement_balance,
+)
+from settlements.selectors import settlement_summary
+from settlements.stamping import Stamp, stamp_document
+from viaticos.business_days import duty_calendar
+from viaticos.errors import DomainError
+from viaticos.exchange import convert_to_usd
+from viaticos.money import round_money
+from viaticos.uploads import CheckedUpload, check_upload
+
+S = Settlement.Status
+A = SettlementEvent.Action
+ZERO = Decimal("0.00")
+
+
+# --- helpers ----------------------------------------------------------------------------------
+
+
+def _wrong_state(settlement: Settlement, action: str) -> DomainError:
+    return DomainError(
+        "wrong_state",
+        _("%(code)s cannot be %(action)s: it is “%(status)s”. Reload the page to see its state.")
+        % {
+            "code": settlement.code,
+            "action": action,
+            "status": settlement.get_status_display(),
+        },
+    )
+
+
+def _not_allowed() -> DomainError:
+    return DomainError("not_allowed", _("You may not take this action on this settlement."))
+
+
+def _own() -> DomainError:
+    return DomainError(
+        "own_settlement",
+        _("Nobody receives, reviews or settles their own settlement (segregation of duties)."),
+    )
+
+
+def _lock(settlement: Settlement) -> Settlement:
+    return Settlement.objects.select_for_update().get(pk=settlement.pk)
+
+
+def _save(obj, actor, reason: str, fields: list[str]) -> None:
+    obj._history_user = actor
+    obj._change_reason = reason
+    if isinstance(obj, Settlement):
+        fields = [*fields, "updated_at"]
+    obj.save(update_fields=fields)
+
+
+def _event(settlement, actor, action, comment: str = "") -> None:
+    SettlementEvent.objects.create(
+        settlement=settlement, actor=actor, action=action, comment=comment or ""
+    )
+
+
+def _require_reason(reason: str, field: str = "reason") -> str:
+    if not (reason or "").strip():
+        raise DomainError("reason_required", _("Give the reason."), field=field)
+    return reason.strip()
+
+
+@contextmanager
+def _files() -> Iterator:
+    """Write files for one service call; if the call fails, delete what was written."""
+    written: list[str] = []
+
+    def write(name: str, content: bytes) -> str:
+        saved = default_storage.save(name, ContentFile(content))
+        written.append(saved)
+        return saved
+
+    try:
+        yield write
+    except BaseException:
+        for name in written:
+            default_storage.delete(name)
+        raise
+
+
+def _new_document(settlement, *, actor, kind, checked: CheckedUpload, receipt=None) -> Document:
+    return Document(
+        settlement=settlement,
+        receipt=receipt,
+        kind=kind,
+        file=checked.storage_name(f"settlements/{settlement.pk}"),
+        original_name=checked.original_name or kind,
+        content_type=checked.content_type,
+        sha256=checked.sha256,
+        uploaded_by=actor,
+    )
+
+
+def _store(write, document: Document, content: bytes) -> None:
+    document.file = write(document.file, content)
+    document.save()
+
+
+# --- traveler ---------------------------------------------------------------------------------
+
+
+def _recompute(settlement: Settlement, mission: Mission) -> None:
+    """R-3.9 via the engine: the viáticos follow the actual times, never a typed amount."""
+    legs = [LegInput(leg.destination, leg.arrive_at, leg.leave_at) for leg in mission.legs.all()]
+    meals = {dt.date.fromisoformat(day): meals for day, meals in mission.meals_covered.items()}
+    result = plan_per_diem(
+        kind=mission.kind,
+        departure_at=settlement.actual_departure_at,
+        return_at=settlement.actual_return_at,
+        legs=legs,
+        meals_covered=meals,
+        all_meals_covered=mission.all_meals_covered,
+        sponsor_daily_amount=mission.sponsor_daily_amount,
+    )
+    settlement.perdiem = result_to_snapshot(result)
+    settlement.viaticos_recognized = round_money(result.total)
+
+
+@transaction.atomic
+def settlement_start(*, actor, mission: Mission) -> Settlement:
+    """The traveler opens the settlement of a mission once back (or stopped with money spent,
+    R-4); it starts with the planned times, to be corrected to the actual ones."""
+    mission = Mission.objects.select_for_update().get(pk=mission.pk)
+    if mission.traveler_id != actor.pk:
+        raise _not_allowed()
+    if Settlement.objects.filter(mission=mission).exists():
+        raise DomainError("settlement_exists", _("This mission already has a settlement."))
+    if mission.status not in (Mission.Status.RETURNED, *Mission.STOPPED):
+        raise DomainError(
+            "mission_not_returned",
+            _("A settlement is started once the traveler is back from the mission."),
+        )
+    advance = (
+        Advance.objects.select_for_update()
+        .filter(mission=mission, status__in=Advance.PENDING_SETTLEMENT)
+        .first()
+    )
+    settlement = Settlement(
+        mission=mission,
+        advance=advance,
+        actual_departure_at=mission.departure_at,
+        actual_return_at=mission.return_at,
+        advance_amount=advance.amount if advance else ZERO,
+    )
+    _recompute(settlement, mission)
+    settlement._history_user = actor
+    settlement._change_reason = "started"
+    settlement.save()
+    _refresh_totals(settlement)
+    _event(settlement, actor, A.CREATED)
+    return settlement
+
+
+def _editable_by_traveler(settlement: Settlement, actor) -> Settlement:
+    settlement = _lock(settlement)
+    if not access.is_own(actor, settlement):
+        raise _not_allowed()
+    if settlement.status not in Settlement.EDITABLE:
+        raise _wrong_state(settlement, _("changed"))
+    return settlement
+
+
+@transaction.atomic
+def settlement_set_times(
+    *,
+    actor,
+    settlement: Settlement,
+    actual_departure_at: dt.datetime,
+    actual_return_at: dt.datetime,
+) -> Settlement:
+    """R-2a, R-3.9: the actual departure and return times; the viáticos are recomputed."""
+    settlement = _editable_by_traveler(settlement, actor)
+    settlement.actual_departure_at = actual_departure_at
+    settlement.actual_return_at = actual_return_at
+    _recompute(settlement, settlement.mission)
+    _save(
+        settlement,
+        actor,
+        "actual times",
+        ["actual_departure_at", "actual_return_at", "perdiem", "viaticos_recognized"],
+    )
+    _refresh_totals(settlement)
+    _event(
+        settlement,
+        actor,
+        A.TIMES_SET,
+        f"{timezone.localtime(actual_departure_at):%Y-%m-%d %H:%M} → "
+        f"{timezone.localtime(actual_return_at):%Y-%m-%d %H:%M}",
+    )
+    return settlement
+
+
+@transaction.atomic
+def settlement_attach_document(
+    *, actor, settlement: Settlement, kind: str, upload: UploadedFile
+) -> Document:
+    """R-2a: proof of travel (passport copy, boarding pass, bus ticket) and the mission report."""
+    if kind not in (Document.Kind.PROOF_OF_TRAVEL, Document.Kind.MISSION_REPORT):
+        raise DomainError("invalid_kind", _("Choose what the document is."), field="kind")
+    checked = check_upload(upload)
+    settlement = _editable_by_traveler(settlement, actor)
+    with _files() as write:
+        document = _new_document(settlement, actor=actor, kind=kind, checked=checked)
+        _store(write, document, checked.content)
+        _event(settlement, actor, A.DOCUMENT_ADDED, document.get_kind_display())
+    return document
+
+
+def _check_not_duplicate(*, key: str, sha256: str) -> None:
+    """R-7c: the same receipt (same file, or same issuer tax id + number) is used only once,
+    in any settlement of any traveler."""
+    if Document.objects.filter(kind=Document.Kind.RECEIPT, sha256=sha256).exists():
+        raise DomainError(
+            "duplicate_receipt_file",
+            _("This file was already submitted as a receipt in a settlement (R-7c)."),
+            field="file",
+        )
+    if key and Receipt.objects.filter(duplicate_key=key).exists():
+        raise DomainError(
+            "duplicate_receipt_number",
+            _(
+                "A receipt with this issuer tax id and number was already submitted in a "
+                "settlement (R-7c)."
+            ),
+            field="number",
+        )
+
+
+def duplicate_key(issuer_tax_id: str, number: str) -> str:
+    """R-7c: issuer tax id + number, compared without punctuation or leading zeros
+    ("F001-00042" is "F001-42")."""
+    tax_id = normalize_tax_id(issuer_tax_id)
+    if not tax_id:
+        return ""
+    parts = [p for p in re.split(r"[^0-9A-Z]+", (number or "").upper()) if p]
+    parts = [str(int(p)) if p.isdigit() else p for p in parts]
+    return f"{tax_id}|{'-'.join(parts)}"
+
+
+@transaction.atomic
+def receipt_add(
+    *,
+    actor,
+    settlement: Settlement,
+    upload: UploadedFile,
+    receipt_type: str,
+    category: str,
+    issuer_name: str,
+    issuer_tax_id: str,
+    number: str,
+    date: dt.date,
+    currency: str,
+    amount: Decimal,
+    customer_name: str = "",
+    customer_tax_id: str = "",
+    description: str = "",
+    outside_dates_reason: str = "",
+    exception_reason: str = "",
+    call_detail: UploadedFile | None = None,
+) -> Receipt:
+    """R-2b: a terminal-expense receipt, its USD amount at the official rate of its date
+    (R-3.10), refused when negative or already used (R-7c). The other checks (R-3.12, R-2h,
+    phone cap) do not refuse the line: they are shown next to it and decide what is accepted."""
+    if receipt_type not in ReceiptType.values:
+        raise DomainError("invalid_type", _("Choose the type of receipt."), field="receipt_type")
+    if category not in Category.values:
+        raise DomainError("invalid_category", _("Choose the category."), field="category")
+    if not isinstance(amount, Decimal) or amount <= 0:
+        raise DomainError(
+            "negative_amount",
+            _("The amount must be greater than zero."),
+            field="amount",
+        )
+    if not (number or "").strip():
+        raise DomainError("number_required", _("Enter the receipt number."), field="number")
+    if not (issuer_name or "").strip():
+        raise DomainError("issuer_required", _("Enter the issuer."), field="issuer_name")
+    if receipt_type != ReceiptType.RECIBO_EGRESOS and not normalize_tax_id(issuer_tax_id):
+        raise DomainError(
+            "issuer_tax_id_required", _("Enter the issuer's tax id."), field="issuer_tax_id"
+        )
+    amount = round_money(amount)
+    currency = (currency or "").strip().upper()
+    if len(currency) != 3 or not currency.isalpha():
+        raise DomainError("invalid_currency", _("Enter an ISO currency code."), field="currency")
+    amount_usd = convert_to_usd(amount, currency.upper(), date)
+    checked = check_upload(upload)
+    detail = check_upload(call_detail, field="call_detail") if call_detail else None
+    settlement = _editable_by_traveler(settlement, actor)
+    key = duplicate_key(issuer_tax_id, number)
+    if receipt_type == ReceiptType.RECIBO_EGRESOS:
+        key = f"RE|{settlement.pk}|{normalize_tax_id(number)}"
+    _check_not_duplicate(key=key, sha256=checked.sha256)
+    with _files() as write:
+        receipt = Receipt(
+            settlement=settlement,
+            receipt_type=receipt_type,
+            category=category,
+            issuer_name=issuer_name.strip(),
+            issuer_tax_id=issuer_tax_id.strip(),
+            number=number.strip(),
+            customer_name=customer_name.strip(),
+            customer_tax_id=customer_tax_id.strip(),
+            date=date,
+            currency=currency,
+            amount=amount,
+            amount_usd=amount_usd,
+            description=description.strip(),
+            outside_dates_reason=outside_dates_reason.strip(),
+            exception_reason=exception_reason.strip(),
+            duplicate_key=key,
+        )
+        receipt._history_user = actor
+        receipt._change_reason = "added"
+        try:
+            with transaction.atomic():
+                receipt.save()
+                document = _new_document(
+                    settlement,
+                    actor=actor,
+                    kind=Document.Kind.RECEIPT,
+                    checked=checked,
+                    receipt=receipt,
+                )
+                _store(write, document, checked.content)
+                if detail:
+                    _store(
+                        write,
+                        _new_document(
+                            settlement,
+                            actor=actor,
+                            kind=Document.Kind.CALL_DETAIL,
+                            checked=detail,
+                            receipt=receipt,
+                        ),
+                        detail.content,
+                    )
+        except IntegrityError:  # a concurrent request stored the same receipt first (R-7c)
+            _check_not_duplicate(key=key, sha256=checked.sha256)
+            raise
+        _refresh_totals(settlement)
+        _event(settlement, actor, A.RECEIPT_ADDED, str(receipt))
+    return receipt
+
+
+@transaction.atomic
+def receipt_remove(*, actor, receipt: Receipt) -> None:
+    settlement = _editable_by_traveler(receipt.settlement, actor)
+    names = list(receipt.documents.values_list("file", flat=True))
+    label = str(receipt)
+    receipt._history_user = actor
+    receipt._change_reason = "removed"
+    receipt.delete()
+    _refresh_totals(settlement)
+    _event(settlement, actor, A.RECEIPT_REMOVED, label)
+    transaction.on_commit(lambda: [default_storage.delete(name) for name in names])
+
+
+@transaction.atomic
+def receipt_exception_approve(*, actor, receipt: Receipt, comment: str = "") -> Receipt:
+    """R-2h: the General Administrator or the Finance Director accepts a non-eligible expense."""
+    settlement = _lock(receipt.settlement)
+    receipt = Receipt.objects.select_for_update().get(pk=receipt.pk)
+    role = access.exception_approver_role(actor)
+    if role is None:
+        raise _not_allowed()
+    if access.is_own(actor, settlement):
+        raise _own()
+    if receipt.category not in {c.value for c in NON_ELIGIBLE}:
+        raise DomainError(
+            "not_an_exception", _("Only non-eligible expenses need an exception (R-2h).")
+        )
+    if settlement.status in (S.SETTLED, S.CLOSED):
+        raise _wrong_state(settlement, _("changed"))
+    receipt.exception_approved_by = actor
+    receipt.exception_approver_role = role
+    _save(
+        receipt, actor, "exception approved", ["exception_approved_by", "exception_approver_role"]
+    )
+    _refresh_totals(settlement)
+    _event(settlement, actor, A.EXCEPTION_APPROVED, f"{receipt} {comment}".strip())
+    return receipt
+
+
+@transaction.atomic
+def settlement_submit(*, actor, settlement: Settlement) -> Settlement:
+    """R-2a: with proof of travel and the mission report; every warning answered."""
+    settlement = _editable_by_traveler(settlement, actor)
+    kinds = set(settlement.documents.values_list("kind", flat=True))
+    if Document.Kind.PROOF_OF_TRAVEL not in kinds or Document.Kind.MISSION_REPORT not in kinds:
+        raise DomainError(
+            "documents_missing",
+            _(
+                "Attach the proof of travel (passport copy, boarding pass or bus ticket) and "
+                "the mission report before submitting (R-2a)."
+            ),
+        )
+    summary = settlement_summary(settlement)
+    if any(line.verdict.blocks_submission for line in summary.lines):
+        raise DomainError(
+            "reasons_missing",
+            _("Some receipts are dated outside the mission: give the reason for each one."),
+        )
+    settlement.status = S.SUBMITTED
+    settlement.submitted_at = timezone.now()
+    settlement.status_reason = ""
+    _save(settlement, actor, "submitted", ["status", "submitted_at", "status_reason"])
+    _event(settlement, actor, A.SUBMITTED)
+    return settlement
+
+
+# --- accounting -------------------------------------------------------------------------------
+
+
+def _stamp_all(settlement: Settlement, actor, today: dt.date) -> None:
+    """R-3.7: burn the stamp into a copy of every document; the originals stay as they are."""
+    stamp = Stamp(today, actor.get_full_name() or actor.get_username())
+    with _files() as write:
+        for document in settlement.documents.select_for_update().order_by("pk"):
+            with default_storage.open(document.file, "rb") as handle:
+                original = handle.read()
+            stamped = stamp_document(original, document.content_type, stamp)
+            base = document.file.rsplit(".", 1)[0]
+            document.stamped_file = write(f"{base}-liquidado.{stamped.extension}", stamped.content)
+            document.stamped_content_type = stamped.content_type
+            document.save(update_fields=["stamped_file", "stamped_content_type"])
+
+
+@transaction.atomic
+def settlement_receive(*, actor, settlement: Settlement, today: dt.date) -> Settlement:
+    """The Accounting Assistant receives a submitted settlement and stamps every document
+    "Liquidado, Fecha: …, Responsable: …" (R-3.7)."""
+    settlement = _lock(settlement)
+    if not access.is_accounting_assistant(actor):
+        raise _not_allowed()
+    if access.is_own(actor, settlement):
+        raise _own()
+    if settlement.status != S.SUBMITTED:
+        raise _wrong_state(settlement, _("received"))
+    _stamp_all(settlement, actor, today)
+    settlement.status = S.RECEIVED
+    settlement.received_by, settlement.received_at = actor, timezone.now()
+    _save(settlement, actor, "received and stamped", ["status", "received_by", "received_at"])
+    _event(settlement, actor, A.RECEIVED)
+    return settlement
+
+
+def _reviewer(settlement: Settlement, actor) -> Settlement:
+    settlement = _lock(settlement)
+    if not access.is_general_accountant(actor):
+        raise _not_allowed()
+    if access.is_own(actor, settlement):
+        raise _own()
+    return settlement
+
+
+@transaction.atomic
+def receipt_review(
+    *, actor, receipt: Receipt, decision: str, accepted_usd: Decimal | None = None, reason: str = ""
+) -> Receipt:
+    """The General Accountant accepts, cuts (a "sanctioned amount") or rejects a line, with a
+    reason for a cut or a rejection. A line never counts more than its checks allow."""
+    settlement = _reviewer(receipt.settlement, actor)
+    if settlement.status != S.RECEIVED:
+        raise _wrong_state(settlement, _("reviewed"))
+    receipt = Receipt.objects.select_for_update().get(pk=receipt.pk, settlement=settlement)
+    D = Receipt.Decision
+    allowed = settlement_summary(settlement).line_for(receipt.pk).verdict.accepted_usd
+    if decision == D.ACCEPTED:
+        receipt.accepted_usd = allowed
+        receipt.decision_reason = (reason or "").strip()
+    elif decision == D.CUT:
+        receipt.decision_reason = _require_reason(reason)
+        if accepted_usd is None or not isinstance(accepted_usd, Decimal):
+            raise DomainError("amount_required", _("Enter the amount accepted."), "accepted_usd")
+        if accepted_usd < 0 or accepted_usd >= allowed:
+            raise DomainError(
+                "invalid_cut",
+                _("A cut is between 0.00 and US$%(max)s (what the checks allow).")
+                % {"max": allowed},
+                field="accepted_usd",
+            )
+        receipt.accepted_usd = round_money(accepted_usd)
+    elif decision == D.REJECTED:
+        receipt.decision_reason = _require_reason(reason)
+        receipt.accepted_usd = ZERO
+    else:
+        raise DomainError("invalid_decision", _("Choose accept, cut or reject."), "decision")
+    receipt.decision = decision
+    _save(receipt, actor, f"review {decision}", ["decision", "accepted_usd", "decision_reason"])
+    _refresh_totals(settlement)
+    _event(settlement, actor, A.LINE_REVIEWED, f"{receipt}: {receipt.get_decision_display()}")
+    return receipt
+
+
+@transaction.atomic
+def settlement_review_finish(*, actor, settlement: Settlement) -> Settlement:
+    settlement = _reviewer(settlement, actor)
+    if settlement.status != S.RECEIVED:
+        raise _wrong_state(settlement, _("reviewed"))
+    if settlement.receipts.filter(decision=Receipt.Decision.PENDING).exists():
+        raise DomainError("lines_pending", _("Decide on every line before finishing the review."))
+    settlement.status = S.REVIEWED
+    settlement.reviewed_by, settlement.reviewed_at = actor, timezone.now()
+    _save(settlement, actor, "reviewed", ["status", "reviewed_by", "reviewed_at"])
+    _event(settlement, actor, A.REVIEWED)
+    return settlement
+
+
+@transaction.atomic
+def settlement_return(*, actor, settlement: Settlement, reason: str) -> Settlement:
+    """Back to the traveler for corrections, with the reason; review decisions are reset."""
+    reason = _require_reason(reason)
+    settlement = _lock(settlement)
+    may = access.is_accounting_assistant(actor) or access.is_general_accountant(actor)
+    if not may:
+        raise _not_allowed()
+    if access.is_own(actor, settlement):
+        raise _own()
+    if settlement.status not in (S.SUBMITTED, S.RECEIVED, S.REVIEWED):
+        raise _wrong_state(settlement, _("returned"))
+    settlement.receipts.update(decision=Receipt.Decision.PENDING, accepted_usd=None)
+    settlement.status = S.RETURNED
+    settlement.status_reason = reason
+    _save(settlement, actor, "returned", ["status", "status_reason"])
+    _refresh_totals(settlement)
+    _event(settlement, actor, A.RETURNED, reason)
+    return settlement
+
+
+@transaction.atomic
+def settlement_settle(*, actor, settlement: Settlement, today: dt.date) -> Settlement:
+    """The General Accountant accepts the settlement as correct (R-3.3): the balance is fixed;
+    a reimbursement is due within 5 business days; the advance is marked settled."""
+    settlement = _reviewer(settlement, actor)
+    if settlement.status != S.REVIEWED:
+        raise _wrong_state(settlement, _("settled"))
+    summary = settlement_summary(settlement)
+    balance = settlement_balance(
+        advance=settlement.advance_amount,
+        viaticos_recognized=settlement.viaticos_recognized,
+        terminal_accepted=summary.terminal_accepted,
+        accepted_on=today,
+        calendar=duty_calendar(),
+    )
+    settlement.terminal_accepted = balance.terminal_accepted
+    settlement.balance = balance.amount
+    settlement.reimbursement_due = balance.reimbursement_due
+    settlement.status = S.SETTLED
+    settlement.settled_by, settlement.settled_on = actor, today
+    _save(
+        settlement,
+        actor,
+        "settled",
+        ["status", "settled_by", "settled_on", "terminal_accepted", "balance", "reimbursement_due"],
+    )
+    _event(settlement, actor, A.SETTLED, f"{balance.amount}")
+    if settlement.advance_id:
+        advance = settlement.advance
+        if advance.status in Advance.PENDING_SETTLEMENT:
+            mission_services.advance_mark_settled(
+                actor=actor, advance=advance, comment=settlement.code
+            )
+    if balance.amount == 0:
+        _close(settlement, actor)
+    return settlement
+
+
+@transaction.atomic
+def settlement_record_balance(
+    *, actor, settlement: Settlement, on: dt.date, reference: str = ""
+) -> Settlement:
+    """R-3.3: the traveler returned the positive balance, or the organization paid the negative
+    one; the settlement and the mission are then closed."""
+    settlement = _reviewer(settlement, actor)
+    if settlement.status != S.SETTLED:
+        raise _wrong_state(settlement, _("closed"))
+    settlement.balance_settled_on = on
+    settlement.balance_reference = (reference or "").strip()
+    _save(settlement, actor, "balance recorded", ["balance_settled_on", "balance_reference"])
+    _event(settlement, actor, A.BALANCE_RECORDED, reference)
+    _close(settlement, actor)
+    return settlement
+
+
+def _close(settlement: Settlement, actor) -> None:
+    settlement.status = S.CLOSED
+    _save(settlement, actor, "closed", ["status"])
+    _event(settlement, actor, A.CLOSED)
+    mission = settlement.mission
+    if mission.status in (Mission.Status.RETURNED, *Mission.STOPPED):
+        mission_services.mission_close(actor=actor, mission=mission, comment=settlement.code)
+
+
+def _refresh_totals(settlement: Settlement) -> None:
+    """Keep the stored live balance in step with the lines (lists show it without recomputing)."""
+    summary = settlement_summary(settlement)
+    settlement.terminal_accepted = summary.terminal_accepted
+    settlement.balance = summary.balance.amount
+    settlement.save_without_historical_record(update_fields=["terminal_accepted", "balance"])

@@ -1,0 +1,226 @@
+"""R-3.7: the "Liquidado" stamp on every PDF page and every image, and the stamped bundle."""
+
+import datetime as dt
+import hashlib
+import io
+
+import pytest
+from PIL import Image
+from pypdf import PdfReader, PdfWriter
+
+from settlements.stamping import (
+    BundleItem,
+    Stamp,
+    build_bundle,
+    stamp_document,
+    stamp_image,
+    stamp_pdf,
+)
+from tests.factories import OrganizationFactory
+from viaticos.errors import DomainError
+
+STAMP = Stamp(dt.date(2026, 3, 10), "Diego  Pérez Ñuñez")
+TEXT = "Liquidado, Fecha: 10/03/2026, Responsable: Diego Pérez Ñuñez"
+
+
+def make_pdf(*sizes, rotate=None, text=None):
+    writer = PdfWriter()
+    for width, height in sizes:
+        writer.add_blank_page(width, height)
+    if rotate:
+        writer.pages[-1].rotate(rotate)
+    if text:
+        writer.add_metadata({"/Title": text})
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def make_image(fmt, size=(800, 600), color=(40, 120, 200), mode="RGB"):
+    out = io.BytesIO()
+    Image.new(mode, size, color).save(out, fmt)
+    return out.getvalue()
+
+
+def page_texts(pdf):
+    return [page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages]
+
+
+def red_pixels(image):
+    rgb = image.convert("RGB")
+    return sum(1 for r, g, b in rgb.getdata() if r > 150 and g < 60 and b < 60)
+
+
+def test_r_3_7_stamp_text_is_the_legal_formula():
+    assert STAMP.text == TEXT
+
+
+def test_r_3_7_stamp_is_burned_into_every_pdf_page():
+    original = make_pdf((595, 842), (842, 595), (612, 792))
+    before = hashlib.sha256(original).hexdigest()
+
+    stamped = stamp_pdf(original, STAMP)
+
+    assert hashlib.sha256(original).hexdigest() == before  # original untouched
+    assert stamped != original
+    texts = page_texts(stamped)
+    assert len(texts) == 3
+    assert all(TEXT in text for text in texts)
+    assert not any("Liquidado" in text for text in page_texts(original))
+
+
+def test_r_3_7_stamp_is_in_the_page_content_not_an_annotation():
+    stamped = stamp_pdf(make_pdf((595, 842)), STAMP)
+    page = PdfReader(io.BytesIO(stamped)).pages[0]
+    assert "/Annots" not in page
+    assert b"Liquidado" in page.get_contents().get_data()
+
+
+@pytest.mark.django_db
+def test_r_3_7_stamp_keeps_existing_page_text():
+    from viaticos.pdf import render_pdf
+
+    OrganizationFactory()
+    original = render_pdf("pdf/test_page.html", {"heading": "Factura 001-123"})
+    texts = page_texts(stamp_pdf(original, STAMP))
+    assert "Factura 001-123" in texts[0] and TEXT in texts[0]
+
+
+def test_r_3_7_rotated_page_is_stamped_upright_inside_the_visible_area():
+    stamped = stamp_pdf(make_pdf((595, 842), rotate=90), STAMP)
+    page = PdfReader(io.BytesIO(stamped)).pages[0]
+    assert page.rotation % 360 == 0  # rotation baked into the content: the stamp reads upright
+    assert round(float(page.mediabox.width)) == 842
+    assert TEXT in page.extract_text()
+
+
+def test_r_3_7_long_name_shrinks_to_fit_narrow_page():
+    stamp = Stamp(dt.date(2026, 3, 10), "María de los Ángeles " * 4)
+    stamped = stamp_pdf(make_pdf((200, 300)), stamp)
+    assert stamp.text in page_texts(stamped)[0]
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"%PDF-1.7\n garbage that is not a pdf \n%%EOF",
+        make_pdf((595, 842))[:200] + b"\n%%EOF",
+        b"%PDF-1.4\n%%EOF",
+    ],
+    ids=["garbage", "truncated", "no-pages"],
+)
+def test_r_3_7_corrupt_pdf_is_a_domain_error_not_a_crash(content):
+    with pytest.raises(DomainError) as error:
+        stamp_pdf(content, STAMP)
+    assert error.value.code == "file_corrupt"
+
+
+def test_r_3_7_password_protected_pdf_is_refused_with_a_clear_message():
+    writer = PdfWriter()
+    writer.add_blank_page(595, 842)
+    writer.encrypt(user_password="secreto", owner_password="secreto")
+    out = io.BytesIO()
+    writer.write(out)
+    with pytest.raises(DomainError) as error:
+        stamp_pdf(out.getvalue(), STAMP)
+    assert error.value.code == "file_encrypted"
+
+
+@pytest.mark.parametrize(("fmt", "content_type"), [("JPEG", "image/jpeg"), ("PNG", "image/png")])
+def test_r_3_7_stamp_is_burned_into_image_pixels_keeping_the_format(fmt, content_type):
+    original = make_image(fmt)
+    before = bytes(original)
+
+    stamped = stamp_image(original, content_type, STAMP)
+
+    assert original == before
+    with Image.open(io.BytesIO(stamped)) as image:
+        assert image.format == fmt
+        assert image.size == (800, 600)
+        assert red_pixels(image) > 500  # the red stamp is in the pixels
+        top_right = image.crop((400, 0, 800, 60))
+        assert red_pixels(top_right) > 200
+        comment = image.info.get("comment") or image.info.get("Comment")
+        comment = comment.decode() if isinstance(comment, bytes) else comment
+        assert comment == TEXT
+    with Image.open(io.BytesIO(original)) as image:
+        assert red_pixels(image) == 0
+
+
+def test_r_3_7_png_with_transparency_and_tiny_image_are_stamped():
+    stamped = stamp_image(make_image("PNG", (90, 40), (0, 0, 0, 0), "RGBA"), "image/png", STAMP)
+    with Image.open(io.BytesIO(stamped)) as image:
+        assert image.size == (90, 40)
+        assert red_pixels(image) > 0
+
+
+def test_r_3_7_jpeg_exif_orientation_is_applied_before_stamping():
+    image = Image.new("RGB", (400, 200), "white")
+    exif = image.getexif()
+    exif[0x0112] = 6  # rotate 90° clockwise when displayed
+    out = io.BytesIO()
+    image.save(out, "JPEG", exif=exif)
+    stamped = stamp_image(out.getvalue(), "image/jpeg", STAMP)
+    with Image.open(io.BytesIO(stamped)) as result:
+        assert result.size == (200, 400)  # as displayed, so the stamp is upright
+
+
+@pytest.mark.parametrize(
+    ("content", "content_type"),
+    [
+        (b"\xff\xd8\xff\xe0 not really a jpeg", "image/jpeg"),
+        (make_image("PNG")[:60], "image/png"),
+    ],
+    ids=["garbage-jpeg", "truncated-png"],
+)
+def test_r_3_7_corrupt_image_is_a_domain_error_not_a_crash(content, content_type):
+    with pytest.raises(DomainError) as error:
+        stamp_image(content, content_type, STAMP)
+    assert error.value.code == "file_corrupt"
+
+
+def test_r_3_7_stamp_document_dispatches_by_content_type():
+    pdf = stamp_document(make_pdf((595, 842)), "application/pdf", STAMP)
+    png = stamp_document(make_image("PNG"), "image/png", STAMP)
+    jpg = stamp_document(make_image("JPEG"), "image/jpeg", STAMP)
+    assert (pdf.extension, png.extension, jpg.extension) == ("pdf", "png", "jpg")
+    with pytest.raises(DomainError):
+        stamp_document(b"GIF89a", "image/gif", STAMP)
+
+
+@pytest.mark.django_db
+def test_r_3_7_bundle_is_a_cover_sheet_then_every_stamped_document_in_order():
+    OrganizationFactory()
+    two_pages = stamp_pdf(make_pdf((595, 842), (595, 842)), STAMP)
+    photo = stamp_image(make_image("JPEG", (1200, 1600)), "image/jpeg", STAMP)
+    wide = stamp_image(make_image("PNG", (1600, 900)), "image/png", STAMP)
+
+    bundle = build_bundle(
+        [
+            BundleItem("Boleto aéreo", two_pages, "application/pdf", "LA 2470"),
+            BundleItem("Taxi aeropuerto–hotel", photo, "image/jpeg"),
+            BundleItem("Internet del hotel", wide, "image/png"),
+        ],
+        title="Liquidación L-7",
+        context={"stamp_text": STAMP.text},
+    )
+
+    reader = PdfReader(io.BytesIO(bundle))
+    assert len(reader.pages) == 1 + 2 + 1 + 1
+    cover = reader.pages[0].extract_text()
+    assert "Liquidación L-7" in cover
+    positions = [
+        cover.index(label) for label in ("Boleto aéreo", "aeropuerto", "Internet del hotel")
+    ]
+    assert positions == sorted(positions)
+    assert "Secretaría Ejecutiva Regional" in cover  # organization header
+    assert TEXT in reader.pages[1].extract_text() and TEXT in reader.pages[2].extract_text()
+    for page in reader.pages[1:]:  # every page fits A4
+        assert float(page.mediabox.width) <= 842.5 and float(page.mediabox.height) <= 842.5
+
+
+@pytest.mark.django_db
+def test_r_3_7_bundle_refuses_a_corrupt_document():
+    OrganizationFactory()
+    with pytest.raises(DomainError):
+        build_bundle([BundleItem("Roto", b"%PDF-1.4 nothing", "application/pdf")], title="L-1")
