@@ -86,6 +86,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "privacy.middleware.ConsentPromptMiddleware",
 ]
 
 ROOT_URLCONF = "viaticos.urls"
@@ -160,6 +161,18 @@ except NotImplementedError:
         f"VIATICOS_DUTY_COUNTRY {VIATICOS_DUTY_COUNTRY!r} is not a country the holidays "
         "calendar knows (use an ISO 3166-1 alpha-2 code such as PE)."
     ) from None
+
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Privacy (Ley 29733): the notice prompt at first login (R-P2) and the public form's rate limit,
+# as (requests, seconds) per client address. Behind a trusted proxy, set
+# PRIVACY_CLIENT_IP_HEADER=HTTP_X_FORWARDED_FOR so the limit applies to the real client.
+PRIVACY_CONSENT_PROMPT = env_bool("PRIVACY_CONSENT_PROMPT", True)
+PRIVACY_RATE_LIMITS = {
+    "file": (env_int("PRIVACY_ARCO_FILE_LIMIT", 5), 3600),
+    "lookup": (env_int("PRIVACY_ARCO_LOOKUP_LIMIT", 30), 600),
+}
+PRIVACY_CLIENT_IP_HEADER = os.environ.get("PRIVACY_CLIENT_IP_HEADER", "")
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
