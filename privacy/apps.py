@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class PrivacyConfig(AppConfig):
     name = "privacy"
     verbose_name = _("Personal data protection")
+
+    def ready(self):
+        from privacy.declarations import register_builtin
+        from privacy.home import register_home
+
+        register_builtin()
+        register_home()

@@ -1,1 +1,570 @@
-"""Personal data protection (Ley 29733): filled in by the privacy issue."""
+"""Personal data protection (Ley 29733): notices, consent, ARCO requests, retention, registers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from privacy.registry import Action, StartEvent
+
+USER = settings.AUTH_USER_MODEL
+
+
+class Channel(models.TextChoices):
+    WEB = "web", _("Web form")
+    API = "api", _("API")
+    ARCO = "arco", _("ARCO request")
+    PAPER = "paper", _("Paper form")
+
+
+# --- R-P1 notices ---
+
+
+class PrivacyNotice(models.Model):
+    """R-P1: a versioned privacy notice (Spanish and English) with its content hash."""
+
+    version = models.CharField(_("version"), max_length=20, unique=True)
+    effective_on = models.DateField(_("effective date"))
+    title_es = models.CharField(_("title (Spanish)"), max_length=200)
+    title_en = models.CharField(_("title (English)"), max_length=200)
+    text_es = models.TextField(_("text (Spanish)"))
+    text_en = models.TextField(_("text (English)"))
+    content_hash = models.CharField(_("content hash (SHA-256)"), max_length=64, editable=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("privacy notice")
+        verbose_name_plural = _("privacy notices")
+        ordering = ["-effective_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.version} ({self.effective_on:%Y-%m-%d})"
+
+    @staticmethod
+    def compute_hash(title_es: str, text_es: str, title_en: str, text_en: str) -> str:
+        joined = "\x1e".join([title_es, text_es, title_en, text_en]).encode()
+        return hashlib.sha256(joined).hexdigest()
+
+    @property
+    def title(self) -> str:
+        return self.title_en if (get_language() or "es").startswith("en") else self.title_es
+
+    @property
+    def text(self) -> str:
+        return self.text_en if (get_language() or "es").startswith("en") else self.text_es
+
+
+class Purpose(models.Model):
+    """R-P2: a purpose of processing with its legal basis; optional ones need consent."""
+
+    class LegalBasis(models.TextChoices):
+        CONTRACT = "contract", _("Employment or service contract")
+        CONSENT = "consent", _("Consent")
+        LEGAL_DUTY = "legal_duty", _("Legal duty")
+
+    code = models.SlugField(_("code"), max_length=50, unique=True)
+    name_es = models.CharField(_("name (Spanish)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200)
+    description_es = models.TextField(_("description (Spanish)"))
+    description_en = models.TextField(_("description (English)"))
+    legal_basis = models.CharField(_("legal basis"), max_length=20, choices=LegalBasis.choices)
+    legal_reference = models.CharField(_("legal reference"), max_length=200, blank=True)
+    optional = models.BooleanField(
+        _("optional"), default=False, help_text=_("Not indispensable: asked separately.")
+    )
+    sensitive = models.BooleanField(
+        _("sensitive data"),
+        default=False,
+        help_text=_("Economic income, bank or health data: express electronic consent (R-P4)."),
+    )
+    minors = models.BooleanField(
+        _("concerns minors"),
+        default=False,
+        help_text=_("Dependants under 14: consent given by the parent or guardian (R-P4)."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=100)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("purpose of processing")
+        verbose_name_plural = _("purposes of processing")
+        ordering = ["order", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return self.name_en if (get_language() or "es").startswith("en") else self.name_es
+
+    @property
+    def description(self) -> str:
+        en = (get_language() or "es").startswith("en")
+        return self.description_en if en else self.description_es
+
+    @property
+    def needs_consent(self) -> bool:
+        return self.legal_basis == self.LegalBasis.CONSENT
+
+
+class NoticeAcknowledgement(models.Model):
+    """R-P2: the notice was shown to the person (the duty to inform, even without consent)."""
+
+    user = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="notice_acks")
+    notice = models.ForeignKey(PrivacyNotice, on_delete=models.PROTECT, related_name="acks")
+    notice_hash = models.CharField(max_length=64)
+    at = models.DateTimeField(default=timezone.now)
+    channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.WEB)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("notice acknowledgement")
+        verbose_name_plural = _("notice acknowledgements")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "notice"], name="privacy_ack_once_per_notice")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.notice}"
+
+
+class ConsentEvent(models.Model):
+    """R-P3: evidence of every consent given, refused or revoked (append-only)."""
+
+    class Decision(models.TextChoices):
+        GIVEN = "given", _("Given")
+        REFUSED = "refused", _("Refused")
+        REVOKED = "revoked", _("Revoked")
+
+    user = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="consent_events")
+    purpose = models.ForeignKey(Purpose, on_delete=models.PROTECT, related_name="events")
+    decision = models.CharField(_("decision"), max_length=10, choices=Decision.choices)
+    notice = models.ForeignKey(PrivacyNotice, on_delete=models.PROTECT, null=True, blank=True)
+    notice_hash = models.CharField(_("notice hash"), max_length=64, blank=True)
+    at = models.DateTimeField(_("when"), default=timezone.now)
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    user_agent = models.CharField(_("user agent"), max_length=300, blank=True)
+    as_guardian = models.BooleanField(
+        _("given as parent or guardian"), default=False, help_text=_("R-P4: minors under 14.")
+    )
+    recorded_by = models.ForeignKey(
+        USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("consent event")
+        verbose_name_plural = _("consent events")
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["user", "purpose", "-at"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.purpose} — {self.decision}"
+
+
+# --- R-A1…R-A7 ARCO requests ---
+
+
+class ArcoRequest(models.Model):
+    class Right(models.TextChoices):
+        INFORMACION = "informacion", _("Information")
+        ACCESO = "acceso", _("Access")
+        RECTIFICACION = "rectificacion", _("Rectification")
+        CANCELACION = "cancelacion", _("Cancellation (erasure)")
+        OPOSICION = "oposicion", _("Objection")
+        TRATAMIENTO_OBJETIVO = "tratamiento_objetivo", _("Objective processing")
+        PORTABILIDAD = "portabilidad", _("Portability")
+
+    class DocumentType(models.TextChoices):
+        DNI = "DNI", _("DNI")
+        CE = "CE", _("Foreigner's card (CE)")
+        PASAPORTE = "PASAPORTE", _("Passport")
+
+    class Status(models.TextChoices):
+        RECEIVED = "received", _("Received")
+        OBSERVED = "observed", _("Waiting for the requester's correction")
+        EXTENDED = "extended", _("Deadline extended")
+        ANSWERED = "answered", _("Answered")
+        REFUSED = "refused", _("Refused")
+        NOT_FILED = "not_filed", _("Closed as not filed")
+
+    class RefusalGround(models.TextChoices):
+        NOT_SUBJECT = (
+            "not_subject",
+            _("The requester is not the data subject or an accredited representative"),
+        )
+        DATA_NOT_HELD = "data_not_held", _("The organization does not hold the data")
+        LEGAL_IMPEDIMENT = "legal_impediment", _("A legal impediment")
+        REPEATED = "repeated", _("The same request is already pending")
+
+    class Outcome(models.TextChoices):
+        GRANTED = "granted", _("Granted")
+        PARTIAL = "partial", _("Granted in part")
+        DENIED = "denied", _("Denied")
+
+    OPEN_STATUSES = (Status.RECEIVED, Status.OBSERVED, Status.EXTENDED)
+
+    tracking_code = models.CharField(_("tracking code"), max_length=40, unique=True)
+    right = models.CharField(_("right"), max_length=25, choices=Right.choices)
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.RECEIVED
+    )
+    full_name = models.CharField(_("full name"), max_length=200)
+    document_type = models.CharField(
+        _("identity document type"), max_length=10, choices=DocumentType.choices
+    )
+    document_number = models.CharField(_("identity document number"), max_length=20)
+    email = models.EmailField(_("e-mail for notifications"), blank=True)
+    address = models.CharField(_("address for notifications"), max_length=300, blank=True)
+    request_detail = models.TextField(_("request"))
+    notice_acknowledged = models.BooleanField(_("notice acknowledged"), default=False)
+    representative_name = models.CharField(_("representative"), max_length=200, blank=True)
+    representative_document_number = models.CharField(
+        _("representative's document number"), max_length=20, blank=True
+    )
+    channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.WEB)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    received_at = models.DateTimeField(_("received at"), default=timezone.now)
+    received_on = models.DateField(_("received on"))
+    counts_from = models.DateField(
+        _("deadline counts from"), help_text=_("Receipt, or the correction (R-A4).")
+    )
+    original_due_date = models.DateField(_("original due date"))
+    due_date = models.DateField(_("due date"))
+    extended_on = models.DateField(_("extended on"), null=True, blank=True)
+    extension_reason = models.TextField(_("reason for the extension"), blank=True)
+    observed_on = models.DateField(_("observed on"), null=True, blank=True)
+    observations = models.TextField(_("observations"), blank=True)
+    correction_due_date = models.DateField(_("correction due"), null=True, blank=True)
+    corrected_on = models.DateField(_("corrected on"), null=True, blank=True)
+    correction_text = models.TextField(_("correction"), blank=True)
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices, blank=True)
+    refusal_ground = models.CharField(
+        _("refusal ground"), max_length=20, choices=RefusalGround.choices, blank=True
+    )
+    response_text = models.TextField(_("response"), blank=True)
+    data_delivery_due = models.DateField(_("data delivery due"), null=True, blank=True)
+    response_letter = models.CharField(max_length=200, blank=True)
+    subject = models.ForeignKey(
+        USER,
+        verbose_name=_("data subject (account)"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="arco_requests",
+    )
+    anonymized = models.BooleanField(default=False)
+    history = HistoricalRecords(excluded_fields=["ip_address"])
+
+    class Meta:
+        verbose_name = _("ARCO request")
+        verbose_name_plural = _("ARCO requests")
+        ordering = ["due_date", "pk"]
+        permissions = [("handle_arcorequest", "Can handle ARCO requests")]
+
+    def __str__(self) -> str:
+        return f"{self.tracking_code} — {self.get_right_display()}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES
+
+    @property
+    def by_representative(self) -> bool:
+        return bool(self.representative_name)
+
+
+class ArcoAttachment(models.Model):
+    class Kind(models.TextChoices):
+        IDENTITY = "identity", _("Identity document")
+        POWER_OF_ATTORNEY = "power_of_attorney", _("Power of attorney")
+        SUPPORTING = "supporting", _("Supporting document")
+        CORRECTION = "correction", _("Correction")
+        RESPONSE = "response", _("Response letter")
+        EXPORT_PDF = "export_pdf", _("Data export (PDF)")
+        EXPORT_JSON = "export_json", _("Data export (JSON)")
+        ACKNOWLEDGEMENT = "acknowledgement", _("Acknowledgement")
+
+    request = models.ForeignKey(ArcoRequest, on_delete=models.CASCADE, related_name="attachments")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    storage_name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=50)
+    sha256 = models.CharField(max_length=64)
+    original_name = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"{self.request_id} — {self.kind}"
+
+
+class ArcoDelivery(models.Model):
+    """R-A6: every message sent to the requester and its delivery."""
+
+    class Kind(models.TextChoices):
+        ACKNOWLEDGEMENT = "acknowledgement", _("Acknowledgement")
+        OBSERVATIONS = "observations", _("Observations")
+        EXTENSION = "extension", _("Extension")
+        RESPONSE = "response", _("Response")
+
+    class Status(models.TextChoices):
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+        PENDING = "pending", _("To dispatch by post")
+        DELIVERED = "delivered", _("Delivered")
+
+    request = models.ForeignKey(ArcoRequest, on_delete=models.CASCADE, related_name="deliveries")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    channel = models.CharField(max_length=10)  # "email" or "post"
+    to = models.CharField(max_length=300)
+    status = models.CharField(max_length=10, choices=Status.choices)
+    detail = models.CharField(max_length=300, blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} — {self.to} — {self.status}"
+
+
+# --- R-T1…R-T4 retention ---
+
+
+class RetentionPolicy(models.Model):
+    category = models.CharField(_("data category"), max_length=80, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    period_years = models.PositiveSmallIntegerField(_("period (years)"))
+    start_event = models.CharField(_("clock starts at"), max_length=30, choices=StartEvent.choices)
+    legal_basis = models.CharField(_("legal basis"), max_length=300)
+    action = models.CharField(_("action at the end"), max_length=10, choices=Action.choices)
+    is_active = models.BooleanField(_("active"), default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("retention policy")
+        verbose_name_plural = _("retention policies")
+        ordering = ["category"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def expires_on(self, clock_start: dt.date) -> dt.date:
+        year = clock_start.year + self.period_years
+        try:
+            return clock_start.replace(year=year)
+        except ValueError:  # 29 February
+            return clock_start.replace(year=year, day=28)
+
+
+class LegalHold(models.Model):
+    """R-T2: a hold recorded by the Privacy Officer (litigation, sanction...)."""
+
+    class Reason(models.TextChoices):
+        OPEN_SETTLEMENT = "open_settlement", _("Open settlement")
+        SANCTION = "sanction", _("Sanction in course")
+        LITIGATION = "litigation", _("Litigation")
+        ARCO = "arco", _("ARCO request in course")
+        OTHER = "other", _("Other")
+
+    subject = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="legal_holds")
+    category = models.CharField(_("data category"), max_length=80, blank=True)
+    reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)
+    description = models.TextField(_("description"))
+    started_on = models.DateField(_("since"))
+    ended_on = models.DateField(_("until"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("legal hold")
+        verbose_name_plural = _("legal holds")
+
+    def __str__(self) -> str:
+        return f"{self.subject} — {self.get_reason_display()}"
+
+
+class RelationshipEnd(models.Model):
+    """End of a person's relationship with the organization: starts some retention clocks."""
+
+    user = models.OneToOneField(USER, on_delete=models.CASCADE, related_name="relationship_end")
+    ended_on = models.DateField(_("relationship ended on"))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("end of relationship")
+        verbose_name_plural = _("ends of relationship")
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.ended_on}"
+
+
+class BlockedRecord(models.Model):
+    """R-T2: a blocked record, kept but hidden from ordinary use until the hold ends."""
+
+    key = models.CharField(max_length=120, unique=True)
+    subject = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, related_name="+")
+    since = models.DateField()
+    reason = models.CharField(max_length=300)
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class RetentionAction(models.Model):
+    """R-T3: what apply_retention did, when and under which policy."""
+
+    policy = models.ForeignKey(RetentionPolicy, on_delete=models.PROTECT, related_name="actions")
+    record_key = models.CharField(max_length=120)
+    action = models.CharField(max_length=10, choices=Action.choices)
+    held = models.BooleanField(default=False)
+    run_date = models.DateField()
+    at = models.DateTimeField(default=timezone.now)
+    detail = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("retention action")
+        verbose_name_plural = _("retention actions")
+        ordering = ["-at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["policy", "record_key", "action"], name="privacy_retention_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.record_key}"
+
+
+# --- R-S1…R-S4 registers ---
+
+
+class DataBank(models.Model):
+    """R-S1: a personal data bank of the organization."""
+
+    name = models.CharField(_("name"), max_length=200)
+    purpose = models.TextField(_("purpose"))
+    categories = models.TextField(_("data categories"))
+    has_sensitive_data = models.BooleanField(_("holds sensitive data"), default=False)
+    collection = models.CharField(_("how collected"), max_length=300)
+    systems = models.CharField(_("systems"), max_length=300)
+    registration_code = models.CharField(
+        _("code in the national register"), max_length=50, blank=True
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("data bank")
+        verbose_name_plural = _("data banks")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Processor(models.Model):
+    """R-S2: a processor (encargado del tratamiento)."""
+
+    name = models.CharField(_("name"), max_length=200)
+    service = models.CharField(_("service"), max_length=300)
+    country = models.CharField(_("country"), max_length=2)
+    contract_reference = models.CharField(_("contract"), max_length=200, blank=True)
+    data_banks = models.ManyToManyField(DataBank, blank=True, related_name="processors")
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("processor")
+        verbose_name_plural = _("processors")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Transfer(models.Model):
+    """R-S2: a national or cross-border transfer."""
+
+    recipient = models.CharField(_("recipient"), max_length=200)
+    country = models.CharField(_("country"), max_length=2)
+    purpose = models.CharField(_("purpose"), max_length=300)
+    guarantee = models.CharField(_("guarantee"), max_length=300)
+    reported_on = models.DateField(_("reported to the Authority on"), null=True, blank=True)
+    data_banks = models.ManyToManyField(DataBank, blank=True, related_name="transfers")
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("transfer")
+        verbose_name_plural = _("transfers")
+        ordering = ["recipient"]
+
+    def __str__(self) -> str:
+        return f"{self.recipient} ({self.country})"
+
+
+class AccessLogEntry(models.Model):
+    """R-S3: a staff read of a person's sensitive record."""
+
+    actor = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, related_name="+")
+    subject = models.ForeignKey(
+        USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    subject_label = models.CharField(_("whose"), max_length=200)
+    what = models.CharField(_("what"), max_length=200)
+    record_key = models.CharField(max_length=120, blank=True)
+    at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("access log entry")
+        verbose_name_plural = _("access log")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor} → {self.subject_label}: {self.what}"
+
+
+class SecurityIncident(models.Model):
+    """R-S4: a security incident; the Authority and those affected are told within 48 hours."""
+
+    NOTIFY_WITHIN = dt.timedelta(hours=48)
+
+    detected_at = models.DateTimeField(_("detected at"))
+    nature = models.TextField(_("nature"))
+    data_categories = models.CharField(_("data categories affected"), max_length=300)
+    people_affected = models.PositiveIntegerField(_("number of people affected"))
+    measures = models.TextField(_("measures taken"))
+    notification_required = models.BooleanField(_("must be notified"), default=True)
+    authority_notified_at = models.DateTimeField(_("Authority notified at"), null=True, blank=True)
+    subjects_notified_at = models.DateTimeField(
+        _("people affected notified at"), null=True, blank=True
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("security incident")
+        verbose_name_plural = _("security incidents")
+        ordering = ["-detected_at"]
+
+    def __str__(self) -> str:
+        return f"{self.detected_at:%Y-%m-%d %H:%M} — {self.nature[:60]}"
+
+    @property
+    def notify_by(self) -> dt.datetime:
+        return self.detected_at + self.NOTIFY_WITHIN
+
+    @property
+    def notification_pending(self) -> bool:
+        return self.notification_required and (
+            self.authority_notified_at is None or self.subjects_notified_at is None
+        )

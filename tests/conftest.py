@@ -96,3 +96,11 @@ def seed_rates(db):
     from django.core.management import call_command
 
     call_command("loaddata", "rates_seed", verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def _privacy_prompt_only_in_privacy_tests(request, settings):
+    """The first-login notice prompt (R-P2) would redirect every page; it is tested in
+    tests/privacy, and switched off elsewhere so other apps' page tests stay direct."""
+    if "privacy" not in request.node.path.parts:
+        settings.PRIVACY_CONSENT_PROMPT = False

@@ -100,7 +100,35 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "settlements.receive_settlement",
     ],
     Role.TREASURY: ["viaticos.view_project", "missions.view_advance", "missions.disburse_advance"],
-    Role.PRIVACY_OFFICER: ["viaticos.view_travelerprofile"],
+    Role.PRIVACY_OFFICER: [
+        "viaticos.view_travelerprofile",
+        "privacy.handle_arcorequest",
+        *[
+            f"privacy.{verb}_{model}"
+            for model in (
+                "privacynotice",
+                "purpose",
+                "retentionpolicy",
+                "legalhold",
+                "relationshipend",
+                "databank",
+                "processor",
+                "transfer",
+                "securityincident",
+            )
+            for verb in ("view", "add", "change")
+        ],
+        *[
+            f"privacy.view_{model}"
+            for model in (
+                "arcorequest",
+                "consentevent",
+                "noticeacknowledgement",
+                "retentionaction",
+                "accesslogentry",
+            )
+        ],
+    ],
     Role.AUDITOR: [],  # read-only on everything: filled in by sync_role_permissions
 }
 

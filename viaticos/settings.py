@@ -87,6 +87,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "privacy.middleware.ConsentPromptMiddleware",
     "viaticos.middleware.SecurityHeadersMiddleware",
     # Last, as django-axes requires: locks out repeated failed logins.
     "axes.middleware.AxesMiddleware",
@@ -181,6 +182,17 @@ except NotImplementedError:
 
 # an exchange rate older than this many days (before the expense date) is not used.
 VIATICOS_FX_MAX_AGE_DAYS = env_int("VIATICOS_FX_MAX_AGE_DAYS", 7)
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Privacy (Ley 29733): the notice prompt at first login (R-P2) and the public form's rate limit,
+# as (requests, seconds) per client address. Behind a trusted proxy, set
+# PRIVACY_CLIENT_IP_HEADER=HTTP_X_FORWARDED_FOR so the limit applies to the real client.
+PRIVACY_CONSENT_PROMPT = env_bool("PRIVACY_CONSENT_PROMPT", True)
+PRIVACY_RATE_LIMITS = {
+    "file": (env_int("PRIVACY_ARCO_FILE_LIMIT", 5), 3600),
+    "lookup": (env_int("PRIVACY_ARCO_LOOKUP_LIMIT", 30), 600),
+}
+PRIVACY_CLIENT_IP_HEADER = os.environ.get("PRIVACY_CLIENT_IP_HEADER", "")
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
@@ -238,6 +250,11 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "MissionStatusEnum": "missions.models.Mission.Status",
         "AdvanceStatusEnum": "missions.models.Advance.Status",
+        "MissionKindEnum": "missions.models.Mission.Kind",
+        "QuoteStatusEnum": "missions.models.Quote.Status",
+        "SettlementStatusEnum": "settlements.models.Settlement.Status",
+        "DocumentKindEnum": "settlements.models.Document.Kind",
+        "ArcoRequestStatusEnum": "privacy.models.ArcoRequest.Status",
     },
 }
 

@@ -18,12 +18,14 @@ api_v1 = [
     ),
     path("", include("missions.api_urls")),
     path("", include("settlements.api_urls")),
+    path("privacy/", include("privacy.api_urls")),
 ]
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("", include("missions.urls")),
     path("", include("missions.urls_perdiem")),
+    path("", include("privacy.urls")),
     path("cuenta/", views.account, name="account"),
     path("cuenta/token/", views.account_token, name="account-token"),
     path(

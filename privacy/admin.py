@@ -1,0 +1,178 @@
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from privacy.models import (
+    AccessLogEntry,
+    ArcoRequest,
+    ConsentEvent,
+    DataBank,
+    LegalHold,
+    NoticeAcknowledgement,
+    PrivacyNotice,
+    Processor,
+    Purpose,
+    RelationshipEnd,
+    RetentionAction,
+    RetentionPolicy,
+    SecurityIncident,
+    Transfer,
+)
+from privacy.registry import StartEvent
+from viaticos.admin import TravelerProfileAdmin
+from viaticos.models import TravelerProfile
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Evidence is never edited by hand (R-P3, R-S3, R-T3)."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(PrivacyNotice)
+class PrivacyNoticeAdmin(SimpleHistoryAdmin):
+    list_display = ["version", "effective_on", "title_es", "content_hash"]
+    readonly_fields = ["content_hash"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # A published version is evidence of what people accepted: publish a new one instead.
+        if obj is not None:
+            return [f.name for f in obj._meta.fields]
+        return self.readonly_fields
+
+    def save_model(self, request, obj, form, change):
+        obj.content_hash = PrivacyNotice.compute_hash(
+            obj.title_es, obj.text_es, obj.title_en, obj.text_en
+        )
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(Purpose)
+class PurposeAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "code",
+        "name_es",
+        "legal_basis",
+        "optional",
+        "sensitive",
+        "minors",
+        "is_active",
+    ]
+    list_filter = ["legal_basis", "optional", "is_active"]
+
+
+@admin.register(ConsentEvent)
+class ConsentEventAdmin(ReadOnlyAdmin):
+    list_display = ["at", "user", "purpose", "decision", "channel", "ip_address", "notice_hash"]
+    list_filter = ["decision", "channel", "purpose"]
+    list_select_related = ["user", "purpose"]
+
+
+@admin.register(NoticeAcknowledgement)
+class NoticeAcknowledgementAdmin(ReadOnlyAdmin):
+    list_display = ["at", "user", "notice", "channel", "ip_address"]
+    list_select_related = ["user", "notice"]
+
+
+@admin.register(ArcoRequest)
+class ArcoRequestAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
+    list_display = ["tracking_code", "right", "status", "received_on", "due_date", "closed_on"]
+    list_filter = ["right", "status"]
+    exclude = ["ip_address"]
+
+
+@admin.action(description=_("Apply the financial-sector preset (10 years after the relationship)"))
+def financial_preset(modeladmin, request, queryset):
+    count = 0
+    for policy in queryset:
+        policy.period_years = 10
+        policy.start_event = StartEvent.END_OF_RELATIONSHIP
+        policy._change_reason = "financial-sector preset"
+        policy.save(update_fields=["period_years", "start_event"])
+        count += 1
+    messages.success(request, _("%(n)s policies changed.") % {"n": count})
+
+
+@admin.register(RetentionPolicy)
+class RetentionPolicyAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "category",
+        "name",
+        "period_years",
+        "start_event",
+        "action",
+        "legal_basis",
+        "is_active",
+    ]
+    actions = [financial_preset]
+
+
+@admin.register(LegalHold)
+class LegalHoldAdmin(SimpleHistoryAdmin):
+    list_display = ["subject", "reason", "category", "started_on", "ended_on"]
+    list_filter = ["reason"]
+
+
+@admin.register(RelationshipEnd)
+class RelationshipEndAdmin(SimpleHistoryAdmin):
+    list_display = ["user", "ended_on"]
+
+
+@admin.register(RetentionAction)
+class RetentionActionAdmin(ReadOnlyAdmin):
+    list_display = ["at", "run_date", "policy", "record_key", "action", "held", "detail"]
+    list_filter = ["action", "held", "policy"]
+
+
+@admin.register(DataBank)
+class DataBankAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "registration_code", "has_sensitive_data"]
+
+
+@admin.register(Processor)
+class ProcessorAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "service", "country"]
+
+
+@admin.register(Transfer)
+class TransferAdmin(SimpleHistoryAdmin):
+    list_display = ["recipient", "country", "purpose", "reported_on"]
+
+
+@admin.register(AccessLogEntry)
+class AccessLogAdmin(ReadOnlyAdmin):
+    list_display = ["at", "actor", "subject_label", "what", "ip_address"]
+    list_select_related = ["actor"]
+
+
+@admin.register(SecurityIncident)
+class SecurityIncidentAdmin(SimpleHistoryAdmin):
+    list_display = ["detected_at", "people_affected", "notify_by", "authority_notified_at"]
+
+
+# R-S3: reading a traveler's identity document and bank data in the admin is logged.
+class LoggedTravelerProfileAdmin(TravelerProfileAdmin):
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        from privacy.services import access_log_record
+
+        profile = TravelerProfile.objects.select_related("user").filter(pk=object_id).first()
+        if profile is not None and request.method == "GET":
+            access_log_record(
+                actor=request.user,
+                what=_("Identity document and bank data (admin)"),
+                subject=profile.user,
+                record_key=f"viaticos.travelerprofile:{profile.pk}",
+                ip=request.META.get("REMOTE_ADDR"),
+            )
+        return super().change_view(request, object_id, form_url, extra_context)
+
+
+admin.site.unregister(TravelerProfile)
+admin.site.register(TravelerProfile, LoggedTravelerProfileAdmin)

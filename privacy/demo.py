@@ -1,0 +1,79 @@
+"""Demo ARCO requests for the Privacy Officer's queue (idempotent)."""
+
+import io
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from privacy.models import ArcoRequest
+from privacy.services import ArcoFiling, arco_request_file
+from viaticos.business_days import duty_calendar
+
+
+def _png() -> SimpleUploadedFile:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 25), (200, 210, 220)).save(buffer, format="PNG")
+    return SimpleUploadedFile("dni.png", buffer.getvalue(), content_type="image/png")
+
+
+DEMO = [
+    # right, name, document, email, detail, business days ago
+    (
+        "acceso",
+        "Lucía Quispe",
+        "45879632",
+        "viajero@demo.viaticos.local",
+        "Quiero una copia de todos los datos personales que tienen sobre mí.",
+        2,
+    ),
+    (
+        "rectificacion",
+        "Rosa Huamán",
+        "40112233",
+        "viajera2@demo.viaticos.local",
+        "Mi cuenta bancaria cambió: la nueva es 191-2345678-0-11 del BCP.",
+        8,
+    ),
+    (
+        "cancelacion",
+        "Carlos Mendoza",
+        "41234567",
+        "coordinador@demo.viaticos.local",
+        "Solicito la supresión de mis datos personales.",
+        12,
+    ),
+    (
+        "informacion",
+        "Martín Salas",
+        "70123456",
+        "martin.salas@example.org",
+        "¿Qué datos míos tienen y con quién los comparten?",
+        6,
+    ),
+]
+
+
+def load(users) -> None:
+    if ArcoRequest.objects.exists():
+        return
+    cal = duty_calendar()
+    today = timezone.localdate()
+    for right, name, number, email, detail, ago in DEMO:
+        day = today
+        while cal.business_days_between(day, today) < ago:
+            day = day.fromordinal(day.toordinal() - 1)
+        arco_request_file(
+            filing=ArcoFiling(
+                right=right,
+                full_name=name,
+                document_type="DNI",
+                document_number=number,
+                email=email,
+                request_detail=detail,
+                notice_acknowledged=True,
+            ),
+            document_file=_png(),
+            today=day,
+        )

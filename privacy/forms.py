@@ -1,0 +1,112 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from privacy.models import ArcoRequest
+
+RIGHT_HELP = {
+    "informacion": _(
+        "Know what data we hold about you, what for, where it came from and who receives it."
+    ),
+    "acceso": _("Get a copy of all the personal data we hold about you."),
+    "rectificacion": _("Correct, update or complete data that is wrong or incomplete."),
+    "cancelacion": _(
+        "Have your data erased when it is no longer needed (unless the law requires us to keep it)."
+    ),
+    "oposicion": _("Object to a use of your data, for a legitimate reason of your own."),
+    "tratamiento_objetivo": _(
+        "Not be subject to decisions taken only by automated processing of your data."
+    ),
+    "portabilidad": _("Receive your data in a structured, machine-readable format."),
+}
+
+
+class ArcoRequestForm(forms.Form):
+    """R-A1: the public form; the rules are checked by the service, once."""
+
+    right = forms.ChoiceField(
+        label=_("Which right do you want to exercise?"),
+        choices=ArcoRequest.Right.choices,
+        widget=forms.RadioSelect,
+    )
+    full_name = forms.CharField(label=_("Full name of the data subject"), max_length=200)
+    document_type = forms.ChoiceField(
+        label=_("Identity document"), choices=ArcoRequest.DocumentType.choices
+    )
+    document_number = forms.CharField(label=_("Document number"), max_length=20)
+    document_file = forms.FileField(
+        label=_("Copy of the identity document"),
+        help_text=_("PDF, JPEG or PNG."),
+        required=False,
+    )
+    email = forms.CharField(label=_("E-mail for notifications"), max_length=254, required=False)
+    address = forms.CharField(
+        label=_("Postal address for notifications (optional)"), max_length=300, required=False
+    )
+    request_detail = forms.CharField(
+        label=_("What do you ask for?"),
+        help_text=_("For a rectification, say which data is wrong and what it should say."),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        required=False,
+    )
+    supporting_file = forms.FileField(label=_("Supporting document (optional)"), required=False)
+    representative_name = forms.CharField(
+        label=_("Representative's full name"), max_length=200, required=False
+    )
+    representative_document_number = forms.CharField(
+        label=_("Representative's document number"), max_length=20, required=False
+    )
+    power_of_attorney_file = forms.FileField(
+        label=_("Power of attorney"), help_text=_("PDF, JPEG or PNG."), required=False
+    )
+    notice_acknowledged = forms.BooleanField(
+        label=_("I have read the privacy notice."), required=False
+    )
+
+
+class CorrectionForm(forms.Form):
+    correction_text = forms.CharField(
+        label=_("Your correction"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
+    correction_file = forms.FileField(label=_("Document (optional)"), required=False)
+
+
+class TrackingForm(forms.Form):
+    code = forms.CharField(label=_("Tracking code"), max_length=40)
+
+
+class ObserveForm(forms.Form):
+    observations = forms.CharField(
+        label=_("What is missing"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+
+class ExtendForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Justification"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+
+class RefuseForm(forms.Form):
+    ground = forms.ChoiceField(label=_("Ground"), choices=ArcoRequest.RefusalGround.choices)
+    reason = forms.CharField(
+        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+
+class AnswerForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=ArcoRequest.Outcome.choices)
+    response_text = forms.CharField(
+        label=_("Response letter"), widget=forms.Textarea(attrs={"rows": 6}), required=False
+    )
+    include_data = forms.BooleanField(
+        label=_("Attach the person's data (acceso: PDF and JSON)"), required=False, initial=True
+    )
+
+
+class RectifyForm(forms.Form):
+    first_name = forms.CharField(label=_("First name"), required=False)
+    last_name = forms.CharField(label=_("Last name"), required=False)
+    email = forms.EmailField(label=_("E-mail"), required=False)
+    document_number = forms.CharField(label=_("Identity document number"), required=False)
+    bank_name = forms.CharField(label=_("Bank"), required=False)
+    bank_account = forms.CharField(label=_("Bank account"), required=False)

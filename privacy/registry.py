@@ -1,0 +1,126 @@
+"""How each app declares the personal data it holds (like django-gdpr-assist's PrivacyMeta).
+
+`privacy/` never imports `missions/` or `settlements/`. Instead each app with personal data adds a
+small `<app>/privacy.py` and registers, from its AppConfig.ready()::
+
+    from privacy.registry import Category, Candidate, Hold, PersonalData, register
+
+    register(PersonalData(
+        app="settlements",
+        categories=[Category(
+            code="settlements.accounting_support",
+            label=_("Settlements and their receipts"),
+            sensitive=True,                     # economic data (R-P4)
+            period_years=6, start_event=StartEvent.YEAR_AFTER_SETTLEMENT,
+            legal_basis=_("Código Tributario arts. 43 and 87"), action=Action.ANONYMIZE,
+            candidates=lambda: ...,             # -> Iterable[Candidate]
+            apply=lambda candidate, action: ..., # block / anonymize / delete ONE record (R-T4)
+        )],
+        export=lambda user: {...},              # R-A8 acceso: JSON-serialisable dict
+        anonymize=lambda user: [...],           # R-A8 cancelación: returns what was removed
+        holds=lambda user: [Hold(...)],         # R-T2: e.g. an open settlement, a sanction
+    ))
+
+Rules every declaration keeps:
+- `anonymize` and `apply(..., "anonymize")` remove names, identity numbers, bank accounts,
+  contact data and files, and keep amounts, dates and accounting document numbers (R-T4).
+- `holds` returns the legal holds that forbid deleting or anonymizing the person's data now
+  (open settlement, sanction in course, litigation...); privacy adds the manual LegalHold rows
+  and the ARCO requests in course itself.
+- Every callable is optional except `app`; a missing one means "nothing of that kind here".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class StartEvent(models.TextChoices):
+    """What starts the retention clock of a category (R-T1)."""
+
+    END_OF_MISSION = "end_of_mission", _("End of the mission")
+    YEAR_AFTER_SETTLEMENT = (
+        "year_after_settlement",
+        _("1 January after the year of the settlement"),
+    )
+    END_OF_RELATIONSHIP = "end_of_relationship", _("End of the relationship")
+    REQUEST_CLOSED = "request_closed", _("Closing of the request")
+    CONSENT_ENDED = "consent_ended", _("End of the consent (revocation)")
+    RECORDED = "recorded", _("Date the record was made")
+
+
+class Action(models.TextChoices):
+    """What happens at the end of the retention period (R-T1)."""
+
+    BLOCK = "block", _("Block")
+    ANONYMIZE = "anonymize", _("Anonymize")
+    DELETE = "delete", _("Delete")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One record whose retention clock has started."""
+
+    key: str  # stable, e.g. "viaticos.travelerprofile:12"
+    subject_id: int | None  # the user the record is about, when there is one
+    clock_start: dt.date
+
+
+@dataclass(frozen=True)
+class Hold:
+    """A legal hold (R-T2): why the data must be kept for now."""
+
+    reason: str
+    data_kept: str
+    category: str = ""
+
+
+@dataclass(frozen=True)
+class Category:
+    code: str
+    label: str
+    period_years: int
+    start_event: str
+    legal_basis: str
+    action: str
+    sensitive: bool = False
+    candidates: Callable[[], Iterable[Candidate]] | None = None
+    apply: Callable[[Candidate, str], str] | None = None
+
+
+@dataclass(frozen=True)
+class PersonalData:
+    app: str
+    categories: list[Category] = field(default_factory=list)
+    export: Callable[..., dict] | None = None
+    anonymize: Callable[..., list[str]] | None = None
+    holds: Callable[..., list[Hold]] | None = None
+
+
+_registry: dict[str, PersonalData] = {}
+
+
+def register(declaration: PersonalData) -> None:
+    """Declare (or replace) an app's personal data."""
+    _registry[declaration.app] = declaration
+
+
+def unregister(app: str) -> None:
+    _registry.pop(app, None)
+
+
+def declarations() -> list[PersonalData]:
+    return list(_registry.values())
+
+
+def categories() -> dict[str, Category]:
+    return {c.code: c for d in _registry.values() for c in d.categories}
+
+
+def category(code: str) -> Category | None:
+    return categories().get(code)

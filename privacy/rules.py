@@ -1,0 +1,56 @@
+"""ARCO deadlines (R-A2…R-A4): plain dates in, plain dates out, on a BusinessCalendar."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from viaticos.business_days import BusinessCalendar
+
+# R-A2: business days, counted from the day after receipt.
+DEADLINE_DAYS = {
+    "informacion": 8,
+    "acceso": 20,
+    "rectificacion": 10,
+    "cancelacion": 10,
+    "oposicion": 10,
+    "tratamiento_objetivo": 10,
+    "portabilidad": 10,
+}
+ACCESS_DELIVERY_DAYS = 10  # R-A2: data delivered within 10 more days after granting access
+OBSERVATION_WINDOW_DAYS = 5  # R-A4: the officer observes within 5 business days of receipt
+CORRECTION_DAYS = 5  # R-A4: the requester has 5 business days to fix
+DUE_SOON_DAYS = 3  # the queue highlights what is due within 3 business days
+
+
+def due_date(cal: BusinessCalendar, right: str, counts_from: dt.date) -> dt.date:
+    """R-A2: the deadline of a right, counted from the day after `counts_from`."""
+    return cal.add_business_days(counts_from, DEADLINE_DAYS[right])
+
+
+def extended_due_date(cal: BusinessCalendar, right: str, current_due: dt.date) -> dt.date:
+    """R-A3: one extension of the same length, added to the original deadline."""
+    return cal.add_business_days(current_due, DEADLINE_DAYS[right])
+
+
+def can_extend(right: str) -> bool:
+    """R-A3: información cannot be extended."""
+    return right != "informacion"
+
+
+def observation_deadline(cal: BusinessCalendar, received_on: dt.date) -> dt.date:
+    """R-A4: the last day the officer may send observations."""
+    return cal.add_business_days(received_on, OBSERVATION_WINDOW_DAYS)
+
+
+def correction_deadline(cal: BusinessCalendar, observed_on: dt.date) -> dt.date:
+    """R-A4: the requester's last day to fix the request."""
+    return cal.add_business_days(observed_on, CORRECTION_DAYS)
+
+
+def urgency(cal: BusinessCalendar, due: dt.date, today: dt.date) -> str:
+    """R-A7: "late", "soon" (within DUE_SOON_DAYS business days) or "ok"."""
+    if today > due:
+        return "late"
+    if cal.business_days_between(today, due) <= DUE_SOON_DAYS:
+        return "soon"
+    return "ok"

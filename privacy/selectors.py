@@ -1,0 +1,176 @@
+"""Reads of the privacy app, shaped for pages, the API and other apps."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Q
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from privacy import rules
+from privacy.models import (
+    AccessLogEntry,
+    ArcoRequest,
+    BlockedRecord,
+    ConsentEvent,
+    LegalHold,
+    NoticeAcknowledgement,
+    PrivacyNotice,
+    Purpose,
+    SecurityIncident,
+)
+from privacy.registry import Hold, declarations
+from viaticos.business_days import duty_calendar
+from viaticos.roles import Role, has_role
+
+
+def notice_current(today: dt.date | None = None) -> PrivacyNotice | None:
+    """R-P1: the notice in force on `today` (the latest effective one)."""
+    today = today or timezone.localdate()
+    return (
+        PrivacyNotice.objects.filter(effective_on__lte=today)
+        .order_by("-effective_on", "-pk")
+        .first()
+    )
+
+
+def purposes_active():
+    return Purpose.objects.filter(is_active=True)
+
+
+def consent_states(user) -> dict[int, ConsentEvent]:
+    """The latest event per purpose for `user` (one query)."""
+    latest: dict[int, ConsentEvent] = {}
+    for event in ConsentEvent.objects.filter(user=user).order_by("at", "pk"):
+        latest[event.purpose_id] = event
+    return latest
+
+
+def has_consent(user, purpose_code: str) -> bool:
+    """R-P3: whether processing for an optional purpose may go on for this person right now.
+
+    Other apps call this before processing that rests on consent (e.g. sending optional
+    communications); a revocation turns it False at once.
+    """
+    if user is None or not getattr(user, "pk", None):
+        return False
+    last = (
+        ConsentEvent.objects.filter(user=user, purpose__code=purpose_code)
+        .order_by("-at", "-pk")
+        .only("decision")
+        .first()
+    )
+    return bool(last and last.decision == ConsentEvent.Decision.GIVEN)
+
+
+def consent_prompt_needed(user, today: dt.date | None = None) -> bool:
+    """R-P2: at first login and whenever the notice changes, the person sees the notice."""
+    notice = notice_current(today)
+    if notice is None or not getattr(user, "is_authenticated", False):
+        return False
+    return not NoticeAcknowledgement.objects.filter(user=user, notice=notice).exists()
+
+
+def is_blocked(key: str) -> bool:
+    """R-T2: a blocked record is kept but hidden from ordinary use."""
+    return BlockedRecord.objects.filter(key=key).exists()
+
+
+def subject_holds(user, today: dt.date, *, exclude_request_id: int | None = None) -> list[Hold]:
+    """R-T2: every legal hold on a person's data: declared by the apps, recorded by the
+    officer, and the ARCO requests in course about them."""
+    holds: list[Hold] = []
+    for declaration in declarations():
+        if declaration.holds:
+            holds.extend(declaration.holds(user))
+    for hold in LegalHold.objects.filter(subject=user, started_on__lte=today).filter(
+        Q(ended_on__isnull=True) | Q(ended_on__gte=today)
+    ):
+        holds.append(
+            Hold(
+                reason=f"{hold.get_reason_display()}: {hold.description}",
+                data_kept=hold.category or "*",
+                category=hold.category,
+            )
+        )
+    in_course = ArcoRequest.objects.filter(
+        subject=user, status__in=ArcoRequest.OPEN_STATUSES
+    ).exclude(pk=exclude_request_id)
+    for request in in_course:
+        holds.append(
+            Hold(
+                reason=_("ARCO request in course (%(code)s)") % {"code": request.tracking_code},
+                data_kept=_("All the data the request concerns"),
+                category="privacy.arco",
+            )
+        )
+    return holds
+
+
+def arco_request_by_code(code: str) -> ArcoRequest:
+    """Public lookup: an unknown code is a plain 404, like any other miss."""
+    request = ArcoRequest.objects.filter(tracking_code=(code or "").strip().upper()).first()
+    if request is None:
+        raise Http404
+    return request
+
+
+def arco_request_get_for_user(user, pk: int) -> ArcoRequest:
+    """Only the Privacy Officer (and the Auditor, read-only) see ARCO files."""
+    if not has_role(user, Role.PRIVACY_OFFICER, Role.AUDITOR):
+        raise Http404
+    request = (
+        ArcoRequest.objects.select_related("subject")
+        .prefetch_related("attachments", "deliveries")
+        .filter(pk=pk)
+        .first()
+    )
+    if request is None:
+        raise Http404
+    return request
+
+
+def arco_queue(today: dt.date, *, open_only: bool = True):
+    """R-A7: requests by due date, each with its urgency ("late", "soon", "ok")."""
+    cal = duty_calendar()
+    qs = ArcoRequest.objects.all().order_by("due_date", "pk")
+    if open_only:
+        qs = qs.filter(status__in=ArcoRequest.OPEN_STATUSES)
+    rows = list(qs)
+    for row in rows:
+        row.urgency = rules.urgency(cal, _effective_due(row), today) if row.is_open else "closed"
+    return rows
+
+
+def _effective_due(request: ArcoRequest) -> dt.date:
+    if request.status == ArcoRequest.Status.OBSERVED and request.correction_due_date:
+        return request.correction_due_date
+    return request.due_date
+
+
+def queue_counts(today: dt.date) -> dict:
+    rows = arco_queue(today)
+    return {
+        "open": len(rows),
+        "late": sum(1 for r in rows if r.urgency == "late"),
+        "soon": sum(1 for r in rows if r.urgency == "soon"),
+        "first": rows[:5],
+        "incidents_pending": [
+            i for i in SecurityIncident.objects.all()[:50] if i.notification_pending
+        ],
+    }
+
+
+def access_log(limit: int = 500):
+    return AccessLogEntry.objects.select_related("actor", "subject")[:limit]
+
+
+def subject_candidates(request: ArcoRequest):
+    """Accounts whose identity document matches the request's (R-A8)."""
+    from viaticos.models import TravelerProfile
+
+    return TravelerProfile.objects.select_related("user").filter(
+        document_number=request.document_number
+    )

@@ -1,0 +1,788 @@
+"""Every write of the privacy app: one function per business action (STYLE.md)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import secrets
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from privacy import documents, rules
+from privacy.models import (
+    AccessLogEntry,
+    ArcoAttachment,
+    ArcoDelivery,
+    ArcoRequest,
+    BlockedRecord,
+    Channel,
+    ConsentEvent,
+    NoticeAcknowledgement,
+    PrivacyNotice,
+    Purpose,
+)
+from privacy.registry import Hold
+from viaticos.business_days import duty_calendar
+from viaticos.errors import DomainError
+from viaticos.uploads import check_upload
+
+log = logging.getLogger(__name__)
+
+TRACKING_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read over the phone
+
+
+def generate_tracking_code() -> str:
+    """Random and unguessable: 16 symbols of 5 bits (80 bits) from `secrets`."""
+    raw = "".join(secrets.choice(TRACKING_ALPHABET) for _ in range(16))
+    return "-".join(raw[i : i + 4] for i in range(0, 16, 4))
+
+
+def _history(obj, actor, reason: str) -> None:
+    obj._history_user = actor
+    obj._change_reason = reason
+
+
+# --- R-A1 filing ---
+
+
+@dataclass
+class ArcoFiling:
+    right: str
+    full_name: str
+    document_type: str
+    document_number: str
+    email: str
+    request_detail: str
+    notice_acknowledged: bool
+    address: str = ""
+    representative_name: str = ""
+    representative_document_number: str = ""
+
+
+def _validate_filing(filing: ArcoFiling, document_file, power_of_attorney_file) -> None:
+    """R-A1: what a request must carry; every message is for the requester."""
+    if filing.right not in ArcoRequest.Right.values:
+        raise DomainError(
+            "unknown_right",
+            _("Choose one of the rights: %(rights)s.")
+            % {"rights": ", ".join(ArcoRequest.Right.values)},
+            field="right",
+        )
+    if not filing.notice_acknowledged:
+        raise DomainError(
+            "notice_not_acknowledged",
+            _("Confirm that you have read the privacy notice."),
+            field="notice_acknowledged",
+        )
+    if not filing.full_name.strip():
+        raise DomainError("full_name_required", _("Enter your full name."), field="full_name")
+    if filing.document_type not in ArcoRequest.DocumentType.values:
+        raise DomainError(
+            "unknown_document_type",
+            _("The identity document must be a DNI, a foreigner's card (CE) or a passport."),
+            field="document_type",
+        )
+    if not filing.document_number.strip():
+        raise DomainError(
+            "document_number_required",
+            _("Enter the number of your identity document."),
+            field="document_number",
+        )
+    try:
+        validate_email(filing.email)
+    except ValidationError:
+        raise DomainError(
+            "invalid_email",
+            _("Enter a valid e-mail address for notifications."),
+            field="email",
+        ) from None
+    if not filing.request_detail.strip():
+        raise DomainError(
+            "request_detail_required",
+            _("Describe what you are asking for."),
+            field="request_detail",
+        )
+    if document_file is None:
+        raise DomainError(
+            "document_file_required",
+            _("Attach a copy of your identity document (PDF, JPEG or PNG)."),
+            field="document_file",
+        )
+    if filing.representative_name.strip() or filing.representative_document_number.strip():
+        if not filing.representative_name.strip():
+            raise DomainError(
+                "representative_name_required",
+                _("Enter the representative's full name."),
+                field="representative_name",
+            )
+        if not filing.representative_document_number.strip():
+            raise DomainError(
+                "representative_document_required",
+                _("Enter the representative's identity document number."),
+                field="representative_document_number",
+            )
+        if power_of_attorney_file is None:
+            raise DomainError(
+                "power_of_attorney_required",
+                _("A request filed by a representative needs a copy of the power of attorney."),
+                field="power_of_attorney_file",
+            )
+
+
+def arco_request_file(
+    *,
+    filing: ArcoFiling,
+    document_file,
+    power_of_attorney_file=None,
+    supporting_file=None,
+    today: dt.date,
+    channel: str = Channel.WEB,
+    ip_address: str | None = None,
+) -> ArcoRequest:
+    """R-A1, R-A2: file a request; nothing is stored unless everything is valid.
+
+    Uploads are checked (by content) before anything is written; files written to storage are
+    removed again if the transaction does not commit, so no orphan file is left behind.
+    """
+    _validate_filing(filing, document_file, power_of_attorney_file)
+    checked = [(ArcoAttachment.Kind.IDENTITY, check_upload(document_file, field="document_file"))]
+    if power_of_attorney_file is not None and filing.representative_name.strip():
+        checked.append(
+            (
+                ArcoAttachment.Kind.POWER_OF_ATTORNEY,
+                check_upload(power_of_attorney_file, field="power_of_attorney_file"),
+            )
+        )
+    if supporting_file is not None:
+        checked.append(
+            (ArcoAttachment.Kind.SUPPORTING, check_upload(supporting_file, field="supporting_file"))
+        )
+    stored: list[str] = []
+    try:
+        request = _arco_request_create(filing, checked, stored, today, channel, ip_address)
+    except BaseException:
+        _delete_files(stored)
+        raise
+    return request
+
+
+def _delete_files(names: list[str]) -> None:
+    for name in names:
+        try:
+            default_storage.delete(name)
+        except OSError:  # pragma: no cover - best effort
+            log.warning("could not delete %s", name)
+
+
+@transaction.atomic
+def _arco_request_create(filing, checked, stored, today, channel, ip_address) -> ArcoRequest:
+    cal = duty_calendar()
+    due = rules.due_date(cal, filing.right, today)
+    request = ArcoRequest(
+        tracking_code=generate_tracking_code(),
+        right=filing.right,
+        full_name=filing.full_name.strip(),
+        document_type=filing.document_type,
+        document_number=filing.document_number.strip(),
+        email=filing.email.strip(),
+        address=filing.address.strip(),
+        request_detail=filing.request_detail.strip(),
+        notice_acknowledged=True,
+        representative_name=filing.representative_name.strip(),
+        representative_document_number=filing.representative_document_number.strip(),
+        channel=channel,
+        ip_address=ip_address,
+        received_on=today,
+        counts_from=today,
+        original_due_date=due,
+        due_date=due,
+    )
+    _history(request, None, "filed")
+    request.save()
+    for kind, upload in checked:
+        name = default_storage.save(upload.storage_name("arco"), ContentFile(upload.content))
+        stored.append(name)
+        ArcoAttachment.objects.create(
+            request=request,
+            kind=kind,
+            storage_name=name,
+            content_type=upload.content_type,
+            sha256=upload.sha256,
+            original_name=upload.original_name,
+        )
+    transaction.on_commit(lambda: _send_acknowledgement(request.pk))
+    return request
+
+
+def _send_acknowledgement(request_id: int) -> None:
+    request = ArcoRequest.objects.get(pk=request_id)
+    try:
+        pdf = documents.acknowledgement_pdf(request)
+        documents.send_mail(
+            to=request.email,
+            subject_template="privacy/email/acknowledgement_subject.txt",
+            body_template="privacy/email/acknowledgement.txt",
+            context={"req": request},
+            files=[(f"acuse-{request.tracking_code}.pdf", pdf, "application/pdf")],
+        )
+    except Exception as exc:  # delivery is logged, never lost silently
+        log.exception("acknowledgement of %s not sent", request.tracking_code)
+        ArcoDelivery.objects.create(
+            request=request,
+            kind=ArcoDelivery.Kind.ACKNOWLEDGEMENT,
+            channel="email",
+            to=request.email,
+            status=ArcoDelivery.Status.FAILED,
+            detail=str(exc)[:300],
+        )
+        return
+    ArcoDelivery.objects.create(
+        request=request,
+        kind=ArcoDelivery.Kind.ACKNOWLEDGEMENT,
+        channel="email",
+        to=request.email,
+        status=ArcoDelivery.Status.SENT,
+    )
+
+
+def _locked(request_id: int) -> ArcoRequest:
+    try:
+        return ArcoRequest.objects.select_for_update().get(pk=request_id)
+    except ArcoRequest.DoesNotExist:
+        raise DomainError("not_found", _("This request does not exist.")) from None
+
+
+# --- R-A4 observations and correction ---
+
+
+@transaction.atomic
+def arco_request_observe(
+    *, actor, request_id: int, observations: str, today: dt.date
+) -> ArcoRequest:
+    """R-A4: ask the requester to complete the request, within 5 business days of receipt."""
+    request = _locked(request_id)
+    if request.status != ArcoRequest.Status.RECEIVED or request.observed_on:
+        raise DomainError(
+            "cannot_observe", _("Observations can be sent only once, on a received request.")
+        )
+    if not observations.strip():
+        raise DomainError(
+            "observations_required", _("Write what is missing."), field="observations"
+        )
+    cal = duty_calendar()
+    if today > rules.observation_deadline(cal, request.received_on):
+        raise DomainError(
+            "observation_window_closed",
+            _("Observations must be sent within 5 business days of receipt (R-A4)."),
+        )
+    request.status = ArcoRequest.Status.OBSERVED
+    request.observed_on = today
+    request.observations = observations.strip()
+    request.correction_due_date = rules.correction_deadline(cal, today)
+    _history(request, actor, "observed")
+    request.save(update_fields=["status", "observed_on", "observations", "correction_due_date"])
+    transaction.on_commit(
+        lambda: _notify(request.pk, ArcoDelivery.Kind.OBSERVATIONS, "observations")
+    )
+    return request
+
+
+def arco_request_correct(
+    *, tracking_code: str, correction_text: str, correction_file=None, today: dt.date
+) -> ArcoRequest:
+    """R-A4: the requester fixes the request; the deadline counts again from the day after."""
+    checked = check_upload(correction_file, field="correction_file") if correction_file else None
+    if not correction_text.strip():
+        raise DomainError(
+            "correction_required",
+            _("Write the correction you were asked for."),
+            field="correction_text",
+        )
+    stored: list[str] = []
+    try:
+        return _arco_request_correct(tracking_code, correction_text, checked, today, stored)
+    except BaseException:
+        _delete_files(stored)
+        raise
+
+
+@transaction.atomic
+def _arco_request_correct(tracking_code, correction_text, checked, today, stored):
+    request = ArcoRequest.objects.select_for_update().filter(tracking_code=tracking_code).first()
+    if request is None:
+        raise DomainError("not_found", _("This request does not exist."))
+    if request.status != ArcoRequest.Status.OBSERVED:
+        raise DomainError("not_observed", _("This request is not waiting for a correction."))
+    if today > request.correction_due_date:
+        raise DomainError(
+            "correction_late",
+            _("The 5 business days to correct the request have passed (R-A4)."),
+        )
+    cal = duty_calendar()
+    request.status = ArcoRequest.Status.RECEIVED
+    request.corrected_on = today
+    request.correction_text = correction_text.strip()
+    request.counts_from = today
+    request.original_due_date = request.due_date = rules.due_date(cal, request.right, today)
+    _history(request, None, "corrected")
+    request.save(
+        update_fields=[
+            "status",
+            "corrected_on",
+            "correction_text",
+            "counts_from",
+            "original_due_date",
+            "due_date",
+        ]
+    )
+    if checked:
+        name = default_storage.save(checked.storage_name("arco"), ContentFile(checked.content))
+        stored.append(name)
+        ArcoAttachment.objects.create(
+            request=request,
+            kind=ArcoAttachment.Kind.CORRECTION,
+            storage_name=name,
+            content_type=checked.content_type,
+            sha256=checked.sha256,
+            original_name=checked.original_name,
+        )
+    return request
+
+
+@transaction.atomic
+def arco_request_close_not_filed(*, actor, request_id: int, today: dt.date) -> ArcoRequest:
+    """R-A4: not corrected in time: closed as not filed, with a letter saying so (R-A7)."""
+    request = _locked(request_id)
+    if request.status != ArcoRequest.Status.OBSERVED or today <= request.correction_due_date:
+        raise DomainError(
+            "cannot_close_not_filed",
+            _("Only a request whose correction period has passed can be closed as not filed."),
+        )
+    request.status = ArcoRequest.Status.NOT_FILED
+    request.closed_on = today
+    request.response_text = _(
+        "You did not complete your request within the 5 business days you were given after "
+        "our observations of %(date)s, so it is considered not filed (D.S. 003-2013-JUS). You "
+        "may file a new request at any time."
+    ) % {"date": request.observed_on.strftime("%d/%m/%Y")}
+    _history(request, actor, "closed as not filed")
+    request.save(update_fields=["status", "closed_on", "response_text"])
+    transaction.on_commit(lambda: _send_response(request.pk))
+    return request
+
+
+# --- R-A3 extension ---
+
+
+@transaction.atomic
+def arco_request_extend(*, actor, request_id: int, reason: str, today: dt.date) -> ArcoRequest:
+    """R-A3: one extension of the same length, justified, before the original deadline;
+    never for información."""
+    request = _locked(request_id)
+    if not rules.can_extend(request.right):
+        raise DomainError(
+            "extension_not_allowed", _("A request for information cannot be extended (R-A3).")
+        )
+    if request.status == ArcoRequest.Status.EXTENDED or request.extended_on:
+        raise DomainError("already_extended", _("The deadline can be extended only once (R-A3)."))
+    if request.status != ArcoRequest.Status.RECEIVED:
+        raise DomainError("not_open", _("Only a request in course can be extended."))
+    if today > request.due_date:
+        raise DomainError(
+            "extension_too_late",
+            _("The extension must be communicated before the original deadline (R-A3)."),
+        )
+    if not reason.strip():
+        raise DomainError("extension_reason_required", _("Justify the extension."), field="reason")
+    request.status = ArcoRequest.Status.EXTENDED
+    request.extended_on = today
+    request.extension_reason = reason.strip()
+    request.due_date = rules.extended_due_date(duty_calendar(), request.right, request.due_date)
+    _history(request, actor, "extended")
+    request.save(update_fields=["status", "extended_on", "extension_reason", "due_date"])
+    transaction.on_commit(lambda: _notify(request.pk, ArcoDelivery.Kind.EXTENSION, "extension"))
+    return request
+
+
+# --- R-A5, R-A6 refusal and answer ---
+
+ANSWERABLE = (ArcoRequest.Status.RECEIVED, ArcoRequest.Status.EXTENDED)
+
+
+@transaction.atomic
+def arco_request_refuse(
+    *, actor, request_id: int, ground: str, reason: str, today: dt.date
+) -> ArcoRequest:
+    """R-A5: refuse on a recorded ground, with the reason; the letter goes out (R-A6)."""
+    request = _locked(request_id)
+    if request.status not in ANSWERABLE:
+        raise DomainError("not_open", _("This request is not in course."))
+    if ground not in ArcoRequest.RefusalGround.values:
+        raise DomainError("unknown_ground", _("Choose a ground for refusing."), field="ground")
+    if not reason.strip():
+        raise DomainError("reason_required", _("Explain the refusal."), field="reason")
+    request.status = ArcoRequest.Status.REFUSED
+    request.refusal_ground = ground
+    request.outcome = ArcoRequest.Outcome.DENIED
+    request.response_text = reason.strip()
+    request.closed_on = today
+    _history(request, actor, f"refused: {ground}")
+    request.save(
+        update_fields=["status", "refusal_ground", "outcome", "response_text", "closed_on"]
+    )
+    transaction.on_commit(lambda: _send_response(request.pk))
+    return request
+
+
+@transaction.atomic
+def arco_request_answer(
+    *,
+    actor,
+    request_id: int,
+    outcome: str,
+    response_text: str,
+    today: dt.date,
+    include_data: bool = True,
+) -> ArcoRequest:
+    """R-A6, R-A7: answer with a letter to the notification address; never closed without one.
+
+    For acceso granted with the data attached, the export (PDF + JSON, R-A8) goes with the
+    letter; otherwise the data is due within 10 more business days (R-A2).
+    """
+    request = _locked(request_id)
+    if request.status not in ANSWERABLE:
+        raise DomainError("not_open", _("This request is not in course."))
+    if outcome not in ArcoRequest.Outcome.values:
+        raise DomainError("unknown_outcome", _("Choose the outcome."), field="outcome")
+    if not response_text.strip():
+        raise DomainError(
+            "response_required",
+            _("A request cannot be closed without a response: write it."),
+            field="response_text",
+        )
+    request.status = ArcoRequest.Status.ANSWERED
+    request.outcome = outcome
+    request.response_text = response_text.strip()
+    request.closed_on = today
+    fields = ["status", "outcome", "response_text", "closed_on"]
+    granted = outcome != ArcoRequest.Outcome.DENIED
+    with_export = False
+    if request.right == ArcoRequest.Right.ACCESO and granted:
+        if include_data and request.subject_id:
+            with_export = True
+        else:
+            request.data_delivery_due = duty_calendar().add_business_days(
+                today, rules.ACCESS_DELIVERY_DAYS
+            )
+            fields.append("data_delivery_due")
+    _history(request, actor, f"answered: {outcome}")
+    request.save(update_fields=fields)
+    transaction.on_commit(lambda: _send_response(request.pk, with_export=with_export))
+    return request
+
+
+def _notify(request_id: int, kind: str, template: str) -> None:
+    request = ArcoRequest.objects.get(pk=request_id)
+    try:
+        documents.send_mail(
+            to=request.email,
+            subject_template=f"privacy/email/{template}_subject.txt",
+            body_template=f"privacy/email/{template}.txt",
+            context={"req": request},
+        )
+        status, detail = ArcoDelivery.Status.SENT, ""
+    except Exception as exc:
+        log.exception("%s of %s not sent", kind, request.tracking_code)
+        status, detail = ArcoDelivery.Status.FAILED, str(exc)[:300]
+    ArcoDelivery.objects.create(
+        request=request, kind=kind, channel="email", to=request.email, status=status, detail=detail
+    )
+
+
+def _send_response(request_id: int, *, with_export: bool = False) -> None:
+    """R-A6: render the letter, keep it, send it to the e-mail given and log the delivery."""
+    from privacy.subjects import subject_export
+
+    request = ArcoRequest.objects.select_related("subject").get(pk=request_id)
+    letter = documents.response_letter_pdf(request)
+    name = documents.store(letter, "arco", "pdf")
+    files = [(f"respuesta-{request.tracking_code}.pdf", letter, "application/pdf")]
+    attachments = [(ArcoAttachment.Kind.RESPONSE, name, "application/pdf", letter)]
+    if with_export and request.subject:
+        data = subject_export(request.subject)
+        pdf = documents.export_pdf(request.subject, data)
+        raw = documents.export_json(data)
+        files += [
+            ("mis-datos.pdf", pdf, "application/pdf"),
+            ("mis-datos.json", raw, "application/json"),
+        ]
+        attachments += [
+            (
+                ArcoAttachment.Kind.EXPORT_PDF,
+                documents.store(pdf, "arco", "pdf"),
+                "application/pdf",
+                pdf,
+            ),
+            (
+                ArcoAttachment.Kind.EXPORT_JSON,
+                documents.store(raw, "arco", "json"),
+                "application/json",
+                raw,
+            ),
+        ]
+    import hashlib
+
+    for kind, stored_name, mimetype, content in attachments:
+        ArcoAttachment.objects.create(
+            request=request,
+            kind=kind,
+            storage_name=stored_name,
+            content_type=mimetype,
+            sha256=hashlib.sha256(content).hexdigest(),
+        )
+    ArcoRequest.objects.filter(pk=request.pk).update(response_letter=name)
+    try:
+        documents.send_mail(
+            to=request.email,
+            subject_template="privacy/email/response_subject.txt",
+            body_template="privacy/email/response.txt",
+            context={"req": request},
+            files=files,
+        )
+        status, detail = ArcoDelivery.Status.SENT, ""
+    except Exception as exc:
+        log.exception("response to %s not sent", request.tracking_code)
+        status, detail = ArcoDelivery.Status.FAILED, str(exc)[:300]
+    ArcoDelivery.objects.create(
+        request=request,
+        kind=ArcoDelivery.Kind.RESPONSE,
+        channel="email",
+        to=request.email,
+        status=status,
+        detail=detail,
+    )
+    if request.address:
+        ArcoDelivery.objects.create(
+            request=request,
+            kind=ArcoDelivery.Kind.RESPONSE,
+            channel="post",
+            to=request.address,
+            status=ArcoDelivery.Status.PENDING,
+        )
+
+
+@transaction.atomic
+def arco_delivery_confirm(*, actor, delivery_id: int) -> ArcoDelivery:
+    """R-A6: the officer records that a letter sent by post was delivered."""
+    delivery = ArcoDelivery.objects.select_for_update().get(pk=delivery_id)
+    if delivery.status not in (ArcoDelivery.Status.PENDING, ArcoDelivery.Status.SENT):
+        raise DomainError("cannot_confirm", _("This delivery cannot be confirmed."))
+    delivery.status = ArcoDelivery.Status.DELIVERED
+    delivery.detail = _("Confirmed by %(who)s") % {"who": actor.get_username()}
+    delivery.save(update_fields=["status", "detail"])
+    return delivery
+
+
+@transaction.atomic
+def arco_request_link_subject(*, actor, request_id: int, subject_id: int | None) -> ArcoRequest:
+    """R-A8: tie the request to the account of the person it is about."""
+    request = _locked(request_id)
+    if not request.is_open:
+        raise DomainError("not_open", _("This request is not in course."))
+    request.subject_id = subject_id
+    _history(request, actor, "subject linked")
+    request.save(update_fields=["subject"])
+    return request
+
+
+# --- R-P1…R-P4 notices and consent ---
+
+
+@transaction.atomic
+def notice_publish(
+    *,
+    actor,
+    version: str,
+    effective_on: dt.date,
+    title_es: str,
+    text_es: str,
+    title_en: str,
+    text_en: str,
+) -> PrivacyNotice:
+    """R-P1: a new version; published versions are never edited (their hash is evidence)."""
+    if PrivacyNotice.objects.filter(version=version).exists():
+        raise DomainError("version_exists", _("This version already exists."), field="version")
+    notice = PrivacyNotice(
+        version=version,
+        effective_on=effective_on,
+        title_es=title_es,
+        text_es=text_es,
+        title_en=title_en,
+        text_en=text_en,
+        content_hash=PrivacyNotice.compute_hash(title_es, text_es, title_en, text_en),
+    )
+    _history(notice, actor, "published")
+    notice.save()
+    return notice
+
+
+def _lock_user(user):
+    return get_user_model().objects.select_for_update().get(pk=user.pk)
+
+
+@transaction.atomic
+def notice_acknowledge(
+    *,
+    user,
+    notice: PrivacyNotice,
+    channel: str = Channel.WEB,
+    ip_address: str | None = None,
+    user_agent: str = "",
+) -> NoticeAcknowledgement:
+    """R-P2: the notice was shown; recorded even where no consent is needed."""
+    _lock_user(user)
+    ack, _created = NoticeAcknowledgement.objects.get_or_create(
+        user=user,
+        notice=notice,
+        defaults={
+            "notice_hash": notice.content_hash,
+            "channel": channel,
+            "ip_address": ip_address,
+            "user_agent": user_agent[:300],
+        },
+    )
+    return ack
+
+
+def _consent_record(
+    *, user, purpose, decision, notice, channel, ip_address, user_agent, as_guardian, actor
+):
+    return ConsentEvent.objects.create(
+        user=user,
+        purpose=purpose,
+        decision=decision,
+        notice=notice,
+        notice_hash=notice.content_hash if notice else "",
+        channel=channel,
+        ip_address=ip_address,
+        user_agent=(user_agent or "")[:300],
+        as_guardian=as_guardian,
+        recorded_by=actor,
+    )
+
+
+def _consent_state(user, purpose) -> str | None:
+    last = ConsentEvent.objects.filter(user=user, purpose=purpose).order_by("-at", "-pk").first()
+    return last.decision if last else None
+
+
+@transaction.atomic
+def consent_decide(
+    *,
+    user,
+    purpose: Purpose,
+    give: bool,
+    notice: PrivacyNotice | None,
+    channel: str = Channel.WEB,
+    ip_address: str | None = None,
+    user_agent: str = "",
+    as_guardian: bool = False,
+    actor=None,
+) -> ConsentEvent:
+    """R-P2, R-P3, R-P4: give or refuse one purpose's consent, with its evidence.
+
+    Only purposes whose legal basis is consent are asked (never one box for everything); a
+    purpose about minors under 14 is consented to by the parent or guardian.
+    """
+    _lock_user(user)
+    if not purpose.is_active or not purpose.needs_consent:
+        raise DomainError("consent_not_applicable", _("This purpose does not rest on consent."))
+    if give and purpose.minors and not as_guardian:
+        raise DomainError(
+            "guardian_required",
+            _("Consent for children under 14 must be given by their parent or guardian (R-P4)."),
+        )
+    decision = ConsentEvent.Decision.GIVEN if give else ConsentEvent.Decision.REFUSED
+    return _consent_record(
+        user=user,
+        purpose=purpose,
+        decision=decision,
+        notice=notice,
+        channel=channel,
+        ip_address=ip_address,
+        user_agent=user_agent,
+        as_guardian=as_guardian,
+        actor=actor or user,
+    )
+
+
+def consent_give(**kwargs) -> ConsentEvent:
+    return consent_decide(give=True, **kwargs)
+
+
+@transaction.atomic
+def consent_revoke(
+    *,
+    user,
+    purpose: Purpose,
+    channel: str = Channel.WEB,
+    ip_address: str | None = None,
+    user_agent: str = "",
+    actor=None,
+) -> ConsentEvent:
+    """R-P3: revoking is one click, takes effect at once (has_consent turns False) and is
+    itself recorded."""
+    _lock_user(user)
+    if _consent_state(user, purpose) != ConsentEvent.Decision.GIVEN:
+        raise DomainError("not_given", _("There is no consent in force to revoke."))
+    from privacy.selectors import notice_current
+
+    return _consent_record(
+        user=user,
+        purpose=purpose,
+        decision=ConsentEvent.Decision.REVOKED,
+        notice=notice_current(),
+        channel=channel,
+        ip_address=ip_address,
+        user_agent=user_agent,
+        as_guardian=False,
+        actor=actor or user,
+    )
+
+
+# --- R-S3 access log ---
+
+
+def access_log_record(
+    *, actor, what: str, subject=None, subject_label: str = "", record_key: str = "", ip=None
+) -> AccessLogEntry:
+    """R-S3: who read whose sensitive record, and when (kept 2 years by retention)."""
+    label = subject_label or (
+        (subject.get_full_name() or subject.get_username()) if subject is not None else ""
+    )
+    return AccessLogEntry.objects.create(
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        subject=subject,
+        subject_label=label[:200],
+        what=str(what)[:200],
+        record_key=record_key[:120],
+        ip_address=ip,
+    )
+
+
+# --- R-T2 blocking ---
+
+
+def record_block(*, key: str, subject_id: int | None, today: dt.date, holds: list[Hold]) -> None:
+    """R-T2: keep the record but hide it from ordinary use (apps consult selectors.is_blocked)."""
+    reason = "; ".join(str(h.reason) for h in holds)[:300] or "blocked"
+    BlockedRecord.objects.get_or_create(
+        key=key, defaults={"subject_id": subject_id, "since": today, "reason": reason}
+    )

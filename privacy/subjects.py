@@ -1,0 +1,151 @@
+"""R-A8: carrying out the rights on what the product holds about a person."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from privacy.models import ArcoRequest, ConsentEvent, Purpose
+from privacy.registry import declarations
+from privacy.selectors import subject_holds
+from privacy.services import _history, _locked, consent_revoke, record_block
+from viaticos.errors import DomainError
+from viaticos.models import TravelerProfile
+
+# Fields a rectificación may change, per model (the normal records, with their history).
+RECTIFIABLE_USER_FIELDS = ["first_name", "last_name", "email"]
+RECTIFIABLE_PROFILE_FIELDS = [
+    "document_type",
+    "document_number",
+    "home_country",
+    "bank_name",
+    "bank_account",
+]
+
+
+def subject_export(user) -> dict:
+    """R-A8 acceso: everything every app holds about the person (JSON-serialisable)."""
+    data: dict = {}
+    for declaration in declarations():
+        if declaration.export:
+            data[declaration.app] = declaration.export(user)
+    return data
+
+
+def _require(request: ArcoRequest, right: str) -> None:
+    if request.right != right:
+        raise DomainError("wrong_right", _("This action does not belong to this right."))
+    if not request.is_open or request.status == ArcoRequest.Status.OBSERVED:
+        raise DomainError("not_open", _("This request is not in course."))
+    if request.subject_id is None:
+        raise DomainError(
+            "no_subject", _("First link the request to the account of the person concerned.")
+        )
+
+
+def _append_fulfilment(request: ArcoRequest, text: str) -> None:
+    request.response_text = (request.response_text + "\n\n" + text).strip()
+
+
+@transaction.atomic
+def subject_rectify(*, actor, request_id: int, changes: dict, today: dt.date) -> list[str]:
+    """R-A8 rectificación: change the record through the model with its history."""
+    request = _locked(request_id)
+    _require(request, ArcoRequest.Right.RECTIFICACION)
+    user = get_user_model().objects.select_for_update().get(pk=request.subject_id)
+    reason = f"ARCO {request.tracking_code}: rectificación"
+    done: list[str] = []
+    user_fields = [f for f in RECTIFIABLE_USER_FIELDS if changes.get(f) not in (None, "")]
+    for field in user_fields:
+        setattr(user, field, changes[field])
+        done.append(field)
+    if user_fields:
+        user.save(update_fields=user_fields)
+    profile = TravelerProfile.objects.select_for_update().filter(user=user).first()
+    profile_fields = [f for f in RECTIFIABLE_PROFILE_FIELDS if changes.get(f) not in (None, "")]
+    if profile_fields:
+        if profile is None:
+            raise DomainError("no_profile", _("This person has no traveler profile to correct."))
+        for field in profile_fields:
+            setattr(profile, field, changes[field])
+            done.append(field)
+        _history(profile, actor, reason)
+        profile.save(update_fields=profile_fields)
+    if not done:
+        raise DomainError("nothing_to_change", _("Enter at least one value to correct."))
+    _append_fulfilment(
+        request,
+        _("Corrected on %(date)s: %(fields)s.")
+        % {
+            "date": today.strftime("%d/%m/%Y"),
+            "fields": ", ".join(done),
+        },
+    )
+    _history(request, actor, "rectified")
+    request.save(update_fields=["response_text"])
+    return done
+
+
+@transaction.atomic
+def subject_cancel(*, actor, request_id: int, today: dt.date) -> dict:
+    """R-A8 cancelación, R-T2: block at once; anonymize unless a legal hold applies, in which
+    case the answer says which data is kept and why."""
+    request = _locked(request_id)
+    _require(request, ArcoRequest.Right.CANCELACION)
+    user = get_user_model().objects.select_for_update().get(pk=request.subject_id)
+    holds = subject_holds(user, today, exclude_request_id=request.pk)
+    record_block(key=f"user:{user.pk}", subject_id=user.pk, today=today, holds=holds)
+    if holds:
+        kept = "\n".join(f"- {h.data_kept}: {h.reason}" for h in holds)
+        text = _(
+            "Your data has been blocked: it is kept, but no longer used for ordinary purposes. "
+            "It cannot be erased yet because the law requires us to keep it:\n%(kept)s\n"
+            "It will be anonymized when these obligations end."
+        ) % {"kept": kept}
+        result = {"anonymized": False, "holds": holds, "removed": []}
+    else:
+        removed: list[str] = []
+        for declaration in declarations():
+            if declaration.anonymize:
+                removed.extend(declaration.anonymize(user))
+        text = _(
+            "Your personal data has been erased (anonymized): %(removed)s. Amounts, dates and "
+            "accounting document numbers are kept without anything that identifies you, as the "
+            "accounting and tax rules require."
+        ) % {"removed": ", ".join(removed) or "—"}
+        result = {"anonymized": True, "holds": [], "removed": removed}
+    _append_fulfilment(request, text)
+    _history(request, actor, "cancellation carried out")
+    request.save(update_fields=["response_text"])
+    return result
+
+
+@transaction.atomic
+def subject_stop_processing(
+    *, actor, request_id: int, purpose_codes: list[str], today: dt.date
+) -> list[str]:
+    """R-A8 oposición: stop the processing concerned (its consent is revoked, recorded)."""
+    request = _locked(request_id)
+    _require(request, ArcoRequest.Right.OPOSICION)
+    user = get_user_model().objects.get(pk=request.subject_id)
+    stopped = []
+    for purpose in Purpose.objects.filter(code__in=purpose_codes):
+        last = (
+            ConsentEvent.objects.filter(user=user, purpose=purpose).order_by("-at", "-pk").first()
+        )
+        if last and last.decision == ConsentEvent.Decision.GIVEN:
+            consent_revoke(user=user, purpose=purpose, channel="arco", actor=actor)
+            stopped.append(purpose.name_es)
+    if not stopped:
+        raise DomainError("nothing_to_stop", _("None of these purposes had consent in force."))
+    _append_fulfilment(
+        request,
+        _("Processing stopped on %(date)s: %(purposes)s.")
+        % {"date": today.strftime("%d/%m/%Y"), "purposes": ", ".join(stopped)},
+    )
+    _history(request, actor, "processing stopped")
+    request.save(update_fields=["response_text"])
+    return stopped

@@ -1,0 +1,55 @@
+from django import template
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
+register = template.Library()
+
+
+@register.filter
+def notice_html(text: str) -> str:
+    """The notice is plain text: "## " lines are headings, "- " lines list items."""
+    out, items = [], []
+
+    def flush():
+        if items:
+            out.append("<ul>" + "".join(f"<li>{escape(i)}</li>" for i in items) + "</ul>")
+            items.clear()
+
+    for line in (text or "").splitlines():
+        line = line.strip()
+        if line.startswith("- "):
+            items.append(line[2:])
+            continue
+        flush()
+        if line.startswith("## "):
+            out.append(f"<h2>{escape(line[3:])}</h2>")
+        elif line:
+            out.append(f"<p>{escape(line)}</p>")
+    flush()
+    return mark_safe("\n".join(out))  # noqa: S308 - every piece is escaped above
+
+
+@register.filter
+def urgency_chip(urgency: str) -> str:
+    return {"late": "chip-bad", "soon": "chip-warn", "ok": "chip-ok"}.get(urgency, "")
+
+
+@register.filter
+def as_rows(value):
+    """Flatten an export dict into (label, value) rows for the readable PDF."""
+    rows = []
+
+    def walk(prefix, item):
+        if isinstance(item, dict):
+            for key, sub in item.items():
+                walk(f"{prefix}.{key}" if prefix else str(key), sub)
+        elif isinstance(item, list):
+            if not item:
+                rows.append((prefix, "—"))
+            for index, sub in enumerate(item, 1):
+                walk(f"{prefix}[{index}]", sub)
+        else:
+            rows.append((prefix, "—" if item in (None, "") else item))
+
+    walk("", value)
+    return rows

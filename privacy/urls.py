@@ -1,0 +1,36 @@
+from django.urls import path
+
+from privacy import views
+
+app_name = "privacy"
+
+urlpatterns = [
+    path("privacidad/", views.notice, name="notice"),
+    path("privacidad/version/<str:version>/", views.notice, name="notice-version"),
+    path("privacidad/arco/", views.arco_form, name="arco-form"),
+    path("privacidad/arco/recibida/", views.arco_filed, name="arco-filed"),
+    path("privacidad/arco/recibida/acuse.pdf", views.arco_acknowledgement_pdf, name="arco-ack-pdf"),
+    path("privacidad/arco/seguimiento/", views.arco_lookup, name="arco-lookup"),
+    path("privacidad/arco/seguimiento/<str:code>/", views.arco_status, name="arco-status"),
+    path("privacidad/consentimiento/", views.consent_prompt, name="consent-prompt"),
+    path("privacidad/mis-datos/", views.my_data, name="my-data"),
+    path("privacidad/mis-datos/exportar.json", views.my_data_export, name="my-data-export"),
+    path(
+        "privacidad/mis-datos/consentimiento/<int:pk>/",
+        views.my_consent_change,
+        name="my-consent-change",
+    ),
+    path("privacidad/solicitudes/", views.queue, name="queue"),
+    path("privacidad/solicitudes/<int:pk>/", views.request_detail, name="request"),
+    path(
+        "privacidad/solicitudes/<int:pk>/adjunto/<int:attachment_id>/",
+        views.attachment,
+        name="attachment",
+    ),
+    path(
+        "privacidad/solicitudes/<int:pk>/<slug:action>/",
+        views.request_action,
+        name="request-action",
+    ),
+    path("privacidad/registros/", views.registers, name="registers"),
+]

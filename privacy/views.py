@@ -1,0 +1,455 @@
+"""HTML pages of the privacy app: thin, over services and selectors."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from privacy import clock, documents, ratelimit, selectors, services, subjects
+from privacy.forms import (
+    RIGHT_HELP,
+    AnswerForm,
+    ArcoRequestForm,
+    CorrectionForm,
+    ExtendForm,
+    ObserveForm,
+    RectifyForm,
+    RefuseForm,
+    TrackingForm,
+)
+from privacy.models import (
+    ArcoAttachment,
+    ArcoRequest,
+    Channel,
+    DataBank,
+    PrivacyNotice,
+    Processor,
+    Purpose,
+    SecurityIncident,
+    Transfer,
+)
+from viaticos.errors import DomainError
+from viaticos.models import Organization
+from viaticos.roles import Role, has_role
+
+SESSION_FILED = "privacy_arco_filed"
+
+
+def _ip(request):
+    return ratelimit.client_address(request)
+
+
+def _ua(request):
+    return request.META.get("HTTP_USER_AGENT", "")[:300]
+
+
+def _too_many(request, template, context, scope):
+    context["rate_limited"] = ratelimit.message(scope)
+    return render(request, template, context, status=429)
+
+
+# --- public: notice (R-P1) ---
+
+
+def notice(request, version: str | None = None):
+    current = selectors.notice_current()
+    shown = get_object_or_404(PrivacyNotice, version=version) if version else current
+    if shown is None:
+        raise Http404
+    return render(
+        request,
+        "privacy/notice.html",
+        {
+            "notice": shown,
+            "current": current,
+            "versions": PrivacyNotice.objects.order_by("-effective_on"),
+            "organization": Organization.current(),
+            "purposes": selectors.purposes_active(),
+        },
+    )
+
+
+# --- public: ARCO form (R-A1) ---
+
+
+def arco_form(request):
+    form = ArcoRequestForm(request.POST or None, request.FILES or None)
+    context = {"form": form, "right_help": RIGHT_HELP, "notice": selectors.notice_current()}
+    if request.method == "POST":
+        if ratelimit.hit(request, "file"):
+            return _too_many(request, "privacy/arco_form.html", context, "file")
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                filed = services.arco_request_file(
+                    filing=services.ArcoFiling(
+                        right=data["right"],
+                        full_name=data["full_name"],
+                        document_type=data["document_type"],
+                        document_number=data["document_number"],
+                        email=data["email"],
+                        address=data["address"],
+                        request_detail=data["request_detail"],
+                        notice_acknowledged=data["notice_acknowledged"],
+                        representative_name=data["representative_name"],
+                        representative_document_number=data["representative_document_number"],
+                    ),
+                    document_file=data["document_file"],
+                    power_of_attorney_file=data["power_of_attorney_file"],
+                    supporting_file=data["supporting_file"],
+                    today=clock.today(),
+                    channel=Channel.WEB,
+                    ip_address=_ip(request),
+                )
+            except DomainError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            else:
+                request.session[SESSION_FILED] = filed.tracking_code
+                return redirect("privacy:arco-filed")
+        return render(request, "privacy/arco_form.html", context, status=400)
+    return render(request, "privacy/arco_form.html", context)
+
+
+def _filed_in_session(request) -> ArcoRequest:
+    code = request.session.get(SESSION_FILED)
+    if not code:
+        raise Http404
+    return selectors.arco_request_by_code(code)
+
+
+def arco_filed(request):
+    """The acknowledgement on screen, right after filing (this browser session only)."""
+    return render(request, "privacy/arco_filed.html", {"req": _filed_in_session(request)})
+
+
+def arco_acknowledgement_pdf(request):
+    filed = _filed_in_session(request)
+    response = HttpResponse(documents.acknowledgement_pdf(filed), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="acuse-{filed.tracking_code}.pdf"'
+    return response
+
+
+def arco_lookup(request):
+    form = TrackingForm(request.GET or None)
+    if form.is_bound and form.is_valid():
+        return redirect("privacy:arco-status", code=form.cleaned_data["code"].strip().upper())
+    return render(request, "privacy/arco_lookup.html", {"form": form})
+
+
+def arco_status(request, code: str):
+    """Public status: status and dates only, never personal data (R-A1)."""
+    if ratelimit.hit(request, "lookup"):
+        return _too_many(request, "privacy/arco_lookup.html", {"form": TrackingForm()}, "lookup")
+    req = selectors.arco_request_by_code(code)
+    form = CorrectionForm(request.POST or None, request.FILES or None)
+    status = 200
+    if request.method == "POST" and req.status == ArcoRequest.Status.OBSERVED:
+        try:
+            services.arco_request_correct(
+                tracking_code=req.tracking_code,
+                correction_text=request.POST.get("correction_text", ""),
+                correction_file=request.FILES.get("correction_file"),
+                today=clock.today(),
+            )
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            status = 400
+        else:
+            messages.success(request, _("Your correction was received. The deadline starts again."))
+            return redirect("privacy:arco-status", code=req.tracking_code)
+    return render(
+        request,
+        "privacy/arco_status.html",
+        {"req": req, "form": form, "today": clock.today()},
+        status=status,
+    )
+
+
+# --- signed in: consent prompt and "Mis datos y consentimientos" (R-P2, R-P3) ---
+
+
+def _safe_next(request, default="home"):
+    target = request.POST.get("next") or request.GET.get("next")
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}):
+        return target
+    return reverse(default)
+
+
+@login_required
+def consent_prompt(request):
+    current = selectors.notice_current()
+    if current is None:
+        return redirect("home")
+    asked = [p for p in selectors.purposes_active() if p.needs_consent]
+    informed = [p for p in selectors.purposes_active() if not p.needs_consent]
+    errors = {}
+    if request.method == "POST":
+        choices = {p.pk: request.POST.get(f"purpose-{p.pk}") for p in asked}
+        errors = {pk: True for pk, v in choices.items() if v not in ("yes", "no")}
+        if not errors:
+            services.notice_acknowledge(
+                user=request.user, notice=current, ip_address=_ip(request), user_agent=_ua(request)
+            )
+            for purpose in asked:
+                try:
+                    services.consent_decide(
+                        user=request.user,
+                        purpose=purpose,
+                        give=choices[purpose.pk] == "yes",
+                        notice=current,
+                        ip_address=_ip(request),
+                        user_agent=_ua(request),
+                        as_guardian=bool(request.POST.get(f"guardian-{purpose.pk}")),
+                    )
+                except DomainError as exc:
+                    messages.error(request, f"{purpose.name}: {exc.message}")
+            messages.success(request, _("Thank you: your choices were recorded."))
+            return redirect(_safe_next(request))
+        messages.error(request, _("Answer yes or no for each optional purpose."))
+    return render(
+        request,
+        "privacy/consent_prompt.html",
+        {
+            "notice": current,
+            "asked": asked,
+            "informed": informed,
+            "errors": errors,
+            "next": request.GET.get("next", ""),
+            "organization": Organization.current(),
+        },
+        status=400 if errors else 200,
+    )
+
+
+@login_required
+def my_data(request):
+    states = selectors.consent_states(request.user)
+    rows = [{"purpose": p, "event": states.get(p.pk)} for p in selectors.purposes_active()]
+    return render(
+        request,
+        "privacy/my_data.html",
+        {
+            "rows": rows,
+            "profile": getattr(request.user, "traveler_profile", None),
+            "notice": selectors.notice_current(),
+            "events": request.user.consent_events.select_related("purpose")[:50],
+        },
+    )
+
+
+@login_required
+@require_POST
+def my_consent_change(request, pk: int):
+    purpose = get_object_or_404(Purpose, pk=pk, is_active=True)
+    try:
+        if request.POST.get("action") == "revoke":
+            services.consent_revoke(
+                user=request.user, purpose=purpose, ip_address=_ip(request), user_agent=_ua(request)
+            )
+            messages.success(
+                request, _("Consent revoked: %(p)s. It takes effect now.") % {"p": purpose.name}
+            )
+        else:
+            services.consent_give(
+                user=request.user,
+                purpose=purpose,
+                notice=selectors.notice_current(),
+                ip_address=_ip(request),
+                user_agent=_ua(request),
+                as_guardian=bool(request.POST.get("guardian")),
+            )
+            messages.success(request, _("Consent given: %(p)s.") % {"p": purpose.name})
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("privacy:my-data")
+
+
+@login_required
+def my_data_export(request):
+    data = subjects.subject_export(request.user)
+    response = HttpResponse(documents.export_json(data), content_type="application/json")
+    response["Content-Disposition"] = 'attachment; filename="mis-datos.json"'
+    return response
+
+
+# --- Privacy Officer (R-A2…R-A8, R-S1…R-S4) ---
+
+
+def _officer(request, *, write: bool = False):
+    roles = (Role.PRIVACY_OFFICER,) if write else (Role.PRIVACY_OFFICER, Role.AUDITOR)
+    if not request.user.is_authenticated or not has_role(request.user, *roles):
+        raise Http404
+
+
+@login_required
+def queue(request):
+    _officer(request)
+    today = clock.today()
+    show_all = request.GET.get("all") == "1"
+    return render(
+        request,
+        "privacy/queue.html",
+        {
+            "rows": selectors.arco_queue(today, open_only=not show_all),
+            "show_all": show_all,
+            "today": today,
+            "incidents": [i for i in SecurityIncident.objects.all()[:50] if i.notification_pending],
+        },
+    )
+
+
+ACTIONS = {
+    "observe": ObserveForm,
+    "extend": ExtendForm,
+    "refuse": RefuseForm,
+    "answer": AnswerForm,
+    "rectify": RectifyForm,
+}
+
+
+@login_required
+def request_detail(request, pk: int):
+    req = selectors.arco_request_get_for_user(request.user, pk)
+    services.access_log_record(
+        actor=request.user,
+        what=_("ARCO file"),
+        subject=req.subject,
+        subject_label=req.full_name,
+        record_key=f"privacy.arcorequest:{req.pk}",
+        ip=_ip(request),
+    )
+    today = clock.today()
+    return render(
+        request,
+        "privacy/request_detail.html",
+        {
+            "req": req,
+            "today": today,
+            "forms": {name: form() for name, form in ACTIONS.items()},
+            "candidates": selectors.subject_candidates(req),
+            "purposes": [p for p in selectors.purposes_active() if p.needs_consent],
+            "history": req.history.select_related("history_user")[:30],
+            "can_write": has_role(request.user, Role.PRIVACY_OFFICER),
+        },
+    )
+
+
+@login_required
+@require_POST
+def request_action(request, pk: int, action: str):
+    _officer(request, write=True)
+    req = selectors.arco_request_get_for_user(request.user, pk)
+    today = clock.today()
+    post = request.POST
+    try:
+        if action == "observe":
+            services.arco_request_observe(
+                actor=request.user,
+                request_id=req.pk,
+                observations=post.get("observations", ""),
+                today=today,
+            )
+        elif action == "extend":
+            services.arco_request_extend(
+                actor=request.user, request_id=req.pk, reason=post.get("reason", ""), today=today
+            )
+        elif action == "refuse":
+            services.arco_request_refuse(
+                actor=request.user,
+                request_id=req.pk,
+                ground=post.get("ground", ""),
+                reason=post.get("reason", ""),
+                today=today,
+            )
+        elif action == "answer":
+            services.arco_request_answer(
+                actor=request.user,
+                request_id=req.pk,
+                outcome=post.get("outcome", ""),
+                response_text=post.get("response_text", ""),
+                include_data=bool(post.get("include_data")),
+                today=today,
+            )
+        elif action == "not-filed":
+            services.arco_request_close_not_filed(
+                actor=request.user, request_id=req.pk, today=today
+            )
+        elif action == "link":
+            services.arco_request_link_subject(
+                actor=request.user,
+                request_id=req.pk,
+                subject_id=int(post.get("subject") or 0) or None,
+            )
+        elif action == "rectify":
+            subjects.subject_rectify(
+                actor=request.user,
+                request_id=req.pk,
+                changes={k: v.strip() for k, v in post.items() if k in RectifyForm.base_fields},
+                today=today,
+            )
+        elif action == "cancel":
+            subjects.subject_cancel(actor=request.user, request_id=req.pk, today=today)
+        elif action == "stop":
+            subjects.subject_stop_processing(
+                actor=request.user,
+                request_id=req.pk,
+                purpose_codes=post.getlist("purposes"),
+                today=today,
+            )
+        elif action == "delivered":
+            services.arco_delivery_confirm(
+                actor=request.user,
+                delivery_id=get_object_or_404(req.deliveries, pk=post.get("delivery")).pk,
+            )
+        else:
+            raise Http404
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Done."))
+    return redirect("privacy:request", pk=req.pk)
+
+
+@login_required
+def attachment(request, pk: int, attachment_id: int):
+    req = selectors.arco_request_get_for_user(request.user, pk)
+    item = get_object_or_404(ArcoAttachment, pk=attachment_id, request=req)
+    services.access_log_record(
+        actor=request.user,
+        what=item.get_kind_display(),
+        subject=req.subject,
+        subject_label=req.full_name,
+        record_key=f"privacy.arcoattachment:{item.pk}",
+        ip=_ip(request),
+    )
+    try:
+        handle = default_storage.open(item.storage_name, "rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    return FileResponse(handle, content_type=item.content_type)
+
+
+@login_required
+def registers(request):
+    _officer(request)
+    return render(
+        request,
+        "privacy/registers.html",
+        {
+            "banks": DataBank.objects.prefetch_related("processors", "transfers"),
+            "processors": Processor.objects.prefetch_related("data_banks"),
+            "transfers": Transfer.objects.prefetch_related("data_banks"),
+            "incidents": SecurityIncident.objects.all()[:100],
+            "access_log": selectors.access_log(200),
+            "organization": Organization.current(),
+            "now": timezone.now(),
+        },
+    )

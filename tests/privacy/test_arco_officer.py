@@ -1,0 +1,292 @@
+"""R-A5…R-A8 and R-S3: the Privacy Officer's queue and actions, carrying out rights."""
+
+import datetime as dt
+
+import pytest
+
+from privacy import clock, services, subjects
+from privacy.models import (
+    AccessLogEntry,
+    ArcoAttachment,
+    ArcoDelivery,
+    ArcoRequest,
+    BlockedRecord,
+    LegalHold,
+    NoticeAcknowledgement,
+    PrivacyNotice,
+)
+from privacy.registry import Hold, PersonalData, register, unregister
+from tests.privacy.helpers import file_on
+
+D = dt.date
+
+
+@pytest.fixture
+def officer_client(client, privacy_officer):
+    NoticeAcknowledgement.objects.create(
+        user=privacy_officer, notice=PrivacyNotice.objects.get(), notice_hash="x"
+    )
+    client.force_login(privacy_officer)
+    return client
+
+
+def _file(api_client, monkeypatch, day, **kw):
+    code = file_on(api_client, monkeypatch, day, **kw).json()["tracking_code"]
+    return ArcoRequest.objects.get(tracking_code=code)
+
+
+def test_r_a7_queue_ordered_by_deadline_with_late_and_due_soon(
+    db, api_client, officer_client, monkeypatch, django_assert_max_num_queries
+):
+    late = _file(api_client, monkeypatch, D(2026, 3, 2), right="informacion")  # due 12 Mar
+    soon = _file(api_client, monkeypatch, D(2026, 3, 30), right="informacion")  # due 13 Apr
+    later = _file(api_client, monkeypatch, D(2026, 4, 6), right="acceso")
+    monkeypatch.setattr(clock, "today", lambda: D(2026, 4, 8))
+    with django_assert_max_num_queries(15):
+        page = officer_client.get("/privacidad/solicitudes/")
+    text = page.content.decode()
+    assert (
+        text.index(late.tracking_code)
+        < text.index(soon.tracking_code)
+        < text.index(later.tracking_code)
+    )
+    rows = {r.pk: r.urgency for r in page.context["rows"]}
+    assert rows == {late.pk: "late", soon.pk: "soon", later.pk: "ok"}
+    assert "Vencida" in text and "Por vencer" in text
+
+
+def test_r_a7_queue_and_files_hidden_from_other_roles(
+    db, client, traveler, api_client, monkeypatch
+):
+    req = _file(api_client, monkeypatch, D(2026, 3, 30))
+    client.force_login(traveler)
+    NoticeAcknowledgement.objects.create(
+        user=traveler, notice=PrivacyNotice.objects.get(), notice_hash="x"
+    )
+    assert client.get("/privacidad/solicitudes/").status_code == 404
+    assert client.get(f"/privacidad/solicitudes/{req.pk}/").status_code == 404
+    att = req.attachments.get()
+    assert client.get(f"/privacidad/solicitudes/{req.pk}/adjunto/{att.pk}/").status_code == 404
+    assert client.post(f"/privacidad/solicitudes/{req.pk}/answer/", {}).status_code == 404
+
+
+def test_r_s3_reading_an_arco_file_and_its_document_is_logged(
+    db, api_client, officer_client, privacy_officer, monkeypatch
+):
+    req = _file(api_client, monkeypatch, D(2026, 3, 30))
+    assert officer_client.get(f"/privacidad/solicitudes/{req.pk}/").status_code == 200
+    att = req.attachments.get(kind=ArcoAttachment.Kind.IDENTITY)
+    response = officer_client.get(f"/privacidad/solicitudes/{req.pk}/adjunto/{att.pk}/")
+    assert response.status_code == 200 and response["Content-Type"] == "image/png"
+    entries = list(AccessLogEntry.objects.order_by("at"))
+    assert [e.actor for e in entries] == [privacy_officer, privacy_officer]
+    assert all(e.subject_label == "Lucía Quispe Mamani" for e in entries)
+    assert officer_client.get("/privacidad/registros/").status_code == 200
+
+
+def test_r_a6_answer_sends_the_letter_and_logs_the_delivery(
+    db, api_client, officer_client, monkeypatch, django_capture_on_commit_callbacks, mailoutbox
+):
+    req = _file(
+        api_client, monkeypatch, D(2026, 3, 30), right="informacion", address="Jr. Lampa 123, Lima"
+    )
+    monkeypatch.setattr(clock, "today", lambda: D(2026, 4, 6))
+    empty = officer_client.post(
+        f"/privacidad/solicitudes/{req.pk}/answer/", {"outcome": "granted", "response_text": " "}
+    )
+    assert empty.status_code == 302
+    req.refresh_from_db()
+    assert req.is_open  # R-A7: never closed without a response
+    with django_capture_on_commit_callbacks(execute=True):
+        officer_client.post(
+            f"/privacidad/solicitudes/{req.pk}/answer/",
+            {"outcome": "granted", "response_text": "Tenemos su nombre y DNI."},
+        )
+    req.refresh_from_db()
+    assert req.status == ArcoRequest.Status.ANSWERED and req.closed_on == D(2026, 4, 6)
+    assert req.response_letter
+    assert req.attachments.filter(kind=ArcoAttachment.Kind.RESPONSE).exists()
+    assert mailoutbox[-1].to == ["lucia@example.org"]
+    assert mailoutbox[-1].attachments[0][0].startswith("respuesta-")
+    kinds = set(req.deliveries.values_list("channel", "status"))
+    assert ("email", ArcoDelivery.Status.SENT) in kinds and (
+        "post",
+        ArcoDelivery.Status.PENDING,
+    ) in kinds
+    post = req.deliveries.get(channel="post")
+    officer_client.post(f"/privacidad/solicitudes/{req.pk}/delivered/", {"delivery": post.pk})
+    post.refresh_from_db()
+    assert post.status == ArcoDelivery.Status.DELIVERED
+
+
+def test_r_a5_refusal_records_the_ground_and_reason(
+    db, api_client, officer_client, monkeypatch, django_capture_on_commit_callbacks
+):
+    req = _file(api_client, monkeypatch, D(2026, 3, 30))
+    with django_capture_on_commit_callbacks(execute=True):
+        officer_client.post(
+            f"/privacidad/solicitudes/{req.pk}/refuse/",
+            {"ground": "data_not_held", "reason": "No figura en nuestros bancos."},
+        )
+    req.refresh_from_db()
+    assert req.status == ArcoRequest.Status.REFUSED
+    assert req.refusal_ground == "data_not_held" and "No figura" in req.response_text
+    assert req.response_letter
+    assert req.history.filter(history_change_reason__startswith="refused").exists()
+
+
+def test_r_a5_refusal_needs_a_reason(db, api_client, privacy_officer, monkeypatch):
+    req = _file(api_client, monkeypatch, D(2026, 3, 30))
+    with pytest.raises(services.DomainError):
+        services.arco_request_refuse(
+            actor=privacy_officer,
+            request_id=req.pk,
+            ground="repeated",
+            reason="",
+            today=D(2026, 4, 1),
+        )
+
+
+def test_r_a8_acceso_exports_everything_as_pdf_and_json(
+    db,
+    api_client,
+    privacy_officer,
+    traveler,
+    monkeypatch,
+    django_capture_on_commit_callbacks,
+    mailoutbox,
+):
+    req = _file(
+        api_client,
+        monkeypatch,
+        D(2026, 3, 30),
+        right="acceso",
+        document_number=traveler.traveler_profile.document_number,
+    )
+    services.arco_request_link_subject(
+        actor=privacy_officer, request_id=req.pk, subject_id=traveler.pk
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.arco_request_answer(
+            actor=privacy_officer,
+            request_id=req.pk,
+            outcome="granted",
+            response_text="Adjuntamos sus datos.",
+            today=D(2026, 4, 6),
+        )
+    names = [a[0] for a in mailoutbox[-1].attachments]
+    assert "mis-datos.pdf" in names and "mis-datos.json" in names
+    import json
+
+    data = json.loads(dict((a[0], a[1]) for a in mailoutbox[-1].attachments)["mis-datos.json"])
+    assert (
+        data["viaticos"]["traveler_profile"]["document_number"]
+        == traveler.traveler_profile.document_number
+    )
+    assert "privacy" in data
+
+
+def test_r_a2_acceso_granted_without_data_sets_the_10_day_delivery(
+    db, api_client, privacy_officer, monkeypatch
+):
+    req = _file(api_client, monkeypatch, D(2026, 3, 30), right="acceso")
+    services.arco_request_answer(
+        actor=privacy_officer,
+        request_id=req.pk,
+        outcome="granted",
+        response_text="Se le entregará.",
+        today=D(2026, 7, 24),
+        include_data=False,
+    )
+    req.refresh_from_db()
+    assert req.data_delivery_due == D(2026, 8, 12)  # 28-29 Jul and 6 Aug skipped
+
+
+def test_r_a8_rectificacion_changes_the_record_with_history(
+    db, api_client, privacy_officer, traveler, monkeypatch
+):
+    req = _file(api_client, monkeypatch, D(2026, 3, 30), right="rectificacion")
+    services.arco_request_link_subject(
+        actor=privacy_officer, request_id=req.pk, subject_id=traveler.pk
+    )
+    subjects.subject_rectify(
+        actor=privacy_officer,
+        request_id=req.pk,
+        changes={"bank_account": "191-000-111"},
+        today=D(2026, 4, 1),
+    )
+    profile = traveler.traveler_profile
+    profile.refresh_from_db()
+    assert profile.bank_account == "191-000-111"
+    last = profile.history.first()
+    assert last.history_user == privacy_officer and req.tracking_code in last.history_change_reason
+
+
+@pytest.fixture
+def open_settlement_declared():
+    """A stand-in for the settlements app's declaration: an open settlement is a legal hold."""
+    register(
+        PersonalData(
+            app="settlements_test",
+            holds=lambda user: [
+                Hold(
+                    reason="Liquidación abierta LQ-2026-014",
+                    data_kept="Liquidaciones y comprobantes",
+                )
+            ],
+        )
+    )
+    yield
+    unregister("settlements_test")
+
+
+def test_r_a8_r_t2_cancelacion_with_open_settlement_blocks_and_explains(
+    db, api_client, privacy_officer, traveler, monkeypatch, open_settlement_declared
+):
+    req = _file(api_client, monkeypatch, D(2026, 3, 30), right="cancelacion")
+    services.arco_request_link_subject(
+        actor=privacy_officer, request_id=req.pk, subject_id=traveler.pk
+    )
+    result = subjects.subject_cancel(actor=privacy_officer, request_id=req.pk, today=D(2026, 4, 1))
+    assert result["anonymized"] is False
+    traveler.refresh_from_db()
+    assert traveler.first_name and traveler.traveler_profile.document_number != "—"  # not deleted
+    assert BlockedRecord.objects.filter(key=f"user:{traveler.pk}").exists()
+    req.refresh_from_db()
+    assert "LQ-2026-014" in req.response_text and "bloqueados" in req.response_text
+
+
+def test_r_a8_cancelacion_without_hold_anonymizes(
+    db, api_client, privacy_officer, traveler, monkeypatch
+):
+    number = traveler.traveler_profile.document_number
+    req = _file(api_client, monkeypatch, D(2026, 3, 30), right="cancelacion")
+    services.arco_request_link_subject(
+        actor=privacy_officer, request_id=req.pk, subject_id=traveler.pk
+    )
+    result = subjects.subject_cancel(actor=privacy_officer, request_id=req.pk, today=D(2026, 4, 1))
+    assert result["anonymized"] is True
+    traveler.refresh_from_db()
+    assert traveler.first_name == "" and not traveler.is_active
+    profile = traveler.traveler_profile
+    profile.refresh_from_db()
+    assert profile.document_number == "—"
+    assert not profile.history.filter(document_number=number).exists()
+
+
+def test_r_t2_manual_legal_hold_blocks_cancelacion(
+    db, api_client, privacy_officer, traveler, monkeypatch
+):
+    LegalHold.objects.create(
+        subject=traveler, reason="litigation", description="Exp. 123-2026", started_on=D(2026, 1, 1)
+    )
+    req = _file(api_client, monkeypatch, D(2026, 3, 30), right="cancelacion")
+    services.arco_request_link_subject(
+        actor=privacy_officer, request_id=req.pk, subject_id=traveler.pk
+    )
+    assert (
+        subjects.subject_cancel(actor=privacy_officer, request_id=req.pk, today=D(2026, 4, 1))[
+            "anonymized"
+        ]
+        is False
+    )
