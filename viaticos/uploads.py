@@ -4,6 +4,7 @@ generated names outside the static root, with a SHA-256 for duplicate detection 
 from __future__ import annotations
 
 import hashlib
+import io
 import uuid
 from dataclasses import dataclass
 
@@ -42,14 +43,21 @@ def sniff(content: bytes) -> tuple[str, str] | None:
 
 
 def _is_intact(content: bytes, content_type: str) -> bool:
-    """Reject truncated or corrupt files that merely start like a valid one."""
+    """Reject truncated or corrupt files that merely start like a valid one.
+
+    The end markers are checked explicitly: WeasyPrint turns on Pillow's global
+    LOAD_TRUNCATED_IMAGES, under which verify() accepts half a JPEG.
+    """
+    tail = content[-2048:]
     if content_type == "application/pdf":
-        return b"%%EOF" in content[-2048:]
+        return b"%%EOF" in tail
+    if content_type == "image/jpeg" and b"\xff\xd9" not in tail:
+        return False
+    if content_type == "image/png" and b"IEND\xaeB`\x82" not in tail:
+        return False
     from PIL import Image, UnidentifiedImageError
 
     try:
-        import io
-
         with Image.open(io.BytesIO(content)) as image:
             image.verify()
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError):

@@ -11,6 +11,22 @@ from viaticos.uploads import check_upload
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
+def jpeg_bytes():
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 64), "white").save(buffer, "JPEG")
+    return buffer.getvalue()
+
+
+def test_truncated_jpeg_is_refused_even_after_weasyprint_relaxed_pillow():
+    import weasyprint  # noqa: F401  (sets ImageFile.LOAD_TRUNCATED_IMAGES = True)
+
+    whole = jpeg_bytes()
+    assert check_upload(SimpleUploadedFile("foto.jpg", whole)).content_type == "image/jpeg"
+    with pytest.raises(DomainError) as error:
+        check_upload(SimpleUploadedFile("foto.jpg", whole[: len(whole) // 2]))
+    assert error.value.code == "file_corrupt"
+
+
 def png_bytes():
     buffer = io.BytesIO()
     Image.new("RGB", (4, 4), "white").save(buffer, "PNG")
