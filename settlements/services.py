@@ -35,7 +35,7 @@ from settlements.rules import (
 from settlements.selectors import settlement_summary
 from settlements.stamping import Stamp, stamp_document
 from viaticos.business_days import duty_calendar
-from viaticos.errors import DomainError
+from viaticos.errors import DomainError, NotAllowed
 from viaticos.exchange import convert_to_usd
 from viaticos.money import round_money
 from viaticos.uploads import CheckedUpload, check_upload
@@ -61,11 +61,11 @@ def _wrong_state(settlement: Settlement, action: str) -> DomainError:
 
 
 def _not_allowed() -> DomainError:
-    return DomainError("not_allowed", _("You may not take this action on this settlement."))
+    return NotAllowed("not_allowed", _("You may not take this action on this settlement."))
 
 
 def _own() -> DomainError:
-    return DomainError(
+    return NotAllowed(
         "own_settlement",
         _("Nobody receives, reviews or settles their own settlement (segregation of duties)."),
     )
@@ -552,7 +552,8 @@ def settlement_return(*, actor, settlement: Settlement, reason: str) -> Settleme
         raise _not_allowed()
     if access.is_own(actor, settlement):
         raise _own()
-    if settlement.status not in (S.SUBMITTED, S.RECEIVED, S.REVIEWED):
+    # The assistant returns what it has not received yet; the accountant what it reviews.
+    if "return" not in access.settlement_actions(actor, settlement):
         raise _wrong_state(settlement, _("returned"))
     settlement.receipts.update(decision=Receipt.Decision.PENDING, accepted_usd=None)
     settlement.status = S.RETURNED

@@ -29,7 +29,10 @@ class Entry:
     expect: dict[str, int] = field(default_factory=dict)
     kwargs: Callable[[dict], dict] | None = None
     query: dict | None = None
-    data: dict | None = None
+    data: dict | Callable[[dict], dict] | None = None  # a callable gives fresh uploads per case
+
+    def payload(self, ctx) -> dict:
+        return (self.data(ctx) if callable(self.data) else self.data) or {}
 
     def status_for(self, who: str) -> int:
         return self.expect.get(who, self.default)
@@ -57,6 +60,34 @@ def MISSION(ctx):
 
 def ADVANCE(ctx):
     return {"pk": ctx["advance"].pk}
+
+
+def SETTLEMENT(ctx):
+    return {"pk": ctx["settlement"].pk}
+
+
+def RECEIPT(ctx):
+    return {"pk": ctx["receipt"].pk}
+
+
+def ARCO(ctx):
+    return {"pk": ctx["arco"].pk}
+
+
+def hidden_from(*roles: Role, status: int = 404) -> dict[str, int]:
+    return {role.value: status for role in roles}
+
+
+# Roles that do not see someone else's settlement (settlements.access.READ_ALL_ROLES).
+NO_SETTLEMENTS = hidden_from(
+    Role.EXECUTIVE_SECRETARY,
+    Role.PRIVACY_OFFICER,
+    Role.PROJECT_COORDINATOR,
+    Role.TRAVELER,
+    Role.TREASURY,
+)
+# Roles that see no ARCO file (privacy.selectors.arco_request_get_for_user).
+NO_ARCO_FILES = hidden_from(*(r for r in Role if r not in (Role.PRIVACY_OFFICER, Role.AUDITOR)))
 
 
 MATRIX: dict[str, Entry] = {
@@ -351,6 +382,188 @@ MATRIX: dict[str, Entry] = {
             Role.TRAVELER.value: 404,
         },
     ),
+    # Settlements (issue 5): the context settlement is another traveler's ("matrix-owner"),
+    # submitted and waiting for the Accounting Assistant, with two documents and one receipt.
+    # Nobody in the matrix owns it, so every traveler-only action is refused.
+    "settlements:action": Entry(
+        method="POST",
+        kwargs=lambda c: {"pk": c["settlement"].pk, "action": "receive"},
+        default=302,  # done (Accounting Assistant) or refused with a message
+        expect=NO_SETTLEMENTS,
+    ),
+    "settlements:bundle": Entry(
+        kwargs=SETTLEMENT,
+        default=302,  # not stamped yet: back to the detail page with a message
+        expect=NO_SETTLEMENTS,
+    ),
+    "settlements:detail": Entry(kwargs=SETTLEMENT, expect={ANON: 302, **NO_SETTLEMENTS}),
+    "settlements:document": Entry(
+        kwargs=lambda c: {"pk": c["document"].pk}, expect={ANON: 302, **NO_SETTLEMENTS}
+    ),
+    "settlements:inbox": Entry(
+        default=404,
+        expect={
+            ANON: 302,
+            Role.ACCOUNTING_ASSISTANT.value: 200,
+            Role.AUDITOR.value: 200,
+            Role.GENERAL_ACCOUNTANT.value: 200,
+        },
+    ),
+    "settlements:list": page(),
+    "settlements:receipt_action": Entry(
+        method="POST",
+        kwargs=lambda c: {"pk": c["receipt"].pk, "action": "approve_exception"},
+        default=302,  # refused with a message: a taxi is not an exception
+        expect=NO_SETTLEMENTS,
+    ),
+    "settlements:recibo_egresos": Entry(kwargs=SETTLEMENT, default=404, expect={ANON: 302}),
+    "settlements:report": Entry(kwargs=SETTLEMENT, expect={ANON: 302, **NO_SETTLEMENTS}),
+    "settlements:review": Entry(kwargs=SETTLEMENT, expect={ANON: 302, **NO_SETTLEMENTS}),
+    "settlements:start": Entry(
+        method="POST",
+        kwargs=lambda c: {"mission_pk": c["settlement"].mission_id},
+        default=302,  # refused with a message: only the traveler starts it, once
+        # they do not see the mission (missions.selectors.missions_visible_to)
+        expect=hidden_from(Role.PRIVACY_OFFICER, Role.PROJECT_COORDINATOR, Role.TRAVELER),
+    ),
+    "v1:receipt-approve-exception": Entry(
+        method="POST",
+        kwargs=RECEIPT,
+        default=403,
+        expect={
+            ANON: 401,
+            **NO_SETTLEMENTS,
+            Role.FINANCE_DIRECTOR.value: 400,
+            Role.GENERAL_ADMINISTRATOR.value: 400,
+        },
+    ),
+    "v1:receipt-detail": Entry(
+        method="DELETE", kwargs=RECEIPT, default=403, expect={ANON: 401, **NO_SETTLEMENTS}
+    ),
+    "v1:receipt-review": Entry(
+        method="POST",
+        kwargs=RECEIPT,
+        data={"decision": "accepted"},
+        default=403,
+        expect={ANON: 401, **NO_SETTLEMENTS, Role.GENERAL_ACCOUNTANT.value: 400},
+    ),
+    "v1:settlement-detail": Entry(kwargs=SETTLEMENT, expect={ANON: 401, **NO_SETTLEMENTS}),
+    "v1:settlement-documents": Entry(
+        method="POST",
+        kwargs=SETTLEMENT,
+        data=lambda c: {"kind": "mission_report", "file": _pdf("report")},
+        default=403,
+        expect={ANON: 401, **NO_SETTLEMENTS},
+    ),
+    "v1:settlement-finish-review": Entry(
+        method="POST",
+        kwargs=SETTLEMENT,
+        default=403,
+        expect={ANON: 401, **NO_SETTLEMENTS, Role.GENERAL_ACCOUNTANT.value: 400},
+    ),
+    "v1:settlement-list": api(),
+    "v1:settlement-receipts": Entry(
+        method="POST",
+        kwargs=SETTLEMENT,
+        data=lambda c: {
+            "receipt_type": "invoice",
+            "category": "taxi",
+            "issuer_name": "Taxis Seguros",
+            "issuer_tax_id": "06140101011011",
+            "number": "F001-77",
+            "date": "2026-02-10",
+            "currency": "USD",
+            "amount": "20.00",
+            "file": _pdf("taxi"),
+        },
+        default=403,
+        expect={ANON: 401, **NO_SETTLEMENTS},
+    ),
+    "v1:settlement-receive": Entry(
+        method="POST",
+        kwargs=SETTLEMENT,
+        default=403,
+        expect={ANON: 401, **NO_SETTLEMENTS, Role.ACCOUNTING_ASSISTANT.value: 200},
+    ),
+    "v1:settlement-record-balance": Entry(
+        method="POST",
+        kwargs=SETTLEMENT,
+        data={"on": "2026-03-12", "reference": "DEP-1"},
+        default=403,
+        expect={ANON: 401, **NO_SETTLEMENTS, Role.GENERAL_ACCOUNTANT.value: 400},
+    ),
+    "v1:settlement-return": Entry(
+        method="POST",
+        kwargs=SETTLEMENT,
+        data={"reason": "x"},
+        default=403,
+        # Only the Accounting Assistant returns a settlement still waiting to be received
+        # (settlements.access.settlement_actions); the General Accountant's turn comes after,
+        # other roles are refused (403).
+        expect={
+            ANON: 401,
+            **NO_SETTLEMENTS,
+            Role.ACCOUNTING_ASSISTANT.value: 200,
+            Role.GENERAL_ACCOUNTANT.value: 400,
+        },
+    ),
+    "v1:settlement-settle": Entry(
+        method="POST",
+        kwargs=SETTLEMENT,
+        default=403,
+        expect={ANON: 401, **NO_SETTLEMENTS, Role.GENERAL_ACCOUNTANT.value: 400},
+    ),
+    "v1:settlement-submit": Entry(
+        method="POST", kwargs=SETTLEMENT, default=403, expect={ANON: 401, **NO_SETTLEMENTS}
+    ),
+    "v1:settlement-times": Entry(
+        method="POST",
+        kwargs=SETTLEMENT,
+        data={
+            "actual_departure_at": "2026-02-09T08:00",
+            "actual_return_at": "2026-02-12T18:00",
+        },
+        default=403,
+        expect={ANON: 401, **NO_SETTLEMENTS},
+    ),
+    # Privacy (issue 7): the notice, the ARCO form, its API and the status by tracking code are
+    # public; ARCO files are the Privacy Officer's (the Auditor reads them, changes nothing).
+    "privacy:arco-ack-pdf": Entry(default=404),  # only right after filing, in that session
+    "privacy:arco-filed": Entry(default=404),
+    "privacy:arco-form": Entry(),
+    "privacy:arco-lookup": Entry(),
+    "privacy:arco-status": Entry(kwargs=lambda c: {"code": c["arco"].tracking_code}),
+    "privacy:attachment": Entry(
+        kwargs=lambda c: {"pk": c["arco"].pk, "attachment_id": c["attachment"].pk},
+        expect={ANON: 302, **NO_ARCO_FILES},
+    ),
+    "privacy:consent-prompt": page(),
+    "privacy:my-consent-change": Entry(
+        method="POST",
+        kwargs=lambda c: {"pk": c["purpose"].pk},
+        data={"action": "give"},
+        default=302,
+    ),
+    "privacy:my-data": page(),
+    "privacy:my-data-export": page(),
+    "privacy:notice": Entry(),
+    "privacy:notice-version": Entry(kwargs=lambda c: {"version": c["notice"].version}),
+    "privacy:queue": Entry(expect={ANON: 302, **NO_ARCO_FILES}),
+    "privacy:registers": Entry(expect={ANON: 302, **NO_ARCO_FILES}),
+    "privacy:request": Entry(kwargs=ARCO, expect={ANON: 302, **NO_ARCO_FILES}),
+    "privacy:request-action": Entry(
+        method="POST",
+        kwargs=lambda c: {"pk": c["arco"].pk, "action": "observe"},
+        data={"observations": "Falta la copia legible del DNI."},
+        default=404,  # the Auditor reads the file but changes nothing
+        expect={ANON: 302, Role.PRIVACY_OFFICER.value: 302},
+    ),
+    "v1:arco-request-create": Entry(
+        method="POST",
+        data=lambda c: {**ARCO_FILING, "notice_acknowledged": "true", "document_file": _png()},
+        default=201,
+    ),
+    "v1:arco-request-status": Entry(kwargs=lambda c: {"tracking_code": c["arco"].tracking_code}),
 }
 
 
@@ -372,14 +585,45 @@ def test_every_url_has_an_entry():
     assert set(MATRIX) - names == set(), "MATRIX lists URLs that no longer exist"
 
 
+@pytest.fixture(scope="module")
+def matrix_objects(django_db_setup, django_db_blocker, tmp_path_factory):
+    """Objects that parametrised URLs point at; extended as apps add URLs with ids.
+
+    Built once per module (per xdist worker) inside a transaction that is rolled back at the
+    end; each case runs in its own savepoint (pytest-django's `db`), so whatever a case changes
+    (a settlement received, a request observed) is undone before the next one."""
+    from django.core.management import call_command
+    from django.db import transaction
+    from django.test import override_settings
+
+    media = tmp_path_factory.mktemp("matrix-media")
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media):
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            call_command("loaddata", "rates_seed", verbosity=0)  # what `seed_rates` loads
+            yield _matrix_objects()
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
 @pytest.fixture
-def context(db, seed_rates):
-    """Objects that parametrised URLs point at; extended as apps add URLs with ids."""
+def context(db, matrix_objects):
+    from django.core.cache import cache
+
+    cache.clear()  # the public ARCO form and API count requests per address (privacy.ratelimit)
+    return matrix_objects
+
+
+def _matrix_objects() -> dict:
     import datetime as dt
     from decimal import Decimal
 
     from missions.models import Destination
     from missions.services import quote_record
+    from privacy.models import Purpose
+    from privacy.selectors import notice_current
 
     requester = UserFactory(username="matrix-owner", roles=[Role.TRAVELER], profile=True)
     miami = Destination.objects.create(
@@ -395,7 +639,51 @@ def context(db, seed_rates):
         valid_to=dt.date(2026, 5, 10),
     )
     mission = _matrix_mission(requester)
-    return {"quote": quote, "mission": mission, "advance": mission.advances.first()}
+    return {
+        "quote": quote,
+        "mission": mission,
+        "advance": mission.advances.first(),
+        **_matrix_settlement(requester, mission.project),
+        **_matrix_arco(),
+        "purpose": Purpose.objects.get(code="comunicaciones"),
+        "notice": notice_current(),
+    }
+
+
+def _local(*args):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    return timezone.make_aware(dt.datetime(*args))
+
+
+def _authorized_mission(traveler, project, secretary, departure, back):
+    from missions import services
+    from missions.models import Destination
+    from missions.rules import LegInput
+
+    mission = services.mission_create(
+        actor=traveler,
+        project=project,
+        kind="ordinary",
+        purpose="Taller",
+        expected_results="Plan",
+        budget_line="2.1",
+        departure_at=_local(*departure),
+        return_at=_local(*back),
+        legs=[
+            LegInput(
+                Destination.objects.get(code="SV-SAL"),
+                _local(*departure[:3], 11, 0),
+                _local(*back[:3], 15, 0),
+            )
+        ],
+    )
+    services.mission_submit(actor=traveler, mission=mission)
+    services.mission_authorize(actor=project.coordinator, mission=mission)
+    services.mission_authorize(actor=secretary, mission=mission)
+    return mission
 
 
 def _matrix_mission(traveler):
@@ -403,41 +691,21 @@ def _matrix_mission(traveler):
     import datetime as dt
     from decimal import Decimal
 
-    from django.utils import timezone
-
     from missions import services
-    from missions.models import Destination
-    from missions.rules import LegInput
     from tests.factories import OrganizationFactory, ProjectFactory
-
-    def local(*args):
-        return timezone.make_aware(dt.datetime(*args))
 
     OrganizationFactory()
     coordinator = UserFactory(username="matrix-pc", roles=[Role.PROJECT_COORDINATOR])
     secretary = UserFactory(username="matrix-es", roles=[Role.EXECUTIVE_SECRETARY])
     finance = UserFactory(username="matrix-fd", roles=[Role.FINANCE_DIRECTOR])
     treasurer = UserFactory(username="matrix-tr", roles=[Role.TREASURY])
-    mission = services.mission_create(
-        actor=traveler,
-        project=ProjectFactory(coordinator=coordinator),
-        kind="ordinary",
-        purpose="Taller",
-        expected_results="Plan",
-        budget_line="2.1",
-        departure_at=local(2026, 3, 2, 7, 30),
-        return_at=local(2026, 3, 5, 19, 0),
-        legs=[
-            LegInput(
-                Destination.objects.get(code="SV-SAL"),
-                local(2026, 3, 2, 11, 0),
-                local(2026, 3, 5, 15, 0),
-            )
-        ],
+    mission = _authorized_mission(
+        traveler,
+        ProjectFactory(coordinator=coordinator),
+        secretary,
+        (2026, 3, 2, 7, 30),
+        (2026, 3, 5, 19, 0),
     )
-    services.mission_submit(actor=traveler, mission=mission)
-    services.mission_authorize(actor=coordinator, mission=mission)
-    services.mission_authorize(actor=secretary, mission=mission)
     advance = services.advance_request(
         actor=traveler, mission=mission, terminal_estimate=Decimal("50.00")
     )
@@ -455,6 +723,109 @@ def _matrix_mission(traveler):
     return mission
 
 
+def _matrix_settlement(owner, project) -> dict:
+    """An earlier mission of the same traveler and project, back from the trip, and its
+    settlement submitted (waiting for the Accounting Assistant) with its proof of travel, its
+    mission report and one taxi receipt."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from django.contrib.auth import get_user_model
+
+    from missions import services as mission_services
+    from settlements import services
+
+    secretary = get_user_model().objects.get(username="matrix-es")
+    mission = _authorized_mission(
+        owner, project, secretary, (2026, 2, 9, 7, 30), (2026, 2, 12, 19, 0)
+    )
+    mission_services.mission_start(actor=owner, mission=mission)
+    mission_services.mission_mark_returned(actor=owner, mission=mission)
+    settlement = services.settlement_start(actor=owner, mission=mission)
+    for kind in ("proof_of_travel", "mission_report"):
+        services.settlement_attach_document(
+            actor=owner, settlement=settlement, kind=kind, upload=_pdf(kind)
+        )
+    receipt = services.receipt_add(
+        actor=owner,
+        settlement=settlement,
+        upload=_pdf("receipt"),
+        receipt_type="invoice",
+        category="taxi",
+        issuer_name="Taxis Seguros S.A.",
+        issuer_tax_id="0614-010101-101-1",
+        number="F001-00001",
+        customer_name="Secretaría Ejecutiva Regional",
+        customer_tax_id="20512345678",
+        date=dt.date(2026, 2, 10),
+        currency="USD",
+        amount=Decimal("35.00"),
+    )
+    services.settlement_submit(actor=owner, settlement=settlement)
+    settlement.refresh_from_db()
+    return {
+        "settlement": settlement,
+        "receipt": receipt,
+        "document": receipt.documents.get(),
+    }
+
+
+def _matrix_arco() -> dict:
+    """An ARCO request filed today through the public service, with its identity document
+    (filed today, so that the officer may still send observations, R-A4)."""
+    from privacy import clock, services
+
+    arco = services.arco_request_file(
+        filing=services.ArcoFiling(**ARCO_FILING), document_file=_png(), today=clock.today()
+    )
+    return {"arco": arco, "attachment": arco.attachments.get()}
+
+
+ARCO_FILING = {
+    "right": "acceso",
+    "full_name": "Titular de Prueba",
+    "document_type": "DNI",
+    "document_number": "45879632",
+    "email": "titular@example.org",
+    "request_detail": "Quiero una copia de mis datos.",
+    "notice_acknowledged": True,
+}
+
+
+def _pdf(title: str):
+    """A one-page PDF; the title makes each file different (R-7c compares receipt hashes)."""
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(595, 842)
+    writer.add_metadata({"/Title": title})
+    out = io.BytesIO()
+    writer.write(out)
+    return SimpleUploadedFile(f"{title}.pdf", out.getvalue(), content_type="application/pdf")
+
+
+def _png():
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile("dni.png", PNG, content_type="image/png")
+
+
+def _png_bytes() -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (20, 10), (10, 20, 30)).save(out, format="PNG")
+    return out.getvalue()
+
+
+PNG = _png_bytes()
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("who", WHO)
 @pytest.mark.parametrize("name", sorted(MATRIX))
@@ -467,5 +838,5 @@ def test_permission_matrix(client, context, name, who):
     if entry.method == "GET":
         response = call(url, entry.query or {})
     else:
-        response = call(url, entry.data or {})
+        response = call(url, entry.payload(context))
     assert response.status_code == entry.status_for(who), (name, who, response.status_code)

@@ -88,11 +88,11 @@ def test_api_full_flow_from_traveler_to_closed(
     assert response.json()["status"] == "closed"
 
 
-def test_api_wrong_role_gets_a_clear_400(api_client, submitted, accountant):
+def test_api_wrong_role_gets_a_clear_403(api_client, submitted, accountant):
     settlement = submitted()
     api_client.force_authenticate(accountant)
     response = api_client.post(f"/api/v1/settlements/{settlement.pk}/receive/")
-    assert response.status_code == 400 and response.json()["code"] == "not_allowed"
+    assert response.status_code == 403 and response.json()["code"] == "not_allowed"
 
 
 def test_another_traveler_gets_404_on_your_settlement_receipts_and_files(

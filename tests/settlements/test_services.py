@@ -347,3 +347,15 @@ def test_corrupt_document_at_receipt_rolls_back_and_leaves_no_stamped_files(
     settlement.refresh_from_db()
     assert settlement.status == S.SUBMITTED
     assert stored_files() == before
+
+
+def test_general_accountant_cannot_return_a_settlement_not_yet_received(submitted, accountant):
+    """Only the Accounting Assistant returns what it has not received (buttons = actions)."""
+    from settlements import services
+    from viaticos.errors import DomainError
+
+    with pytest.raises(DomainError) as error:
+        services.settlement_return(actor=accountant, settlement=submitted, reason="Falta firma")
+    assert error.value.code == "wrong_state"
+    submitted.refresh_from_db()
+    assert submitted.status == submitted.Status.SUBMITTED
