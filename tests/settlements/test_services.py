@@ -354,8 +354,9 @@ def test_general_accountant_cannot_return_a_settlement_not_yet_received(submitte
     from settlements import services
     from viaticos.errors import DomainError
 
+    settlement = submitted()
     with pytest.raises(DomainError) as error:
-        services.settlement_return(actor=accountant, settlement=submitted, reason="Falta firma")
+        services.settlement_return(actor=accountant, settlement=settlement, reason="Falta firma")
     assert error.value.code == "wrong_state"
-    submitted.refresh_from_db()
-    assert submitted.status == submitted.Status.SUBMITTED
+    settlement.refresh_from_db()
+    assert settlement.status == settlement.Status.SUBMITTED
