@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test check fmt messages system-deps bench clean
+.PHONY: run test e2e check fmt messages system-deps bench clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,16 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+E2E_STAMP := $(VENV)/.installed-e2e
+$(E2E_STAMP): $(STAMP)
+	@bash scripts/browser_deps.sh
+	$(PY) -m pip install --quiet -e '.[dev,e2e]'
+	@touch $(E2E_STAMP)
+
+# Browser journeys in headless Chromium; screenshots go to var/e2e-shots/.
+e2e: $(E2E_STAMP)
+	$(PY) -m pytest tests/e2e -m e2e -p no:cacheprovider $(PYTEST_ARGS)
 
 check: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -8,6 +8,9 @@ from tests.factories import UserFactory
 from viaticos.roles import Role
 
 settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Login throttling is tested on its own (tests/viaticos/test_hardening.py); elsewhere it would
+# stop client.login(), which authenticates without a request.
+settings.AXES_ENABLED = False
 
 
 def pytest_collection_modifyitems(config, items):
