@@ -2,6 +2,71 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
+def _traveler_panel(user) -> dict:
+    from missions import selectors
+
+    missions = list(selectors.missions_of_traveler(user)[:5])
+    return {"rows": [(m, selectors.mission_next_step(m)) for m in missions]}
+
+
+def _inbox_panel(user) -> dict:
+    from missions import selectors
+
+    return {
+        "n_missions": selectors.missions_awaiting_decision(user).count(),
+        "n_advances": selectors.advances_awaiting_decision(user).count(),
+    }
+
+
+def _treasury_panel(user) -> dict:
+    from missions import selectors
+
+    queue = selectors.disbursement_queue()
+    return {"count": queue.count(), "priority": queue.filter(priority=True).count()}
+
+
 class MissionsConfig(AppConfig):
     name = "missions"
     verbose_name = _("Missions and per diem")
+
+    def ready(self):
+        from viaticos.navigation import HomePanel, NavItem, register_nav, register_panel
+        from viaticos.roles import Role
+
+        approvers = frozenset(
+            {Role.PROJECT_COORDINATOR, Role.FINANCE_DIRECTOR, Role.EXECUTIVE_SECRETARY}
+        )
+        register_nav(
+            NavItem(_("My missions"), "missions:list", frozenset({Role.TRAVELER}), order=10),
+            NavItem(_("New mission"), "missions:new", frozenset({Role.TRAVELER}), order=11),
+            NavItem(_("To approve"), "missions:inbox", approvers, order=20),
+            NavItem(
+                _("Disbursements"), "missions:disbursements", frozenset({Role.TREASURY}), order=30
+            ),
+        )
+        register_panel(
+            HomePanel(
+                "traveler.missions",
+                _("My missions"),
+                "missions/panels/traveler.html",
+                roles=frozenset({Role.TRAVELER}),
+                order=10,
+                context=_traveler_panel,
+            ),
+            HomePanel(
+                "approver.inbox",
+                _("Waiting for my decision"),
+                "missions/panels/inbox.html",
+                roles=approvers,
+                order=20,
+                context=_inbox_panel,
+            ),
+            HomePanel(
+                "treasury.disbursements",
+                _("Advances to disburse"),
+                "missions/panels/treasury.html",
+                roles=frozenset({Role.TREASURY}),
+                order=30,
+                context=_treasury_panel,
+            ),
+        )

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -254,6 +255,9 @@ class Mission(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} — {self.destinations_label}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("missions:detail", args=[self.pk])
 
     @property
     def code(self) -> str:

@@ -232,6 +232,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "MissionStatusEnum": "missions.models.Mission.Status",
+        "AdvanceStatusEnum": "missions.models.Advance.Status",
+    },
 }
 
 # Security: safe defaults, strict when DEBUG is off (manage.py check --deploy is clean).

@@ -16,10 +16,12 @@ api_v1 = [
         api.SettlementDueDateView.as_view(),
         name="calendar-settlement-due-date",
     ),
+    path("", include("missions.api_urls")),
 ]
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("", include("missions.urls")),
     path("cuenta/", views.account, name="account"),
     path("cuenta/token/", views.account_token, name="account-token"),
     path(

@@ -1,0 +1,19 @@
+from django.urls import path
+
+from missions import views
+
+app_name = "missions"
+
+urlpatterns = [
+    path("misiones/", views.mission_list, name="list"),
+    path("misiones/nueva/", views.mission_new, name="new"),
+    path("misiones/<int:pk>/", views.mission_detail, name="detail"),
+    path("misiones/<int:pk>/editar/", views.mission_edit, name="edit"),
+    path("misiones/<int:pk>/invitacion/", views.invitation_file, name="invitation"),
+    path("misiones/<int:pk>/nombramiento.pdf", views.mission_order_pdf, name="order-pdf"),
+    path("misiones/<int:pk>/<slug:name>/", views.mission_action, name="action"),
+    path("anticipos/<int:pk>/solicitud.pdf", views.advance_pdf, name="advance-pdf"),
+    path("anticipos/<int:pk>/<slug:name>/", views.advance_action, name="advance-action"),
+    path("por-aprobar/", views.inbox, name="inbox"),
+    path("tesoreria/desembolsos/", views.disbursements, name="disbursements"),
+]

@@ -1,0 +1,371 @@
+"""Thin HTML views: parse with a form, call a service, show DomainError as a message."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from missions import access, forms, selectors, services
+from missions.models import Advance
+from missions.rules import check_itinerary, plan_per_diem, snapshot_to_result
+from viaticos.errors import DomainError
+from viaticos.pdf import render_pdf
+from viaticos.roles import Role, has_role
+
+APPROVER_ROLES = (Role.PROJECT_COORDINATOR, Role.FINANCE_DIRECTOR, Role.EXECUTIVE_SECRETARY)
+
+
+def _back(request, default):
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}):
+        return redirect(target)
+    return redirect(default)
+
+
+@login_required
+def mission_list(request):
+    """Mis misiones: the user's missions with status and next step."""
+    missions = list(selectors.missions_of_traveler(request.user))
+    rows = [(m, selectors.mission_next_step(m)) for m in missions]
+    return render(request, "missions/list.html", {"rows": rows})
+
+
+def _form_page(request, mission=None):
+    if request.method == "POST":
+        form = forms.MissionForm(request.POST, request.FILES)
+    else:
+        initial = forms.MissionForm.initial_for(mission) if mission else {}
+        form = forms.MissionForm(initial=initial)
+    result = snapshot_to_result(mission.planned_perdiem) if mission else None
+    if request.method == "POST" and form.is_valid():
+        kwargs = form.service_kwargs()
+        try:
+            if "preview" in request.POST:
+                check_itinerary(
+                    departure_at=kwargs["departure_at"],
+                    return_at=kwargs["return_at"],
+                    legs=kwargs["legs"],
+                )
+                result = plan_per_diem(
+                    **{
+                        k: v
+                        for k, v in kwargs.items()
+                        if k not in ("project", "purpose", "expected_results", "budget_line")
+                    }
+                )
+            else:
+                invitation = form.cleaned_data.get("invitation")
+                if mission is None:
+                    mission = services.mission_create(
+                        actor=request.user, invitation=invitation, **kwargs
+                    )
+                else:
+                    mission = services.mission_update(
+                        actor=request.user, mission=mission, invitation=invitation, **kwargs
+                    )
+                if "submit" in request.POST:
+                    services.mission_submit(actor=request.user, mission=mission)
+                    messages.success(request, _("Mission submitted for authorization."))
+                else:
+                    messages.success(request, _("Mission saved as a draft."))
+                return redirect("missions:detail", pk=mission.pk)
+        except DomainError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+    return render(
+        request, "missions/form.html", {"form": form, "result": result, "mission": mission}
+    )
+
+
+@login_required
+def mission_new(request):
+    """Nueva misión, with the per-diem breakdown recomputed on the server ("Calculate")."""
+    return _form_page(request)
+
+
+@login_required
+def mission_edit(request, pk):
+    mission = selectors.mission_get_for_user(request.user, pk)
+    if "edit" not in access.mission_actions(request.user, mission):
+        raise PermissionDenied
+    return _form_page(request, mission)
+
+
+@login_required
+def mission_detail(request, pk):
+    mission = selectors.mission_get_for_user(request.user, pk)
+    advances = list(mission.advances.all())
+    advance = next(
+        (
+            a
+            for a in advances
+            if a.status not in (Advance.Status.REJECTED, Advance.Status.CANCELLED)
+        ),
+        advances[0] if advances else None,
+    )
+    if advance:
+        advance.mission = mission
+    return render(
+        request,
+        "missions/detail.html",
+        {
+            "mission": mission,
+            "result": snapshot_to_result(mission.planned_perdiem),
+            "actions": access.mission_actions(request.user, mission),
+            "advance": advance,
+            "advance_actions": access.advance_actions(request.user, advance) if advance else set(),
+            "timeline": selectors.mission_timeline(mission),
+            "history": mission.history.select_related("history_user").order_by("-history_date")[
+                :30
+            ],
+            "next_step": selectors.mission_next_step(mission),
+            "advance_form": forms.AdvanceRequestForm(),
+            "disburse_form": forms.DisburseForm(initial={"disbursed_on": timezone.localdate()}),
+            "return_form": forms.ReturnForm(initial={"returned_on": timezone.localdate()}),
+            "stop_form": forms.StopForm(),
+            "invitation_form": forms.InvitationForm(),
+        },
+    )
+
+
+def _amount(value) -> Decimal:
+    return value if value is not None else Decimal("0")
+
+
+def _run_mission_action(request, mission, name):
+    user = request.user
+    if name == "submit":
+        services.mission_submit(actor=user, mission=mission)
+        return _("Mission submitted for authorization.")
+    if name == "authorize":
+        form = _bound(forms.CommentForm, request)
+        services.mission_authorize(actor=user, mission=mission, comment=form["comment"])
+        return _("Authorization recorded.")
+    if name == "reject":
+        form = _bound(forms.ReasonForm, request)
+        services.mission_reject(actor=user, mission=mission, reason=form["reason"])
+        return _("Mission returned to the traveler with your reason.")
+    if name == "start":
+        services.mission_start(actor=user, mission=mission)
+        return _("Mission started. Have a good trip.")
+    if name == "return":
+        services.mission_mark_returned(actor=user, mission=mission)
+        return _("Welcome back. Submit the settlement with your receipts.")
+    if name in ("suspend", "cancel"):
+        form = _bound(forms.StopForm, request)
+        service = services.mission_suspend if name == "suspend" else services.mission_cancel
+        service(
+            actor=user,
+            mission=mission,
+            reason=form["reason"],
+            amount_spent=_amount(form["amount_spent"]),
+        )
+        return _("Mission stopped; any advance given must be returned or settled (R-4).")
+    if name == "request_advance":
+        form = _bound(forms.AdvanceRequestForm, request)
+        services.advance_request(
+            actor=user, mission=mission, terminal_estimate=form["terminal_estimate"]
+        )
+        return _("Advance requested.")
+    if name == "invitation":
+        form = _bound(forms.InvitationForm, request)
+        services.mission_attach_invitation(actor=user, mission=mission, upload=form["file"])
+        return _("Invitation letter attached.")
+    raise Http404
+
+
+def _bound(form_class, request) -> dict:
+    form = form_class(request.POST, request.FILES)
+    if not form.is_valid():
+        field, errors = next(iter(form.errors.items()))
+        label = form.fields[field].label if field in form.fields else ""
+        raise DomainError("invalid", f"{label}: {errors[0]}" if label else errors[0], field=field)
+    return form.cleaned_data
+
+
+MISSION_ACTIONS = {
+    "submit",
+    "authorize",
+    "reject",
+    "start",
+    "return",
+    "suspend",
+    "cancel",
+    "request_advance",
+    "invitation",
+}
+
+
+@login_required
+@require_POST
+def mission_action(request, pk, name):
+    if name not in MISSION_ACTIONS:
+        raise Http404
+    mission = selectors.mission_get_for_user(request.user, pk)
+    try:
+        messages.success(request, _run_mission_action(request, mission, name))
+    except DomainError as error:
+        messages.error(request, error.message)
+    return _back(request, mission.get_absolute_url())
+
+
+@login_required
+@require_POST
+def advance_action(request, pk, name):
+    advance = selectors.advance_get_for_user(request.user, pk)
+    user = request.user
+    try:
+        if name == "approve":
+            form = _bound(forms.CommentForm, request)
+            services.advance_approve(actor=user, advance=advance, comment=form["comment"])
+            done = _("Approval recorded.")
+        elif name == "reject":
+            form = _bound(forms.ReasonForm, request)
+            services.advance_reject(actor=user, advance=advance, reason=form["reason"])
+            done = _("Advance returned to the traveler with your reason.")
+        elif name == "sign":
+            services.advance_sign(actor=user, advance=advance)
+            done = _("Advance signed: Treasury can now pay it.")
+        elif name == "disburse":
+            form = _bound(forms.DisburseForm, request)
+            services.advance_disburse(actor=user, advance=advance, **form)
+            done = _("Disbursement recorded.")
+        elif name == "record_return":
+            form = _bound(forms.ReturnForm, request)
+            services.advance_record_return(actor=user, advance=advance, **form)
+            done = _("Return of the advance recorded.")
+        else:
+            raise Http404
+        messages.success(request, done)
+    except DomainError as error:
+        messages.error(request, error.message)
+    return _back(request, advance.mission.get_absolute_url())
+
+
+@login_required
+def inbox(request):
+    """Por aprobar: missions and advances waiting for this user's decision."""
+    if not has_role(request.user, *APPROVER_ROLES):
+        raise PermissionDenied
+    return render(
+        request,
+        "missions/inbox.html",
+        {
+            "missions": list(selectors.missions_awaiting_decision(request.user)),
+            "advances": list(selectors.advances_awaiting_decision(request.user)),
+        },
+    )
+
+
+@login_required
+def disbursements(request):
+    """Treasury's list: emergencies first (R-5), then advances to recover (R-4)."""
+    if not access.is_treasury(request.user):
+        raise PermissionDenied
+    return render(
+        request,
+        "missions/treasury.html",
+        {
+            "advances": list(selectors.disbursement_queue()),
+            "disburse_form": forms.DisburseForm(initial={"disbursed_on": timezone.localdate()}),
+            "return_form": forms.ReturnForm(initial={"returned_on": timezone.localdate()}),
+        },
+    )
+
+
+@login_required
+def invitation_file(request, pk):
+    """The invitation letter, only for those who may see the mission."""
+    mission = selectors.mission_get_for_user(request.user, pk)
+    if not mission.invitation_file or not default_storage.exists(mission.invitation_file):
+        raise Http404
+    return FileResponse(
+        default_storage.open(mission.invitation_file),
+        content_type=mission.invitation_content_type,
+        as_attachment=False,
+        filename=mission.invitation_name or "invitacion",
+    )
+
+
+def _who(user) -> str:
+    return (user.get_full_name() or user.get_username()) if user else ""
+
+
+def mission_blocks(mission) -> list[dict]:
+    return [
+        {
+            "role": _("Project Coordinator"),
+            "who": _who(mission.coordinator_authorized_by),
+            "at": mission.coordinator_authorized_at,
+        },
+        {
+            "role": _("Executive Secretary"),
+            "who": _who(mission.secretary_authorized_by),
+            "at": mission.secretary_authorized_at,
+        },
+    ]
+
+
+def advance_blocks(advance) -> list[dict]:
+    return [
+        {
+            "role": _("Project Coordinator"),
+            "who": _who(advance.coordinator_approved_by),
+            "at": advance.coordinator_approved_at,
+        },
+        {
+            "role": _("Finance Director"),
+            "who": _who(advance.finance_approved_by),
+            "at": advance.finance_approved_at,
+        },
+        {
+            "role": _("Requester (signature, R-3.1)"),
+            "who": _who(advance.mission.traveler),
+            "at": advance.signed_at,
+        },
+        {"role": _("Treasury"), "who": _who(advance.disbursed_by), "at": advance.disbursed_at},
+    ]
+
+
+def _pdf_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+@login_required
+def mission_order_pdf(request, pk):
+    """Mission order (nombramiento) with the planned per diem and the authorizations."""
+    mission = selectors.mission_get_for_user(request.user, pk)
+    context = {
+        "mission": mission,
+        "result": snapshot_to_result(mission.planned_perdiem),
+        "mission_blocks": mission_blocks(mission),
+    }
+    content = render_pdf("missions/pdf/mission_order.html", context, language=request.LANGUAGE_CODE)
+    return _pdf_response(content, f"nombramiento-{mission.code}.pdf")
+
+
+@login_required
+def advance_pdf(request, pk):
+    advance = selectors.advance_get_for_user(request.user, pk)
+    mission = advance.mission
+    context = {
+        "advance": advance,
+        "mission": mission,
+        "result": snapshot_to_result(mission.planned_perdiem),
+        "advance_blocks": advance_blocks(advance),
+    }
+    content = render_pdf(
+        "missions/pdf/advance_request.html", context, language=request.LANGUAGE_CODE
+    )
+    return _pdf_response(content, f"anticipo-{advance.code}.pdf")
