@@ -179,6 +179,10 @@ except NotImplementedError:
         "calendar knows (use an ISO 3166-1 alpha-2 code such as PE)."
     ) from None
 
+# R-8b (interpretation): business days after the documentation requirement before the
+# payroll deduction order is created.
+VIATICOS_DEDUCTION_GRACE_BUSINESS_DAYS = env_int("VIATICOS_DEDUCTION_GRACE_BUSINESS_DAYS", 5)
+
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
 STATIC_URL = "static/"
