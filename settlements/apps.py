@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class SettlementsConfig(AppConfig):
     name = "settlements"
     verbose_name = _("Settlements")
+
+    def ready(self) -> None:
+        from settlements.home import register
+
+        register()

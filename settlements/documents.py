@@ -31,3 +31,95 @@ class ReciboEgresos:
 
 def render_recibo_egresos(recibo: ReciboEgresos, *, language: str | None = None) -> bytes:
     return render_pdf("settlements/pdf/recibo_egresos.html", {"recibo": recibo}, language=language)
+
+
+def render_recibo_for(
+    settlement,
+    *,
+    date: dt.date,
+    concept: str,
+    currency: str,
+    amount: Decimal,
+    place: str = "",
+    payee_name: str = "",
+) -> bytes:
+    """The Recibo de Egresos of one expense of this settlement, numbered per settlement."""
+    traveler = settlement.mission.traveler
+    profile = getattr(traveler, "traveler_profile", None)
+    count = settlement.receipts.filter(receipt_type="recibo_egresos").count() + 1
+    recibo = ReciboEgresos(
+        number=f"RE-{settlement.code}-{count:02d}",
+        date=date,
+        place=place,
+        traveler_name=traveler.get_full_name() or traveler.get_username(),
+        traveler_document=f"{profile.document_type} {profile.document_number}" if profile else "",
+        payee_name=payee_name,
+        concept=concept,
+        currency=currency.upper(),
+        amount=amount,
+        mission_reference=str(settlement.mission.code),
+    )
+    return render_recibo_egresos(recibo)
+
+
+def render_bundle(settlement) -> bytes:
+    """R-3.7: the stamped documents of the settlement, in order, behind a cover sheet."""
+    from django.core.files.storage import default_storage
+    from django.utils.translation import gettext as _
+
+    from settlements.stamping import BundleItem, build_bundle
+    from viaticos.errors import DomainError
+
+    docs = list(settlement.documents.select_related("receipt").order_by("receipt_id", "pk"))
+    # General documents first (proof of travel, report), then each receipt with its detail.
+    docs.sort(key=lambda d: (d.receipt_id is not None, d.receipt.date if d.receipt else None, d.pk))
+    if not docs or any(not d.stamped_file for d in docs):
+        raise DomainError(
+            "not_stamped",
+            _(
+                "The stamped bundle exists once the Accounting Assistant has received the "
+                "settlement."
+            ),
+        )
+    items = []
+    for doc in docs:
+        with default_storage.open(doc.stamped_file, "rb") as handle:
+            content = handle.read()
+        if doc.receipt:
+            r = doc.receipt
+            detail = f"{r.issuer_name} · {r.number} · {r.date:%d/%m/%Y} · {r.currency} {r.amount}"
+        else:
+            detail = doc.original_name
+        items.append(BundleItem(doc.get_kind_display(), content, doc.stamped_content_type, detail))
+    traveler = settlement.mission.traveler
+    facts = [
+        (_("Settlement"), settlement.code),
+        (_("Mission"), settlement.mission.code),
+        (_("Traveler"), traveler.get_full_name() or traveler.get_username()),
+    ]
+    if settlement.received_by:
+        name = settlement.received_by.get_full_name() or settlement.received_by.get_username()
+        facts.append((_("Received and stamped by"), name))
+    return build_bundle(
+        items,
+        title=_("Stamped documents of settlement %(code)s") % {"code": settlement.code},
+        context={"facts": facts},
+    )
+
+
+def render_report(settlement) -> bytes:
+    """SPEC §6: mission, actual times, per-diem lines, receipts (original and USD), checks,
+    balance and signatures."""
+    from missions.rules import snapshot_to_result
+    from settlements.selectors import settlement_summary
+
+    summary = settlement_summary(settlement)
+    return render_pdf(
+        "settlements/pdf/report.html",
+        {
+            "settlement": settlement,
+            "mission": settlement.mission,
+            "perdiem": snapshot_to_result(settlement.perdiem),
+            "summary": summary,
+        },
+    )

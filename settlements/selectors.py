@@ -171,3 +171,8 @@ def _local_date(moment):
     from django.utils import timezone
 
     return timezone.localtime(moment).date()
+
+
+def settlement_get_for_user_unchecked(pk) -> Settlement:
+    """For a response right after a service already checked access."""
+    return _base().prefetch_related("documents").get(pk=pk)

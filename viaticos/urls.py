@@ -17,6 +17,7 @@ api_v1 = [
         name="calendar-settlement-due-date",
     ),
     path("", include("missions.api_urls")),
+    path("", include("settlements.api_urls")),
 ]
 
 urlpatterns = [
@@ -52,6 +53,7 @@ urlpatterns = [
         auth_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
+    path("", include("settlements.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

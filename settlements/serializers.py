@@ -1,0 +1,160 @@
+"""Thin input and output serializers of the settlements API."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from settlements.models import Document, Receipt, Settlement
+from settlements.rules import Category, ReceiptType
+
+
+class StartIn(serializers.Serializer):
+    mission = serializers.IntegerField()
+
+
+class TimesIn(serializers.Serializer):
+    actual_departure_at = serializers.DateTimeField()
+    actual_return_at = serializers.DateTimeField()
+
+
+class DocumentIn(serializers.Serializer):
+    kind = serializers.ChoiceField(
+        choices=[Document.Kind.PROOF_OF_TRAVEL, Document.Kind.MISSION_REPORT]
+    )
+    file = serializers.FileField()
+
+
+class ReceiptIn(serializers.Serializer):
+    file = serializers.FileField()
+    call_detail = serializers.FileField(required=False)
+    receipt_type = serializers.ChoiceField(choices=ReceiptType.choices)
+    category = serializers.ChoiceField(choices=Category.choices)
+    issuer_name = serializers.CharField(max_length=200)
+    issuer_tax_id = serializers.CharField(max_length=30, required=False, allow_blank=True)
+    number = serializers.CharField(max_length=40)
+    customer_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    customer_tax_id = serializers.CharField(max_length=30, required=False, allow_blank=True)
+    date = serializers.DateField()
+    currency = serializers.CharField(max_length=3)
+    amount = serializers.DecimalField(max_digits=14, decimal_places=2)
+    description = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    outside_dates_reason = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    exception_reason = serializers.CharField(max_length=300, required=False, allow_blank=True)
+
+
+class ReviewIn(serializers.Serializer):
+    decision = serializers.ChoiceField(choices=Receipt.Decision.choices)
+    accepted_usd = serializers.DecimalField(max_digits=14, decimal_places=2, required=False)
+    reason = serializers.CharField(max_length=300, required=False, allow_blank=True)
+
+
+class ReasonIn(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000)
+
+
+class CommentIn(serializers.Serializer):
+    comment = serializers.CharField(max_length=300, required=False, allow_blank=True)
+
+
+class BalanceIn(serializers.Serializer):
+    on = serializers.DateField()
+    reference = serializers.CharField(max_length=80, required=False, allow_blank=True)
+
+
+class FindingOut(serializers.Serializer):
+    code = serializers.CharField()
+    rule = serializers.CharField()
+    severity = serializers.CharField()
+    message = serializers.CharField()
+
+
+class DocumentOut(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField()
+    stamped_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Document
+        fields = ["id", "kind", "original_name", "content_type", "sha256", "url", "stamped_url"]
+
+    def get_url(self, obj) -> str:
+        from django.urls import reverse
+
+        return reverse("settlements:document", args=[obj.pk])
+
+    def get_stamped_url(self, obj) -> str | None:
+        from django.urls import reverse
+
+        if not obj.stamped_file:
+            return None
+        return reverse("settlements:document", args=[obj.pk]) + "?stamped=1"
+
+
+class LineOut(serializers.Serializer):
+    id = serializers.IntegerField(source="receipt.pk")
+    receipt_type = serializers.CharField(source="receipt.receipt_type")
+    category = serializers.CharField(source="receipt.category")
+    issuer_name = serializers.CharField(source="receipt.issuer_name")
+    issuer_tax_id = serializers.CharField(source="receipt.issuer_tax_id")
+    number = serializers.CharField(source="receipt.number")
+    date = serializers.DateField(source="receipt.date")
+    currency = serializers.CharField(source="receipt.currency")
+    amount = serializers.DecimalField(source="receipt.amount", max_digits=14, decimal_places=2)
+    amount_usd = serializers.DecimalField(
+        source="receipt.amount_usd", max_digits=14, decimal_places=2
+    )
+    checked_usd = serializers.DecimalField(
+        source="verdict.accepted_usd", max_digits=14, decimal_places=2
+    )
+    accepted_usd = serializers.DecimalField(max_digits=14, decimal_places=2)
+    decision = serializers.CharField(source="receipt.decision")
+    decision_reason = serializers.CharField(source="receipt.decision_reason")
+    findings = FindingOut(source="verdict.findings", many=True)
+    documents = DocumentOut(many=True)
+
+
+class BalanceOut(serializers.Serializer):
+    advance = serializers.DecimalField(max_digits=14, decimal_places=2)
+    viaticos_recognized = serializers.DecimalField(max_digits=14, decimal_places=2)
+    terminal_accepted = serializers.DecimalField(max_digits=14, decimal_places=2)
+    amount = serializers.DecimalField(max_digits=14, decimal_places=2)
+    direction = serializers.CharField()
+    reimbursement_due = serializers.DateField(allow_null=True)
+
+
+class SettlementOut(serializers.ModelSerializer):
+    code = serializers.CharField()
+    mission_code = serializers.CharField(source="mission.code")
+    traveler = serializers.CharField(source="mission.traveler.get_username")
+
+    class Meta:
+        model = Settlement
+        fields = [
+            "id",
+            "code",
+            "mission",
+            "mission_code",
+            "traveler",
+            "status",
+            "status_reason",
+            "actual_departure_at",
+            "actual_return_at",
+            "advance_amount",
+            "viaticos_recognized",
+            "terminal_accepted",
+            "balance",
+            "reimbursement_due",
+            "perdiem",
+        ]
+
+
+class SettlementDetailOut(SettlementOut):
+    lines = LineOut(many=True, source="summary.lines")
+    live_balance = BalanceOut(source="summary.balance")
+    documents = serializers.SerializerMethodField()
+
+    class Meta(SettlementOut.Meta):
+        fields = [*SettlementOut.Meta.fields, "lines", "live_balance", "documents"]
+
+    def get_documents(self, obj) -> list[dict]:
+        docs = [d for d in obj.documents.all() if d.receipt_id is None]
+        return DocumentOut(docs, many=True).data
