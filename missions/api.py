@@ -13,8 +13,8 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from missions import selectors, services
-from missions.models import Advance, Mission
 from missions import serializers as s
+from missions.models import Advance, Mission
 from missions.rules import LegInput as Leg
 
 

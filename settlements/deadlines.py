@@ -348,4 +348,3 @@ def enforce_deadlines(
         if progress:
             progress(min(start + batch_size, len(ids)), len(ids))
     return summary
-

@@ -367,7 +367,9 @@ class Sanction(models.Model):
     entity_kind = models.CharField(_("entity kind"), max_length=20, blank=True)
     entity_name = models.CharField(_("entity"), max_length=200, blank=True)
     amount = money_field(_("amount (USD)"), null=True, blank=True)
-    suspension_days = models.PositiveSmallIntegerField(_("days of suspension without pay"), default=0)
+    suspension_days = models.PositiveSmallIntegerField(
+        _("days of suspension without pay"), default=0
+    )
     legal_action = models.BooleanField(_("flagged for legal action"), default=False)
     state = models.CharField(
         _("state"), max_length=10, choices=State.choices, default=State.PROPOSED, db_index=True
@@ -431,7 +433,9 @@ class PayrollExport(models.Model):
     reexport_reason = models.TextField(_("reason for exporting again"), blank=True)
     order_count = models.PositiveIntegerField(_("orders"), default=0)
     total = money_field(_("total (USD)"), default=0)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

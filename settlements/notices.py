@@ -105,7 +105,10 @@ def _requirement_message(
                 "The settlement of mission %(mission)s was due on %(due)s and has not been "
                 "received. You are required to submit it (R-3.4)."
             )
-            % {"mission": requirement.mission.code, "due": requirement.due_date.strftime("%d/%m/%Y")},
+            % {
+                "mission": requirement.mission.code,
+                "due": requirement.due_date.strftime("%d/%m/%Y"),
+            },
             _(
                 "If it is not submitted, %(amount)s USD will be deducted from your pay (R-8b). "
                 "The requirement is attached."
@@ -114,7 +117,11 @@ def _requirement_message(
         ]
     )
     message = EmailMessage(
-        subject, body, settings.DEFAULT_FROM_EMAIL, to or list(copies), cc=list(copies) if to else []
+        subject,
+        body,
+        settings.DEFAULT_FROM_EMAIL,
+        to or list(copies),
+        cc=list(copies) if to else [],
     )
     message.attach(f"{requirement.code}.pdf", requirement_pdf(requirement), "application/pdf")
     return message
@@ -134,9 +141,7 @@ def send(reminders: Sequence[DeadlineReminder], requirements: Sequence[Documenta
     if messages:
         get_connection().send_messages(messages)
     if sent_ids:
-        DocumentationRequirement.objects.filter(pk__in=sent_ids).update(
-            emailed_at=timezone.now()
-        )
+        DocumentationRequirement.objects.filter(pk__in=sent_ids).update(emailed_at=timezone.now())
     return len(sent_ids)
 
 

@@ -27,7 +27,13 @@ ST = Sanction.State
 # What a person can be sanctioned for by hand; the payroll deduction (R-8b) only comes from
 # the daily job, after the documentation requirement and its grace period.
 MANUAL_KINDS = frozenset(
-    {K.MEMBER_INSTITUTION_BLOCK, K.CO_EXECUTING_BLOCK, K.NO_SHOW, K.ALTERED_DOCUMENTS, K.UNDUE_PER_DIEM}
+    {
+        K.MEMBER_INSTITUTION_BLOCK,
+        K.CO_EXECUTING_BLOCK,
+        K.NO_SHOW,
+        K.ALTERED_DOCUMENTS,
+        K.UNDUE_PER_DIEM,
+    }
 )
 NEEDS_AMOUNT = frozenset({K.NO_SHOW, K.UNDUE_PER_DIEM})
 ALTERED_DOCUMENTS_SUSPENSION_DAYS = 2  # R-8c
@@ -63,10 +69,7 @@ def _refuse_if_settled(advance: Advance | None) -> None:
     if advance.status not in Advance.PENDING_SETTLEMENT:
         raise DomainError(
             "already_settled",
-            _(
-                "The advance %(code)s is already settled or returned: there is nothing to "
-                "sanction."
-            )
+            _("The advance %(code)s is already settled or returned: there is nothing to sanction.")
             % {"code": advance.code},
         )
 
@@ -123,7 +126,10 @@ def sanction_propose(
     profile = TravelerProfile.objects.filter(user=person).first()
     entity_kind = profile.entity_kind if profile else ""
     entity_name = profile.entity_name if profile else ""
-    if kind == K.MEMBER_INSTITUTION_BLOCK and entity_kind != TravelerProfile.EntityKind.MEMBER_INSTITUTION:
+    if (
+        kind == K.MEMBER_INSTITUTION_BLOCK
+        and entity_kind != TravelerProfile.EntityKind.MEMBER_INSTITUTION
+    ):
         raise DomainError(
             "not_member_institution",
             _("This person is not staff of a member-country institution (R-3.13)."),
@@ -132,7 +138,10 @@ def sanction_propose(
         raise DomainError(
             "not_co_executing", _("This person does not represent a co-executing entity (R-3.13).")
         )
-    if kind in Sanction.LATE_SETTLEMENT_KINDS and Sanction.objects.filter(advance=advance, kind=kind).exists():
+    if (
+        kind in Sanction.LATE_SETTLEMENT_KINDS
+        and Sanction.objects.filter(advance=advance, kind=kind).exists()
+    ):
         raise DomainError("sanction_exists", _("This sanction is already in the ledger."))
     sanction = Sanction(
         kind=kind,
