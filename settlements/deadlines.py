@@ -20,10 +20,11 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import transaction
+from django.db.models import Prefetch
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from missions.models import Advance
+from missions.models import Advance, MissionLeg
 from settlements.models import (
     DeadlineReminder,
     DocumentationRequirement,
@@ -307,10 +308,19 @@ def enforce_deadlines(
     for start in range(0, len(ids), batch_size):
         chunk = ids[start : start + batch_size]
         with transaction.atomic():
-            advances = Advance.objects.filter(pk__in=chunk).select_related(
-                "mission__traveler__traveler_profile",
-                "mission__project",
-                "documentation_requirement",
+            advances = (
+                Advance.objects.filter(pk__in=chunk)
+                .select_related(
+                    "mission__traveler__traveler_profile",
+                    "mission__project",
+                    "documentation_requirement",
+                )
+                # the requirement PDF names the destinations
+                .prefetch_related(
+                    Prefetch(
+                        "mission__legs", queryset=MissionLeg.objects.select_related("destination")
+                    )
+                )
             )
             if not dry_run:
                 # Lock only the advances: a second run waits here, then sees this run's rows.

@@ -11,10 +11,12 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
+from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from missions.models import MissionLeg
 from settlements.models import DeadlineReminder, DocumentationRequirement
 from viaticos.pdf import render_pdf
 from viaticos.roles import Role
@@ -155,8 +157,10 @@ def queue(reminders, requirements) -> None:
 def send_unsent_requirements() -> int:
     """Requirements recorded by an earlier run whose e-mail did not go out (crash, SMTP)."""
     unsent = list(
-        DocumentationRequirement.objects.filter(emailed_at__isnull=True).select_related(
-            "traveler", "mission", "advance"
+        DocumentationRequirement.objects.filter(emailed_at__isnull=True)
+        .select_related("traveler__traveler_profile", "mission__project", "advance")
+        .prefetch_related(
+            Prefetch("mission__legs", queryset=MissionLeg.objects.select_related("destination"))
         )
     )
     if not unsent:
