@@ -39,7 +39,7 @@ def _context(request, settlement: Settlement) -> dict:
                 ),
             }
         ),
-        "document_form": forms.DocumentForm(),
+        "document_form": forms.DocumentForm(auto_id="doc_%s"),  # ids unique on the page
         "receipt_form": forms.ReceiptForm(),
         "reason_form": forms.ReasonForm(),
         "balance_form": forms.BalanceForm(initial={"on": timezone.localdate()}),
