@@ -2,7 +2,7 @@ from django import template
 
 register = template.Library()
 
-OK = {"authorized", "in_progress", "closed", "disbursed", "settled", "returned_money", "signed"}
+OK = {"authorized", "in_progress", "closed", "settled"}
 BAD = {"rejected", "suspended", "cancelled", "return_due"}
 
 
