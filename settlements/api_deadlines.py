@@ -57,7 +57,10 @@ class SanctionOut(serializers.ModelSerializer):
 
 
 class SanctionIn(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=sorted(sanctions.MANUAL_KINDS))
+    kind = serializers.CharField(
+        help_text="no_show (R-3.17), altered_documents (R-8c), undue_per_diem (R-8a), "
+        "member_institution_block or co_executing_block (R-3.13)"
+    )
     mission = serializers.IntegerField()
     amount = serializers.DecimalField(max_digits=14, decimal_places=2, required=False)
     reason = serializers.CharField()

@@ -68,6 +68,28 @@ MATRIX: dict[str, Entry] = {
     "api-docs": Entry(),
     "v1:calendar-add-business-days": api(query={"start": "2026-03-02", "days": 1}),
     "v1:calendar-settlement-due-date": api(query={"return_date": "2026-03-02"}),
+    # Deadlines and sanctions (issue 6): ids that do not exist answer 404 to whoever may look.
+    "deadlines:mine": page(),
+    "deadlines:dashboard": Entry(expect=only({Role.GENERAL_ACCOUNTANT, Role.AUDITOR})),
+    "deadlines:payroll": Entry(expect=only({Role.GENERAL_ACCOUNTANT})),
+    "deadlines:sanction-new": Entry(expect=only({Role.GENERAL_ACCOUNTANT})),
+    "deadlines:sanction": page(default=404, kwargs=lambda ctx: {"pk": 999999}),
+    "deadlines:sanction-apply": Entry(
+        method="POST",
+        expect=only({Role.GENERAL_ACCOUNTANT}, allowed=404),
+        kwargs=lambda ctx: {"pk": 999999},
+    ),
+    "deadlines:sanction-lift": Entry(
+        method="POST",
+        expect=only({Role.GENERAL_ACCOUNTANT}, allowed=404),
+        kwargs=lambda ctx: {"pk": 999999},
+    ),
+    "deadlines:requirement-pdf": page(default=404, kwargs=lambda ctx: {"pk": 999999}),
+    "deadlines:order-pdf": page(default=404, kwargs=lambda ctx: {"pk": 999999}),
+    "v1:deadlines-mine": api(),
+    "v1:sanction-list": api(),
+    "v1:sanction-apply": api(method="POST", default=404, kwargs=lambda ctx: {"pk": 999999}),
+    "v1:sanction-lift": api(method="POST", default=404, kwargs=lambda ctx: {"pk": 999999}),
 }
 
 

@@ -239,6 +239,11 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "MissionStatusEnum": "missions.models.Mission.Status",
         "AdvanceStatusEnum": "missions.models.Advance.Status",
+        "SanctionKindEnum": "settlements.models.Sanction.Kind",
+        "MissionKindEnum": "missions.models.Mission.Kind",
+        "DocumentKindEnum": "settlements.models.Document.Kind",
+        "SettlementStatusEnum": "settlements.models.Settlement.Status",
+        "SanctionStateEnum": "settlements.models.Sanction.State",
     },
 }
 
