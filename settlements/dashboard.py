@@ -182,6 +182,7 @@ def age_chart(rows: list[Deadline]) -> dict:
             {
                 "key": key,
                 "label": labels[key],
+                "short": _("on time") if key == "due" else key.replace("30+", ">30"),
                 "total": total,
                 "count": counts[key],
                 "x": round(x, 1),
