@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from missions import access
+from missions import access, hooks
 from missions.models import Advance, Destination, Mission, MissionEvent, MissionLeg, Quote
 from missions.notifications import notify
 from missions.rules import (
@@ -633,6 +633,7 @@ def advance_request(*, actor, mission: Mission, terminal_estimate: Decimal) -> A
     check_advance_eligibility(
         mission=mission, pending=advances_pending_settlement(traveler=mission.traveler)
     )
+    hooks.run_advance_checks(mission=mission, action="request")
     terminal_estimate = round_money(terminal_estimate)
     advance = Advance(
         mission=mission,
@@ -737,6 +738,7 @@ def advance_disburse(
         raise _own_request()
     if advance.status != Advance.Status.SIGNED:
         raise _wrong_state(advance, _("disbursed"))
+    hooks.run_advance_checks(mission=advance.mission, action="disburse")
     if method not in Advance.Method.values:
         raise DomainError("invalid_method", _("Choose a payment method."), field="method")
     advance.status = Advance.Status.DISBURSED

@@ -10,3 +10,6 @@ class SettlementsConfig(AppConfig):
         from settlements.home import register
 
         register()
+        from settlements.deadlines_home import register as register_deadlines
+
+        register_deadlines()

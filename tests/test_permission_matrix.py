@@ -564,6 +564,28 @@ MATRIX: dict[str, Entry] = {
         default=201,
     ),
     "v1:arco-request-status": Entry(kwargs=lambda c: {"tracking_code": c["arco"].tracking_code}),
+    # Deadlines and sanctions (issue 6): ids that do not exist answer 404 to whoever may look.
+    "deadlines:mine": page(),
+    "deadlines:dashboard": Entry(expect=only({Role.GENERAL_ACCOUNTANT, Role.AUDITOR})),
+    "deadlines:payroll": Entry(expect=only({Role.GENERAL_ACCOUNTANT})),
+    "deadlines:sanction-new": Entry(expect=only({Role.GENERAL_ACCOUNTANT})),
+    "deadlines:sanction": page(default=404, kwargs=lambda ctx: {"pk": 999999}),
+    "deadlines:sanction-apply": Entry(
+        method="POST",
+        expect=only({Role.GENERAL_ACCOUNTANT}, allowed=404),
+        kwargs=lambda ctx: {"pk": 999999},
+    ),
+    "deadlines:sanction-lift": Entry(
+        method="POST",
+        expect=only({Role.GENERAL_ACCOUNTANT}, allowed=404),
+        kwargs=lambda ctx: {"pk": 999999},
+    ),
+    "deadlines:requirement-pdf": page(default=404, kwargs=lambda ctx: {"pk": 999999}),
+    "deadlines:order-pdf": page(default=404, kwargs=lambda ctx: {"pk": 999999}),
+    "v1:deadlines-mine": api(),
+    "v1:sanction-list": api(),
+    "v1:sanction-apply": api(method="POST", default=404, kwargs=lambda ctx: {"pk": 999999}),
+    "v1:sanction-lift": api(method="POST", default=404, kwargs=lambda ctx: {"pk": 999999}),
 }
 
 

@@ -84,6 +84,12 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
     ],
     Role.GENERAL_ACCOUNTANT: [
         "settlements.view_settlement",
+        "settlements.apply_sanction",
+        "settlements.export_payroll",
+        "settlements.view_deadline_dashboard",
+        "settlements.view_sanction",
+        "settlements.view_payrolldeductionorder",
+        "settlements.view_documentationrequirement",
         "settlements.settle_settlement",
         "viaticos.view_project",
         "viaticos.view_travelerprofile",

@@ -194,6 +194,10 @@ PRIVACY_RATE_LIMITS = {
 }
 PRIVACY_CLIENT_IP_HEADER = os.environ.get("PRIVACY_CLIENT_IP_HEADER", "")
 
+# R-8b (interpretation): business days after the documentation requirement before the
+# payroll deduction order is created.
+VIATICOS_DEDUCTION_GRACE_BUSINESS_DAYS = env_int("VIATICOS_DEDUCTION_GRACE_BUSINESS_DAYS", 5)
+
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
 STATIC_URL = "static/"
@@ -255,6 +259,8 @@ SPECTACULAR_SETTINGS = {
         "SettlementStatusEnum": "settlements.models.Settlement.Status",
         "DocumentKindEnum": "settlements.models.Document.Kind",
         "ArcoRequestStatusEnum": "privacy.models.ArcoRequest.Status",
+        "SanctionKindEnum": "settlements.models.Sanction.Kind",
+        "SanctionStateEnum": "settlements.models.Sanction.State",
     },
 }
 

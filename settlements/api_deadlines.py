@@ -1,0 +1,162 @@
+"""API of deadlines and sanctions (thin DRF over settlements.dashboard and .sanctions)."""
+
+from __future__ import annotations
+
+from django.urls import path
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from missions.models import Advance, Mission
+from settlements import dashboard, sanctions
+from settlements.models import Sanction
+
+
+class DeadlineOut(serializers.Serializer):
+    advance = serializers.CharField(source="advance.code")
+    mission = serializers.CharField(source="advance.mission.code")
+    amount = serializers.DecimalField(max_digits=14, decimal_places=2)
+    return_date = serializers.DateField()
+    due_date = serializers.DateField()
+    business_days_left = serializers.IntegerField(source="days_left")
+    requirement = serializers.CharField(source="requirement.code", default=None)
+    deduction_order = serializers.CharField(source="order.code", default=None)
+    next_step = serializers.CharField()
+
+
+class SanctionOut(serializers.ModelSerializer):
+    code = serializers.CharField()
+    person = serializers.CharField(source="person.get_username")
+    mission = serializers.CharField(source="mission.code", default=None)
+    advance = serializers.CharField(source="advance.code", default=None)
+
+    class Meta:
+        model = Sanction
+        fields = [
+            "id",
+            "code",
+            "kind",
+            "rule",
+            "state",
+            "person",
+            "mission",
+            "advance",
+            "entity_name",
+            "amount",
+            "suspension_days",
+            "legal_action",
+            "reason",
+            "proposed_on",
+            "applied_on",
+            "lifted_on",
+            "lift_reason",
+        ]
+
+
+class SanctionIn(serializers.Serializer):
+    kind = serializers.CharField(
+        help_text="no_show (R-3.17), altered_documents (R-8c), undue_per_diem (R-8a), "
+        "member_institution_block or co_executing_block (R-3.13)"
+    )
+    mission = serializers.IntegerField()
+    amount = serializers.DecimalField(max_digits=14, decimal_places=2, required=False)
+    reason = serializers.CharField()
+
+
+class LiftIn(serializers.Serializer):
+    reason = serializers.CharField()
+
+
+class MyDeadlinesView(APIView):
+    """R-3.3: the signed-in traveler's advances to settle, due dates and next step."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses=DeadlineOut(many=True))
+    def get(self, request):
+        return Response(DeadlineOut(dashboard.traveler_deadlines(request.user), many=True).data)
+
+
+class SanctionListView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses=SanctionOut(many=True))
+    def get(self, request):
+        qs = dashboard.sanctions_visible_to(request.user)[:500]
+        return Response(SanctionOut(qs, many=True).data)
+
+    @extend_schema(request=SanctionIn, responses={201: SanctionOut})
+    def post(self, request):
+        """Propose a sanction (R-3.13, R-3.17, R-8a, R-8c) on the traveler of a mission."""
+        if not dashboard.can_decide(request.user):
+            return Response(
+                {"code": "permission_denied", "detail": "Forbidden"},
+                status=status.HTTP_403_FORBIDDEN,
+            )
+        data = SanctionIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        mission = Mission.objects.select_related("traveler").filter(pk=values["mission"]).first()
+        if mission is None:
+            return Response(
+                {"code": "not_found", "detail": "Mission not found"},
+                status=status.HTTP_404_NOT_FOUND,
+            )
+        advance = (
+            mission.advances.exclude(
+                status__in=[Advance.Status.REJECTED, Advance.Status.CANCELLED]
+            ).first()
+            if values["kind"] in Sanction.LATE_SETTLEMENT_KINDS
+            else None
+        )
+        sanction = sanctions.sanction_propose(
+            actor=request.user,
+            kind=values["kind"],
+            person=mission.traveler,
+            mission=mission,
+            advance=advance,
+            amount=values.get("amount"),
+            reason=values["reason"],
+            today=timezone.localdate(),
+        )
+        return Response(SanctionOut(sanction).data, status=status.HTTP_201_CREATED)
+
+
+class SanctionApplyView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=None, responses=SanctionOut)
+    def post(self, request, pk):
+        sanction = dashboard.sanction_get_for_user(request.user, pk)
+        sanction = sanctions.sanction_apply(
+            actor=request.user, sanction=sanction, today=timezone.localdate()
+        )
+        return Response(SanctionOut(sanction).data)
+
+
+class SanctionLiftView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=LiftIn, responses=SanctionOut)
+    def post(self, request, pk):
+        sanction = dashboard.sanction_get_for_user(request.user, pk)
+        data = LiftIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        sanction = sanctions.sanction_lift(
+            actor=request.user,
+            sanction=sanction,
+            reason=data.validated_data["reason"],
+            today=timezone.localdate(),
+        )
+        return Response(SanctionOut(sanction).data)
+
+
+urlpatterns = [
+    path("deadlines/mine/", MyDeadlinesView.as_view(), name="deadlines-mine"),
+    path("sanctions/", SanctionListView.as_view(), name="sanction-list"),
+    path("sanctions/<int:pk>/apply/", SanctionApplyView.as_view(), name="sanction-apply"),
+    path("sanctions/<int:pk>/lift/", SanctionLiftView.as_view(), name="sanction-lift"),
+]

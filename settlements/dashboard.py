@@ -1,0 +1,330 @@
+"""Reads for the deadline pages: the accountant's dashboard and the traveler's "what I owe".
+Each function runs a fixed number of queries whatever the number of rows; charts are plain
+geometry for inline SVG (no JavaScript, no CDN)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import F, OuterRef, Prefetch, QuerySet, Subquery, Sum
+from django.db.models.functions import TruncMonth
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+
+from missions.models import Advance, MissionLeg
+from settlements import deadlines as rules
+from settlements.models import DocumentationRequirement, PayrollDeductionOrder, Sanction
+from viaticos.business_days import BusinessCalendar, duty_calendar
+from viaticos.roles import Role, has_role
+
+ZERO = Decimal("0.00")
+PALETTE = ["#1f5f8b", "#e07b39", "#3c9d5d", "#8e5ea2", "#c94c4c", "#5b7083", "#d4a72c"]
+
+
+def can_see_dashboard(user) -> bool:
+    return has_role(user, Role.GENERAL_ACCOUNTANT, Role.AUDITOR)
+
+
+def can_decide(user) -> bool:
+    return has_role(user, Role.GENERAL_ACCOUNTANT)
+
+
+# --- traveler ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Deadline:
+    advance: Advance
+    amount: Decimal
+    return_date: dt.date
+    due_date: dt.date
+    days_left: int  # business days; negative when late
+    requirement: DocumentationRequirement | None
+    order: PayrollDeductionOrder | None
+    submitted: bool
+    deduction_from: dt.date | None
+
+    @property
+    def late(self) -> bool:
+        return self.days_left < 0
+
+    @property
+    def days_late(self) -> int:
+        return max(0, -self.days_left)
+
+    @property
+    def bucket(self) -> str:
+        return rules.age_bucket(-self.days_left)
+
+    @property
+    def next_step(self) -> str:
+        if self.submitted:
+            return _("Your settlement was submitted: Accounting will review it.")
+        if self.order:
+            return _(
+                "A payroll deduction of %(amount)s USD was ordered. Submit the settlement or "
+                "return the money to stop it before it reaches payroll."
+            ) % {"amount": self.amount}
+        if self.requirement:
+            return _(
+                "Accounting sent you a documentation requirement. If you do not settle, "
+                "%(amount)s USD will be deducted from your pay after %(date)s."
+            ) % {"amount": self.amount, "date": self.deduction_from.strftime("%d/%m/%Y")}
+        if self.late:
+            return _(
+                "The deadline has passed: Accounting will send you a documentation "
+                "requirement, and then deduct the amount from your pay."
+            )
+        return _(
+            "Submit the settlement with your proof of travel, the mission report and your "
+            "receipts, or return what you did not spend to Treasury."
+        )
+
+
+def _deadline_base() -> QuerySet[Advance]:
+    return Advance.objects.select_related(
+        "mission__traveler",
+        "mission__project",
+        "mission__settlement",
+        "documentation_requirement",
+        "deduction_order",
+    ).prefetch_related(
+        Prefetch("mission__legs", queryset=MissionLeg.objects.select_related("destination"))
+    )
+
+
+def _deadline(advance: Advance, calendar: BusinessCalendar, today: dt.date, grace: int):
+    return_date = rules.local_date(advance.mission.return_at)
+    due = rules.settlement_due_date(calendar, return_date)
+    requirement = getattr(advance, "documentation_requirement", None)
+    order = getattr(advance, "deduction_order", None)
+    if order and order.state == PayrollDeductionOrder.State.CANCELLED:
+        order = None
+    settlement = getattr(advance.mission, "settlement", None)
+    return Deadline(
+        advance=advance,
+        amount=rules.unsettled_amount(advance),
+        return_date=return_date,
+        due_date=due,
+        days_left=rules.business_days_left(calendar, due, today),
+        requirement=requirement,
+        order=order,
+        submitted=bool(settlement and settlement.submitted_at),
+        deduction_from=(
+            calendar.add_business_days(
+                rules.deduction_grace_end(calendar, requirement.issued_on, grace), 1
+            )
+            if requirement
+            else None
+        ),
+    )
+
+
+def traveler_deadlines(user, *, today: dt.date | None = None) -> list[Deadline]:
+    """R-3.3: what the traveler owes (advances pending settlement of missions already back,
+    or due back today), by when, and what happens next."""
+    from django.utils import timezone
+
+    today = today or timezone.localdate()
+    calendar, grace = duty_calendar(), rules.deduction_grace()
+    advances = _deadline_base().filter(
+        mission__traveler=user,
+        status__in=Advance.PENDING_SETTLEMENT,
+        mission__return_at__lt=rules._end_of_day(today),
+    )
+    rows = [_deadline(a, calendar, today, grace) for a in advances]
+    return sorted(rows, key=lambda d: (d.due_date, d.advance.pk))
+
+
+# --- accountant --------------------------------------------------------------------------------
+
+
+def outstanding(*, today: dt.date, calendar: BusinessCalendar | None = None) -> list[Deadline]:
+    """Every advance pending settlement of a mission already back, with its age."""
+    calendar = calendar or duty_calendar()
+    grace = rules.deduction_grace()
+    advances = _deadline_base().filter(
+        status__in=Advance.PENDING_SETTLEMENT, mission__return_at__lt=rules._end_of_day(today)
+    )
+    rows = [_deadline(a, calendar, today, grace) for a in advances]
+    return sorted(rows, key=lambda d: (-d.days_late, d.due_date, d.advance.pk))
+
+
+def bucket_labels() -> dict[str, str]:
+    return {
+        "due": _("Not yet late"),
+        "1-5": _("1–5 days late"),
+        "6-15": _("6–15 days late"),
+        "16-30": _("16–30 days late"),
+        "30+": _("More than 30 days late"),
+    }
+
+
+def age_chart(rows: list[Deadline]) -> dict:
+    """Bars of the outstanding amount (USD) by age bucket, as SVG geometry."""
+    labels = bucket_labels()
+    totals = {key: ZERO for key, *_ in rules.AGE_BUCKETS}
+    counts = dict.fromkeys(totals, 0)
+    for row in rows:
+        totals[row.bucket] += row.amount
+        counts[row.bucket] += 1
+    top = max(totals.values(), default=ZERO) or Decimal("1")
+    width, height, gap = 560, 180, 16
+    bar_w = (width - gap * (len(totals) + 1)) / len(totals)
+    bars = []
+    for index, (key, total) in enumerate(totals.items()):
+        h = float(total / top) * height if total else 0.0
+        x = gap + index * (bar_w + gap)
+        bars.append(
+            {
+                "key": key,
+                "label": labels[key],
+                "short": _("on time") if key == "due" else key.replace("30+", ">30"),
+                "total": total,
+                "count": counts[key],
+                "x": round(x, 1),
+                "y": round(20 + height - h, 1),
+                "w": round(bar_w, 1),
+                "h": round(h, 1),
+                "cx": round(x + bar_w / 2, 1),
+                "ty": round(20 + height - h - 4, 1),
+                "color": PALETTE[0] if key == "due" else PALETTE[4],
+            }
+        )
+    return {"bars": bars, "width": width, "height": height + 60, "base": height + 20}
+
+
+def _months(today: dt.date, n: int) -> list[dt.date]:
+    first = today.replace(day=1)
+    months = []
+    for _i in range(n):
+        months.append(first)
+        first = (first - dt.timedelta(days=1)).replace(day=1)
+    return list(reversed(months))
+
+
+def spend_by(*, key: str, today: dt.date, months: int = 6) -> dict:
+    """Advances disbursed per month (USD), stacked by project or by first destination:
+    one aggregate query."""
+    month_list = _months(today, months)
+    qs = Advance.objects.filter(
+        disbursed_on__gte=month_list[0],
+        disbursed_on__lte=today,
+        status__in=[
+            Advance.Status.DISBURSED,
+            Advance.Status.SETTLED,
+            Advance.Status.RETURN_DUE,
+            Advance.Status.RETURNED,
+        ],
+    ).annotate(month=TruncMonth("disbursed_on"))
+    if key == "project":
+        qs = qs.annotate(series=F("mission__project__code"))
+    else:
+        first_leg = MissionLeg.objects.filter(mission=OuterRef("mission")).order_by("order")
+        qs = qs.annotate(series=Subquery(first_leg.values("destination__name")[:1]))
+    data: dict[str, dict[dt.date, Decimal]] = defaultdict(lambda: defaultdict(lambda: ZERO))
+    for row in qs.values("month", "series").annotate(total=Sum("amount")).order_by():
+        month = row["month"].date() if isinstance(row["month"], dt.datetime) else row["month"]
+        data[row["series"] or "—"][month] += row["total"] or ZERO
+    return stacked_chart(month_list, data)
+
+
+def stacked_chart(months: list[dt.date], data: dict[str, dict[dt.date, Decimal]]) -> dict:
+    names = sorted(data)
+    totals = {m: sum((data[n][m] for n in names), ZERO) for m in months}
+    top = max(totals.values(), default=ZERO) or Decimal("1")
+    width, height, gap = 560, 160, 18
+    bar_w = (width - gap * (len(months) + 1)) / len(months)
+    columns = []
+    for index, month in enumerate(months):
+        x = gap + index * (bar_w + gap)
+        y = 20 + height
+        parts = []
+        for n_index, name in enumerate(names):
+            value = data[name][month]
+            if not value:
+                continue
+            h = float(value / top) * height
+            y -= h
+            parts.append(
+                {
+                    "name": name,
+                    "value": value,
+                    "y": round(y, 1),
+                    "h": round(h, 1),
+                    "color": PALETTE[n_index % len(PALETTE)],
+                }
+            )
+        columns.append(
+            {
+                "month": month,
+                "total": totals[month],
+                "x": round(x, 1),
+                "w": round(bar_w, 1),
+                "cx": round(x + bar_w / 2, 1),
+                "ty": round(y - 4, 1),
+                "parts": parts,
+            }
+        )
+    legend = [{"name": n, "color": PALETTE[i % len(PALETTE)]} for i, n in enumerate(names)]
+    return {
+        "columns": columns,
+        "legend": legend,
+        "width": width,
+        "height": height + 60,
+        "base": height + 20,
+        "empty": not names,
+    }
+
+
+def sanctions_visible_to(user) -> QuerySet[Sanction]:
+    qs = Sanction.objects.select_related(
+        "person", "mission", "advance", "proposed_by", "applied_by", "lifted_by"
+    )
+    if can_see_dashboard(user):
+        return qs
+    return qs.filter(person=user)
+
+
+def sanction_get_for_user(user, pk) -> Sanction:
+    """The one access check for a sanction: its person, the General Accountant, the Auditor."""
+    return get_object_or_404(sanctions_visible_to(user), pk=pk)
+
+
+def sanctions_in_course() -> QuerySet[Sanction]:
+    return Sanction.objects.select_related("person", "mission", "advance").filter(
+        state__in=Sanction.IN_COURSE
+    )
+
+
+def late_notices(limit: int = 20) -> QuerySet[DocumentationRequirement]:
+    """R-3.4: requirements issued after the 3 business days the policy allows."""
+    return DocumentationRequirement.objects.filter(issued_late=True).select_related(
+        "traveler", "mission", "advance"
+    )[:limit]
+
+
+def requirement_get_for_user(user, pk) -> DocumentationRequirement:
+    qs = DocumentationRequirement.objects.select_related("traveler", "mission", "advance")
+    if not can_see_dashboard(user):
+        qs = qs.filter(traveler=user)
+    return get_object_or_404(qs, pk=pk)
+
+
+def order_get_for_user(user, pk) -> PayrollDeductionOrder:
+    qs = PayrollDeductionOrder.objects.select_related("person", "advance__mission", "requirement")
+    if not can_see_dashboard(user):
+        qs = qs.filter(person=user)
+    return get_object_or_404(qs, pk=pk)
+
+
+def orders_of_period(start: dt.date, end: dt.date) -> QuerySet[PayrollDeductionOrder]:
+    return (
+        PayrollDeductionOrder.objects.filter(issued_on__range=(start, end))
+        .exclude(state=PayrollDeductionOrder.State.CANCELLED)
+        .select_related("person", "advance__mission")
+        .order_by("issued_on", "pk")
+    )

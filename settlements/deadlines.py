@@ -1,0 +1,360 @@
+"""Settlement deadlines (R-3.3), the documentation requirement (R-3.4) and the payroll
+deduction (R-8b, R-3.13): pure date rules first, then the daily sweep `enforce_deadlines`.
+
+The sweep is set-based: it reads the advances pending settlement in batches (one query per
+batch, whatever the number of rows), decides in Python with the calendar loaded once, and
+writes with bulk_create. Unique constraints (one reminder of each kind, one requirement, one
+sanction of each late-settlement kind and one deduction order per advance) plus the
+"already there → skip" reads make a second run on the same date write nothing. Each batch is
+its own transaction and locks its advances, so an interrupted run is completed by re-running
+it, and two concurrent runs do not duplicate anything.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
+from django.db import transaction
+from django.db.models import Prefetch
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
+
+from missions.models import Advance, MissionLeg
+from settlements.models import (
+    DeadlineReminder,
+    DocumentationRequirement,
+    PayrollDeductionOrder,
+    Sanction,
+)
+from viaticos.business_days import BusinessCalendar, duty_calendar
+from viaticos.models import TravelerProfile
+
+REMINDER_SOON_BUSINESS_DAYS = 2
+REQUIREMENT_ISSUE_BUSINESS_DAYS = 3  # R-3.4
+DEFAULT_BATCH_SIZE = 1000
+
+# Outstanding advances by age in business days late (dashboard): (key, lowest, highest).
+AGE_BUCKETS: tuple[tuple[str, int, int | None], ...] = (
+    ("due", -10_000, 0),
+    ("1-5", 1, 5),
+    ("6-15", 6, 15),
+    ("16-30", 16, 30),
+    ("30+", 31, None),
+)
+
+
+# --- pure rules --------------------------------------------------------------------------------
+
+
+def local_date(moment: dt.datetime) -> dt.date:
+    return timezone.localtime(moment).date() if timezone.is_aware(moment) else moment.date()
+
+
+def settlement_due_date(calendar: BusinessCalendar, return_date: dt.date) -> dt.date:
+    """R-3.3: 5 business days after the return date, counted from the next day."""
+    return calendar.settlement_due_date(return_date)
+
+
+def business_days_left(calendar: BusinessCalendar, due: dt.date, today: dt.date) -> int:
+    """Business days from `today` to `due`: 0 on the due date, negative when late (−1 on the
+    first business day after it)."""
+    return calendar.business_days_between(today, due)
+
+
+def reminder_kind(days_left: int) -> str | None:
+    """R-3.3: remind two business days (or one) before the due date, and on the day itself."""
+    if days_left == 0:
+        return DeadlineReminder.Kind.DUE_TODAY
+    if 0 < days_left <= REMINDER_SOON_BUSINESS_DAYS:
+        return DeadlineReminder.Kind.SOON
+    return None
+
+
+def requirement_issue_by(calendar: BusinessCalendar, due: dt.date) -> dt.date:
+    """R-3.4: the requirement is issued within 3 business days after the due date."""
+    return calendar.add_business_days(due, REQUIREMENT_ISSUE_BUSINESS_DAYS)
+
+
+def deduction_grace_end(calendar: BusinessCalendar, issued_on: dt.date, grace: int) -> dt.date:
+    """R-8b (interpretation): the last day of grace after the requirement; the deduction
+    order is created on the first business day after it."""
+    return calendar.add_business_days(issued_on, grace)
+
+
+def age_bucket(days_late: int) -> str:
+    for key, low, high in AGE_BUCKETS:
+        if days_late >= low and (high is None or days_late <= high):
+            return key
+    return AGE_BUCKETS[-1][0]
+
+
+def unsettled_amount(advance: Advance) -> Decimal:
+    """What the traveler still owes: the whole advance, or what R-4 says to return."""
+    if advance.status == Advance.Status.RETURN_DUE and advance.return_due_amount is not None:
+        return advance.return_due_amount
+    return advance.amount
+
+
+def deduction_grace() -> int:
+    grace = int(getattr(settings, "VIATICOS_DEDUCTION_GRACE_BUSINESS_DAYS", 5))
+    if grace < 1:
+        raise ValueError("VIATICOS_DEDUCTION_GRACE_BUSINESS_DAYS must be at least 1")
+    return grace
+
+
+def traveler_profile(user) -> TravelerProfile | None:
+    try:
+        return user.traveler_profile
+    except ObjectDoesNotExist:
+        return None
+
+
+def person_name(user) -> str:
+    return user.get_full_name() or user.get_username()
+
+
+# --- the sweep ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Summary:
+    today: dt.date
+    dry_run: bool
+    business_day: bool = True
+    examined: int = 0
+    reminders: int = 0
+    requirements: int = 0
+    requirements_late: int = 0
+    blocks: int = 0
+    deductions: int = 0
+    lifted: int = 0
+    notices_resent: int = 0
+    actions: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Batch:
+    reminders: list[DeadlineReminder] = field(default_factory=list)
+    requirements: list[DocumentationRequirement] = field(default_factory=list)
+    sanctions: list[Sanction] = field(default_factory=list)
+    # (sanction, order) pairs: the order gets its sanction's pk after the bulk insert.
+    deductions: list[tuple[Sanction, PayrollDeductionOrder]] = field(default_factory=list)
+
+
+def pending_advances():
+    """Advances given and not yet accounted for (R-3.11a) whose traveler has not submitted
+    the settlement: the population every deadline rule looks at."""
+    return Advance.objects.filter(status__in=Advance.PENDING_SETTLEMENT).exclude(
+        mission__settlement__submitted_at__isnull=False
+    )
+
+
+def _end_of_day(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min))
+
+
+def _plan_one(
+    advance: Advance,
+    *,
+    today: dt.date,
+    calendar: BusinessCalendar,
+    grace: int,
+    reminders_sent: set[tuple[int, str]],
+    sanctions_there: set[tuple[int, str]],
+    batch: _Batch,
+    summary: Summary,
+) -> None:
+    mission = advance.mission
+    traveler = mission.traveler
+    return_date = local_date(mission.return_at)
+    due = settlement_due_date(calendar, return_date)
+    left = business_days_left(calendar, due, today)
+    kind = reminder_kind(left)
+    if kind and (advance.pk, kind) not in reminders_sent:
+        batch.reminders.append(
+            DeadlineReminder(advance=advance, kind=kind, due_date=due, sent_on=today)
+        )
+        summary.actions.append(f"reminder {kind}: {advance.code} {person_name(traveler)} → {due}")
+    if left >= 0:
+        return
+    requirement = getattr(advance, "documentation_requirement", None)
+    if requirement is None:
+        issue_by = requirement_issue_by(calendar, due)
+        requirement = DocumentationRequirement(
+            advance=advance,
+            mission=mission,
+            traveler=traveler,
+            return_date=return_date,
+            due_date=due,
+            issue_by=issue_by,
+            issued_on=today,
+            issued_late=today > issue_by,
+            amount=unsettled_amount(advance),
+        )
+        batch.requirements.append(requirement)
+        summary.requirements_late += requirement.issued_late
+        summary.actions.append(
+            f"requirement (R-3.4): {advance.code} {person_name(traveler)} "
+            f"{requirement.amount} USD{' LATE' if requirement.issued_late else ''}"
+        )
+        profile = traveler_profile(traveler)
+        block = {
+            TravelerProfile.EntityKind.MEMBER_INSTITUTION: Sanction.Kind.MEMBER_INSTITUTION_BLOCK,
+            TravelerProfile.EntityKind.CO_EXECUTING: Sanction.Kind.CO_EXECUTING_BLOCK,
+        }.get(profile.entity_kind if profile else None)
+        if block and (advance.pk, block) not in sanctions_there:
+            batch.sanctions.append(
+                Sanction(
+                    kind=block,
+                    rule=Sanction.RULES[block],
+                    person=traveler,
+                    mission=mission,
+                    advance=advance,
+                    entity_kind=profile.entity_kind,
+                    entity_name=profile.entity_name or person_name(traveler),
+                    state=Sanction.State.APPLIED,
+                    reason=f"{advance.code}: not settled by {due:%d/%m/%Y} (R-3.3)",
+                    proposed_on=today,
+                    applied_on=today,
+                )
+            )
+            summary.actions.append(f"block (R-3.13): {profile.entity_name} ({advance.code})")
+        return  # the grace period starts with the requirement
+    kind = Sanction.Kind.PAYROLL_DEDUCTION
+    if (advance.pk, kind) in sanctions_there:
+        return
+    if today <= deduction_grace_end(calendar, requirement.issued_on, grace):
+        return
+    amount = unsettled_amount(advance)
+    sanction = Sanction(
+        kind=kind,
+        rule=Sanction.RULES[kind],
+        person=traveler,
+        mission=mission,
+        advance=advance,
+        amount=amount,
+        state=Sanction.State.APPLIED,
+        reason=f"{advance.code}: requirement {requirement.code} of "
+        f"{requirement.issued_on:%d/%m/%Y} unanswered (R-3.4, R-8b)",
+        proposed_on=today,
+        applied_on=today,
+    )
+    profile = traveler_profile(traveler)
+    order = PayrollDeductionOrder(
+        advance=advance,
+        requirement=requirement,
+        person=traveler,
+        person_name=person_name(traveler),
+        document_number=profile.document_number if profile else "",
+        amount=amount,
+        concept=f"Anticipo de viáticos no liquidado {advance.code} (R-8b)",
+        mission_reference=f"{mission.code} / {advance.code}",
+        issued_on=today,
+    )
+    batch.sanctions.append(sanction)
+    batch.deductions.append((sanction, order))
+    summary.actions.append(f"deduction order (R-8b): {advance.code} {order.person_name} {amount}")
+
+
+def _write(batch: _Batch) -> None:
+    DeadlineReminder.objects.bulk_create(batch.reminders)
+    DocumentationRequirement.objects.bulk_create(batch.requirements)
+    if batch.sanctions:
+        bulk_create_with_history(
+            batch.sanctions, Sanction, default_change_reason="enforce_deadlines"
+        )
+    orders = []
+    for sanction, order in batch.deductions:
+        order.sanction_id = sanction.pk
+        orders.append(order)
+    PayrollDeductionOrder.objects.bulk_create(orders)
+
+
+def enforce_deadlines(
+    *,
+    today: dt.date,
+    dry_run: bool = False,
+    calendar: BusinessCalendar | None = None,
+    grace: int | None = None,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    progress: Callable[[int, int], None] | None = None,
+) -> Summary:
+    """The daily job (SPEC §7): reminders (R-3.3), requirements (R-3.4), entity blocks
+    (R-3.13), payroll deduction orders (R-8b), and lifting of what a settlement ended."""
+    from settlements import notices, sanctions
+
+    calendar = calendar or duty_calendar()
+    grace = deduction_grace() if grace is None else grace
+    summary = Summary(today=today, dry_run=dry_run)
+    summary.lifted = sanctions.lift_settled(today=today, dry_run=dry_run)
+    if not calendar.is_business_day(today):
+        # Notices and orders are issued on business days only; the next run catches up.
+        summary.business_day = False
+        return summary
+    if not dry_run:
+        summary.notices_resent = notices.send_unsent_requirements()
+    ids = list(
+        pending_advances()
+        .filter(mission__return_at__lt=_end_of_day(today))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    summary.examined = len(ids)
+    for start in range(0, len(ids), batch_size):
+        chunk = ids[start : start + batch_size]
+        with transaction.atomic():
+            advances = (
+                Advance.objects.filter(pk__in=chunk)
+                .select_related(
+                    "mission__traveler__traveler_profile",
+                    "mission__project",
+                    "documentation_requirement",
+                )
+                # the requirement PDF names the destinations
+                .prefetch_related(
+                    Prefetch(
+                        "mission__legs", queryset=MissionLeg.objects.select_related("destination")
+                    )
+                )
+            )
+            if not dry_run:
+                # Lock only the advances: a second run waits here, then sees this run's rows.
+                advances = advances.select_for_update(of=("self",))
+            advances = list(advances)
+            reminders_sent = set(
+                DeadlineReminder.objects.filter(advance_id__in=chunk).values_list(
+                    "advance_id", "kind"
+                )
+            )
+            sanctions_there = set(
+                Sanction.objects.filter(
+                    advance_id__in=chunk, kind__in=Sanction.LATE_SETTLEMENT_KINDS
+                ).values_list("advance_id", "kind")
+            )
+            batch = _Batch()
+            for advance in advances:
+                _plan_one(
+                    advance,
+                    today=today,
+                    calendar=calendar,
+                    grace=grace,
+                    reminders_sent=reminders_sent,
+                    sanctions_there=sanctions_there,
+                    batch=batch,
+                    summary=summary,
+                )
+            summary.reminders += len(batch.reminders)
+            summary.requirements += len(batch.requirements)
+            summary.blocks += sum(s.kind in Sanction.BLOCK_KINDS for s in batch.sanctions)
+            summary.deductions += len(batch.deductions)
+            if not dry_run:
+                _write(batch)
+                notices.queue(batch.reminders, batch.requirements)
+        if progress:
+            progress(min(start + batch_size, len(ids)), len(ids))
+    return summary

@@ -1,0 +1,172 @@
+"""E-mail of deadline reminders (R-3.3) and of the Requerimiento de Documentación (R-3.4,
+PDF attached, copy to the General Accountant). Sent after the batch commits; a requirement
+whose e-mail failed keeps `emailed_at` empty and the next run sends it again."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import EmailMessage, get_connection
+from django.db import transaction
+from django.db.models import Prefetch
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from missions.models import MissionLeg
+from settlements.models import DeadlineReminder, DocumentationRequirement
+from viaticos.pdf import render_pdf
+from viaticos.roles import Role
+
+logger = logging.getLogger(__name__)
+
+REQUIREMENT_TEMPLATE = "settlements/deadlines/pdf/requirement.html"
+DEDUCTION_TEMPLATE = "settlements/deadlines/pdf/deduction_order.html"
+
+
+def _name(user) -> str:
+    return user.get_full_name() or user.get_username()
+
+
+def accountant_emails() -> list[str]:
+    return list(
+        get_user_model()
+        .objects.filter(groups__name=Role.GENERAL_ACCOUNTANT.value, is_active=True)
+        .exclude(email="")
+        .values_list("email", flat=True)
+    )
+
+
+def requirement_context(requirement: DocumentationRequirement) -> dict:
+    mission = requirement.mission
+    return {
+        "requirement": requirement,
+        "mission": mission,
+        "advance": requirement.advance,
+        "traveler_name": _name(requirement.traveler),
+        "grace_days": getattr(settings, "VIATICOS_DEDUCTION_GRACE_BUSINESS_DAYS", 5),
+    }
+
+
+def requirement_pdf(requirement: DocumentationRequirement) -> bytes:
+    return render_pdf(REQUIREMENT_TEMPLATE, requirement_context(requirement))
+
+
+def _reminder_message(reminder: DeadlineReminder) -> EmailMessage | None:
+    traveler = reminder.advance.mission.traveler
+    if not traveler.email:
+        return None
+    mission = reminder.advance.mission
+    if reminder.kind == DeadlineReminder.Kind.DUE_TODAY:
+        subject = _("Today is the last day to settle mission %(code)s") % {"code": mission.code}
+    else:
+        subject = _("Settle mission %(code)s by %(date)s") % {
+            "code": mission.code,
+            "date": reminder.due_date.strftime("%d/%m/%Y"),
+        }
+    body = "\n\n".join(
+        [
+            _(
+                "You received an advance of %(amount)s USD (%(advance)s) for mission %(code)s. "
+                "Its settlement (liquidación) is due on %(date)s (R-3.3)."
+            )
+            % {
+                "amount": reminder.advance.amount,
+                "advance": reminder.advance.code,
+                "code": mission.code,
+                "date": reminder.due_date.strftime("%d/%m/%Y"),
+            },
+            _(
+                "Submit it in Viáticos with your proof of travel, the mission report and the "
+                "receipts, or return the money to Treasury. If it is late, Accounting will "
+                "issue a documentation requirement and then deduct the amount from your pay."
+            ),
+            _("Your deadlines: %(link)s") % {"link": reverse("deadlines:mine")},
+        ]
+    )
+    return EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [traveler.email])
+
+
+def _requirement_message(
+    requirement: DocumentationRequirement, copies: Sequence[str]
+) -> EmailMessage | None:
+    traveler = requirement.traveler
+    to = [traveler.email] if traveler.email else []
+    if not to and not copies:
+        return None
+    subject = _("Documentation requirement %(code)s: settle mission %(mission)s") % {
+        "code": requirement.code,
+        "mission": requirement.mission.code,
+    }
+    body = "\n\n".join(
+        [
+            _(
+                "The settlement of mission %(mission)s was due on %(due)s and has not been "
+                "received. You are required to submit it (R-3.4)."
+            )
+            % {
+                "mission": requirement.mission.code,
+                "due": requirement.due_date.strftime("%d/%m/%Y"),
+            },
+            _(
+                "If it is not submitted, %(amount)s USD will be deducted from your pay (R-8b). "
+                "The requirement is attached."
+            )
+            % {"amount": requirement.amount},
+        ]
+    )
+    message = EmailMessage(
+        subject,
+        body,
+        settings.DEFAULT_FROM_EMAIL,
+        to or list(copies),
+        cc=list(copies) if to else [],
+    )
+    message.attach(f"{requirement.code}.pdf", requirement_pdf(requirement), "application/pdf")
+    return message
+
+
+def send(reminders: Sequence[DeadlineReminder], requirements: Sequence[DocumentationRequirement]):
+    """Send now (called after commit); mark the requirements whose e-mail went out."""
+    with translation.override(settings.LANGUAGE_CODE):
+        messages = [m for m in map(_reminder_message, reminders) if m]
+        copies = accountant_emails() if requirements else []
+        sent_ids = []
+        for requirement in requirements:
+            message = _requirement_message(requirement, copies)
+            if message:
+                messages.append(message)
+            sent_ids.append(requirement.pk)
+    if messages:
+        get_connection().send_messages(messages)
+    if sent_ids:
+        DocumentationRequirement.objects.filter(pk__in=sent_ids).update(emailed_at=timezone.now())
+    return len(sent_ids)
+
+
+def queue(reminders, requirements) -> None:
+    """Side effects after commit (STYLE.md); nothing is sent if the batch rolls back."""
+    reminders, requirements = list(reminders), list(requirements)
+    if reminders or requirements:
+        transaction.on_commit(lambda: send(reminders, requirements))
+
+
+def send_unsent_requirements() -> int:
+    """Requirements recorded by an earlier run whose e-mail did not go out (crash, SMTP)."""
+    unsent = list(
+        DocumentationRequirement.objects.filter(emailed_at__isnull=True)
+        .select_related("traveler__traveler_profile", "mission__project", "advance")
+        .prefetch_related(
+            Prefetch("mission__legs", queryset=MissionLeg.objects.select_related("destination"))
+        )
+    )
+    if not unsent:
+        return 0
+    try:
+        return send([], unsent)
+    except Exception:  # the records stay; the next run tries again
+        logger.exception("documentation requirement e-mails failed")
+        return 0

@@ -1,0 +1,162 @@
+"""Payroll export of deduction orders (R-8b) as CSV or XLSX.
+
+Layout (one row per order, this column order, header in the first row):
+`order` (OD-00001), `issued_on` (YYYY-MM-DD), `person` (full name), `document_number`
+(identity document), `amount` (USD, two decimals, dot as separator), `currency` (USD),
+`concept`, `mission_reference` (mission / advance codes), `rule` (R-8b).
+
+An order is exported once: the export marks it; exporting a period again needs a reason, which
+is logged with the new export (PayrollExport).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from settlements.models import PayrollDeductionOrder, PayrollExport
+from viaticos.errors import DomainError
+from viaticos.roles import Role, has_role
+
+COLUMNS = (
+    "order",
+    "issued_on",
+    "person",
+    "document_number",
+    "amount",
+    "currency",
+    "concept",
+    "mission_reference",
+    "rule",
+)
+CONTENT_TYPES = {
+    PayrollExport.Format.CSV: "text/csv; charset=utf-8",
+    PayrollExport.Format.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+@dataclass(frozen=True)
+class ExportFile:
+    export: PayrollExport
+    filename: str
+    content_type: str
+    content: bytes
+
+
+def order_row(order: PayrollDeductionOrder) -> list:
+    return [
+        order.code,
+        order.issued_on.isoformat(),
+        order.person_name,
+        order.document_number,
+        order.amount,
+        "USD",
+        order.concept,
+        order.mission_reference,
+        "R-8b",
+    ]
+
+
+def to_csv(rows: list[list]) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(COLUMNS)
+    for row in rows:
+        writer.writerow([f"{v:.2f}" if isinstance(v, Decimal) else v for v in row])
+    return out.getvalue().encode("utf-8")
+
+
+def to_xlsx(rows: list[list]) -> bytes:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Descuentos"
+    sheet.append(COLUMNS)
+    for row in rows:
+        sheet.append(row)
+        sheet.cell(row=sheet.max_row, column=COLUMNS.index("amount") + 1).number_format = "0.00"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def month_period(value: str) -> tuple[dt.date, dt.date]:
+    """'2026-03' → (2026-03-01, 2026-03-31)."""
+    try:
+        start = dt.date.fromisoformat(f"{value}-01")
+    except ValueError:
+        raise DomainError(
+            "invalid_period", _("Give the period as YYYY-MM, e.g. 2026-03."), field="period"
+        ) from None
+    end = (start.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+    return start, end
+
+
+@transaction.atomic
+def payroll_export(
+    *, actor, period_start: dt.date, period_end: dt.date, file_format: str, reason: str = ""
+) -> ExportFile:
+    """R-8b: the deduction orders of the period not exported yet; with a reason, all of the
+    period's orders again (logged). Cancelled orders are never exported."""
+    if not has_role(actor, Role.GENERAL_ACCOUNTANT):
+        raise DomainError("not_allowed", _("Only the General Accountant exports payroll."))
+    if file_format not in PayrollExport.Format.values:
+        raise DomainError("invalid_format", _("Choose CSV or XLSX."), field="format")
+    if period_end < period_start:
+        raise DomainError("invalid_period", _("The period ends before it starts."))
+    reason = (reason or "").strip()
+    orders = list(
+        PayrollDeductionOrder.objects.select_for_update()
+        .filter(issued_on__range=(period_start, period_end))
+        .exclude(state=PayrollDeductionOrder.State.CANCELLED)
+        .order_by("issued_on", "pk")
+    )
+    pending = [o for o in orders if o.state == PayrollDeductionOrder.State.PENDING]
+    if reason:
+        chosen = orders
+    elif pending:
+        chosen = pending
+    elif orders:
+        raise DomainError(
+            "already_exported",
+            _(
+                "Every deduction order of this period was already exported. To export them "
+                "again, give the reason (it is logged)."
+            ),
+            field="reason",
+        )
+    else:
+        raise DomainError("nothing_to_export", _("There are no deduction orders in this period."))
+    now = timezone.now()
+    export = PayrollExport.objects.create(
+        period_start=period_start,
+        period_end=period_end,
+        file_format=file_format,
+        reexport_reason=reason,
+        order_count=len(chosen),
+        total=sum((o.amount for o in chosen), Decimal("0.00")),
+        created_by=actor,
+    )
+    export.orders.add(*chosen)
+    for order in pending:
+        if order in chosen:
+            order.state, order.exported_at, order.first_export = (
+                PayrollDeductionOrder.State.EXPORTED,
+                now,
+                export,
+            )
+    PayrollDeductionOrder.objects.bulk_update(
+        [o for o in pending if o in chosen], ["state", "exported_at", "first_export"]
+    )
+    rows = [order_row(o) for o in chosen]
+    content = to_csv(rows) if file_format == PayrollExport.Format.CSV else to_xlsx(rows)
+    filename = f"descuentos-planilla-{period_start:%Y%m%d}-{period_end:%Y%m%d}.{file_format}"
+    return ExportFile(export, filename, CONTENT_TYPES[file_format], content)

@@ -1,0 +1,17 @@
+from django.urls import path
+
+from settlements import views_deadlines as views
+
+app_name = "deadlines"
+
+urlpatterns = [
+    path("mis-plazos/", views.mine, name="mine"),
+    path("contabilidad/plazos/", views.dashboard_view, name="dashboard"),
+    path("contabilidad/planilla/", views.payroll_view, name="payroll"),
+    path("contabilidad/sanciones/nueva/", views.sanction_new, name="sanction-new"),
+    path("sanciones/<int:pk>/", views.sanction_detail, name="sanction"),
+    path("sanciones/<int:pk>/aplicar/", views.sanction_apply, name="sanction-apply"),
+    path("sanciones/<int:pk>/levantar/", views.sanction_lift, name="sanction-lift"),
+    path("requerimientos/<int:pk>/pdf/", views.requirement_pdf, name="requirement-pdf"),
+    path("ordenes-descuento/<int:pk>/pdf/", views.order_pdf, name="order-pdf"),
+]

@@ -1,0 +1,226 @@
+"""Pages of deadlines and sanctions: thin views over settlements.dashboard (reads) and
+settlements.sanctions / settlements.payroll (writes)."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from missions.models import Mission
+from settlements import dashboard, notices, payroll, sanctions
+from settlements.models import PayrollExport, Sanction
+from viaticos.errors import DomainError
+from viaticos.pdf import render_pdf
+
+
+def _dashboard_user(request):
+    if not dashboard.can_see_dashboard(request.user):
+        raise PermissionDenied
+
+
+def _decider(request):
+    if not dashboard.can_decide(request.user):
+        raise PermissionDenied
+
+
+@login_required
+def mine(request):
+    """The traveler's page: what they owe, by when, what happens next, how to settle."""
+    rows = dashboard.traveler_deadlines(request.user)
+    return render(
+        request,
+        "settlements/deadlines/mine.html",
+        {
+            "rows": rows,
+            "sanctions": dashboard.sanctions_visible_to(request.user).filter(person=request.user),
+        },
+    )
+
+
+@login_required
+def dashboard_view(request):
+    """The General Accountant's dashboard (the Auditor reads it too)."""
+    _dashboard_user(request)
+    today = timezone.localdate()
+    rows = dashboard.outstanding(today=today)
+    bucket = request.GET.get("bucket", "")
+    labels = dashboard.bucket_labels()
+    shown = [r for r in rows if r.bucket == bucket] if bucket in labels else rows
+    return render(
+        request,
+        "settlements/deadlines/dashboard.html",
+        {
+            "today": today,
+            "chart": dashboard.age_chart(rows),
+            "rows": shown,
+            "bucket": bucket if bucket in labels else "",
+            "bucket_label": labels.get(bucket, ""),
+            "total": sum((r.amount for r in rows), Decimal("0.00")),
+            "late_total": sum((r.amount for r in rows if r.late), Decimal("0.00")),
+            "late_notices": dashboard.late_notices(),
+            "sanctions": dashboard.sanctions_in_course(),
+            "by_project": dashboard.spend_by(key="project", today=today),
+            "by_destination": dashboard.spend_by(key="destination", today=today),
+            "can_decide": dashboard.can_decide(request.user),
+        },
+    )
+
+
+@login_required
+def sanction_detail(request, pk):
+    sanction = dashboard.sanction_get_for_user(request.user, pk)
+    return render(
+        request,
+        "settlements/deadlines/sanction.html",
+        {"sanction": sanction, "can_decide": dashboard.can_decide(request.user)},
+    )
+
+
+@login_required
+@require_POST
+def sanction_apply(request, pk):
+    _decider(request)
+    sanction = dashboard.sanction_get_for_user(request.user, pk)
+    try:
+        sanctions.sanction_apply(actor=request.user, sanction=sanction, today=timezone.localdate())
+        messages.success(request, _("The sanction was applied."))
+    except DomainError as error:
+        messages.error(request, error.message)
+    return redirect("deadlines:sanction", pk=sanction.pk)
+
+
+@login_required
+@require_POST
+def sanction_lift(request, pk):
+    _decider(request)
+    sanction = dashboard.sanction_get_for_user(request.user, pk)
+    try:
+        sanctions.sanction_lift(
+            actor=request.user,
+            sanction=sanction,
+            reason=request.POST.get("reason", ""),
+            today=timezone.localdate(),
+        )
+        messages.success(request, _("The sanction was lifted."))
+    except DomainError as error:
+        messages.error(request, error.message)
+    return redirect("deadlines:sanction", pk=sanction.pk)
+
+
+@login_required
+def sanction_new(request):
+    """Propose a sanction (R-3.13, R-3.17, R-8a, R-8c) for a mission."""
+    _decider(request)
+    kinds = [
+        (k, Sanction.Kind(k).label) for k in Sanction.Kind.values if k in sanctions.MANUAL_KINDS
+    ]
+    values = {"kind": "", "mission": "", "amount": "", "reason": ""}
+    if request.method == "POST":
+        values = {key: request.POST.get(key, "").strip() for key in values}
+        try:
+            mission = (
+                Mission.objects.select_related("traveler")
+                .filter(pk=int(values["mission"].removeprefix("M-").lstrip("0") or 0))
+                .first()
+            )
+            if mission is None:
+                raise DomainError("mission_not_found", _("There is no such mission."))
+            try:
+                amount = Decimal(values["amount"]) if values["amount"] else None
+            except InvalidOperation:
+                raise DomainError(
+                    "invalid_amount", _("Give the amount as a number."), field="amount"
+                ) from None
+            advance = mission.advances.filter(
+                status__in=["disbursed", "return_due", "settled", "returned"]
+            ).first()
+            sanction = sanctions.sanction_propose(
+                actor=request.user,
+                kind=values["kind"],
+                person=mission.traveler,
+                mission=mission,
+                advance=advance if values["kind"] in Sanction.LATE_SETTLEMENT_KINDS else None,
+                amount=amount,
+                reason=values["reason"],
+                today=timezone.localdate(),
+            )
+            messages.success(request, _("The sanction was proposed."))
+            return redirect("deadlines:sanction", pk=sanction.pk)
+        except DomainError as error:
+            messages.error(request, error.message)
+    return render(
+        request, "settlements/deadlines/sanction_new.html", {"kinds": kinds, "values": values}
+    )
+
+
+@login_required
+def payroll_view(request):
+    """R-8b: the deduction orders of a month, exported for payroll as CSV or XLSX."""
+    _decider(request)
+    period = (
+        request.POST.get("period")
+        or request.GET.get("period")
+        or (timezone.localdate().strftime("%Y-%m"))
+    )
+    try:
+        start, end = payroll.month_period(period)
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect("deadlines:payroll")
+    if request.method == "POST":
+        try:
+            result = payroll.payroll_export(
+                actor=request.user,
+                period_start=start,
+                period_end=end,
+                file_format=request.POST.get("format", PayrollExport.Format.CSV),
+                reason=request.POST.get("reason", ""),
+            )
+        except DomainError as error:
+            messages.error(request, error.message)
+            return redirect(f"{request.path}?period={period}")
+        response = HttpResponse(result.content, content_type=result.content_type)
+        response["Content-Disposition"] = f'attachment; filename="{result.filename}"'
+        return response
+    return render(
+        request,
+        "settlements/deadlines/payroll.html",
+        {
+            "period": period,
+            "orders": dashboard.orders_of_period(start, end),
+            "exports": PayrollExport.objects.filter(period_start=start).select_related(
+                "created_by"
+            )[:20],
+            "columns": payroll.COLUMNS,
+        },
+    )
+
+
+def _pdf(content: bytes, name: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{name}.pdf"'
+    return response
+
+
+@login_required
+def requirement_pdf(request, pk):
+    requirement = dashboard.requirement_get_for_user(request.user, pk)
+    return _pdf(notices.requirement_pdf(requirement), requirement.code)
+
+
+@login_required
+def order_pdf(request, pk):
+    order = dashboard.order_get_for_user(request.user, pk)
+    content = render_pdf(
+        notices.DEDUCTION_TEMPLATE,
+        {"order": order, "mission": order.advance.mission, "requirement": order.requirement},
+    )
+    return _pdf(content, order.code)
