@@ -225,22 +225,40 @@ def check_advance_eligibility(*, mission: Mission, pending: Sequence[Advance]) -
             ),
             field="invitation",
         )
+    check_no_advance_pending_settlement(mission=mission, pending=pending)
+
+
+def check_no_advance_pending_settlement(
+    *, mission: Mission, pending: Sequence[Advance], disbursing: bool = False
+) -> None:
+    """R-3.11a: no new advance while another one of the traveler is pending settlement, except
+    (R-7b) for an emergency mission authorized by the Executive Secretary and the Project
+    Coordinator. Checked when the advance is requested and again when it is disbursed: two
+    advances requested at the same time are both only "requested"; paying the second while the
+    first is unsettled is what the rule forbids."""
     others = [advance for advance in pending if advance.mission_id != mission.pk]
-    if others and not (mission.is_emergency and mission.is_authorized_by_both):
-        blocking = others[0]
-        raise DomainError(
-            "advance_pending_settlement",
-            _(
-                "You still have the advance %(advance)s of mission %(mission)s (%(places)s, back "
-                "on %(date)s) pending settlement. Submit its settlement (liquidación) with the "
-                "receipts to Accounting, or return the money to Treasury, before requesting a new "
-                "advance (R-3.11a). Only an emergency mission authorized by the Executive "
-                "Secretary and the Project Coordinator is exempt (R-7b)."
-            )
-            % {
-                "advance": blocking.code,
-                "mission": blocking.mission.code,
-                "places": blocking.mission.destinations_label,
-                "date": _local(blocking.mission.return_at).strftime("%d/%m/%Y"),
-            },
+    if not others or (mission.is_emergency and mission.is_authorized_by_both):
+        return
+    blocking = others[0]
+    values = {
+        "advance": blocking.code,
+        "mission": blocking.mission.code,
+        "places": blocking.mission.destinations_label,
+        "date": _local(blocking.mission.return_at).strftime("%d/%m/%Y"),
+    }
+    if disbursing:
+        message = _(
+            "The traveler still has the advance %(advance)s of mission %(mission)s (%(places)s, "
+            "back on %(date)s) pending settlement: this advance cannot be disbursed until that "
+            "one is settled or returned (R-3.11a). Only an emergency mission authorized by the "
+            "Executive Secretary and the Project Coordinator is exempt (R-7b)."
         )
+    else:
+        message = _(
+            "You still have the advance %(advance)s of mission %(mission)s (%(places)s, back "
+            "on %(date)s) pending settlement. Submit its settlement (liquidación) with the "
+            "receipts to Accounting, or return the money to Treasury, before requesting a new "
+            "advance (R-3.11a). Only an emergency mission authorized by the Executive "
+            "Secretary and the Project Coordinator is exempt (R-7b)."
+        )
+    raise DomainError("advance_pending_settlement", message % values)

@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
+from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
@@ -25,6 +26,7 @@ from missions.rules import (
     LegInput,
     check_advance_eligibility,
     check_itinerary,
+    check_no_advance_pending_settlement,
     invitation_missing,
     plan_per_diem,
     result_to_snapshot,
@@ -147,6 +149,14 @@ def _lock_mission(mission: Mission) -> Mission:
 
 def _lock_advance(advance: Advance) -> Advance:
     return Advance.objects.select_for_update().get(pk=advance.pk)
+
+
+def _lock_traveler(mission: Mission) -> None:
+    """R-3.11a is a rule across the traveler's advances, so a row lock on one advance cannot
+    protect it: two of their advances disbursed at the same time would each see the other still
+    unpaid. The traveler's row serializes those checks (NO KEY: rows that merely reference the
+    user, such as history and events, are not blocked)."""
+    get_user_model().objects.select_for_update(no_key=True).filter(pk=mission.traveler_id).first()
 
 
 def _save(obj, actor, reason: str, fields: Sequence[str]) -> None:
@@ -630,6 +640,7 @@ def advance_request(*, actor, mission: Mission, terminal_estimate: Decimal) -> A
         raise DomainError(
             "advance_exists", _("Mission %(code)s already has an advance.") % {"code": mission.code}
         )
+    _lock_traveler(mission)
     check_advance_eligibility(
         mission=mission, pending=advances_pending_settlement(traveler=mission.traveler)
     )
@@ -730,7 +741,8 @@ def advance_disburse(
     *, actor, advance: Advance, disbursed_on: dt.date, method: str, reference: str = ""
 ) -> Advance:
     """Treasury pays a signed advance (R-3.1). The row lock makes a double click or two
-    concurrent requests pay once."""
+    concurrent requests pay once; the traveler's lock makes R-3.11a hold across their advances
+    (no second advance paid while one is pending settlement)."""
     advance = _lock_advance(advance)
     if not access.is_treasury(actor):
         raise _not_allowed()
@@ -738,6 +750,12 @@ def advance_disburse(
         raise _own_request()
     if advance.status != Advance.Status.SIGNED:
         raise _wrong_state(advance, _("disbursed"))
+    _lock_traveler(advance.mission)
+    check_no_advance_pending_settlement(
+        mission=advance.mission,
+        pending=advances_pending_settlement(traveler=advance.mission.traveler),
+        disbursing=True,
+    )
     hooks.run_advance_checks(mission=advance.mission, action="disburse")
     if method not in Advance.Method.values:
         raise DomainError("invalid_method", _("Choose a payment method."), field="method")
