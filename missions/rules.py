@@ -18,6 +18,7 @@ from missions.perdiem_messages import to_domain_error
 from missions.rates import daily_rate_for
 from viaticos.errors import DomainError
 from viaticos.models import Organization
+from viaticos.rules_registry import enforces
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,7 @@ def _local(moment: dt.datetime) -> dt.datetime:
     return timezone.localtime(moment) if timezone.is_aware(moment) else moment
 
 
+@enforces("R-2e")
 def check_itinerary(
     *, departure_at: dt.datetime, return_at: dt.datetime, legs: Sequence[LegInput]
 ) -> None:
@@ -102,6 +104,7 @@ def _is_duty_station(destination: Destination, organization: Organization) -> bo
     )
 
 
+@enforces("R-2d", "R-3.16")
 def plan_per_diem(
     *,
     kind: str,
@@ -203,6 +206,7 @@ def invitation_missing(mission: Mission) -> bool:
     return mission.needs_invitation and not mission.invitation_file
 
 
+@enforces("R-3.11", "R-3.11b", "R-3.11c")
 def check_advance_eligibility(*, mission: Mission, pending: Sequence[Advance]) -> None:
     """R-3.11: an advance is granted only if (b) the mission is authorized, (c) the invitation
     is attached when the type requires it, and (a) the traveler has no advance pending
@@ -228,6 +232,7 @@ def check_advance_eligibility(*, mission: Mission, pending: Sequence[Advance]) -
     check_no_advance_pending_settlement(mission=mission, pending=pending)
 
 
+@enforces("R-3.11a", "R-7b")
 def check_no_advance_pending_settlement(
     *, mission: Mission, pending: Sequence[Advance], disbursing: bool = False
 ) -> None:

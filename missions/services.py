@@ -35,6 +35,7 @@ from missions.selectors import advances_pending_settlement
 from viaticos.errors import DomainError, NotAllowed
 from viaticos.money import round_money
 from viaticos.roles import Role, has_role
+from viaticos.rules_registry import enforces
 from viaticos.uploads import check_upload
 
 
@@ -100,6 +101,7 @@ def _decide(*, quote: Quote, by, status: str, comment: str, reason: str) -> Quot
     return quote
 
 
+@enforces("R-3.8b")
 @transaction.atomic
 def quote_approve(*, quote: Quote, by, comment: str = "") -> Quote:
     """R-3.8b: the Finance Director approves a proposed quote (never their own); from then on it
@@ -174,6 +176,7 @@ def _event(mission, actor, action, comment: str = "", advance=None) -> MissionEv
 # --- missions -------------------------------------------------------------------------------
 
 
+@enforces("R-2d", "R-3.16")
 def _check_relocation_once(*, traveler, kind: str, exclude_pk=None) -> None:
     """R-2d, R-3.16: installation and repatriation are paid once per contract."""
     if kind not in Mission.RELOCATION_KINDS:
@@ -412,6 +415,7 @@ def mission_submit(*, actor, mission: Mission) -> Mission:
     return mission
 
 
+@enforces("R-5")
 @transaction.atomic
 def mission_authorize(*, actor, mission: Mission, comment: str = "") -> Mission:
     """§2.4: the Project Coordinator (of the mission's project) and the Executive Secretary
@@ -478,6 +482,7 @@ def mission_reject(*, actor, mission: Mission, reason: str) -> Mission:
     return mission
 
 
+@enforces("R-2e", "R-3.11b")
 @transaction.atomic
 def mission_start(*, actor, mission: Mission) -> Mission:
     """R-2e, R-3.11b: only an authorized mission starts. R-5: no advance is needed."""
@@ -524,6 +529,7 @@ def mission_close(*, actor, mission: Mission, comment: str = "") -> Mission:
     return mission
 
 
+@enforces("R-4")
 def _stop(*, actor, mission: Mission, reason: str, amount_spent: Decimal, status, action):
     """R-4: open advances are cancelled; money already given becomes a debt to return at once,
     or — if some was spent — a mandatory settlement."""
@@ -622,6 +628,7 @@ def mission_cancel(
 # --- advances -------------------------------------------------------------------------------
 
 
+@enforces("R-3.11")
 @transaction.atomic
 def advance_request(*, actor, mission: Mission, terminal_estimate: Decimal) -> Advance:
     """An advance of the planned viáticos plus an estimate of terminal expenses (§2.4),
@@ -662,6 +669,7 @@ def advance_request(*, actor, mission: Mission, terminal_estimate: Decimal) -> A
     return advance
 
 
+@enforces("R-3.1")
 @transaction.atomic
 def advance_approve(*, actor, advance: Advance, comment: str = "") -> Advance:
     """§2.4: the Project Coordinator and the Finance Director both approve."""
@@ -720,6 +728,7 @@ def advance_reject(*, actor, advance: Advance, reason: str) -> Advance:
     return advance
 
 
+@enforces("R-3.1")
 @transaction.atomic
 def advance_sign(*, actor, advance: Advance) -> Advance:
     """R-3.1: the requester signs the approved advance; only then Treasury pays it."""
@@ -736,6 +745,7 @@ def advance_sign(*, actor, advance: Advance) -> Advance:
     return advance
 
 
+@enforces("R-3.1", "R-3.11a")
 @transaction.atomic
 def advance_disburse(
     *, actor, advance: Advance, disbursed_on: dt.date, method: str, reference: str = ""
@@ -779,6 +789,7 @@ def advance_disburse(
     return advance
 
 
+@enforces("R-4")
 @transaction.atomic
 def advance_record_return(
     *, actor, advance: Advance, returned_on: dt.date, reference: str = ""
