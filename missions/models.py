@@ -16,6 +16,7 @@ from simple_history.models import HistoricalRecords
 
 from missions.perdiem import DailyRate
 from viaticos.models import Project
+from viaticos.rules_registry import enforces
 
 SHARE_VALIDATORS = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))]
 
@@ -238,6 +239,7 @@ class Rate(models.Model):
         )
 
 
+@enforces("R-3.8")
 def overlapping_rate_check(destination: Destination, table: RateTable) -> None:
     """R-3.8: a destination has at most one table rate on any date.
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from viaticos.money import round_money
+from viaticos.rules_registry import enforces
 
 ZERO = Decimal("0.00")
 ONE = Decimal("1")
@@ -138,6 +139,7 @@ def _meal_share(rate: DailyRate, covered: frozenset[str]) -> Decimal:
     return ONE - sum((rate.meal_shares.get(meal, ZERO) for meal in covered), ZERO)
 
 
+@enforces("R-3.9", "R-3.14", "R-6", "R-2c", "R-3.15", "R-7a", "R-7i")
 def compute_per_diem(
     *,
     departure_at: dt.datetime,

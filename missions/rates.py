@@ -14,6 +14,7 @@ from django.db.models import Q
 from missions.models import Destination, Quote, Rate
 from missions.perdiem import DailyRate, Leg, PerDiemError, PerDiemResult, compute_per_diem
 from missions.perdiem_messages import to_domain_error
+from viaticos.rules_registry import enforces
 
 
 def rate_in_force(*, destination: Destination, on: dt.date) -> Rate | None:
@@ -27,6 +28,7 @@ def rate_in_force(*, destination: Destination, on: dt.date) -> Rate | None:
     )
 
 
+@enforces("R-3.8b")
 def approved_quote_for(*, destination: Destination, on: dt.date) -> Quote | None:
     """R-3.8b: the latest approved quote for `destination` covering `on`; proposed or rejected
     quotes never count."""
@@ -43,6 +45,7 @@ def approved_quote_for(*, destination: Destination, on: dt.date) -> Quote | None
     )
 
 
+@enforces("R-3.8", "R-3.8b")
 def daily_rate_for(*, destination: Destination, on: dt.date) -> DailyRate | None:
     """The DailyRate the engine needs: the table rate in force on `on`, else an approved quote
     covering `on` (R-3.8b), else None (the engine then refuses with `rate_requires_quote`)."""

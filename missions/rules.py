@@ -18,6 +18,7 @@ from missions.perdiem_messages import to_domain_error
 from missions.rates import daily_rate_for
 from viaticos.errors import DomainError
 from viaticos.models import Organization
+from viaticos.rules_registry import enforces
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,7 @@ def _local(moment: dt.datetime) -> dt.datetime:
     return timezone.localtime(moment) if timezone.is_aware(moment) else moment
 
 
+@enforces("R-2e")
 def check_itinerary(
     *, departure_at: dt.datetime, return_at: dt.datetime, legs: Sequence[LegInput]
 ) -> None:
@@ -102,6 +104,7 @@ def _is_duty_station(destination: Destination, organization: Organization) -> bo
     )
 
 
+@enforces("R-2d", "R-3.16")
 def plan_per_diem(
     *,
     kind: str,
@@ -203,6 +206,7 @@ def invitation_missing(mission: Mission) -> bool:
     return mission.needs_invitation and not mission.invitation_file
 
 
+@enforces("R-3.11", "R-3.11b", "R-3.11c")
 def check_advance_eligibility(*, mission: Mission, pending: Sequence[Advance]) -> None:
     """R-3.11: an advance is granted only if (b) the mission is authorized, (c) the invitation
     is attached when the type requires it, and (a) the traveler has no advance pending
@@ -225,22 +229,41 @@ def check_advance_eligibility(*, mission: Mission, pending: Sequence[Advance]) -
             ),
             field="invitation",
         )
+    check_no_advance_pending_settlement(mission=mission, pending=pending)
+
+
+@enforces("R-3.11a", "R-7b")
+def check_no_advance_pending_settlement(
+    *, mission: Mission, pending: Sequence[Advance], disbursing: bool = False
+) -> None:
+    """R-3.11a: no new advance while another one of the traveler is pending settlement, except
+    (R-7b) for an emergency mission authorized by the Executive Secretary and the Project
+    Coordinator. Checked when the advance is requested and again when it is disbursed: two
+    advances requested at the same time are both only "requested"; paying the second while the
+    first is unsettled is what the rule forbids."""
     others = [advance for advance in pending if advance.mission_id != mission.pk]
-    if others and not (mission.is_emergency and mission.is_authorized_by_both):
-        blocking = others[0]
-        raise DomainError(
-            "advance_pending_settlement",
-            _(
-                "You still have the advance %(advance)s of mission %(mission)s (%(places)s, back "
-                "on %(date)s) pending settlement. Submit its settlement (liquidación) with the "
-                "receipts to Accounting, or return the money to Treasury, before requesting a new "
-                "advance (R-3.11a). Only an emergency mission authorized by the Executive "
-                "Secretary and the Project Coordinator is exempt (R-7b)."
-            )
-            % {
-                "advance": blocking.code,
-                "mission": blocking.mission.code,
-                "places": blocking.mission.destinations_label,
-                "date": _local(blocking.mission.return_at).strftime("%d/%m/%Y"),
-            },
+    if not others or (mission.is_emergency and mission.is_authorized_by_both):
+        return
+    blocking = others[0]
+    values = {
+        "advance": blocking.code,
+        "mission": blocking.mission.code,
+        "places": blocking.mission.destinations_label,
+        "date": _local(blocking.mission.return_at).strftime("%d/%m/%Y"),
+    }
+    if disbursing:
+        message = _(
+            "The traveler still has the advance %(advance)s of mission %(mission)s (%(places)s, "
+            "back on %(date)s) pending settlement: this advance cannot be disbursed until that "
+            "one is settled or returned (R-3.11a). Only an emergency mission authorized by the "
+            "Executive Secretary and the Project Coordinator is exempt (R-7b)."
         )
+    else:
+        message = _(
+            "You still have the advance %(advance)s of mission %(mission)s (%(places)s, back "
+            "on %(date)s) pending settlement. Submit its settlement (liquidación) with the "
+            "receipts to Accounting, or return the money to Treasury, before requesting a new "
+            "advance (R-3.11a). Only an emergency mission authorized by the Executive "
+            "Secretary and the Project Coordinator is exempt (R-7b)."
+        )
+    raise DomainError("advance_pending_settlement", message % values)

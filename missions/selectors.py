@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from missions.access import reads_all
 from missions.models import Advance, Mission, MissionEvent, MissionLeg
 from viaticos.roles import Role, has_role
+from viaticos.rules_registry import enforces
 
 
 def _mission_base() -> QuerySet[Mission]:
@@ -69,6 +70,7 @@ def missions_of_traveler(user) -> QuerySet[Mission]:
     return _mission_base().filter(traveler=user)
 
 
+@enforces("R-3.11a")
 def advances_pending_settlement(*, traveler) -> list[Advance]:
     """R-3.11a: the traveler's advances given and not yet settled or returned."""
     return list(
@@ -113,6 +115,7 @@ def advances_awaiting_decision(user) -> QuerySet[Advance]:
     )
 
 
+@enforces("R-5")
 def disbursement_queue() -> QuerySet[Advance]:
     """Treasury's list: signed advances to pay, emergencies first (R-5), then money to get
     back from stopped missions (R-4)."""

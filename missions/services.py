@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
+from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
@@ -25,6 +26,7 @@ from missions.rules import (
     LegInput,
     check_advance_eligibility,
     check_itinerary,
+    check_no_advance_pending_settlement,
     invitation_missing,
     plan_per_diem,
     result_to_snapshot,
@@ -33,6 +35,7 @@ from missions.selectors import advances_pending_settlement
 from viaticos.errors import DomainError, NotAllowed
 from viaticos.money import round_money
 from viaticos.roles import Role, has_role
+from viaticos.rules_registry import enforces
 from viaticos.uploads import check_upload
 
 
@@ -98,6 +101,7 @@ def _decide(*, quote: Quote, by, status: str, comment: str, reason: str) -> Quot
     return quote
 
 
+@enforces("R-3.8b")
 @transaction.atomic
 def quote_approve(*, quote: Quote, by, comment: str = "") -> Quote:
     """R-3.8b: the Finance Director approves a proposed quote (never their own); from then on it
@@ -149,6 +153,14 @@ def _lock_advance(advance: Advance) -> Advance:
     return Advance.objects.select_for_update().get(pk=advance.pk)
 
 
+def _lock_traveler(mission: Mission) -> None:
+    """R-3.11a is a rule across the traveler's advances, so a row lock on one advance cannot
+    protect it: two of their advances disbursed at the same time would each see the other still
+    unpaid. The traveler's row serializes those checks (NO KEY: rows that merely reference the
+    user, such as history and events, are not blocked)."""
+    get_user_model().objects.select_for_update(no_key=True).filter(pk=mission.traveler_id).first()
+
+
 def _save(obj, actor, reason: str, fields: Sequence[str]) -> None:
     obj._history_user = actor
     obj._change_reason = reason
@@ -164,6 +176,7 @@ def _event(mission, actor, action, comment: str = "", advance=None) -> MissionEv
 # --- missions -------------------------------------------------------------------------------
 
 
+@enforces("R-2d", "R-3.16")
 def _check_relocation_once(*, traveler, kind: str, exclude_pk=None) -> None:
     """R-2d, R-3.16: installation and repatriation are paid once per contract."""
     if kind not in Mission.RELOCATION_KINDS:
@@ -402,6 +415,7 @@ def mission_submit(*, actor, mission: Mission) -> Mission:
     return mission
 
 
+@enforces("R-5")
 @transaction.atomic
 def mission_authorize(*, actor, mission: Mission, comment: str = "") -> Mission:
     """§2.4: the Project Coordinator (of the mission's project) and the Executive Secretary
@@ -468,6 +482,7 @@ def mission_reject(*, actor, mission: Mission, reason: str) -> Mission:
     return mission
 
 
+@enforces("R-2e", "R-3.11b")
 @transaction.atomic
 def mission_start(*, actor, mission: Mission) -> Mission:
     """R-2e, R-3.11b: only an authorized mission starts. R-5: no advance is needed."""
@@ -514,6 +529,7 @@ def mission_close(*, actor, mission: Mission, comment: str = "") -> Mission:
     return mission
 
 
+@enforces("R-4")
 def _stop(*, actor, mission: Mission, reason: str, amount_spent: Decimal, status, action):
     """R-4: open advances are cancelled; money already given becomes a debt to return at once,
     or — if some was spent — a mandatory settlement."""
@@ -612,6 +628,7 @@ def mission_cancel(
 # --- advances -------------------------------------------------------------------------------
 
 
+@enforces("R-3.11")
 @transaction.atomic
 def advance_request(*, actor, mission: Mission, terminal_estimate: Decimal) -> Advance:
     """An advance of the planned viáticos plus an estimate of terminal expenses (§2.4),
@@ -630,6 +647,7 @@ def advance_request(*, actor, mission: Mission, terminal_estimate: Decimal) -> A
         raise DomainError(
             "advance_exists", _("Mission %(code)s already has an advance.") % {"code": mission.code}
         )
+    _lock_traveler(mission)
     check_advance_eligibility(
         mission=mission, pending=advances_pending_settlement(traveler=mission.traveler)
     )
@@ -651,6 +669,7 @@ def advance_request(*, actor, mission: Mission, terminal_estimate: Decimal) -> A
     return advance
 
 
+@enforces("R-3.1")
 @transaction.atomic
 def advance_approve(*, actor, advance: Advance, comment: str = "") -> Advance:
     """§2.4: the Project Coordinator and the Finance Director both approve."""
@@ -709,6 +728,7 @@ def advance_reject(*, actor, advance: Advance, reason: str) -> Advance:
     return advance
 
 
+@enforces("R-3.1")
 @transaction.atomic
 def advance_sign(*, actor, advance: Advance) -> Advance:
     """R-3.1: the requester signs the approved advance; only then Treasury pays it."""
@@ -725,12 +745,14 @@ def advance_sign(*, actor, advance: Advance) -> Advance:
     return advance
 
 
+@enforces("R-3.1", "R-3.11a")
 @transaction.atomic
 def advance_disburse(
     *, actor, advance: Advance, disbursed_on: dt.date, method: str, reference: str = ""
 ) -> Advance:
     """Treasury pays a signed advance (R-3.1). The row lock makes a double click or two
-    concurrent requests pay once."""
+    concurrent requests pay once; the traveler's lock makes R-3.11a hold across their advances
+    (no second advance paid while one is pending settlement)."""
     advance = _lock_advance(advance)
     if not access.is_treasury(actor):
         raise _not_allowed()
@@ -738,6 +760,12 @@ def advance_disburse(
         raise _own_request()
     if advance.status != Advance.Status.SIGNED:
         raise _wrong_state(advance, _("disbursed"))
+    _lock_traveler(advance.mission)
+    check_no_advance_pending_settlement(
+        mission=advance.mission,
+        pending=advances_pending_settlement(traveler=advance.mission.traveler),
+        disbursing=True,
+    )
     hooks.run_advance_checks(mission=advance.mission, action="disburse")
     if method not in Advance.Method.values:
         raise DomainError("invalid_method", _("Choose a payment method."), field="method")
@@ -761,6 +789,7 @@ def advance_disburse(
     return advance
 
 
+@enforces("R-4")
 @transaction.atomic
 def advance_record_return(
     *, actor, advance: Advance, returned_on: dt.date, reference: str = ""

@@ -11,6 +11,7 @@ from django.db.models import Max
 from django.utils.translation import gettext_lazy as _
 
 from privacy.registry import Action, Candidate, Category, PersonalData, StartEvent, register
+from viaticos.rules_registry import enforces
 
 ANON = "—"
 
@@ -51,6 +52,7 @@ def _viaticos_export(user) -> dict:
     return data
 
 
+@enforces("R-T4")
 def anonymize_user(user) -> list[str]:
     """R-T4: names, identity numbers, bank accounts and contact data go, with their history."""
     from viaticos.models import TravelerProfile

@@ -12,6 +12,7 @@ from privacy.models import RetentionAction, RetentionPolicy
 from privacy.registry import Action, Candidate, Hold, categories
 from privacy.selectors import subject_holds
 from privacy.services import record_block
+from viaticos.rules_registry import enforces
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,7 @@ class Step:
         return self.candidate.key
 
 
+@enforces("R-T1", "R-T2", "R-T3")
 def plan_retention(*, today: dt.date) -> list[Step]:
     """R-T3: what apply_retention would do on `today`, leaving out what is already done."""
     declared = categories()
@@ -60,6 +62,7 @@ def plan_retention(*, today: dt.date) -> list[Step]:
     return steps
 
 
+@enforces("R-T3", "R-T4")
 def apply_retention(*, today: dt.date, dry_run: bool = False) -> list[Step]:
     """R-T3: run the retention policies on `today`; a second run on the same date does nothing.
 

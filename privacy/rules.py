@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from viaticos.business_days import BusinessCalendar
+from viaticos.rules_registry import enforces
 
 # R-A2: business days, counted from the day after receipt.
 DEADLINE_DAYS = {
@@ -22,31 +23,37 @@ CORRECTION_DAYS = 5  # R-A4: the requester has 5 business days to fix
 DUE_SOON_DAYS = 3  # the queue highlights what is due within 3 business days
 
 
+@enforces("R-A2")
 def due_date(cal: BusinessCalendar, right: str, counts_from: dt.date) -> dt.date:
     """R-A2: the deadline of a right, counted from the day after `counts_from`."""
     return cal.add_business_days(counts_from, DEADLINE_DAYS[right])
 
 
+@enforces("R-A3")
 def extended_due_date(cal: BusinessCalendar, right: str, current_due: dt.date) -> dt.date:
     """R-A3: one extension of the same length, added to the original deadline."""
     return cal.add_business_days(current_due, DEADLINE_DAYS[right])
 
 
+@enforces("R-A3")
 def can_extend(right: str) -> bool:
     """R-A3: información cannot be extended."""
     return right != "informacion"
 
 
+@enforces("R-A4")
 def observation_deadline(cal: BusinessCalendar, received_on: dt.date) -> dt.date:
     """R-A4: the last day the officer may send observations."""
     return cal.add_business_days(received_on, OBSERVATION_WINDOW_DAYS)
 
 
+@enforces("R-A4")
 def correction_deadline(cal: BusinessCalendar, observed_on: dt.date) -> dt.date:
     """R-A4: the requester's last day to fix the request."""
     return cal.add_business_days(observed_on, CORRECTION_DAYS)
 
 
+@enforces("R-A7")
 def urgency(cal: BusinessCalendar, due: dt.date, today: dt.date) -> str:
     """R-A7: "late", "soon" (within DUE_SOON_DAYS business days) or "ok"."""
     if today > due:

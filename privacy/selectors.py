@@ -24,8 +24,10 @@ from privacy.models import (
 from privacy.registry import Hold, declarations
 from viaticos.business_days import duty_calendar
 from viaticos.roles import Role, has_role
+from viaticos.rules_registry import enforces
 
 
+@enforces("R-P1")
 def notice_current(today: dt.date | None = None) -> PrivacyNotice | None:
     """R-P1: the notice in force on `today` (the latest effective one)."""
     today = today or timezone.localdate()
@@ -78,6 +80,7 @@ def is_blocked(key: str) -> bool:
     return BlockedRecord.objects.filter(key=key).exists()
 
 
+@enforces("R-T2")
 def subject_holds(user, today: dt.date, *, exclude_request_id: int | None = None) -> list[Hold]:
     """R-T2: every legal hold on a person's data: declared by the apps, recorded by the
     officer, and the ARCO requests in course about them."""
@@ -132,6 +135,7 @@ def arco_request_get_for_user(user, pk: int) -> ArcoRequest:
     return request
 
 
+@enforces("R-A7")
 def arco_queue(today: dt.date, *, open_only: bool = True):
     """R-A7: requests by due date, each with its urgency ("late", "soon", "ok")."""
     cal = duty_calendar()
@@ -150,6 +154,7 @@ def _effective_due(request: ArcoRequest) -> dt.date:
     return request.due_date
 
 
+@enforces("R-S4")
 def queue_counts(today: dt.date) -> dict:
     rows = arco_queue(today)
     return {

@@ -31,6 +31,7 @@ from privacy.models import (
 from privacy.registry import Hold
 from viaticos.business_days import duty_calendar
 from viaticos.errors import DomainError
+from viaticos.rules_registry import enforces
 from viaticos.uploads import check_upload
 
 log = logging.getLogger(__name__)
@@ -66,6 +67,7 @@ class ArcoFiling:
     representative_document_number: str = ""
 
 
+@enforces("R-A1")
 def _validate_filing(filing: ArcoFiling, document_file, power_of_attorney_file) -> None:
     """R-A1: what a request must carry; every message is for the requester."""
     if filing.right not in ArcoRequest.Right.values:
@@ -136,6 +138,7 @@ def _validate_filing(filing: ArcoFiling, document_file, power_of_attorney_file) 
             )
 
 
+@enforces("R-A1", "R-A2")
 def arco_request_file(
     *,
     filing: ArcoFiling,
@@ -262,6 +265,7 @@ def _locked(request_id: int) -> ArcoRequest:
 # --- R-A4 observations and correction ---
 
 
+@enforces("R-A4")
 @transaction.atomic
 def arco_request_observe(
     *, actor, request_id: int, observations: str, today: dt.date
@@ -294,6 +298,7 @@ def arco_request_observe(
     return request
 
 
+@enforces("R-A4")
 def arco_request_correct(
     *, tracking_code: str, correction_text: str, correction_file=None, today: dt.date
 ) -> ArcoRequest:
@@ -356,6 +361,7 @@ def _arco_request_correct(tracking_code, correction_text, checked, today, stored
     return request
 
 
+@enforces("R-A4")
 @transaction.atomic
 def arco_request_close_not_filed(*, actor, request_id: int, today: dt.date) -> ArcoRequest:
     """R-A4: not corrected in time: closed as not filed, with a letter saying so (R-A7)."""
@@ -381,6 +387,7 @@ def arco_request_close_not_filed(*, actor, request_id: int, today: dt.date) -> A
 # --- R-A3 extension ---
 
 
+@enforces("R-A3")
 @transaction.atomic
 def arco_request_extend(*, actor, request_id: int, reason: str, today: dt.date) -> ArcoRequest:
     """R-A3: one extension of the same length, justified, before the original deadline;
@@ -416,6 +423,7 @@ def arco_request_extend(*, actor, request_id: int, reason: str, today: dt.date) 
 ANSWERABLE = (ArcoRequest.Status.RECEIVED, ArcoRequest.Status.EXTENDED)
 
 
+@enforces("R-A5")
 @transaction.atomic
 def arco_request_refuse(
     *, actor, request_id: int, ground: str, reason: str, today: dt.date
@@ -441,6 +449,7 @@ def arco_request_refuse(
     return request
 
 
+@enforces("R-A6", "R-A7", "R-A8")
 @transaction.atomic
 def arco_request_answer(
     *,
@@ -506,6 +515,7 @@ def _notify(request_id: int, kind: str, template: str) -> None:
     )
 
 
+@enforces("R-A6")
 def _send_response(request_id: int, *, with_export: bool = False) -> None:
     """R-A6: render the letter, keep it, send it to the e-mail given and log the delivery."""
     from privacy.subjects import subject_export
@@ -578,6 +588,7 @@ def _send_response(request_id: int, *, with_export: bool = False) -> None:
         )
 
 
+@enforces("R-A6")
 @transaction.atomic
 def arco_delivery_confirm(*, actor, delivery_id: int) -> ArcoDelivery:
     """R-A6: the officer records that a letter sent by post was delivered."""
@@ -605,6 +616,7 @@ def arco_request_link_subject(*, actor, request_id: int, subject_id: int | None)
 # --- R-P1…R-P4 notices and consent ---
 
 
+@enforces("R-P1")
 @transaction.atomic
 def notice_publish(
     *,
@@ -637,6 +649,7 @@ def _lock_user(user):
     return get_user_model().objects.select_for_update().get(pk=user.pk)
 
 
+@enforces("R-P2")
 @transaction.atomic
 def notice_acknowledge(
     *,
@@ -683,6 +696,7 @@ def _consent_state(user, purpose) -> str | None:
     return last.decision if last else None
 
 
+@enforces("R-P2", "R-P3", "R-P4")
 @transaction.atomic
 def consent_decide(
     *,
@@ -727,6 +741,7 @@ def consent_give(**kwargs) -> ConsentEvent:
     return consent_decide(give=True, **kwargs)
 
 
+@enforces("R-P3")
 @transaction.atomic
 def consent_revoke(
     *,
@@ -760,6 +775,7 @@ def consent_revoke(
 # --- R-S3 access log ---
 
 
+@enforces("R-S3")
 def access_log_record(
     *, actor, what: str, subject=None, subject_label: str = "", record_key: str = "", ip=None
 ) -> AccessLogEntry:
@@ -780,6 +796,7 @@ def access_log_record(
 # --- R-T2 blocking ---
 
 
+@enforces("R-T2")
 def record_block(*, key: str, subject_id: int | None, today: dt.date, holds: list[Hold]) -> None:
     """R-T2: keep the record but hide it from ordinary use (apps consult selectors.is_blocked)."""
     reason = "; ".join(str(h.reason) for h in holds)[:300] or "blocked"

@@ -14,6 +14,7 @@ from privacy.selectors import subject_holds
 from privacy.services import _history, _locked, consent_revoke, record_block
 from viaticos.errors import DomainError
 from viaticos.models import TravelerProfile
+from viaticos.rules_registry import enforces
 
 # Fields a rectificación may change, per model (the normal records, with their history).
 RECTIFIABLE_USER_FIELDS = ["first_name", "last_name", "email"]
@@ -26,6 +27,7 @@ RECTIFIABLE_PROFILE_FIELDS = [
 ]
 
 
+@enforces("R-A8")
 def subject_export(user) -> dict:
     """R-A8 acceso: everything every app holds about the person (JSON-serialisable)."""
     data: dict = {}
@@ -50,6 +52,7 @@ def _append_fulfilment(request: ArcoRequest, text: str) -> None:
     request.response_text = (request.response_text + "\n\n" + text).strip()
 
 
+@enforces("R-A8")
 @transaction.atomic
 def subject_rectify(*, actor, request_id: int, changes: dict, today: dt.date) -> list[str]:
     """R-A8 rectificación: change the record through the model with its history."""
@@ -89,6 +92,7 @@ def subject_rectify(*, actor, request_id: int, changes: dict, today: dt.date) ->
     return done
 
 
+@enforces("R-A8", "R-T2")
 @transaction.atomic
 def subject_cancel(*, actor, request_id: int, today: dt.date) -> dict:
     """R-A8 cancelación, R-T2: block at once; anonymize unless a legal hold applies, in which

@@ -39,6 +39,7 @@ from privacy.models import (
 from viaticos.errors import DomainError
 from viaticos.models import Organization
 from viaticos.roles import Role, has_role
+from viaticos.rules_registry import enforces
 
 SESSION_FILED = "privacy_arco_filed"
 
@@ -437,6 +438,7 @@ def attachment(request, pk: int, attachment_id: int):
     return FileResponse(handle, content_type=item.content_type)
 
 
+@enforces("R-S1", "R-S2", "R-S4")
 @login_required
 def registers(request):
     _officer(request)

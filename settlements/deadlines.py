@@ -33,6 +33,7 @@ from settlements.models import (
 )
 from viaticos.business_days import BusinessCalendar, duty_calendar
 from viaticos.models import TravelerProfile
+from viaticos.rules_registry import enforces
 
 REMINDER_SOON_BUSINESS_DAYS = 2
 REQUIREMENT_ISSUE_BUSINESS_DAYS = 3  # R-3.4
@@ -55,6 +56,7 @@ def local_date(moment: dt.datetime) -> dt.date:
     return timezone.localtime(moment).date() if timezone.is_aware(moment) else moment.date()
 
 
+@enforces("R-3.3")
 def settlement_due_date(calendar: BusinessCalendar, return_date: dt.date) -> dt.date:
     """R-3.3: 5 business days after the return date, counted from the next day."""
     return calendar.settlement_due_date(return_date)
@@ -75,11 +77,13 @@ def reminder_kind(days_left: int) -> str | None:
     return None
 
 
+@enforces("R-3.4")
 def requirement_issue_by(calendar: BusinessCalendar, due: dt.date) -> dt.date:
     """R-3.4: the requirement is issued within 3 business days after the due date."""
     return calendar.add_business_days(due, REQUIREMENT_ISSUE_BUSINESS_DAYS)
 
 
+@enforces("R-8b")
 def deduction_grace_end(calendar: BusinessCalendar, issued_on: dt.date, grace: int) -> dt.date:
     """R-8b (interpretation): the last day of grace after the requirement; the deduction
     order is created on the first business day after it."""
@@ -275,6 +279,7 @@ def _write(batch: _Batch) -> None:
     PayrollDeductionOrder.objects.bulk_create(orders)
 
 
+@enforces("R-3.3", "R-3.4", "R-3.13", "R-8b")
 def enforce_deadlines(
     *,
     today: dt.date,

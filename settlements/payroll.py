@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from settlements.models import PayrollDeductionOrder, PayrollExport
 from viaticos.errors import DomainError
 from viaticos.roles import Role, has_role
+from viaticos.rules_registry import enforces
 
 COLUMNS = (
     "order",
@@ -100,6 +101,7 @@ def month_period(value: str) -> tuple[dt.date, dt.date]:
     return start, end
 
 
+@enforces("R-8b")
 @transaction.atomic
 def payroll_export(
     *, actor, period_start: dt.date, period_end: dt.date, file_format: str, reason: str = ""

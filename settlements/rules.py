@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy
 
 from viaticos.business_days import BusinessCalendar
 from viaticos.money import round_money
+from viaticos.rules_registry import enforces
 
 ZERO = Decimal("0.00")
 # R-2b: phone calls are capped at US$20.00 per mission.
@@ -177,6 +178,7 @@ def check_amount(amount: Decimal) -> list[Finding]:
     return []
 
 
+@enforces("R-3.12")
 def check_issued_to_organization(facts: ReceiptFacts, mission: MissionFacts) -> list[Finding]:
     """R-3.12: a receipt must be issued to the organization's name and tax id, unless it is a
     Recibo de Egresos (which the product generates for the traveler to sign)."""
@@ -203,6 +205,7 @@ def check_issued_to_organization(facts: ReceiptFacts, mission: MissionFacts) -> 
     return [Finding(code, message, "R-3.12", Severity.REJECTED)]
 
 
+@enforces("R-2h")
 def check_eligibility(facts: ReceiptFacts) -> list[Finding]:
     """R-2h: laundry, minibar and alcoholic drinks are borne by the traveler, unless the
     General Administrator or the Finance Director approved an exception."""
@@ -233,6 +236,7 @@ def check_eligibility(facts: ReceiptFacts) -> list[Finding]:
     ]
 
 
+@enforces("R-2b")
 def check_call_detail(facts: ReceiptFacts) -> list[Finding]:
     """R-2b: phone calls are reimbursed only with the call detail attached."""
     if facts.category != Category.PHONE or facts.has_call_detail:
@@ -358,6 +362,7 @@ class Balance:
         return -self.amount if self.amount < 0 else ZERO
 
 
+@enforces("R-3.3")
 def settlement_balance(
     *,
     advance: Decimal,

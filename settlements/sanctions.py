@@ -20,6 +20,7 @@ from viaticos.errors import DomainError
 from viaticos.models import TravelerProfile
 from viaticos.money import round_money
 from viaticos.roles import Role, has_role
+from viaticos.rules_registry import enforces
 
 K = Sanction.Kind
 ST = Sanction.State
@@ -80,6 +81,7 @@ def _save(sanction: Sanction, actor, reason: str, fields: list[str]) -> None:
     sanction.save(update_fields=fields)
 
 
+@enforces("R-3.13", "R-3.17", "R-8a", "R-8c")
 @transaction.atomic
 def sanction_propose(
     *,
@@ -235,6 +237,7 @@ def lift_settled(*, today: dt.date, dry_run: bool = False) -> int:
     return len(stale)
 
 
+@enforces("R-3.13")
 def entity_block_check(*, mission: Mission, action: str) -> None:
     """R-3.13: no further disbursement to a member-country institution, and no further advance
     to a co-executing entity, while one of its people has not settled. Registered into

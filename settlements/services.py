@@ -38,6 +38,7 @@ from viaticos.business_days import duty_calendar
 from viaticos.errors import DomainError, NotAllowed
 from viaticos.exchange import convert_to_usd
 from viaticos.money import round_money
+from viaticos.rules_registry import enforces
 from viaticos.uploads import CheckedUpload, check_upload
 
 S = Settlement.Status
@@ -241,6 +242,7 @@ def settlement_attach_document(
     return document
 
 
+@enforces("R-7c")
 def _check_not_duplicate(*, key: str, sha256: str) -> None:
     """R-7c: the same receipt (same file, or same issuer tax id + number) is used only once,
     in any settlement of any traveler."""
@@ -391,6 +393,7 @@ def receipt_remove(*, actor, receipt: Receipt) -> None:
     transaction.on_commit(lambda: [default_storage.delete(name) for name in names])
 
 
+@enforces("R-2h")
 @transaction.atomic
 def receipt_exception_approve(*, actor, receipt: Receipt, comment: str = "") -> Receipt:
     """R-2h: the General Administrator or the Finance Director accepts a non-eligible expense."""
@@ -417,6 +420,7 @@ def receipt_exception_approve(*, actor, receipt: Receipt, comment: str = "") -> 
     return receipt
 
 
+@enforces("R-2a")
 @transaction.atomic
 def settlement_submit(*, actor, settlement: Settlement) -> Settlement:
     """R-2a: with proof of travel and the mission report; every warning answered."""
@@ -447,6 +451,7 @@ def settlement_submit(*, actor, settlement: Settlement) -> Settlement:
 # --- accounting -------------------------------------------------------------------------------
 
 
+@enforces("R-3.7")
 def _stamp_all(settlement: Settlement, actor, today: dt.date) -> None:
     """R-3.7: burn the stamp into a copy of every document; the originals stay as they are."""
     stamp = Stamp(today, actor.get_full_name() or actor.get_username())
@@ -461,6 +466,7 @@ def _stamp_all(settlement: Settlement, actor, today: dt.date) -> None:
             document.save(update_fields=["stamped_file", "stamped_content_type"])
 
 
+@enforces("R-3.7")
 @transaction.atomic
 def settlement_receive(*, actor, settlement: Settlement, today: dt.date) -> Settlement:
     """The Accounting Assistant receives a submitted settlement and stamps every document
@@ -564,6 +570,7 @@ def settlement_return(*, actor, settlement: Settlement, reason: str) -> Settleme
     return settlement
 
 
+@enforces("R-3.3")
 @transaction.atomic
 def settlement_settle(*, actor, settlement: Settlement, today: dt.date) -> Settlement:
     """The General Accountant accepts the settlement as correct (R-3.3): the balance is fixed;

@@ -2,6 +2,8 @@ import os
 
 import pytest
 from django.conf import settings
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 from django.db import connection
 
 from tests.factories import UserFactory
@@ -11,6 +13,13 @@ settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Login throttling is tested on its own (tests/viaticos/test_hardening.py); elsewhere it would
 # stop client.login(), which authenticates without a request.
 settings.AXES_ENABLED = False
+
+# Properties are about values, not speed: on a loaded 2-core CI machine a slow example is not a
+# failure (timings are measured by `make bench`, never by tests).
+hypothesis_settings.register_profile(
+    "viaticos", deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+hypothesis_settings.load_profile("viaticos")
 
 
 def pytest_collection_modifyitems(config, items):

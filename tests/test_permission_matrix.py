@@ -93,6 +93,7 @@ NO_ARCO_FILES = hidden_from(*(r for r in Role if r not in (Role.PRIVACY_OFFICER,
 MATRIX: dict[str, Entry] = {
     "home": page(),
     "account": page(),
+    "rules": page(),  # rule traceability, read-only for every signed-in user
     "account-token": page(method="POST", default=302),
     "login": Entry(expect={r: 302 for r in SIGNED_IN}),  # signed-in users are sent home
     "logout": Entry(method="POST", default=302),

@@ -15,6 +15,8 @@ from functools import cached_property
 import holidays
 from django.conf import settings
 
+from viaticos.rules_registry import enforces
+
 SETTLEMENT_DEADLINE_BUSINESS_DAYS = 5
 
 
@@ -56,6 +58,7 @@ class BusinessCalendar:
                 count += 1
         return count
 
+    @enforces("R-3.3")
     def settlement_due_date(self, return_date: dt.date) -> dt.date:
         """R-3.3: a settlement is due 5 business days after the return date, from the next day."""
         return self.add_business_days(return_date, SETTLEMENT_DEADLINE_BUSINESS_DAYS)

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from viaticos.errors import DomainError
 from viaticos.models import ExchangeRate
 from viaticos.money import round_money
+from viaticos.rules_registry import enforces
 
 USD = "USD"
 
@@ -33,6 +34,7 @@ def max_age_days() -> int:
     return int(getattr(settings, "VIATICOS_FX_MAX_AGE_DAYS", 7))
 
 
+@enforces("R-3.10")
 def exchange_rate_on(currency: str, on: dt.date) -> ExchangeRate:
     """R-3.10: the latest rate for `currency` on or before `on`, no older than the limit."""
     currency = currency.upper()
@@ -77,6 +79,7 @@ def conversion_to_usd(amount: Decimal, currency: str, on: dt.date) -> Conversion
     )
 
 
+@enforces("R-3.10")
 def convert_to_usd(amount: Decimal, currency: str, on: dt.date) -> Decimal:
     """R-3.10: `amount` in `currency` as USD (rounded half-up to cents); USD is identity."""
     return conversion_to_usd(amount, currency, on).amount_usd

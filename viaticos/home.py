@@ -16,6 +16,12 @@ def register_defaults() -> None:
     register_nav(
         NavItem(_("Home"), "home", order=0),
         NavItem(_("My data and consents"), "account", order=900),
+        NavItem(
+            _("Rules"),
+            "rules",
+            frozenset({Role.AUDITOR, Role.GENERAL_ACCOUNTANT}),
+            order=850,
+        ),
     )
     register_panel(
         HomePanel(

@@ -7,6 +7,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from viaticos.rules_registry import enforces
+
 
 class Organization(models.Model):
     """The organization that runs the missions; one row, edited in the admin."""
@@ -57,6 +59,7 @@ class Project(models.Model):
         return f"{self.code} — {self.name}"
 
 
+@enforces("R-3.2")
 class TravelerProfile(models.Model):
     """Who may receive viáticos (R-3.2) and the identity data their documents need."""
 

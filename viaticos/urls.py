@@ -27,6 +27,7 @@ urlpatterns = [
     path("", include("missions.urls")),
     path("", include("missions.urls_perdiem")),
     path("", include("privacy.urls")),
+    path("reglas/", views.rules, name="rules"),
     path("cuenta/", views.account, name="account"),
     path("cuenta/token/", views.account_token, name="account-token"),
     path(

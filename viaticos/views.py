@@ -1,10 +1,12 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from rest_framework.authtoken.models import Token
 
+from viaticos import rules_registry
 from viaticos.navigation import panels_for
 from viaticos.roles import user_roles
 
@@ -40,3 +42,31 @@ def account_token(request):
         % {"key": token.key},
     )
     return redirect("account")
+
+
+@login_required
+def rules(request):
+    """Rule traceability for auditors and accountants: each SPEC rule, where the code enforces
+    it and which tests prove it (read-only, any signed-in user)."""
+    enforcers = rules_registry.load_enforcers()
+    tests = rules_registry.tests_by_rule()
+    language = get_language() or "es"
+    rows = [
+        {
+            "rule": rule,
+            "summary": rule.summary(language),
+            "enforced_in": enforcers.get(rule.id, []),
+            "tests": None if tests is None else tests.get(rule.id, []),
+        }
+        for rule in rules_registry.RULES.values()
+    ]
+    return render(
+        request,
+        "viaticos/rules.html",
+        {
+            "rows": rows,
+            "tests_available": tests is not None,
+            "enforced_count": sum(1 for row in rows if row["enforced_in"]),
+            "tested_count": sum(1 for row in rows if row["tests"]),
+        },
+    )
