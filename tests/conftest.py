@@ -2,9 +2,9 @@ import os
 
 import pytest
 from django.conf import settings
+from django.db import connection
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
-from django.db import connection
 
 from tests.factories import UserFactory
 from viaticos.roles import Role
