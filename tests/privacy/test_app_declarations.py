@@ -41,14 +41,14 @@ def _file(api_client, monkeypatch, day, **kw):
     return ArcoRequest.objects.get(tracking_code=code)
 
 
-def _linked(api_client, monkeypatch, officer, subject, right, day=D(2033, 3, 1)):
-    req = _file(api_client, monkeypatch, day, right=right)
+def _linked(api_client, monkeypatch, officer, subject, right, day=None):
+    req = _file(api_client, monkeypatch, day or D(2026, 3, 30), right=right)
     services.arco_request_link_subject(actor=officer, request_id=req.pk, subject_id=subject.pk)
     return req
 
 
 @pytest.fixture
-def closed_settlement(submitted, accounting_assistant, accountant):
+def closed_settlement(submitted, accounting_assistant, accountant):  # noqa: F811
     """A settlement received, reviewed, settled on 10 Mar 2026 and closed (balance returned)."""
 
     def make(receipts=None):
@@ -102,7 +102,7 @@ def test_r_a8_acceso_exports_missions_and_settlements_as_json_and_pdf(
     monkeypatch,
     privacy_officer,
     traveler,
-    submitted,
+    submitted,  # noqa: F811
     django_capture_on_commit_callbacks,
     mailoutbox,
 ):
@@ -133,7 +133,11 @@ def test_r_a8_acceso_exports_missions_and_settlements_as_json_and_pdf(
 
 
 def test_r_a8_r_t2_cancelacion_with_open_settlement_is_blocked_and_the_answer_explains(
-    api_client, monkeypatch, privacy_officer, traveler, submitted
+    api_client,
+    monkeypatch,
+    privacy_officer,
+    traveler,
+    submitted,  # noqa: F811
 ):
     settlement = submitted()
     files = list(settlement.documents.values_list("file", flat=True))
@@ -160,7 +164,12 @@ def test_r_a8_r_t2_cancelacion_with_open_settlement_is_blocked_and_the_answer_ex
 
 
 def test_r_t2_advance_pending_settlement_is_a_hold(
-    db, api_client, monkeypatch, privacy_officer, traveler, disbursed_advance
+    db,
+    api_client,
+    monkeypatch,
+    privacy_officer,
+    traveler,
+    disbursed_advance,  # noqa: F811
 ):
     advance = disbursed_advance()
     req = _linked(api_client, monkeypatch, privacy_officer, traveler, "cancelacion")
@@ -257,7 +266,9 @@ def test_r_t1_r_t3_apply_retention_anonymizes_an_old_closed_settlement_once(
 
 
 def test_r_t2_retention_blocks_an_old_settlement_while_another_one_is_open(
-    closed_settlement, traveler, submitted
+    closed_settlement,
+    traveler,
+    submitted,  # noqa: F811
 ):
     old = closed_settlement()
     submitted()  # a second mission of the same traveler, its settlement still open
@@ -315,7 +326,7 @@ def test_r_a8_portabilidad_is_answered_with_the_json_export(
     monkeypatch,
     privacy_officer,
     traveler,
-    submitted,
+    submitted,  # noqa: F811
     django_capture_on_commit_callbacks,
     mailoutbox,
 ):
