@@ -2,7 +2,16 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from missions.models import Destination, Quote, Rate, RateTable
+from missions.models import (
+    Advance,
+    Destination,
+    Mission,
+    MissionEvent,
+    MissionLeg,
+    Quote,
+    Rate,
+    RateTable,
+)
 from missions.services import quote_record
 
 
@@ -83,3 +92,95 @@ class QuoteAdmin(SimpleHistoryAdmin):
         )
         obj.pk = saved.pk
         obj.requested_by = saved.requested_by
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Business records: readable in the admin (the Auditor has every view_* permission),
+    changed only through the services, which check the status, lock and keep the history."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields] + list(self.readonly_fields)
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class MissionLegInline(ReadOnlyInline):
+    model = MissionLeg
+    fields = ["order", "destination", "arrive_at", "leave_at"]
+    readonly_fields = fields
+
+
+class MissionEventInline(ReadOnlyInline):
+    model = MissionEvent
+    fields = ["at", "action", "actor", "advance", "comment"]
+    readonly_fields = fields
+
+
+@admin.register(Mission)
+class MissionAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
+    list_display = ["code", "traveler", "project", "kind", "status", "departure_at", "return_at"]
+    list_filter = ["status", "kind", "project"]
+    list_select_related = ["traveler", "project"]
+    search_fields = ["pk", "traveler__username", "traveler__last_name", "purpose"]
+    date_hierarchy = "departure_at"
+    exclude = ["invitation_file"]  # the letter is served (and logged, R-S3) by the mission page
+    inlines = [MissionLegInline, MissionEventInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f for f in super().get_readonly_fields(request, obj) if f != "invitation_file"]
+
+
+@admin.register(Advance)
+class AdvanceAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
+    list_display = ["code", "mission_code", "traveler", "amount", "status", "disbursed_on"]
+    list_filter = ["status", "priority", "method"]
+    list_select_related = ["mission__traveler"]
+    search_fields = [
+        "pk",
+        "mission__traveler__username",
+        "mission__traveler__last_name",
+        "reference",
+    ]
+    date_hierarchy = "requested_at"
+
+    @admin.display(description=_("mission"))
+    def mission_code(self, obj):
+        return obj.mission.code
+
+    @admin.display(description=_("traveler"))
+    def traveler(self, obj):
+        return obj.mission.traveler
+
+
+@admin.register(MissionEvent)
+class MissionEventAdmin(ReadOnlyAdmin):
+    list_display = ["at", "mission_code", "action", "actor"]
+    list_filter = ["action"]
+    list_select_related = ["mission", "actor"]
+    search_fields = ["mission__pk", "comment"]
+
+    @admin.display(description=_("mission"))
+    def mission_code(self, obj):
+        return obj.mission.code

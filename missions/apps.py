@@ -30,6 +30,9 @@ class MissionsConfig(AppConfig):
     verbose_name = _("Missions and per diem")
 
     def ready(self):
+        from missions.privacy import register_privacy
+
+        register_privacy()  # personal data declared to privacy (R-A8, R-T1…R-T4)
         from viaticos.navigation import HomePanel, NavItem, register_nav, register_panel
         from viaticos.roles import Role
 

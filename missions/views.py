@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from missions import access, forms, selectors, services
 from missions.forms import CalculatorForm, QuoteForm
 from missions.models import Advance, Destination
+from missions.privacy import staff_access_log
 from missions.rates import AdHocQuote, per_diem_estimate, quotes_for_user
 from missions.rules import check_itinerary, plan_per_diem, snapshot_to_result
 from missions.services import quote_approve, quote_record, quote_reject
@@ -401,6 +402,12 @@ def invitation_file(request, pk):
     mission = selectors.mission_get_for_user(request.user, pk)
     if not mission.invitation_file or not default_storage.exists(mission.invitation_file):
         raise Http404
+    staff_access_log(
+        request,
+        subject=mission.traveler,
+        what=_("Invitation letter of %(code)s") % {"code": mission.code},
+        record_key=f"missions.mission:{mission.pk}",
+    )
     return FileResponse(
         default_storage.open(mission.invitation_file),
         content_type=mission.invitation_content_type,
@@ -465,6 +472,12 @@ def mission_order_pdf(request, pk):
         "mission_blocks": mission_blocks(mission),
     }
     content = render_pdf("missions/pdf/mission_order.html", context, language=request.LANGUAGE_CODE)
+    staff_access_log(  # the order shows the traveler's identity document number (R-S3)
+        request,
+        subject=mission.traveler,
+        what=_("Identity document number (mission order %(code)s)") % {"code": mission.code},
+        record_key=f"missions.mission:{mission.pk}",
+    )
     return _pdf_response(content, f"nombramiento-{mission.code}.pdf")
 
 
@@ -480,5 +493,11 @@ def advance_pdf(request, pk):
     }
     content = render_pdf(
         "missions/pdf/advance_request.html", context, language=request.LANGUAGE_CODE
+    )
+    staff_access_log(  # the request shows the traveler's identity document number (R-S3)
+        request,
+        subject=mission.traveler,
+        what=_("Identity document number (advance request %(code)s)") % {"code": advance.code},
+        record_key=f"missions.advance:{advance.pk}",
     )
     return _pdf_response(content, f"anticipo-{advance.code}.pdf")

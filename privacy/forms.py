@@ -110,3 +110,19 @@ class RectifyForm(forms.Form):
     document_number = forms.CharField(label=_("Identity document number"), required=False)
     bank_name = forms.CharField(label=_("Bank"), required=False)
     bank_account = forms.CharField(label=_("Bank account"), required=False)
+
+
+class ReviewDecisionForm(forms.Form):
+    """R-A1 tratamiento objetivo: a person reviews the automated decision."""
+
+    decision = forms.CharField(
+        label=_("Decision reviewed"),
+        help_text=_("E.g. the per diem computed for mission M-00012, sanction S-00003."),
+        max_length=300,
+        required=False,
+    )
+    outcome = forms.CharField(
+        label=_("Outcome of the review"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )

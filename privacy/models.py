@@ -263,6 +263,18 @@ class ArcoRequest(models.Model):
         blank=True,
         related_name="arco_requests",
     )
+    # R-A1 tratamiento objetivo: a person (not a program) reviewed the automated decision.
+    human_review_by = models.ForeignKey(
+        USER,
+        verbose_name=_("decision reviewed by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    human_review_at = models.DateTimeField(_("decision reviewed at"), null=True, blank=True)
+    human_review_decision = models.CharField(_("decision reviewed"), max_length=300, blank=True)
+    human_review_outcome = models.TextField(_("outcome of the review"), blank=True)
     anonymized = models.BooleanField(default=False)
     history = HistoricalRecords(excluded_fields=["ip_address"])
 

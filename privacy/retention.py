@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from privacy.models import RetentionAction, RetentionPolicy
+from privacy.models import ArcoRequest, RetentionAction, RetentionPolicy
 from privacy.registry import Action, Candidate, Hold, categories
 from privacy.selectors import subject_holds
-from privacy.services import record_block
+from privacy.services import arco_request_close_not_filed, record_block
 from viaticos.rules_registry import enforces
 
 
@@ -93,3 +93,20 @@ def apply_retention(*, today: dt.date, dry_run: bool = False) -> list[Step]:
                 detail=str(detail)[:300],
             )
     return steps
+
+
+def close_uncorrected_requests(*, today: dt.date, dry_run: bool = False) -> list[ArcoRequest]:
+    """R-A4: an observed request not corrected within its 5 business days is closed as not
+    filed, with the letter saying so (the daily job's first step; idempotent: a closed request
+    is no longer observed)."""
+    due = list(
+        ArcoRequest.objects.filter(
+            status=ArcoRequest.Status.OBSERVED, correction_due_date__lt=today
+        ).order_by("correction_due_date", "pk")
+    )
+    if dry_run:
+        return due
+    return [
+        arco_request_close_not_filed(actor=None, request_id=request.pk, today=today)
+        for request in due
+    ]

@@ -463,7 +463,9 @@ def arco_request_answer(
     """R-A6, R-A7: answer with a letter to the notification address; never closed without one.
 
     For acceso granted with the data attached, the export (PDF + JSON, R-A8) goes with the
-    letter; otherwise the data is due within 10 more business days (R-A2).
+    letter; otherwise the data is due within 10 more business days (R-A2). Portabilidad granted
+    is answered with the machine-readable JSON export attached (R-A1, R-A8). Tratamiento objetivo
+    is granted only once a person has reviewed the decision (subjects.subject_review_decision).
     """
     request = _locked(request_id)
     if request.status not in ANSWERABLE:
@@ -476,16 +478,39 @@ def arco_request_answer(
             _("A request cannot be closed without a response: write it."),
             field="response_text",
         )
+    granted = outcome != ArcoRequest.Outcome.DENIED
+    if request.right == ArcoRequest.Right.PORTABILIDAD and granted and not request.subject_id:
+        raise DomainError(
+            "no_subject",
+            _(
+                "First link the request to the account of the person concerned: the data goes "
+                "with the answer."
+            ),
+        )
+    if (
+        request.right == ArcoRequest.Right.TRATAMIENTO_OBJETIVO
+        and granted
+        and request.human_review_at is None
+    ):
+        raise DomainError(
+            "review_required",
+            _("Record first who reviewed the automated decision, and the outcome."),
+        )
     request.status = ArcoRequest.Status.ANSWERED
     request.outcome = outcome
-    request.response_text = response_text.strip()
+    # What carrying out the right recorded (R-A8: what is kept and why; who reviewed the
+    # decision) stays in the letter under the officer's words.
+    done = request.response_text.strip()
+    text = response_text.strip()
+    request.response_text = f"{text}\n\n{done}" if done and done not in text else text
     request.closed_on = today
     fields = ["status", "outcome", "response_text", "closed_on"]
-    granted = outcome != ArcoRequest.Outcome.DENIED
-    with_export = False
+    export = ""
+    if request.right == ArcoRequest.Right.PORTABILIDAD and granted:
+        export = EXPORT_JSON
     if request.right == ArcoRequest.Right.ACCESO and granted:
         if include_data and request.subject_id:
-            with_export = True
+            export = EXPORT_FULL
         else:
             request.data_delivery_due = duty_calendar().add_business_days(
                 today, rules.ACCESS_DELIVERY_DAYS
@@ -493,7 +518,7 @@ def arco_request_answer(
             fields.append("data_delivery_due")
     _history(request, actor, f"answered: {outcome}")
     request.save(update_fields=fields)
-    transaction.on_commit(lambda: _send_response(request.pk, with_export=with_export))
+    transaction.on_commit(lambda: _send_response(request.pk, export=export))
     return request
 
 
@@ -515,8 +540,12 @@ def _notify(request_id: int, kind: str, template: str) -> None:
     )
 
 
+EXPORT_FULL = "full"  # acceso: readable PDF and JSON
+EXPORT_JSON = "json"  # portabilidad: the structured, machine-readable format
+
+
 @enforces("R-A6")
-def _send_response(request_id: int, *, with_export: bool = False) -> None:
+def _send_response(request_id: int, *, export: str = "") -> None:
     """R-A6: render the letter, keep it, send it to the e-mail given and log the delivery."""
     from privacy.subjects import subject_export
 
@@ -525,28 +554,29 @@ def _send_response(request_id: int, *, with_export: bool = False) -> None:
     name = documents.store(letter, "arco", "pdf")
     files = [(f"respuesta-{request.tracking_code}.pdf", letter, "application/pdf")]
     attachments = [(ArcoAttachment.Kind.RESPONSE, name, "application/pdf", letter)]
-    if with_export and request.subject:
+    if export and request.subject:
         data = subject_export(request.subject)
-        pdf = documents.export_pdf(request.subject, data)
+        if export == EXPORT_FULL:
+            pdf = documents.export_pdf(request.subject, data)
+            files.append(("mis-datos.pdf", pdf, "application/pdf"))
+            attachments.append(
+                (
+                    ArcoAttachment.Kind.EXPORT_PDF,
+                    documents.store(pdf, "arco", "pdf"),
+                    "application/pdf",
+                    pdf,
+                )
+            )
         raw = documents.export_json(data)
-        files += [
-            ("mis-datos.pdf", pdf, "application/pdf"),
-            ("mis-datos.json", raw, "application/json"),
-        ]
-        attachments += [
-            (
-                ArcoAttachment.Kind.EXPORT_PDF,
-                documents.store(pdf, "arco", "pdf"),
-                "application/pdf",
-                pdf,
-            ),
+        files.append(("mis-datos.json", raw, "application/json"))
+        attachments.append(
             (
                 ArcoAttachment.Kind.EXPORT_JSON,
                 documents.store(raw, "arco", "json"),
                 "application/json",
                 raw,
-            ),
-        ]
+            )
+        )
     import hashlib
 
     for kind, stored_name, mimetype, content in attachments:

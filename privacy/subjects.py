@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from privacy.models import ArcoRequest, ConsentEvent, Purpose
@@ -153,3 +154,53 @@ def subject_stop_processing(
     _history(request, actor, "processing stopped")
     request.save(update_fields=["response_text"])
     return stopped
+
+
+@transaction.atomic
+def subject_review_decision(
+    *, actor, request_id: int, decision: str, outcome: str, today: dt.date
+) -> ArcoRequest:
+    """R-A1 tratamiento objetivo: a person reviews the decision taken by automated processing
+    (e.g. a per-diem computation, a sanction proposed by the daily job); who, when and the
+    outcome are recorded and go into the answer."""
+    request = _locked(request_id)
+    if request.right != ArcoRequest.Right.TRATAMIENTO_OBJETIVO:
+        raise DomainError("wrong_right", _("This action does not belong to this right."))
+    if not request.is_open or request.status == ArcoRequest.Status.OBSERVED:
+        raise DomainError("not_open", _("This request is not in course."))
+    if not decision.strip():
+        raise DomainError(
+            "decision_required", _("Say which decision was reviewed."), field="decision"
+        )
+    if not outcome.strip():
+        raise DomainError(
+            "outcome_required", _("Write the outcome of the review."), field="outcome"
+        )
+    request.human_review_by = actor
+    request.human_review_at = timezone.now()
+    request.human_review_decision = decision.strip()
+    request.human_review_outcome = outcome.strip()
+    _append_fulfilment(
+        request,
+        _(
+            "On %(date)s, %(who)s reviewed in person the decision “%(decision)s”, taken by "
+            "automated processing. Outcome: %(outcome)s"
+        )
+        % {
+            "date": today.strftime("%d/%m/%Y"),
+            "who": actor.get_full_name() or actor.get_username(),
+            "decision": request.human_review_decision,
+            "outcome": request.human_review_outcome,
+        },
+    )
+    _history(request, actor, "decision reviewed by a person")
+    request.save(
+        update_fields=[
+            "human_review_by",
+            "human_review_at",
+            "human_review_decision",
+            "human_review_outcome",
+            "response_text",
+        ]
+    )
+    return request

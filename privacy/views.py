@@ -23,6 +23,7 @@ from privacy.forms import (
     ObserveForm,
     RectifyForm,
     RefuseForm,
+    ReviewDecisionForm,
     TrackingForm,
 )
 from privacy.models import (
@@ -313,6 +314,7 @@ ACTIONS = {
     "refuse": RefuseForm,
     "answer": AnswerForm,
     "rectify": RectifyForm,
+    "review": ReviewDecisionForm,
 }
 
 
@@ -394,6 +396,14 @@ def request_action(request, pk: int, action: str):
                 actor=request.user,
                 request_id=req.pk,
                 changes={k: v.strip() for k, v in post.items() if k in RectifyForm.base_fields},
+                today=today,
+            )
+        elif action == "review":
+            subjects.subject_review_decision(
+                actor=request.user,
+                request_id=req.pk,
+                decision=post.get("decision", ""),
+                outcome=post.get("outcome", ""),
                 today=today,
             )
         elif action == "cancel":

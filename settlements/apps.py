@@ -13,3 +13,6 @@ class SettlementsConfig(AppConfig):
         from settlements.deadlines_home import register as register_deadlines
 
         register_deadlines()
+        from settlements.privacy import register_privacy
+
+        register_privacy()  # personal data declared to privacy (R-A8, R-T1…R-T4)

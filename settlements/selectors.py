@@ -58,7 +58,10 @@ def receipt_get_for_user(user, pk) -> Receipt:
 def document_get_for_user(user, pk) -> Document:
     """Files are served only to people who may see their settlement (404 otherwise)."""
     return get_object_or_404(
-        Document.objects.filter(settlement__in=settlements_visible_to(user)), pk=pk
+        Document.objects.select_related("settlement__mission__traveler").filter(
+            settlement__in=settlements_visible_to(user)
+        ),
+        pk=pk,
     )
 
 

@@ -13,6 +13,7 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
 from missions.models import Mission
+from missions.privacy import staff_access_log
 from missions.selectors import mission_get_for_user
 from settlements import access, documents, forms, selectors, services
 from settlements.models import Settlement
@@ -104,6 +105,13 @@ def document_file(request, pk):
     if not name:
         raise Http404
     content_type = document.stamped_content_type if stamped else document.content_type
+    staff_access_log(
+        request,
+        subject=document.settlement.mission.traveler,
+        what=_("%(kind)s of settlement %(code)s")
+        % {"kind": document.get_kind_display(), "code": document.settlement.code},
+        record_key=f"settlements.document:{document.pk}",
+    )
     from django.core.files.storage import default_storage
 
     response = FileResponse(default_storage.open(name, "rb"), content_type=content_type)
@@ -121,6 +129,12 @@ def settlement_bundle(request, pk):
     except DomainError as error:
         messages.error(request, error.message)
         return redirect("settlements:detail", pk=pk)
+    staff_access_log(
+        request,
+        subject=settlement.mission.traveler,
+        what=_("Stamped documents of settlement %(code)s") % {"code": settlement.code},
+        record_key=f"settlements.settlement:{settlement.pk}",
+    )
     return _pdf(pdf, f"{settlement.code}-liquidado.pdf")
 
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from missions.models import Mission
+from missions.privacy import staff_access_log
 from settlements import dashboard, notices, payroll, sanctions
 from settlements.models import PayrollExport, Sanction
 from viaticos.errors import DomainError
@@ -187,15 +188,30 @@ def payroll_view(request):
         except DomainError as error:
             messages.error(request, error.message)
             return redirect(f"{request.path}?period={period}")
+        staff_access_log(  # the file carries names and identity document numbers (R-S3)
+            request,
+            subject=None,
+            what=_("Identity document numbers (payroll export %(period)s)") % {"period": period},
+            record_key=f"settlements.payrollexport:{period}",
+        )
         response = HttpResponse(result.content, content_type=result.content_type)
         response["Content-Disposition"] = f'attachment; filename="{result.filename}"'
         return response
+    orders = dashboard.orders_of_period(start, end)
+    if orders.exists():  # the list shows identity document numbers: one entry per view (R-S3)
+        staff_access_log(
+            request,
+            subject=None,
+            what=_("Identity document numbers (payroll deduction orders %(period)s)")
+            % {"period": period},
+            record_key=f"settlements.payrollexport:{period}",
+        )
     return render(
         request,
         "settlements/deadlines/payroll.html",
         {
             "period": period,
-            "orders": dashboard.orders_of_period(start, end),
+            "orders": orders,
             "exports": PayrollExport.objects.filter(period_start=start).select_related(
                 "created_by"
             )[:20],
@@ -219,6 +235,12 @@ def requirement_pdf(request, pk):
 @login_required
 def order_pdf(request, pk):
     order = dashboard.order_get_for_user(request.user, pk)
+    staff_access_log(  # the order shows the identity document number (R-S3)
+        request,
+        subject=order.person,
+        what=_("Identity document number (deduction order %(code)s)") % {"code": order.code},
+        record_key=f"settlements.payrolldeductionorder:{order.pk}",
+    )
     content = render_pdf(
         notices.DEDUCTION_TEMPLATE,
         {"order": order, "mission": order.advance.mission, "requirement": order.requirement},

@@ -1,15 +1,22 @@
-"""R-T3: apply the retention policies (daily, from cron); idempotent, with --dry-run."""
+"""The daily privacy job (cron), idempotent, with --dry-run:
+
+1. R-A4: close as not filed the observed ARCO requests not corrected in time (letter sent);
+2. R-T3: apply the retention policies.
+"""
 
 import datetime as dt
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from privacy.retention import apply_retention
+from privacy.retention import apply_retention, close_uncorrected_requests
 
 
 class Command(BaseCommand):
-    help = "Block, anonymize or delete personal data whose retention period has ended (R-T1…R-T4)."
+    help = (
+        "Close ARCO requests not corrected in time (R-A4), then block, anonymize or delete "
+        "personal data whose retention period has ended (R-T1…R-T4)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--date", help="YYYY-MM-DD (default: today at the duty station)")
@@ -22,8 +29,12 @@ class Command(BaseCommand):
                 today = dt.date.fromisoformat(options["date"])
             except ValueError:
                 raise CommandError("--date must be YYYY-MM-DD") from None
-        steps = apply_retention(today=today, dry_run=options["dry_run"])
         prefix = "[dry run] " if options["dry_run"] else ""
+        closed = close_uncorrected_requests(today=today, dry_run=options["dry_run"])
+        for request in closed:
+            self.stdout.write(f"{prefix}R-A4 not filed {request.tracking_code}")
+        self.stdout.write(f"{prefix}{len(closed)} ARCO request(s) closed as not filed.")
+        steps = apply_retention(today=today, dry_run=options["dry_run"])
         for step in steps:
             held = f" (legal hold: {step.reason})" if step.held else ""
             self.stdout.write(f"{prefix}{step.action} {step.key} — {step.policy.category}{held}")
