@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from missions.models import Advance, Mission
+from missions.models import Advance, Mission, MissionEvent
 from tests.e2e.steps import (
     approve_advance_in_inbox,
     authorize_in_inbox,
@@ -111,3 +111,9 @@ def test_mission_and_advance_from_request_to_disbursement(live_server, story, sh
         "section.card", has=traveler.get_by_role("heading", name=es("Timeline"))
     )
     expect(timeline).to_contain_text(re.compile("Huamán"))
+    # The change history says what changed in words, not as internal codes.
+    history = traveler.locator(
+        "section.card", has=traveler.get_by_role("heading", name=es("Change history"))
+    )
+    expect(history).to_contain_text(label(MissionEvent.Action.AUTHORIZED_SECRETARY))
+    expect(history).not_to_contain_text("authorized_secretary")
