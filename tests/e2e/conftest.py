@@ -141,3 +141,10 @@ def story(new_page, sign_in, people, reference_data, request):
         )
     }
     return Story(new_page, sign_in, users)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _live_server_stops_before_the_test_database(django_db_setup, live_server):
+    """Set up after the test database, so torn down before it: the live server's thread closes
+    its connections first and PostgreSQL can drop the database without waiting on them."""
+    yield
