@@ -22,6 +22,11 @@ class SecurityHeadersMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         policy = CSP_API_DOCS if request.path.startswith(self.docs_prefix) else CSP
+        if response.get("X-Frame-Options") == "SAMEORIGIN":
+            # A view that may be framed by our own pages (@xframe_options_sameorigin, e.g. the
+            # document preview beside the settlement review): CSP must allow it too, or
+            # `frame-ancestors 'none'` overrides X-Frame-Options and the preview stays blank.
+            policy = policy.replace("frame-ancestors 'none'", "frame-ancestors 'self'")
         response.headers.setdefault("Content-Security-Policy", policy)
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")

@@ -14,3 +14,16 @@ def status_chip(status: str) -> str:
     if status in BAD:
         return "chip chip-bad"
     return "chip chip-warn"
+
+
+@register.filter
+def change_reason(reason: str) -> str:
+    """A history row's reason in words: the timeline's label for that action code."""
+    from missions.models import MissionEvent
+
+    if not reason:
+        return ""
+    try:
+        return MissionEvent.Action(reason).label
+    except ValueError:
+        return reason

@@ -40,6 +40,7 @@ def new_page(browser):
 
     def make(locale="es-PE"):
         context = browser.new_context(locale=locale, viewport={"width": 1280, "height": 900})
+        context.set_default_timeout(15_000)  # a failing step fails fast; pages take < 1 s
         contexts.append(context)
         return context.new_page()
 
@@ -69,3 +70,81 @@ def sign_in(live_server):
         page.wait_for_url(f"{live_server.url}/")
 
     return do
+
+
+@pytest.fixture(autouse=True)
+def _e2e_env(settings, tmp_path):
+    """Uploaded files go to a temporary folder; rate limits and throttling start afresh."""
+    from django.core.cache import cache
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    }
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def reference_data(seed_rates, coordinator, executive_secretary):
+    """Reference data only (SPEC §2): the organization, the rate tables and one project whose
+    coordinator is `coordinator`. The story itself is then driven through the pages."""
+    from tests.factories import OrganizationFactory, ProjectFactory
+
+    OrganizationFactory()
+    return ProjectFactory(code="PREVDA", name="Gestión de riesgos", coordinator=coordinator)
+
+
+@pytest.fixture
+def people(
+    traveler,
+    coordinator,
+    finance_director,
+    executive_secretary,
+    treasurer,
+    accounting_assistant,
+    accountant,
+):
+    """Full names make the pages read naturally (and the timelines show who did what)."""
+    names = {
+        traveler: ("Lucía", "Quispe"),
+        coordinator: ("Carlos", "Huamán"),
+        finance_director: ("Jorge", "Salas"),
+        executive_secretary: ("María", "Torres"),
+        treasurer: ("Sofía", "Rojas"),
+        accounting_assistant: ("Diego", "Paredes"),
+        accountant: ("Elena", "Vargas"),
+    }
+    for user, (first, last) in names.items():
+        user.first_name, user.last_name = first, last
+        user.save(update_fields=["first_name", "last_name"])
+    return names
+
+
+@pytest.fixture
+def story(new_page, sign_in, people, reference_data, request):
+    """Signed-in pages by role name: story.page("coordinator"), opened on first use."""
+    from tests.e2e.steps import Story
+
+    users = {
+        name: request.getfixturevalue(name)
+        for name in (
+            "traveler",
+            "coordinator",
+            "finance_director",
+            "executive_secretary",
+            "treasurer",
+            "accounting_assistant",
+            "accountant",
+        )
+    }
+    return Story(new_page, sign_in, users)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _live_server_stops_before_the_test_database(django_db_setup, live_server):
+    """Set up after the test database, so torn down before it: the live server's thread closes
+    its connections first and PostgreSQL can drop the database without waiting on them."""
+    yield
