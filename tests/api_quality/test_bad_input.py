@@ -2,7 +2,7 @@
 values, dates out of range, disguised files and actions in the wrong state with a 4xx, a clear
 `{"code", "detail"}` message in Spanish by default, and the database unchanged.
 
-One table (CASES) drives the API; FORM_CASES drives the HTML forms (they re-render with errors).
+One table (CASES) drives the API entry points; the HTML forms are not in it yet.
 """
 
 from __future__ import annotations
