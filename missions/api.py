@@ -105,6 +105,7 @@ class MissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 
     serializer_class = s.MissionOutput
     queryset = Mission.objects.none()  # for the schema; get_queryset applies access
+    lookup_value_regex = "[0-9]+"  # anything else is a 404, not a ValueError in the lookup
 
     def get_queryset(self):
         return selectors.missions_visible_to(self.request.user)
@@ -228,6 +229,7 @@ class AdvanceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 
     serializer_class = s.AdvanceOutput
     queryset = Advance.objects.none()
+    lookup_value_regex = "[0-9]+"
 
     def get_queryset(self):
         return selectors.advances_visible_to(self.request.user)

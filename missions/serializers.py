@@ -13,6 +13,7 @@ from rest_framework import serializers
 
 from missions.models import Advance, Destination, Mission, MissionLeg
 from missions.perdiem import MEAL_TIMES
+from viaticos.api import DateTimeInRange, date_in_range
 from viaticos.models import Project
 from viaticos.money import round_money
 
@@ -35,7 +36,7 @@ def amount_field(**kwargs) -> serializers.DecimalField:
     )
 
 
-class LocalDateTimeField(serializers.DateTimeField):
+class LocalDateTimeField(DateTimeInRange):
     """ISO 8601; without an offset it is the duty station's local time. Returns a naive local
     datetime, the engine's unit."""
 
@@ -134,8 +135,8 @@ class PerDiemQuoteOutput(serializers.Serializer):
 
 class LegInput(serializers.Serializer):
     destination = serializers.SlugRelatedField(slug_field="code", queryset=Destination.objects)
-    arrive_at = serializers.DateTimeField()
-    leave_at = serializers.DateTimeField()
+    arrive_at = DateTimeInRange()
+    leave_at = DateTimeInRange()
 
 
 class MissionInput(serializers.Serializer):
@@ -143,11 +144,11 @@ class MissionInput(serializers.Serializer):
         slug_field="code", queryset=Project.objects.filter(is_active=True)
     )
     kind = serializers.ChoiceField(choices=Mission.Kind.choices)
-    purpose = serializers.CharField()
-    expected_results = serializers.CharField()
+    purpose = serializers.CharField(max_length=2000)
+    expected_results = serializers.CharField(max_length=2000)
     budget_line = serializers.CharField(max_length=60)
-    departure_at = serializers.DateTimeField(help_text="Departure from the duty station.")
-    return_at = serializers.DateTimeField(help_text="Return to the duty station.")
+    departure_at = DateTimeInRange(help_text="Departure from the duty station.")
+    return_at = DateTimeInRange(help_text="Return to the duty station.")
     legs = LegInput(many=True, allow_empty=False)
     meals_covered = serializers.DictField(
         child=serializers.ListField(child=serializers.ChoiceField(choices=MEAL_TIMES)),
@@ -160,12 +161,7 @@ class MissionInput(serializers.Serializer):
     )
 
     def validate_meals_covered(self, value):
-        import datetime as dt
-
-        try:
-            return {dt.date.fromisoformat(day): meals for day, meals in value.items()}
-        except ValueError as exc:
-            raise serializers.ValidationError("YYYY-MM-DD") from exc
+        return PerDiemQuoteInput.validate_meals_covered(self, value)
 
 
 class InvitationInput(serializers.Serializer):
@@ -200,13 +196,13 @@ class AdvanceRequestInput(serializers.Serializer):
 
 
 class DisburseInput(serializers.Serializer):
-    disbursed_on = serializers.DateField()
+    disbursed_on = serializers.DateField(validators=[date_in_range])
     method = serializers.ChoiceField(choices=Advance.Method.choices)
     reference = serializers.CharField(max_length=80, required=False, allow_blank=True, default="")
 
 
 class ReturnInput(serializers.Serializer):
-    returned_on = serializers.DateField()
+    returned_on = serializers.DateField(validators=[date_in_range])
     reference = serializers.CharField(max_length=80, required=False, allow_blank=True, default="")
 
 
@@ -231,10 +227,10 @@ class MissionOutput(serializers.ModelSerializer):
     legs = LegOutput(many=True)
     advances = AdvanceSummary(many=True)
     coordinator_authorized_by = serializers.CharField(
-        source="coordinator_authorized_by.get_username", default=None
+        source="coordinator_authorized_by.get_username", default=None, allow_null=True
     )
     secretary_authorized_by = serializers.CharField(
-        source="secretary_authorized_by.get_username", default=None
+        source="secretary_authorized_by.get_username", default=None, allow_null=True
     )
     has_invitation = serializers.SerializerMethodField()
 
@@ -277,12 +273,14 @@ class AdvanceOutput(serializers.ModelSerializer):
     mission_code = serializers.CharField(source="mission.code")
     traveler = serializers.CharField(source="mission.traveler.get_username")
     coordinator_approved_by = serializers.CharField(
-        source="coordinator_approved_by.get_username", default=None
+        source="coordinator_approved_by.get_username", default=None, allow_null=True
     )
     finance_approved_by = serializers.CharField(
-        source="finance_approved_by.get_username", default=None
+        source="finance_approved_by.get_username", default=None, allow_null=True
     )
-    disbursed_by = serializers.CharField(source="disbursed_by.get_username", default=None)
+    disbursed_by = serializers.CharField(
+        source="disbursed_by.get_username", default=None, allow_null=True
+    )
 
     class Meta:
         model = Advance

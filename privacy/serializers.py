@@ -14,7 +14,7 @@ class ArcoRequestIn(serializers.Serializer):
     document_file = serializers.FileField(required=False, allow_null=True, default=None)
     email = serializers.CharField(max_length=254, allow_blank=True, default="")
     address = serializers.CharField(max_length=300, allow_blank=True, default="")
-    request_detail = serializers.CharField(allow_blank=True, default="")
+    request_detail = serializers.CharField(max_length=5000, allow_blank=True, default="")
     notice_acknowledged = serializers.BooleanField(
         default=False, error_messages={"invalid": _("Must be true or false.")}
     )

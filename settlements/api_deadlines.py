@@ -22,16 +22,16 @@ class DeadlineOut(serializers.Serializer):
     return_date = serializers.DateField()
     due_date = serializers.DateField()
     business_days_left = serializers.IntegerField(source="days_left")
-    requirement = serializers.CharField(source="requirement.code", default=None)
-    deduction_order = serializers.CharField(source="order.code", default=None)
+    requirement = serializers.CharField(source="requirement.code", default=None, allow_null=True)
+    deduction_order = serializers.CharField(source="order.code", default=None, allow_null=True)
     next_step = serializers.CharField()
 
 
 class SanctionOut(serializers.ModelSerializer):
     code = serializers.CharField()
     person = serializers.CharField(source="person.get_username")
-    mission = serializers.CharField(source="mission.code", default=None)
-    advance = serializers.CharField(source="advance.code", default=None)
+    mission = serializers.CharField(source="mission.code", default=None, allow_null=True)
+    advance = serializers.CharField(source="advance.code", default=None, allow_null=True)
 
     class Meta:
         model = Sanction

@@ -6,6 +6,7 @@ from rest_framework import serializers
 
 from settlements.models import Document, Receipt, Settlement
 from settlements.rules import Category, ReceiptType
+from viaticos.api import DateTimeInRange, date_in_range
 
 
 class StartIn(serializers.Serializer):
@@ -13,8 +14,8 @@ class StartIn(serializers.Serializer):
 
 
 class TimesIn(serializers.Serializer):
-    actual_departure_at = serializers.DateTimeField()
-    actual_return_at = serializers.DateTimeField()
+    actual_departure_at = DateTimeInRange()
+    actual_return_at = DateTimeInRange()
 
 
 class DocumentIn(serializers.Serializer):
@@ -30,11 +31,13 @@ class ReceiptIn(serializers.Serializer):
     receipt_type = serializers.ChoiceField(choices=ReceiptType.choices)
     category = serializers.ChoiceField(choices=Category.choices)
     issuer_name = serializers.CharField(max_length=200)
-    issuer_tax_id = serializers.CharField(max_length=30, required=False, allow_blank=True)
+    issuer_tax_id = serializers.CharField(
+        max_length=30, required=False, allow_blank=True, default=""
+    )
     number = serializers.CharField(max_length=40)
     customer_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
     customer_tax_id = serializers.CharField(max_length=30, required=False, allow_blank=True)
-    date = serializers.DateField()
+    date = serializers.DateField(validators=[date_in_range])
     currency = serializers.CharField(max_length=3)
     amount = serializers.DecimalField(max_digits=14, decimal_places=2)
     description = serializers.CharField(max_length=200, required=False, allow_blank=True)
@@ -57,7 +60,7 @@ class CommentIn(serializers.Serializer):
 
 
 class BalanceIn(serializers.Serializer):
-    on = serializers.DateField()
+    on = serializers.DateField(validators=[date_in_range])
     reference = serializers.CharField(max_length=80, required=False, allow_blank=True)
 
 

@@ -113,3 +113,35 @@ def _privacy_prompt_only_in_privacy_tests(request, settings):
     tests/privacy, and switched off elsewhere so other apps' page tests stay direct."""
     if "privacy" not in request.node.path.parts:
         settings.PRIVACY_CONSENT_PROMPT = False
+
+
+# Figures of the quality gates (API fuzzing, bad inputs), printed at the end of every run so CI
+# shows them; tests report them through `record_property`, which also crosses xdist workers.
+_QUALITY: dict[str, list] = {"fuzz": [], "bad_input": []}
+
+
+def pytest_runtest_logreport(report):
+    if report.when == "call":
+        for name, value in report.user_properties:
+            if name in _QUALITY:
+                _QUALITY[name].append(value)
+
+
+def pytest_terminal_summary(terminalreporter):
+    fuzz, bad = _QUALITY["fuzz"], _QUALITY["bad_input"]
+    if fuzz:
+        total = {k: sum(f.get(k, 0) for f in fuzz) for k in ("requests", "2xx", "4xx", "5xx")}
+        terminalreporter.write_sep("-", "API fuzzing (schemathesis)")
+        for f in sorted(fuzz, key=lambda f: f["who"]):
+            terminalreporter.write_line(
+                f"{f['who']:>22}: {f.get('operations', 0)} operations, "
+                f"{f.get('requests', 0)} requests (2xx {f.get('2xx', 0)}, 4xx {f.get('4xx', 0)},"
+                f" 5xx {f.get('5xx', 0)}) in {f.get('seconds', 0)} s"
+            )
+        terminalreporter.write_line(
+            f"schemathesis: {total['requests']} requests, {total['5xx']} 5xx, "
+            f"{len(fuzz)} identities, 2xx {total['2xx']}, 4xx {total['4xx']}"
+        )
+    if bad:
+        passed = sum(1 for ok in bad if ok)
+        terminalreporter.write_line(f"bad inputs: {len(bad)} tried, {passed} refused cleanly")

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import exceptions, serializers
 from rest_framework.permissions import IsAuthenticated
@@ -15,6 +18,39 @@ from viaticos.business_days import duty_calendar
 from viaticos.errors import DomainError
 
 MAX_BUSINESS_DAYS = 366
+# Business dates outside this range are typing errors (year 0, 9999) and would overflow the
+# calendar arithmetic; every date or datetime the API reads is checked against it.
+FIRST_DATE, LAST_DATE = dt.date(2000, 1, 1), dt.date(2099, 12, 31)
+
+
+def _out_of_range() -> serializers.ValidationError:
+    return serializers.ValidationError(
+        _("Enter a date between %(first)s and %(last)s.")
+        % {"first": FIRST_DATE.year, "last": LAST_DATE.year},
+        code="date_out_of_range",
+    )
+
+
+def date_in_range(value) -> None:
+    """Validator for serializer DateField inputs (DateTimeInRange for datetimes)."""
+    day = value.date() if isinstance(value, dt.datetime) else value
+    if not FIRST_DATE <= day <= LAST_DATE:
+        raise _out_of_range()
+
+
+class DateTimeInRange(serializers.DateTimeField):
+    """A DateTimeField limited to FIRST_DATE..LAST_DATE; DRF's time-zone conversion overflows
+    on 9999-12-31 late in the day, which would otherwise be a 500."""
+
+    def __init__(self, **kwargs):
+        kwargs["validators"] = [*kwargs.get("validators", []), date_in_range]
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, value):
+        try:
+            return super().to_internal_value(value)
+        except OverflowError:
+            raise _out_of_range() from None
 
 
 def _first_message(detail) -> str:
@@ -37,6 +73,9 @@ def exception_handler(exc, context):
         if exc.field:
             body["errors"] = {exc.field: [exc.message]}
         return Response(body, status=exc.status)
+    if isinstance(exc, exceptions.ParseError):
+        # DRF's parse messages are in English and quote parser internals.
+        exc = exceptions.ParseError(_("The request body is malformed and cannot be read."))
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
@@ -60,12 +99,12 @@ def exception_handler(exc, context):
 
 
 class AddBusinessDaysQuery(serializers.Serializer):
-    start = serializers.DateField()
+    start = serializers.DateField(validators=[date_in_range])
     days = serializers.IntegerField(min_value=1, max_value=MAX_BUSINESS_DAYS)
 
 
 class SettlementDueDateQuery(serializers.Serializer):
-    return_date = serializers.DateField()
+    return_date = serializers.DateField(validators=[date_in_range])
 
 
 class AddBusinessDaysView(APIView):
@@ -113,3 +152,51 @@ class SettlementDueDateView(APIView):
         return_date = query.validated_data["return_date"]
         due = duty_calendar().settlement_due_date(return_date)
         return Response({"return_date": return_date, "due_date": due})
+
+
+ERROR_SCHEMA = {
+    "type": "object",
+    "description": "Every error of the API (see `exception_handler`).",
+    "properties": {
+        "code": {"type": "string", "description": "Stable, machine-readable."},
+        "detail": {"type": "string", "description": "Message in the user's language."},
+        "errors": {
+            "type": "object",
+            "additionalProperties": {},
+            "description": "Validation errors: the messages per field.",
+        },
+    },
+    "required": ["code", "detail"],
+}
+_ERROR_STATUSES = {
+    "400": "Invalid input, or a business rule refused the action.",
+    "401": "Not signed in: send `Authorization: Token <key>` or a session cookie.",
+    "403": "Signed in, but this role or person may not do this.",
+    "404": "No such object, or not visible to this user.",
+    "415": "The request body is not in one of the documented media types.",
+    "429": "Too many requests from this address; try again later.",
+}
+
+
+def postprocess_error_responses(result, generator, request, public):
+    """Document the error answers every operation can give, in the shape of `exception_handler`.
+
+    401/403 where authentication is required, 429 on the rate-limited public endpoints, 400
+    wherever input is read or an action is taken, 415 where a body is read, 404 everywhere
+    (unknown id or page).
+    """
+    result.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+    error = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+    for operations in result.get("paths", {}).values():
+        for method, operation in operations.items():
+            public_operation = operation.get("security") == [{}]
+            wanted = {"404"}
+            wanted |= {"429"} if public_operation else {"401", "403"}
+            if method != "get" or operation.get("parameters"):
+                wanted.add("400")
+            if "requestBody" in operation:
+                wanted.add("415")
+            responses = operation.setdefault("responses", {})
+            for code in sorted(wanted):
+                responses.setdefault(code, {"description": _ERROR_STATUSES[code], "content": error})
+    return result

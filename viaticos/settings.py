@@ -251,6 +251,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "viaticos.api.postprocess_error_responses",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "MissionStatusEnum": "missions.models.Mission.Status",
         "AdvanceStatusEnum": "missions.models.Advance.Status",

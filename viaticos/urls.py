@@ -69,3 +69,5 @@ urlpatterns = [
 
 admin.site.site_header = "Viáticos"
 admin.site.site_title = "Viáticos"
+
+handler404 = "viaticos.views.page_not_found"

@@ -1,10 +1,13 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views import defaults
 from django.views.decorators.http import require_POST
 from rest_framework.authtoken.models import Token
+from rest_framework.exceptions import NotFound
 
 from viaticos import rules_registry
 from viaticos.navigation import panels_for
@@ -70,3 +73,12 @@ def rules(request):
             "tested_count": sum(1 for row in rows if row["tests"]),
         },
     )
+
+
+def page_not_found(request, exception=None):
+    """An unknown URL under /api/ answers in the API's error shape; pages keep the 404 page."""
+    if request.path.startswith("/api/"):
+        return JsonResponse(
+            {"code": "not_found", "detail": str(NotFound.default_detail)}, status=404
+        )
+    return defaults.page_not_found(request, exception)
