@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from missions.models import Advance, Destination, Mission
 from missions.perdiem import MEAL_TIMES
 from missions.rules import LegInput
+from viaticos.limits import TEXT_MAX, BoundedDateField, BoundedDateTimeField
 from viaticos.models import Project
 
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
@@ -32,7 +33,7 @@ def _amount(label, help_text=""):
     )
 
 
-class LocalDateTimeField(forms.DateTimeField):
+class LocalDateTimeField(BoundedDateTimeField):
     widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
     def __init__(self, **kwargs):
@@ -131,10 +132,10 @@ class QuoteForm(forms.Form):
         max_length=300,
         help_text=_("Where the amounts come from: hotel quote, UN DSA table, agency, with date."),
     )
-    valid_from = forms.DateField(
+    valid_from = BoundedDateField(
         label=_("Valid from"), widget=forms.DateInput(attrs={"type": "date"})
     )
-    valid_to = forms.DateField(label=_("Valid to"), widget=forms.DateInput(attrs={"type": "date"}))
+    valid_to = BoundedDateField(label=_("Valid to"), widget=forms.DateInput(attrs={"type": "date"}))
     comment = forms.CharField(
         label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -157,8 +158,11 @@ class DateTimeInput(forms.DateTimeInput):
 
 
 def _dt_field(label, required=True):
-    return forms.DateTimeField(
-        label=label, required=required, input_formats=DT_FORMATS, widget=DateTimeInput()
+    return BoundedDateTimeField(
+        label=label,
+        required=required,
+        input_formats=DT_FORMATS,
+        widget=DateTimeInput(),
     )
 
 
@@ -168,9 +172,11 @@ class MissionForm(forms.Form):
     )
     budget_line = forms.CharField(label=_("Budget line"), max_length=60)
     kind = forms.ChoiceField(label=_("Type of mission"), choices=Mission.Kind.choices)
-    purpose = forms.CharField(label=_("Purpose"), widget=forms.Textarea(attrs={"rows": 3}))
+    purpose = forms.CharField(
+        label=_("Purpose"), max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 3})
+    )
     expected_results = forms.CharField(
-        label=_("Expected results"), widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Expected results"), max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 3})
     )
     departure_at = _dt_field(_("Departure from the duty station"))
     return_at = _dt_field(_("Return to the duty station"))
@@ -325,13 +331,13 @@ class AdvanceRequestForm(forms.Form):
 
 
 class DisburseForm(forms.Form):
-    disbursed_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    disbursed_on = BoundedDateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
     method = forms.ChoiceField(label=_("Method"), choices=Advance.Method.choices)
     reference = forms.CharField(label=_("Reference"), max_length=80, required=False)
 
 
 class ReturnForm(forms.Form):
-    returned_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    returned_on = BoundedDateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
     reference = forms.CharField(label=_("Reference"), max_length=80, required=False)
 
 

@@ -7,13 +7,14 @@ from django.utils.translation import gettext_lazy as _
 
 from settlements.models import Document, Receipt
 from settlements.rules import Category, ReceiptType
+from viaticos.limits import BoundedDateField, BoundedDateTimeField
 
 
 class TimesForm(forms.Form):
-    actual_departure_at = forms.DateTimeField(
+    actual_departure_at = BoundedDateTimeField(
         label=_("Actual departure"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
     )
-    actual_return_at = forms.DateTimeField(
+    actual_return_at = BoundedDateTimeField(
         label=_("Actual return"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
     )
 
@@ -37,7 +38,7 @@ class ReceiptForm(forms.Form):
     number = forms.CharField(label=_("Number"), max_length=40)
     customer_name = forms.CharField(label=_("Issued to (name)"), max_length=200, required=False)
     customer_tax_id = forms.CharField(label=_("Issued to (tax id)"), max_length=30, required=False)
-    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = BoundedDateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
     currency = forms.CharField(label=_("Currency"), max_length=3, initial="USD")
     amount = forms.DecimalField(label=_("Amount"), max_digits=14, decimal_places=2)
     description = forms.CharField(label=_("Description"), max_length=200, required=False)
@@ -69,14 +70,14 @@ class ReasonForm(forms.Form):
 
 
 class BalanceForm(forms.Form):
-    on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    on = BoundedDateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
     reference = forms.CharField(label=_("Reference"), max_length=80, required=False)
 
 
 class ReciboForm(forms.Form):
     """R-3.12 exception: what the Recibo de Egresos says before the traveler signs it."""
 
-    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = BoundedDateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
     place = forms.CharField(label=_("Place"), max_length=100, required=False)
     concept = forms.CharField(label=_("Concept"), max_length=200)
     payee_name = forms.CharField(label=_("Paid to"), max_length=200, required=False)

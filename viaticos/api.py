@@ -16,19 +16,15 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from viaticos.business_days import duty_calendar
 from viaticos.errors import DomainError
+from viaticos.limits import FIRST_DATE, LAST_DATE, out_of_range_message
 
 MAX_BUSINESS_DAYS = 366
 # Business dates outside this range are typing errors (year 0, 9999) and would overflow the
 # calendar arithmetic; every date or datetime the API reads is checked against it.
-FIRST_DATE, LAST_DATE = dt.date(2000, 1, 1), dt.date(2099, 12, 31)
 
 
 def _out_of_range() -> serializers.ValidationError:
-    return serializers.ValidationError(
-        _("Enter a date between %(first)s and %(last)s.")
-        % {"first": FIRST_DATE.year, "last": LAST_DATE.year},
-        code="date_out_of_range",
-    )
+    return serializers.ValidationError(out_of_range_message(), code="date_out_of_range")
 
 
 def date_in_range(value) -> None:

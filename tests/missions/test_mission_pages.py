@@ -155,3 +155,24 @@ def test_both_pdfs_carry_the_breakdown_rule_ids_and_approval_blocks(
     request = client.get(f"/anticipos/{advance.pk}/solicitud.pdf")
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(request.content)).pages)
     assert "450.00" in text and "R-3.1" in text and "Director Financiero" in text
+
+
+@pytest.mark.parametrize(
+    "field, value",
+    [
+        ("departure_at", "9999-12-31T23:30"),
+        ("return_at", "0001-01-01T10:00"),
+        ("leg1_arrive_at", "1999-12-31T10:00"),
+        ("purpose", "x" * 100_000),
+        ("expected_results", "y" * 2001),
+    ],
+)
+def test_nueva_mision_refuses_absurd_input_with_a_message_and_saves_nothing(
+    client, traveler, form_data, field, value
+):
+    client.force_login(traveler)
+    response = client.post("/misiones/nueva/", {**form_data, field: value, "save": "1"})
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "Ingrese una fecha entre 2000 y 2099" in text or "caracteres" in text
+    assert not Mission.objects.exists()

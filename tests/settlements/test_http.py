@@ -208,3 +208,19 @@ def test_home_panel_for_the_accounting_assistant(client, submitted, accounting_a
     submitted()
     page = login(client, accounting_assistant).get(reverse("home")).content.decode()
     assert reverse("settlements:inbox") in page
+
+
+@pytest.mark.parametrize("value", ["9999-12-31", "0001-01-01", "1999-12-31"])
+def test_receipt_and_times_forms_refuse_dates_out_of_range(value):
+    from django.utils import translation
+
+    from settlements.forms import ReceiptForm, TimesForm
+
+    with translation.override("es"):
+        receipt = ReceiptForm(data={"date": value})
+        times = TimesForm(
+            data={"actual_departure_at": f"{value}T23:30", "actual_return_at": f"{value}T23:45"}
+        )
+        assert not receipt.is_valid() and not times.is_valid()
+        assert "Ingrese una fecha entre 2000 y 2099." in receipt.errors["date"]
+        assert "Ingrese una fecha entre 2000 y 2099." in times.errors["actual_departure_at"]
