@@ -84,9 +84,9 @@ def bulk(model, rows, what: str, progress: Progress, total: int):
             created += model.objects.bulk_create(batch)
             batch = []
             progress(what, len(created), total)
-    if batch:
+    if batch or not created:
         created += model.objects.bulk_create(batch)
-    progress(what, len(created), total)
+        progress(what, len(created), total)
     return created
 
 
@@ -497,6 +497,35 @@ def generate(scale: float, *, today: dt.date, seed: int = 9, out=sys.stdout) -> 
         .exclude(mission__settlement__isnull=False)
         .count(),
     )
+    return named
+
+
+def named_from_db() -> Named:
+    """The named rows of a dataset generated earlier (BENCH_REUSE=1)."""
+    from django.db.models import Count
+
+    User = get_user_model()
+    names = {u.username: u.pk for u in User.objects.filter(username__startswith="bench_")}
+    named = Named(users={k: v for k, v in names.items() if k != "bench_admin"})
+    named.users.update(
+        admin=names["bench_admin"],
+        traveler=User.objects.get(username="trav00002").pk,
+        traveler_small=User.objects.get(username="trav00000").pk,
+        traveler_heavy=User.objects.get(username="trav00001").pk,
+        coordinator=User.objects.get(username="coord000").pk,
+    )
+    by_count = Settlement.objects.annotate(n=Count("receipts"))
+    named.settlement_50 = by_count.filter(n=50, status=Settlement.Status.RECEIVED).first().pk
+    named.settlement_bundle = by_count.filter(n=20, status=Settlement.Status.SUBMITTED).first().pk
+    named.counts = {
+        "travelers": TravelerProfile.objects.count(),
+        "missions": Mission.objects.count(),
+        "settlements": Settlement.objects.count(),
+        "receipts": Receipt.objects.count(),
+        "arco": ArcoRequest.objects.count(),
+        "access_log": AccessLogEntry.objects.count(),
+        "heavy_rows": Mission.objects.filter(traveler_id=named.users["traveler_heavy"]).count(),
+    }
     return named
 
 

@@ -80,6 +80,12 @@ def _counts(scale: float) -> dict[str, tuple[int, int]]:
         with CaptureQueriesContext(connection) as ctx:
             response = client.get(url)
         out[f"{who} {url}"] = (response.status_code, len(ctx.captured_queries))
+    if named.counts["heavy_rows"] > 50:  # long lists come a page at a time
+        client = Client()
+        client.force_login(users[named.users["traveler_heavy"]])
+        first, second = client.get("/misiones/"), client.get("/misiones/?page=2")
+        assert first.content.count(b'<tr>') == 50 + 1 and b'rel="next"' in first.content
+        assert b'rel="prev"' in second.content
     return out
 
 
