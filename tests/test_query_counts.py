@@ -84,7 +84,7 @@ def _counts(scale: float) -> dict[str, tuple[int, int]]:
         client = Client()
         client.force_login(users[named.users["traveler_heavy"]])
         first, second = client.get("/misiones/"), client.get("/misiones/?page=2")
-        assert first.content.count(b'<tr>') == 50 + 1 and b'rel="next"' in first.content
+        assert first.content.count(b"<tr>") == 50 + 1 and b'rel="next"' in first.content
         assert b'rel="prev"' in second.content
     return out
 
