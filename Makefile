@@ -57,5 +57,13 @@ messages: $(STAMP)
 	cd templates && ../$(PY) ../manage.py makemessages -l es --no-obsolete
 	$(PY) manage.py compilemessages --ignore '.venv/*'
 
+# Synthetic year on PostgreSQL (BENCH_DATABASE_URL, re-created), figures beside their anchors and
+# targets, JSON in bench/results/. BENCH_SCALE=1.0 is 5,000 travelers and 60,000 missions.
+BENCH_SCALE ?= 1.0
+bench: $(STAMP)
+	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null \
+	  && apt-get install -y -qq wrk >/dev/null 2>&1; } || echo "wrk not installed: Python load driver."
+	BENCH_SCALE=$(BENCH_SCALE) $(PY) bench/run.py
+
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -33,6 +33,20 @@ class MissionsConfig(AppConfig):
         from missions.privacy import register_privacy
 
         register_privacy()  # personal data declared to privacy (R-A8, R-T1…R-T4)
+
+        from django.db.models.signals import post_delete, post_save
+
+        from missions.models import Destination, Quote, Rate, RateTable
+        from missions.rates import rate_cache_clear
+
+        for model in (Destination, Quote, Rate, RateTable):
+            post_save.connect(
+                rate_cache_clear, sender=model, dispatch_uid=f"rates-{model.__name__}"
+            )
+            post_delete.connect(
+                rate_cache_clear, sender=model, dispatch_uid=f"rates-del-{model.__name__}"
+            )
+
         from viaticos.navigation import HomePanel, NavItem, register_nav, register_panel
         from viaticos.roles import Role
 

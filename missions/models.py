@@ -377,6 +377,14 @@ class Mission(models.Model):
                 name="mission_return_after_departure",
             )
         ]
+        indexes = [
+            # Mis misiones: the traveler's latest first, a page at a time.
+            models.Index(
+                fields=["traveler", "-departure_at", "-id"], name="mission_traveler_latest"
+            ),
+            # Por aprobar: submitted missions, oldest first.
+            models.Index(fields=["status", "updated_at", "id"], name="mission_status_updated"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.code} — {self.destinations_label}"
@@ -513,6 +521,12 @@ class Advance(models.Model):
                 condition=~Q(status__in=["rejected", "cancelled"]),
                 name="advance_one_live_per_mission",
             )
+        ]
+        indexes = [
+            # Por aprobar and Tesorería: by status, emergencies first, oldest first.
+            models.Index(
+                fields=["status", "-priority", "requested_at", "id"], name="advance_status_queue"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -5,6 +5,7 @@ quote API share."""
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -63,6 +64,31 @@ def destination_by_code(code: str) -> Destination:
     return destination
 
 
+# The calculator and the quote API ask for the same few (destination, day) pairs all day long;
+# rate tables change a few times a year. Each process keeps the answer for RATE_CACHE_SECONDS
+# and forgets it at once when a rate, table, quote or destination is saved in this process
+# (missions.apps connects the signals); another process sees an edit within that time. Only the
+# estimate uses this cache: a mission's planned per diem always reads the tables.
+RATE_CACHE_SECONDS = 60
+_rate_cache: dict[tuple[str, dt.date], tuple[float, Destination, DailyRate | None]] = {}
+
+
+def rate_cache_clear(**_kwargs) -> None:
+    _rate_cache.clear()
+
+
+def _estimate_rate(code: str, on: dt.date) -> tuple[Destination, DailyRate | None]:
+    key = ((code or "").strip().upper(), on)
+    hit = _rate_cache.get(key)
+    if hit is not None and hit[0] > time.monotonic():
+        return hit[1], hit[2]
+    destination = destination_by_code(code)
+    table_rate = rate_in_force(destination=destination, on=on)
+    daily = table_rate.as_daily_rate() if table_rate is not None else None
+    _rate_cache[key] = (time.monotonic() + RATE_CACHE_SECONDS, destination, daily)
+    return destination, daily
+
+
 @dataclass(frozen=True)
 class AdHocQuote:
     """Amounts a caller supplies for a destination without a table rate (a what-if estimate)."""
@@ -88,14 +114,11 @@ def per_diem_estimate(
     (R-3.8b); with neither the engine refuses with `rate_requires_quote`. Naive local times at
     the duty station. Raises DomainError with the engine's codes.
     """
-    destination = destination_by_code(destination_code)
     on = departure_at.date()
-    table_rate = rate_in_force(destination=destination, on=on)
-    if table_rate is not None:
-        daily = table_rate.as_daily_rate()
-    elif quote is not None:
+    destination, daily = _estimate_rate(destination_code, on)
+    if daily is None and quote is not None:
         daily = DailyRate(lodging=quote.lodging, meals=quote.meals, label=str(destination))
-    else:
+    elif daily is None:
         daily = daily_rate_for(destination=destination, on=on)
     try:
         return compute_per_diem(

@@ -24,6 +24,7 @@ from missions.rates import AdHocQuote, per_diem_estimate, quotes_for_user
 from missions.rules import check_itinerary, plan_per_diem, snapshot_to_result
 from missions.services import quote_approve, quote_record, quote_reject
 from viaticos.errors import DomainError
+from viaticos.pagination import paginate
 from viaticos.pdf import render_pdf
 from viaticos.roles import Role, has_role
 
@@ -149,9 +150,9 @@ def _back(request, default):
 @login_required
 def mission_list(request):
     """Mis misiones: the user's missions with status and next step."""
-    missions = list(selectors.missions_of_traveler(request.user))
-    rows = [(m, selectors.mission_next_step(m)) for m in missions]
-    return render(request, "missions/list.html", {"rows": rows})
+    page = paginate(request, selectors.missions_of_traveler(request.user))
+    rows = [(m, selectors.mission_next_step(m)) for m in page]
+    return render(request, "missions/list.html", {"rows": rows, "page_obj": page})
 
 
 def _form_page(request, mission=None):
@@ -374,8 +375,10 @@ def inbox(request):
         request,
         "missions/inbox.html",
         {
-            "missions": list(selectors.missions_awaiting_decision(request.user)),
-            "advances": list(selectors.advances_awaiting_decision(request.user)),
+            "missions": paginate(request, selectors.missions_awaiting_decision(request.user)),
+            "advances": paginate(
+                request, selectors.advances_awaiting_decision(request.user), param="apage"
+            ),
         },
     )
 

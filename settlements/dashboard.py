@@ -85,14 +85,19 @@ class Deadline:
 
 
 def _deadline_base() -> QuerySet[Advance]:
-    return Advance.objects.select_related(
-        "mission__traveler",
-        "mission__project",
-        "mission__settlement",
-        "documentation_requirement",
-        "deduction_order",
-    ).prefetch_related(
-        Prefetch("mission__legs", queryset=MissionLeg.objects.select_related("destination"))
+    return (
+        Advance.objects.select_related(
+            "mission__traveler",
+            "mission__project",
+            "mission__settlement",
+            "documentation_requirement",
+            "deduction_order",
+        )
+        # The per-diem snapshots are large JSON documents no deadline list shows.
+        .defer("mission__planned_perdiem", "mission__settlement__perdiem")
+        .prefetch_related(
+            Prefetch("mission__legs", queryset=MissionLeg.objects.select_related("destination"))
+        )
     )
 
 
@@ -146,8 +151,13 @@ def outstanding(*, today: dt.date, calendar: BusinessCalendar | None = None) -> 
     """Every advance pending settlement of a mission already back, with its age."""
     calendar = calendar or duty_calendar()
     grace = rules.deduction_grace()
-    advances = _deadline_base().filter(
-        status__in=Advance.PENDING_SETTLEMENT, mission__return_at__lt=rules._end_of_day(today)
+    # No itinerary on the accountant's list: thousands of rows need no per-mission prefetch.
+    advances = (
+        _deadline_base()
+        .prefetch_related(None)
+        .filter(
+            status__in=Advance.PENDING_SETTLEMENT, mission__return_at__lt=rules._end_of_day(today)
+        )
     )
     rows = [_deadline(a, calendar, today, grace) for a in advances]
     return sorted(rows, key=lambda d: (-d.days_late, d.due_date, d.advance.pk))

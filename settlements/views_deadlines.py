@@ -19,6 +19,7 @@ from missions.privacy import staff_access_log
 from settlements import dashboard, notices, payroll, sanctions
 from settlements.models import PayrollExport, Sanction
 from viaticos.errors import DomainError
+from viaticos.pagination import paginate
 from viaticos.pdf import render_pdf
 
 
@@ -55,13 +56,16 @@ def dashboard_view(request):
     bucket = request.GET.get("bucket", "")
     labels = dashboard.bucket_labels()
     shown = [r for r in rows if r.bucket == bucket] if bucket in labels else rows
+    page = paginate(request, shown)
     return render(
         request,
         "settlements/deadlines/dashboard.html",
         {
             "today": today,
             "chart": dashboard.age_chart(rows),
-            "rows": shown,
+            "rows": page,
+            "page_obj": page,
+            "shown_count": len(shown),
             "bucket": bucket if bucket in labels else "",
             "bucket_label": labels.get(bucket, ""),
             "total": sum((r.amount for r in rows), Decimal("0.00")),

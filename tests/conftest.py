@@ -108,6 +108,14 @@ def seed_rates(db):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_rate_cache():
+    """A rolled-back test fires no post_delete: forget the per-process rate cache ourselves."""
+    from missions.rates import rate_cache_clear
+
+    rate_cache_clear()
+
+
+@pytest.fixture(autouse=True)
 def _privacy_prompt_only_in_privacy_tests(request, settings):
     """The first-login notice prompt (R-P2) would redirect every page; it is tested in
     tests/privacy, and switched off elsewhere so other apps' page tests stay direct."""

@@ -24,6 +24,10 @@ class BusinessCalendar:
     def __init__(self, country: str, closure_days: Iterable[dt.date] = ()):
         self.country = country
         self.closure_days = frozenset(closure_days)
+        # The calendar never changes once built: a sweep or a dashboard over thousands of rows
+        # asks the same few hundred (start, end) questions, so the answers are kept.
+        self._added: dict[tuple[dt.date, int], dt.date] = {}
+        self._between: dict[tuple[dt.date, dt.date], int] = {}
 
     @cached_property
     def _holidays(self) -> holidays.HolidayBase:
@@ -40,22 +44,30 @@ class BusinessCalendar:
         """The `days`-th business day after `start`, counting from the next day (days >= 1)."""
         if days < 1:
             raise ValueError("days must be at least 1")
+        known = self._added.get((start, days))
+        if known is not None:
+            return known
         current, remaining = start, days
         while remaining:
             current += dt.timedelta(days=1)
             if self.is_business_day(current):
                 remaining -= 1
+        self._added[(start, days)] = current
         return current
 
     def business_days_between(self, start: dt.date, end: dt.date) -> int:
         """Business days in (start, end]; negative when end is before start."""
         if end < start:
             return -self.business_days_between(end, start)
+        known = self._between.get((start, end))
+        if known is not None:
+            return known
         count, current = 0, start
         while current < end:
             current += dt.timedelta(days=1)
             if self.is_business_day(current):
                 count += 1
+        self._between[(start, end)] = count
         return count
 
     @enforces("R-3.3")

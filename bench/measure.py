@@ -1,0 +1,593 @@
+"""What `make bench` measures, each figure beside its anchor in the same run (see bench/run.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from io import StringIO
+from pathlib import Path
+
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+ROOT = Path(__file__).resolve().parents[1]
+MAX_QUERIES = 12
+PAGE_SIZE = 50  # rows per page of the paginated HTML lists (viaticos.pagination)
+
+
+def _bench_admin() -> list[str]:
+    """Minimal changelists for the models the project's admin does not register (yet), so the
+    pages can be compared with what Django's admin gives for the same rows."""
+    from missions.models import Advance, Mission
+    from privacy.models import ArcoRequest
+    from settlements.models import Receipt, Settlement
+
+    added = []
+    specs = {
+        Mission: (["id", "traveler", "project", "status", "departure_at"], ["traveler", "project"]),
+        Advance: (["id", "mission", "amount", "status", "disbursed_on"], ["mission"]),
+        Settlement: (["id", "mission", "status", "balance"], ["mission"]),
+        Receipt: (["id", "settlement", "number", "amount_usd", "decision"], ["settlement"]),
+        ArcoRequest: (["tracking_code", "right", "status", "due_date"], []),
+    }
+    for model, (display, related) in specs.items():
+        if not admin.site.is_registered(model):
+            admin.site.register(
+                model,
+                type(
+                    f"Bench{model.__name__}Admin",
+                    (admin.ModelAdmin,),
+                    {"list_display": display, "list_select_related": related},
+                ),
+            )
+            added.append(model.__name__)
+    return added
+
+
+@dataclass
+class Page:
+    name: str
+    kind: str  # "page" or "api"
+    user: str  # key of Named.users for the timed (large) case
+    url: str
+    anchor: object  # callable(user) -> QuerySet: the page's main query
+    admin_url: str | None
+    small_user: str | None = None
+    small_url: str | None = None
+    limit: int | None = PAGE_SIZE  # rows the page shows (its main query's LIMIT)
+
+
+def _specs(named) -> list[Page]:
+    from missions import selectors as ms
+    from privacy.models import ArcoRequest
+    from settlements import dashboard
+    from settlements import selectors as ss
+    from settlements.models import Receipt
+
+    u = named.users
+    today = timezone.localdate()
+    end = timezone.make_aware(dt.datetime.combine(today, dt.time.max))
+
+    def outstanding(_user):
+        from missions.models import Advance
+
+        return dashboard._deadline_base().filter(
+            status__in=Advance.PENDING_SETTLEMENT, mission__return_at__lt=end
+        )
+
+    def receipts(_user):
+        return Receipt.objects.filter(settlement_id=named.settlement_50).select_related(
+            "exception_approved_by"
+        )
+
+    def arco(_user):
+        return ArcoRequest.objects.filter(status__in=ArcoRequest.OPEN_STATUSES).order_by(
+            "due_date", "pk"
+        )
+
+    s50 = named.settlement_50
+    heavy = u["traveler_heavy"]
+    return [
+        Page(
+            "traveler's missions",
+            "page",
+            "traveler_heavy",
+            "/misiones/",
+            ms.missions_of_traveler,
+            f"/admin/missions/mission/?traveler__id__exact={heavy}",
+            "traveler_small",
+        ),
+        Page(
+            "approver inbox",
+            "page",
+            "bench_secretary",
+            "/por-aprobar/",
+            ms.missions_awaiting_decision,
+            "/admin/missions/mission/?status__exact=submitted",
+            "coordinator",
+        ),
+        Page(
+            "overdue worklist (30+)",
+            "page",
+            "bench_accountant",
+            "/contabilidad/plazos/?bucket=30%2B",
+            outstanding,
+            "/admin/missions/advance/?status__exact=disbursed",
+            limit=None,
+        ),
+        Page(
+            "deadlines dashboard",
+            "page",
+            "bench_accountant",
+            "/contabilidad/plazos/",
+            outstanding,
+            "/admin/missions/advance/?status__exact=disbursed",
+            limit=None,
+        ),
+        Page(
+            "settlement detail (50 receipts)",
+            "page",
+            "bench_accountant",
+            f"/liquidaciones/{s50}/",
+            receipts,
+            f"/admin/settlements/receipt/?settlement__id__exact={s50}",
+            limit=None,
+        ),
+        Page(
+            "settlement review (50 receipts)",
+            "page",
+            "bench_accountant",
+            f"/liquidaciones/{s50}/revision/",
+            receipts,
+            f"/admin/settlements/receipt/?settlement__id__exact={s50}",
+            limit=None,
+        ),
+        Page(
+            "Privacy Officer's queue",
+            "page",
+            "bench_privacy",
+            "/privacidad/solicitudes/",
+            arco,
+            "/admin/privacy/arcorequest/?status__exact=received",
+            limit=None,
+        ),
+        Page(
+            "API missions",
+            "api",
+            "traveler_heavy",
+            "/api/v1/missions/",
+            ms.missions_visible_to,
+            f"/admin/missions/mission/?traveler__id__exact={heavy}",
+            "traveler_small",
+        ),
+        Page(
+            "API advances",
+            "api",
+            "traveler_heavy",
+            "/api/v1/advances/",
+            ms.advances_visible_to,
+            f"/admin/missions/advance/?requested_by__id__exact={heavy}",
+            "traveler_small",
+        ),
+        Page(
+            "API settlements",
+            "api",
+            "traveler_heavy",
+            "/api/v1/settlements/",
+            lambda user: ss.settlements_visible_to(user).filter(mission__traveler=user),
+            None,
+            "traveler_small",
+        ),
+        Page(
+            "API my deadlines",
+            "api",
+            "traveler_heavy",
+            "/api/v1/deadlines/mine/",
+            lambda user: dashboard._deadline_base().filter(
+                mission__traveler=user, status__in=["disbursed", "return_due"]
+            ),
+            f"/admin/missions/advance/?requested_by__id__exact={heavy}&status__exact=disbursed",
+            "traveler_small",
+            limit=None,
+        ),
+    ]
+
+
+def pct(samples: list[float], p: float) -> float:
+    ordered = sorted(samples)
+    index = min(len(ordered) - 1, max(0, round(p / 100 * len(ordered) + 0.5) - 1))
+    return ordered[index]
+
+
+def timed(fn, rounds: int) -> dict:
+    fn()  # warm-up
+    samples = []
+    for _ in range(rounds):
+        start = time.perf_counter()
+        fn()
+        samples.append((time.perf_counter() - start) * 1000)
+    return {"p50_ms": round(pct(samples, 50), 1), "p95_ms": round(pct(samples, 95), 1)}
+
+
+def _client(user) -> Client:
+    client = Client(HTTP_ACCEPT_LANGUAGE="es")
+    client.force_login(user)
+    return client
+
+
+def _rows_of(response) -> int | None:
+    if response.get("Content-Type", "").startswith("application/json"):
+        data = json.loads(response.content)
+        if isinstance(data, dict) and "results" in data:
+            return data.get("count")
+        return len(data) if isinstance(data, list) else None
+    return None
+
+
+def _count_queries(client, url) -> tuple[int, int]:
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    return len(ctx.captured_queries), response.status_code
+
+
+def _raw_sql(queryset, limit) -> tuple[dict, int]:
+    if limit:
+        queryset = queryset[:limit]
+    sql, params = queryset.query.sql_with_params()
+
+    def run():
+        with connection.cursor() as cur:
+            cur.execute(sql, params)
+            cur.fetchall()
+
+    return run, sql
+
+
+def pages(named, *, rounds: int) -> list[dict]:
+    User = get_user_model()
+    added = _bench_admin()
+    admin_client = _client(User.objects.get(pk=named.users["admin"]))
+    results = []
+    print(f"\nMeasuring pages ({rounds} timed requests each; bench admin for {added or 'none'})")
+    for spec in _specs(named):
+        user = User.objects.get(pk=named.users[spec.user])
+        client = _client(user)
+        response = client.get(spec.url)
+        entry = {
+            "name": spec.name,
+            "kind": spec.kind,
+            "url": spec.url,
+            "status": response.status_code,
+            "rows": _rows_of(response),
+        }
+        if response.status_code != 200:
+            print(f"  {spec.name}: HTTP {response.status_code}")
+            results.append(entry)
+            continue
+        entry["page"] = timed(lambda c=client, url=spec.url: c.get(url), rounds)
+        run, sql = _raw_sql(spec.anchor(user), spec.limit)
+        entry["sql"] = timed(run, rounds)
+        entry["main_query_rows"] = spec.anchor(user).count()
+        entry["sql_text"] = sql
+        entry["queries_large"] = _count_queries(client, spec.url)[0]
+        if spec.small_user:
+            small = _client(User.objects.get(pk=named.users[spec.small_user]))
+            entry["queries_small"] = _count_queries(small, spec.small_url or spec.url)[0]
+        if spec.admin_url:
+            admin_response = admin_client.get(spec.admin_url)
+            if admin_response.status_code == 200:  # an unknown lookup redirects to ?e=1
+                entry["admin"] = timed(lambda url=spec.admin_url: admin_client.get(url), rounds)
+                entry["admin_queries"] = _count_queries(admin_client, spec.admin_url)[0]
+            else:
+                entry["admin"] = f"n/a (HTTP {admin_response.status_code})"
+        else:
+            entry["admin"] = "n/a"
+        print(
+            f"  {spec.name:<34} p95 {entry['page']['p95_ms']:>8} ms   "
+            f"SQL {entry['sql']['p95_ms']:>7} ms   queries {entry['queries_large']}"
+        )
+        results.append(entry)
+    return results
+
+
+def pdfs(named, *, rounds: int, today: dt.date) -> dict:
+    from settlements import services
+    from settlements.models import Settlement
+
+    User = get_user_model()
+    accountant = User.objects.get(pk=named.users["bench_accountant"])
+    assistant = User.objects.get(pk=named.users["bench_assistant"])
+    client = _client(accountant)
+    out = {}
+    url = f"/liquidaciones/{named.settlement_50}/informe.pdf"
+    response = client.get(url)
+    out["report_50_lines"] = {
+        "status": response.status_code,
+        **timed(lambda: client.get(url), rounds),
+    }
+    settlement = Settlement.objects.get(pk=named.settlement_bundle)
+    start = time.perf_counter()
+    services.settlement_receive(actor=assistant, settlement=settlement, today=today)
+    out["receive_and_stamp_20_s"] = round(time.perf_counter() - start, 2)
+    url = f"/liquidaciones/{named.settlement_bundle}/liquidado.pdf"
+    response = client.get(url)
+    out["bundle_20_receipts"] = {
+        "status": response.status_code,
+        "bytes": len(response.content),
+        **timed(lambda: client.get(url), rounds),
+    }
+    print(
+        f"\nPDFs: report p95 {out['report_50_lines']['p95_ms']} ms, bundle p95 "
+        f"{out['bundle_20_receipts']['p95_ms']} ms, receive+stamp {out['receive_and_stamp_20_s']} s"
+    )
+    return out
+
+
+def _job(command: str, today: dt.date) -> dict:
+    runs = []
+    for _ in range(2):
+        with CaptureQueriesContext(connection) as ctx:
+            start = time.perf_counter()
+            output = StringIO()
+            call_command(command, "--date", today.isoformat(), stdout=output)
+            elapsed = time.perf_counter() - start
+        last = output.getvalue().strip().splitlines()[-1:] or [""]
+        runs.append(
+            {"s": round(elapsed, 2), "queries": len(ctx.captured_queries), "summary": last[0][:200]}
+        )
+    return {"first": runs[0], "second": runs[1]}
+
+
+def jobs(*, today: dt.date) -> dict:
+    from settlements.models import DocumentationRequirement, PayrollDeductionOrder, Sanction
+
+    out = {}
+    connection.force_debug_cursor = True  # count queries with DEBUG off
+    try:
+        for command in ("enforce_deadlines", "apply_retention"):
+            print(f"\nRunning {command} twice…")
+            out[command] = _job(command, today)
+            print(f"  first {out[command]['first']['s']} s, second {out[command]['second']['s']} s")
+    finally:
+        connection.force_debug_cursor = False
+    out["created"] = {
+        "documentation_requirements": DocumentationRequirement.objects.count(),
+        "sanctions": Sanction.objects.count(),
+        "deduction_orders": PayrollDeductionOrder.objects.count(),
+    }
+    return out
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+QUOTE = {
+    "destination": "GT",
+    "departure_at": "2026-03-02T07:30:00",
+    "return_at": "2026-03-06T19:00:00",
+}
+
+
+def quote_load(named, *, seconds: int) -> dict:
+    """POST /api/v1/per-diem/quote/ against gunicorn (2 workers) from another process."""
+    from rest_framework.authtoken.models import Token
+
+    User = get_user_model()
+    token, _ = Token.objects.get_or_create(user=User.objects.get(pk=named.users["traveler"]))
+    port = _free_port()
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings"}
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "viaticos.wsgi",
+            "--workers",
+            "2",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    try:
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        url = f"http://127.0.0.1:{port}/api/v1/per-diem/quote/"
+        body = json.dumps(QUOTE)
+        headers = {"Authorization": f"Token {token.key}", "Content-Type": "application/json"}
+        import urllib.request
+
+        check = urllib.request.urlopen(
+            urllib.request.Request(url, data=body.encode(), headers=headers), timeout=10
+        )
+        status = check.status
+        # Warm both workers up before measuring.
+        _python_load(url, body, headers, seconds=1, threads=4)
+        if shutil.which("wrk"):
+            result = _wrk(url, body, headers, seconds)
+        else:
+            result = _python_load(url, body, headers, seconds=seconds, threads=8)
+        result["status"] = status
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    print(
+        f"\nQuote API ({result['driver']}, {seconds} s): {result['rps']} req/s, "
+        f"p99 {result['p99_ms']} ms, errors {result.get('errors', 0)}"
+    )
+    return result
+
+
+def _wrk(url, body, headers, seconds) -> dict:
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(
+            'wrk.method = "POST"\n'
+            f"wrk.body = {json.dumps(body)}\n"
+            + "".join(f'wrk.headers["{k}"] = "{v}"\n' for k, v in headers.items())
+        )
+    out = subprocess.run(
+        [
+            "wrk",
+            "-t2",
+            "-c8",
+            f"-d{seconds}s",
+            "--timeout",
+            "5s",
+            "--latency",
+            "-s",
+            script.name,
+            url,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=seconds + 30,
+    ).stdout
+    Path(script.name).unlink()
+
+    def ms(text):
+        value, unit = re.match(r"([\d.]+)(us|ms|s)", text).groups()
+        return round(float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit], 1)
+
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    p50 = ms(re.search(r"50%\s+(\S+)", out).group(1))
+    p99 = ms(re.search(r"99%\s+(\S+)", out).group(1))
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return {
+        "driver": "wrk -t2 -c8",
+        "rps": round(rps),
+        "p50_ms": p50,
+        "p99_ms": p99,
+        "errors": int(errors.group(1)) if errors else 0,
+    }
+
+
+def _python_load(url, body, headers, *, seconds, threads) -> dict:
+    out = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "bench" / "load.py"),
+            url,
+            body,
+            json.dumps(headers),
+            str(seconds),
+            str(threads),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=seconds + 30,
+    )
+    return json.loads(out.stdout)
+
+
+# --- verdicts and table -------------------------------------------------------------------------
+
+
+def verdicts(report) -> dict:
+    t = report["targets"]
+    out = {}
+    for p in report.get("pages", []):
+        if p["status"] != 200:
+            out[p["name"]] = f"FAILED (HTTP {p['status']})"
+            continue
+        checks = {
+            "queries": max(p["queries_large"], p.get("queries_small", 0)) <= t["max_queries"],
+            "vs_sql": p["page"]["p95_ms"] <= t["page_p95_vs_sql"] * max(p["sql"]["p95_ms"], 1.0),
+        }
+        if isinstance(p.get("admin"), dict):
+            checks["vs_admin"] = p["page"]["p95_ms"] < p["admin"]["p95_ms"]
+        out[p["name"]] = checks
+    jobs = report.get("jobs", {})
+    for name in jobs.keys() & {"enforce_deadlines", "apply_retention"}:
+        out[name] = {
+            "first": jobs[name]["first"]["s"] <= t["sweep_first_s"],
+            "second": jobs[name]["second"]["s"] <= t["sweep_second_s"],
+        }
+    q = report.get("quote_api") or {"rps": 0, "p99_ms": 0}
+    out["quote_api"] = {"rps": q["rps"] >= t["quote_rps"], "p99": q["p99_ms"] < t["quote_p99_ms"]}
+    pdf = report.get("pdfs") or {
+        "report_50_lines": {"p95_ms": 0},
+        "bundle_20_receipts": {"p95_ms": 0},
+    }
+    out["pdfs"] = {
+        "report": pdf["report_50_lines"]["p95_ms"] < t["report_pdf_s"] * 1000,
+        "bundle": pdf["bundle_20_receipts"]["p95_ms"] < t["bundle_s"] * 1000,
+    }
+    return out
+
+
+def _ok(value) -> str:
+    return "ok" if value else "MISS"
+
+
+def print_table(report) -> None:
+    v = report["verdicts"]
+    m = report["machine"]
+    print(
+        f"\n=== Viáticos benchmark {report['date']} · scale {report['scale']} · "
+        f"{m['cores']} cores, {m['memory_gib']} GiB · PostgreSQL {m['postgresql']} ==="
+    )
+    if report["smoke"]:
+        print("(smoke run: figures are not meaningful)")
+    head = f"{'page / API list':<34}{'rows':>7}{'p50':>8}{'p95':>8}{'SQL p95':>9}{'×SQL':>6}"
+    head += f"{'admin p95':>10}{'q small':>8}{'q large':>8}  verdict (≤12 q, ≤3×SQL, < admin)"
+    print(head)
+    for p in report.get("pages", []):
+        if p["status"] != 200:
+            print(f"{p['name']:<34} HTTP {p['status']}")
+            continue
+        ratio = p["page"]["p95_ms"] / max(p["sql"]["p95_ms"], 1.0)
+        admin_p95 = p["admin"]["p95_ms"] if isinstance(p["admin"], dict) else "n/a"
+        checks = v[p["name"]]
+        verdict = " ".join(f"{k}:{_ok(val)}" for k, val in checks.items())
+        print(
+            f"{p['name']:<34}{p['main_query_rows']:>7}{p['page']['p50_ms']:>8}"
+            f"{p['page']['p95_ms']:>8}{p['sql']['p95_ms']:>9}{ratio:>6.1f}{admin_p95:>10}"
+            f"{p.get('queries_small', '-'):>8}{p['queries_large']:>8}  {verdict}"
+        )
+    print("(times in ms; SQL = the page's main query alone; ×SQL counts a floor of 1 ms)")
+    j = report.get("jobs", {})
+    for name in [n for n in ("enforce_deadlines", "apply_retention") if n in j]:
+        print(
+            f"{name:<20} first {j[name]['first']['s']:>6} s (≤5: {_ok(v[name]['first'])})   "
+            f"second {j[name]['second']['s']:>6} s (≤1: {_ok(v[name]['second'])})   "
+            f"queries {j[name]['first']['queries']}/{j[name]['second']['queries']}"
+        )
+    q = report.get("quote_api")
+    if q:
+        print(
+            f"quote API (2 gunicorn workers, {q['driver']}): {q['rps']} req/s (≥300: "
+            f"{_ok(v['quote_api']['rps'])}), p99 {q['p99_ms']} ms "
+            f"(<100: {_ok(v['quote_api']['p99'])})"
+        )
+    pdf = report.get("pdfs")
+    if pdf:
+        print(
+            f"report PDF, 50 lines: p95 {pdf['report_50_lines']['p95_ms']} ms (<1000: "
+            f"{_ok(v['pdfs']['report'])});  stamped bundle, 20 receipts: p95 "
+            f"{pdf['bundle_20_receipts']['p95_ms']} ms (<3000: {_ok(v['pdfs']['bundle'])}); "
+            f"receiving and stamping them {pdf['receive_and_stamp_20_s']} s"
+        )

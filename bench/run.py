@@ -1,0 +1,156 @@
+"""`make bench`: generate a synthetic year on PostgreSQL, measure, print a table, write JSON.
+
+Environment: BENCH_SCALE (1.0 = 5,000 travelers, 60,000 missions...), BENCH_DATABASE_URL
+(default postgres://postgres@127.0.0.1:5432/viaticos_bench; dropped and re-created on every
+run: its name must contain "bench"), BENCH_ROUNDS (timed requests per page), BENCH_LOAD_SECONDS
+(duration of the quote API load), BENCH_REUSE=1 (measure the dataset already there, after a
+fix; only before its jobs have run), BENCH_PARTS (default pages,pdfs,jobs,quote),
+BENCH_SMOKE=1 (CI: every step runs once, nothing is judged).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import platform
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlparse
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+DB_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/viaticos_bench")
+os.environ["DATABASE_URL"] = DB_URL
+os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
+SCALE = float(os.environ.get("BENCH_SCALE", "1.0"))
+SMOKE = os.environ.get("BENCH_SMOKE") == "1"
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "2" if SMOKE else "20"))
+LOAD_SECONDS = int(os.environ.get("BENCH_LOAD_SECONDS", "2" if SMOKE else "15"))
+
+
+def recreate_database() -> None:
+    import psycopg2
+
+    url = urlparse(DB_URL)
+    name = url.path.lstrip("/")
+    if "bench" not in name:
+        sys.exit(f"BENCH_DATABASE_URL must name a database containing 'bench' (got {name!r}).")
+    conn = psycopg2.connect(
+        host=url.hostname,
+        port=url.port or 5432,
+        user=url.username or "postgres",
+        password=url.password,
+        dbname="postgres",
+    )
+    conn.autocommit = True
+    with conn.cursor() as cur:
+        cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        cur.execute(f'CREATE DATABASE "{name}"')
+    conn.close()
+
+
+def main() -> None:
+    started = dt.datetime.now().astimezone()
+    print(f"Benchmark at scale {SCALE} on {DB_URL}")
+    reuse = os.environ.get("BENCH_REUSE") == "1"
+    if not reuse:
+        recreate_database()
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from bench import generate
+
+    today = timezone.localdate()
+    t0 = time.perf_counter()
+    if reuse:  # measuring again after a fix; the jobs must not have run on this dataset yet
+        print("Reusing the dataset already in the database (BENCH_REUSE=1).")
+        call_command("migrate", verbosity=0, interactive=False)  # e.g. a new index
+        named = generate.named_from_db()
+    else:
+        shutil.rmtree(settings.MEDIA_ROOT, ignore_errors=True)
+        call_command("migrate", verbosity=0, interactive=False)
+        print("Generating the dataset (bulk inserts):")
+        named = generate.generate(SCALE, today=today)
+    generation_s = time.perf_counter() - t0
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute("VACUUM ANALYZE")  # fresh statistics, as autovacuum would give
+    print(f"Generated in {generation_s:.0f} s: {named.counts}")
+
+    report = {
+        "date": started.isoformat(timespec="seconds"),
+        "scale": SCALE,
+        "smoke": SMOKE,
+        "machine": machine(),
+        "generation_s": None if reuse else round(generation_s, 1),
+        "dataset": named.counts,
+        "targets": {
+            "max_queries": 12,
+            "page_p95_vs_sql": 3,
+            "sweep_first_s": 5,
+            "sweep_second_s": 1,
+            "quote_rps": 300,
+            "quote_p99_ms": 100,
+            "report_pdf_s": 1,
+            "bundle_s": 3,
+        },
+    }
+    from bench import measure
+
+    parts = os.environ.get("BENCH_PARTS", "pages,pdfs,jobs,quote").split(",")
+    if "pages" in parts:
+        report["pages"] = measure.pages(named, rounds=ROUNDS)
+    if "pdfs" in parts:
+        report["pdfs"] = measure.pdfs(named, rounds=max(1, ROUNDS // 4), today=today)
+    if "jobs" in parts:
+        report["jobs"] = measure.jobs(today=today)
+    if "quote" in parts:
+        report["quote_api"] = measure.quote_load(named, seconds=LOAD_SECONDS)
+    report["verdicts"] = measure.verdicts(report)
+
+    out_dir = ROOT / "bench" / "results"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    stamp = started.strftime("%Y%m%d-%H%M%S")
+    path = out_dir / f"bench-{stamp}-scale{SCALE:g}.json"
+    path.write_text(json.dumps(report, indent=2, default=str))
+    (out_dir / "latest.json").write_text(json.dumps(report, indent=2, default=str))
+    measure.print_table(report)
+    print(f"\nReport: {path.relative_to(ROOT)}")
+    if SMOKE:
+        failed = [p["name"] for p in report.get("pages", []) if p["status"] != 200]
+        if failed:
+            sys.exit(f"smoke: pages failed: {failed}")
+
+
+def machine() -> dict:
+    mem = 0
+    try:
+        with open("/proc/meminfo") as handle:
+            mem = int(handle.readline().split()[1]) // 1024 // 1024
+    except OSError:
+        pass
+    pg = subprocess.run(
+        ["psql", DB_URL, "-tAc", "SHOW server_version"], capture_output=True, text=True
+    ).stdout.strip()
+    return {
+        "cores": os.cpu_count(),
+        "memory_gib": mem,
+        "cpu": platform.processor() or platform.machine(),
+        "python": platform.python_version(),
+        "postgresql": pg,
+        "host": socket.gethostname(),
+    }
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,12 @@
+"""Long lists are shown a page at a time: the page costs the same whatever the number of rows."""
+
+from __future__ import annotations
+
+from django.core.paginator import Page, Paginator
+
+PER_PAGE = 50
+
+
+def paginate(request, object_list, *, per_page: int = PER_PAGE, param: str = "page") -> Page:
+    """The page asked for in `?page=` (the first one when missing or out of range)."""
+    return Paginator(object_list, per_page).get_page(request.GET.get(param))
