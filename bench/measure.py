@@ -473,8 +473,9 @@ def _wrk(url, body, headers, seconds) -> dict:
         return round(float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit], 1)
 
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-    p50 = ms(re.search(r"50%\s+(\S+)", out).group(1))
-    p99 = ms(re.search(r"99%\s+(\S+)", out).group(1))
+    # Anchored: "86.50%" also ends the thread-stats line above the latency distribution.
+    p50 = ms(re.search(r"^\s*50%\s+(\S+)", out, re.M).group(1))
+    p99 = ms(re.search(r"^\s*99%\s+(\S+)", out, re.M).group(1))
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     return {
         "driver": "wrk -t2 -c8",
