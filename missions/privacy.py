@@ -174,6 +174,31 @@ def missions_holds(user) -> list[Hold]:
     ]
 
 
+def missions_holds_bulk(user_ids) -> dict[int, list[Hold]]:
+    """`missions_holds` for many people in one query (the retention job)."""
+    from missions.models import Advance
+
+    result: dict[int, list[Hold]] = {pk: [] for pk in user_ids}
+    pending = (
+        Advance.objects.filter(
+            mission__traveler_id__in=user_ids, status__in=Advance.PENDING_SETTLEMENT
+        )
+        .select_related("mission")
+        .only("pk", "amount", "mission__traveler_id")
+        .order_by("pk")
+    )
+    for a in pending:
+        result[a.mission.traveler_id].append(
+            Hold(
+                reason=_("Advance %(code)s (%(amount)s USD) is pending settlement")
+                % {"code": a.code, "amount": a.amount},
+                data_kept=_("Missions, itineraries, advances and their documents"),
+                category="settlements.accounting_support",
+            )
+        )
+    return result
+
+
 def register_privacy() -> None:
     register(
         PersonalData(
@@ -181,5 +206,6 @@ def register_privacy() -> None:
             export=missions_export,
             anonymize=missions_anonymize,
             holds=missions_holds,
+            holds_bulk=missions_holds_bulk,
         )
     )

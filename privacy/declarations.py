@@ -5,12 +5,23 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib.auth import get_user_model
 from django.core.files.storage import default_storage
+from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext_lazy as _
 
-from privacy.registry import Action, Candidate, Category, PersonalData, StartEvent, register
+from privacy.registry import (
+    Action,
+    Candidate,
+    Category,
+    PersonalData,
+    StartEvent,
+    record_key_expr,
+    register,
+)
 from viaticos.rules_registry import enforces
 
 ANON = "—"
@@ -93,6 +104,19 @@ def _identity_candidates():
         )
 
 
+def _identity_due(cutoff, done_keys):
+    from privacy.models import RelationshipEnd
+
+    ends = (
+        RelationshipEnd.objects.filter(ended_on__lte=cutoff)
+        .annotate(retention_key=record_key_expr("auth.user", "user_id"))
+        .exclude(retention_key__in=done_keys)
+        .values_list("user_id", "ended_on")
+    )
+    for user_id, ended_on in ends:
+        yield Candidate(key=_user_key(user_id), subject_id=user_id, clock_start=ended_on)
+
+
 def _identity_apply(candidate: Candidate, action: str) -> str:
     user = get_user_model().objects.filter(pk=candidate.subject_id).first()
     if user is None:
@@ -155,22 +179,72 @@ def _arco_candidates():
         )
 
 
+def _arco_due(cutoff, done_keys):
+    from privacy.models import ArcoRequest
+
+    due = (
+        ArcoRequest.objects.filter(closed_on__lte=cutoff)
+        .annotate(retention_key=record_key_expr(ARCO_KEY))
+        .exclude(retention_key__in=done_keys)
+        .values_list("pk", "subject_id", "closed_on")
+    )
+    for pk, subject_id, closed_on in due:
+        yield Candidate(key=f"{ARCO_KEY}:{pk}", subject_id=subject_id, clock_start=closed_on)
+
+
+def _pks(candidates) -> list[int]:
+    return [int(c.key.rsplit(":", 1)[1]) for c in candidates]
+
+
+def _delete_files_on_commit(names) -> None:
+    names = [n for n in names if n]
+    if names:
+        transaction.on_commit(lambda: [default_storage.delete(n) for n in names])
+
+
+def _arco_apply_bulk(candidates, action: str) -> dict[str, str]:
+    """`_arco_apply` for many requests in a few queries; files go after commit (R-T4)."""
+    from privacy.models import ArcoAttachment, ArcoRequest
+
+    ids = _pks(candidates)
+    present = set(ArcoRequest.objects.filter(pk__in=ids).values_list("pk", flat=True))
+    attachments = ArcoAttachment.objects.filter(request_id__in=present)
+    _delete_files_on_commit(attachments.values_list("storage_name", flat=True))
+    if action == Action.DELETE:
+        ArcoRequest.history.filter(id__in=present).delete()
+        attachments.delete()
+        ArcoRequest.objects.filter(pk__in=present).delete()
+        done = "deleted"
+    else:
+        wiped = dict(ARCO_WIPE)
+        attachments.delete()
+        ArcoRequest.objects.filter(pk__in=present).update(response_letter="", **wiped)
+        wiped.pop("ip_address")
+        ArcoRequest.history.filter(id__in=present).update(**wiped)
+        done = "anonymized"
+    return {c.key: done if pk in present else "gone" for c, pk in zip(candidates, ids, strict=True)}
+
+
+ARCO_KEY = "privacy.arcorequest"
+ARCO_WIPE = {
+    "full_name": ANON,
+    "document_number": ANON,
+    "email": "",
+    "address": "",
+    "request_detail": ANON,
+    "representative_name": "",
+    "representative_document_number": "",
+    "correction_text": "",
+    "ip_address": None,
+    "anonymized": True,
+}
+
+
 def anonymize_arco_request(request) -> None:
     """R-T4: the requester's identity and files go; dates, right and outcome stay."""
     from privacy.models import ArcoRequest
 
-    wiped = {
-        "full_name": ANON,
-        "document_number": ANON,
-        "email": "",
-        "address": "",
-        "request_detail": ANON,
-        "representative_name": "",
-        "representative_document_number": "",
-        "correction_text": "",
-        "ip_address": None,
-        "anonymized": True,
-    }
+    wiped = dict(ARCO_WIPE)
     for attachment in request.attachments.all():
         default_storage.delete(attachment.storage_name)
     request.attachments.all().delete()
@@ -219,6 +293,32 @@ def _consent_candidates():
         )
 
 
+def _consent_due(cutoff, done_keys):
+    """As `_consent_candidates`, the date filter and the done keys applied in the queries."""
+    from privacy.models import ConsentEvent
+
+    bound = cutoff + dt.timedelta(days=2)  # a day wider than the clock (time zones)
+    latest = (
+        ConsentEvent.objects.values("user_id", "purpose_id")
+        .annotate(last=Max("at"))
+        .filter(last__date__lt=bound)
+        .order_by("user_id", "purpose_id")
+    )
+    given = set(
+        ConsentEvent.objects.filter(
+            decision=ConsentEvent.Decision.GIVEN, at__date__lt=bound
+        ).values_list("user_id", "purpose_id", "at")
+    )
+    done = {
+        row["record_key"] for row in done_keys.filter(record_key__startswith="privacy.consent:")
+    }
+    for row in latest:
+        key = f"privacy.consent:{row['user_id']}:{row['purpose_id']}"
+        if (row["user_id"], row["purpose_id"], row["last"]) in given or key in done:
+            continue
+        yield Candidate(key=key, subject_id=row["user_id"], clock_start=row["last"].date())
+
+
 def _consent_apply(candidate: Candidate, action: str) -> str:
     from privacy.models import ConsentEvent
 
@@ -236,6 +336,26 @@ def _access_log_candidates():
             subject_id=None,  # the log itself is never held back by the person's holds
             clock_start=entry.at.date(),
         )
+
+
+def _access_log_due(cutoff, done_keys):
+    from privacy.models import AccessLogEntry
+
+    due = (
+        AccessLogEntry.objects.filter(at__date__lte=cutoff + dt.timedelta(days=1))
+        .annotate(retention_key=record_key_expr("privacy.accesslog"))
+        .exclude(retention_key__in=done_keys)
+        .values_list("pk", "at")
+    )
+    for pk, at in due:
+        yield Candidate(key=f"privacy.accesslog:{pk}", subject_id=None, clock_start=at.date())
+
+
+def _access_log_apply_bulk(candidates, action: str) -> dict[str, str]:
+    from privacy.models import AccessLogEntry
+
+    AccessLogEntry.objects.filter(pk__in=_pks(candidates)).delete()
+    return {c.key: "deleted" for c in candidates}
 
 
 def _access_log_apply(candidate: Candidate, action: str) -> str:
@@ -261,6 +381,7 @@ def register_builtin() -> None:
                     ),
                     action=Action.ANONYMIZE,
                     candidates=_identity_candidates,
+                    due_candidates=_identity_due,
                     apply=_identity_apply,
                 )
             ],
@@ -281,6 +402,8 @@ def register_builtin() -> None:
                     action=Action.ANONYMIZE,
                     candidates=_arco_candidates,
                     apply=_arco_apply,
+                    due_candidates=_arco_due,
+                    apply_bulk=_arco_apply_bulk,
                 ),
                 Category(
                     code="privacy.consent_evidence",
@@ -290,6 +413,7 @@ def register_builtin() -> None:
                     legal_basis=_("Burden of proof of consent (Ley 29733 art. 13, R-P3)"),
                     action=Action.DELETE,
                     candidates=_consent_candidates,
+                    due_candidates=_consent_due,
                     apply=_consent_apply,
                 ),
                 Category(
@@ -301,6 +425,8 @@ def register_builtin() -> None:
                     action=Action.DELETE,
                     candidates=_access_log_candidates,
                     apply=_access_log_apply,
+                    due_candidates=_access_log_due,
+                    apply_bulk=_access_log_apply_bulk,
                 ),
             ],
             export=_privacy_export,

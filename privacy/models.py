@@ -380,6 +380,18 @@ class RetentionPolicy(models.Model):
         except ValueError:  # 29 February
             return clock_start.replace(year=year, day=28)
 
+    def clock_cutoff(self, today: dt.date) -> dt.date:
+        """The latest clock start whose period has ended by `today` (expires_on(d) <= today for
+        every d up to it): the date filter of the set-based candidate queries (R-T1)."""
+        year = today.year - self.period_years
+        try:
+            cutoff = today.replace(year=year)
+        except ValueError:  # 29 February
+            cutoff = today.replace(year=year, day=28)
+        while self.expires_on(cutoff + dt.timedelta(days=1)) <= today:
+            cutoff += dt.timedelta(days=1)  # 29 February of a leap year expires on the 28th
+        return cutoff
+
 
 class LegalHold(models.Model):
     """R-T2: a hold recorded by the Privacy Officer (litigation, sanction...)."""

@@ -15,10 +15,15 @@ small `<app>/privacy.py` and registers, from its AppConfig.ready()::
             legal_basis=_("Código Tributario arts. 43 and 87"), action=Action.ANONYMIZE,
             candidates=lambda: ...,             # -> Iterable[Candidate]
             apply=lambda candidate, action: ..., # block / anonymize / delete ONE record (R-T4)
+            # optional set-based variants, used by apply_retention when given:
+            due_candidates=lambda cutoff, done_keys: ...,  # SQL: clock start <= cutoff,
+                                                # record key not in done_keys (a subquery)
+            apply_bulk=lambda candidates, action: {...},  # key -> detail, a few queries per call
         )],
         export=lambda user: {...},              # R-A8 acceso: JSON-serialisable dict
         anonymize=lambda user: [...],           # R-A8 cancelación: returns what was removed
         holds=lambda user: [Hold(...)],         # R-T2: e.g. an open settlement, a sanction
+        holds_bulk=lambda user_ids: {user_id: [Hold(...)]},  # optional: the same, in bulk
     ))
 
 Rules every declaration keeps:
@@ -28,6 +33,11 @@ Rules every declaration keeps:
   (open settlement, sanction in course, litigation...); privacy adds the manual LegalHold rows
   and the ARCO requests in course itself.
 - Every callable is optional except `app`; a missing one means "nothing of that kind here".
+- `due_candidates(cutoff, done_keys)` may return a superset of the due records (e.g. a date
+  filter a day wider for time zones): apply_retention re-checks each clock start in Python. It
+  must leave out the records whose key is in `done_keys` (a queryset of `record_key` values: the
+  final action already taken). `apply_bulk` must do exactly what `apply` does for each record;
+  files are deleted after commit. Without them the per-record path is used.
 """
 
 from __future__ import annotations
@@ -35,6 +45,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -91,6 +102,8 @@ class Category:
     sensitive: bool = False
     candidates: Callable[[], Iterable[Candidate]] | None = None
     apply: Callable[[Candidate, str], str] | None = None
+    due_candidates: Callable[[dt.date, Any], Iterable[Candidate]] | None = None
+    apply_bulk: Callable[[list[Candidate], str], dict[str, str]] | None = None
 
 
 @dataclass(frozen=True)
@@ -100,6 +113,7 @@ class PersonalData:
     export: Callable[..., dict] | None = None
     anonymize: Callable[..., list[str]] | None = None
     holds: Callable[..., list[Hold]] | None = None
+    holds_bulk: Callable[[Iterable[int]], dict[int, list[Hold]]] | None = None
 
 
 _registry: dict[str, PersonalData] = {}
@@ -124,3 +138,11 @@ def categories() -> dict[str, Category]:
 
 def category(code: str) -> Category | None:
     return categories().get(code)
+
+
+def record_key_expr(prefix: str, field: str = "pk"):
+    """The SQL for a record key "<prefix>:<pk>", to leave out in SQL what is already done."""
+    from django.db.models import CharField, Value
+    from django.db.models.functions import Cast, Concat
+
+    return Concat(Value(prefix + ":"), Cast(field, CharField()), output_field=CharField())

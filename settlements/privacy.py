@@ -15,11 +15,18 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 
-from django.db.models import Q
+from django.db.models import Case, CharField, Q, Value, When
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from missions.privacy import ANON, _delete_files_on_commit, _iso, _money, mission_anonymize
+from missions.privacy import (
+    ANON,
+    INVITATION_WIPE,
+    _delete_files_on_commit,
+    _iso,
+    _money,
+    mission_anonymize,
+)
 from privacy.registry import (
     Action,
     Candidate,
@@ -27,6 +34,7 @@ from privacy.registry import (
     Hold,
     PersonalData,
     StartEvent,
+    record_key_expr,
     register,
 )
 
@@ -253,6 +261,44 @@ def settlements_holds(user) -> list[Hold]:
     return holds
 
 
+def settlements_holds_bulk(user_ids) -> dict[int, list[Hold]]:
+    """`settlements_holds` for many people in two queries (the retention job)."""
+    from settlements.models import Sanction, Settlement
+
+    result: dict[int, list[Hold]] = {pk: [] for pk in user_ids}
+    open_ = (
+        Settlement.objects.filter(mission__traveler_id__in=user_ids)
+        .exclude(status=Settlement.Status.CLOSED)
+        .select_related("mission")
+        .only("pk", "status", "mission__traveler_id")
+        .order_by("pk")
+    )
+    for s in open_:
+        result[s.mission.traveler_id].append(
+            Hold(
+                reason=_("Settlement %(code)s is open (%(status)s)")
+                % {"code": s.code, "status": s.get_status_display()},
+                data_kept=_("The settlement, its receipts and documents, the mission and advance"),
+                category="settlements.accounting_support",
+            )
+        )
+    sanctions = (
+        Sanction.objects.filter(person_id__in=user_ids, state__in=Sanction.IN_COURSE)
+        .only("pk", "person_id", "rule")
+        .order_by("pk")
+    )
+    for x in sanctions:
+        result[x.person_id].append(
+            Hold(
+                reason=_("Sanction %(code)s (%(rule)s) is in course")
+                % {"code": x.code, "rule": x.rule},
+                data_kept=_("The sanction and the records it rests on"),
+                category="settlements.accounting_support",
+            )
+        )
+    return result
+
+
 # --- R-T1 retention ---
 
 
@@ -294,11 +340,185 @@ def accounting_apply(candidate: Candidate, action: str) -> str:
     return "anonymized: " + (", ".join(str(r) for r in removed) or "nothing")
 
 
+def accounting_due(cutoff: dt.date, done_keys):
+    """`accounting_candidates` filtered in SQL: the clock (1 January after the year) started by
+    `cutoff`, i.e. the day falls before 1 January of the cutoff's year; what is done is left
+    out by an anti-join on the action log. A day wider for time zones (the clock re-checks)."""
+    from missions.models import Mission
+    from settlements.models import Settlement
+
+    limit = dt.date(cutoff.year, 1, 1)
+    wide = limit + dt.timedelta(days=1)
+    closed = (
+        Settlement.objects.filter(status=Settlement.Status.CLOSED)
+        .filter(Q(settled_on__lt=limit) | Q(settled_on__isnull=True, updated_at__date__lt=wide))
+        .annotate(retention_key=record_key_expr(SETTLEMENT_KEY))
+        .exclude(retention_key__in=done_keys)
+        .values_list("pk", "settled_on", "updated_at", "mission__traveler_id")
+    )
+    for pk, settled_on, updated_at, traveler_id in closed:
+        day = settled_on or updated_at.date()
+        yield Candidate(f"{SETTLEMENT_KEY}:{pk}", traveler_id, _year_after(day))
+    ended = (
+        Mission.objects.filter(
+            Q(status__in=[Mission.Status.CLOSED, *Mission.STOPPED, Mission.Status.REJECTED]),
+            settlement__isnull=True,
+            return_at__date__lt=wide,
+        )
+        .annotate(retention_key=record_key_expr(MISSION_KEY))
+        .exclude(retention_key__in=done_keys)
+        .values_list("pk", "return_at", "traveler_id")
+    )
+    for pk, return_at, traveler_id in ended:
+        yield Candidate(f"{MISSION_KEY}:{pk}", traveler_id, _year_after(return_at.date()))
+
+
+def _chunk_pks(candidates, prefix: str) -> list[int]:
+    return [_pk(c) for c in candidates if c.key.startswith(prefix + ":")]
+
+
+def missions_anonymize_bulk(mission_ids) -> set[int]:
+    """`mission_anonymize` for many missions in three queries; returns those that changed."""
+    from missions.models import Mission
+
+    rows = list(
+        Mission.objects.filter(pk__in=mission_ids)
+        .exclude(invitation_file="", invitation_name="")
+        .values_list("pk", "invitation_file")
+    )
+    ids = [pk for pk, _file in rows]
+    if ids:
+        _delete_files_on_commit([name for _pk, name in rows])
+        Mission.objects.filter(pk__in=ids).update(**INVITATION_WIPE)
+        Mission.history.filter(id__in=ids).update(**INVITATION_WIPE)
+    return set(ids)
+
+
+def settlements_anonymize_bulk(settlement_ids) -> dict[int, list[str]]:
+    """`settlement_anonymize` for many settlements in a few queries (R-T4): what was removed,
+    by settlement."""
+    from settlements.models import Document, Receipt, Settlement
+
+    removed: dict[int, list[str]] = {pk: [] for pk in settlement_ids}
+    docs = Document.objects.filter(settlement_id__in=settlement_ids).exclude(
+        file="", stamped_file=""
+    )
+    rows = list(docs.values_list("pk", "settlement_id", "file", "stamped_file"))
+    if rows:
+        _delete_files_on_commit([n for _pk, _s, f, st in rows for n in (f, st)])
+        Document.objects.filter(pk__in=[r[0] for r in rows]).update(
+            file="", stamped_file="", original_name=ANON
+        )
+        for settlement_id in {r[1] for r in rows}:
+            removed[settlement_id].append(_("uploaded files"))
+    receipts = Receipt.objects.filter(settlement_id__in=settlement_ids)
+    customer = receipts.exclude(customer_tax_id=_organization_tax_id()).exclude(
+        customer_name="", customer_tax_id=""
+    )
+    rows = list(customer.values_list("pk", "settlement_id"))
+    if rows:
+        ids = [pk for pk, _s in rows]
+        wipe = {"customer_name": "", "customer_tax_id": ""}
+        Receipt.objects.filter(pk__in=ids).update(**wipe)
+        Receipt.history.filter(id__in=ids).update(**wipe)
+        for settlement_id in {s for _pk, s in rows}:
+            removed[settlement_id].append(_("names on receipts"))
+    payees = list(
+        receipts.filter(receipt_type="recibo_egresos")
+        .exclude(issuer_name=ANON)
+        .values_list("pk", "settlement_id", "duplicate_key")
+    )
+    if payees:
+        # `id` is the receipt's in both the table and its history (whose pk is history_id).
+        hashed = Case(
+            *[
+                When(
+                    id=pk,
+                    then=Value(
+                        "anon:" + hashlib.sha256(key.encode()).hexdigest()[:40] if key else ""
+                    ),
+                )
+                for pk, _s, key in payees
+            ],
+            output_field=CharField(),
+        )
+        ids = [pk for pk, _s, _k in payees]
+        wipe = {"issuer_name": ANON, "issuer_tax_id": ""}
+        Receipt.objects.filter(pk__in=ids).update(duplicate_key=hashed, **wipe)
+        Receipt.history.filter(id__in=ids).update(duplicate_key=hashed, **wipe)
+        for settlement_id in {s for _pk, s, _k in payees}:
+            removed[settlement_id].append(_("payees of expense receipts"))
+    missions = dict(
+        Settlement.objects.filter(pk__in=settlement_ids).values_list("mission_id", "pk")
+    )
+    for mission_id in missions_anonymize_bulk(list(missions)):
+        removed[missions[mission_id]].append(_("invitation letter"))
+    return removed
+
+
+def accounting_apply_bulk(candidates, action: str) -> dict[str, str]:
+    """`accounting_apply` for many records at once (R-T4: it anonymizes, the books stay)."""
+    from missions.models import Mission
+    from settlements.models import Settlement
+
+    details: dict[str, str] = {}
+    mission_ids = _chunk_pks(candidates, MISSION_KEY)
+    if mission_ids:
+        present = set(Mission.objects.filter(pk__in=mission_ids).values_list("pk", flat=True))
+        changed = missions_anonymize_bulk(list(present))
+        for pk in mission_ids:
+            details[f"{MISSION_KEY}:{pk}"] = (
+                "gone"
+                if pk not in present
+                else "anonymized: " + ("invitation letter" if pk in changed else "nothing")
+            )
+    settlement_ids = _chunk_pks(candidates, SETTLEMENT_KEY)
+    if settlement_ids:
+        present = list(
+            Settlement.objects.filter(pk__in=settlement_ids).values_list("pk", flat=True)
+        )
+        removed = settlements_anonymize_bulk(present)
+        for pk in settlement_ids:
+            details[f"{SETTLEMENT_KEY}:{pk}"] = (
+                "gone"
+                if pk not in removed
+                else "anonymized: " + (", ".join(str(r) for r in removed[pk]) or "nothing")
+            )
+    return details
+
+
 def payroll_candidates():
     from settlements.models import PayrollDeductionOrder
 
     for o in PayrollDeductionOrder.objects.only("pk", "person", "issued_on"):
         yield Candidate(f"{ORDER_KEY}:{o.pk}", o.person_id, o.issued_on)
+
+
+def payroll_due(cutoff: dt.date, done_keys):
+    from settlements.models import PayrollDeductionOrder
+
+    due = (
+        PayrollDeductionOrder.objects.filter(issued_on__lte=cutoff)
+        .annotate(retention_key=record_key_expr(ORDER_KEY))
+        .exclude(retention_key__in=done_keys)
+        .values_list("pk", "person_id", "issued_on")
+    )
+    for pk, person_id, issued_on in due:
+        yield Candidate(f"{ORDER_KEY}:{pk}", person_id, issued_on)
+
+
+def payroll_apply_bulk(candidates, action: str) -> dict[str, str]:
+    from settlements.models import PayrollDeductionOrder
+
+    ids = [_pk(c) for c in candidates]
+    orders = PayrollDeductionOrder.objects.filter(pk__in=ids)
+    present = set(orders.values_list("pk", flat=True))
+    todo = set(orders.exclude(person_name=ANON, document_number="").values_list("pk", flat=True))
+    PayrollDeductionOrder.objects.filter(pk__in=todo).update(person_name=ANON, document_number="")
+    return {
+        c.key: "gone" if pk not in present else ("anonymized" if pk in todo else "nothing left")
+        for c, pk in zip(candidates, ids, strict=True)
+    }
 
 
 def payroll_apply(candidate: Candidate, action: str) -> str:
@@ -325,6 +545,8 @@ def register_privacy() -> None:
                     action=Action.ANONYMIZE,
                     candidates=accounting_candidates,
                     apply=accounting_apply,
+                    due_candidates=accounting_due,
+                    apply_bulk=accounting_apply_bulk,
                 ),
                 Category(
                     code="settlements.payroll_deductions",
@@ -336,10 +558,13 @@ def register_privacy() -> None:
                     action=Action.ANONYMIZE,
                     candidates=payroll_candidates,
                     apply=payroll_apply,
+                    due_candidates=payroll_due,
+                    apply_bulk=payroll_apply_bulk,
                 ),
             ],
             export=settlements_export,
             anonymize=settlements_anonymize,
             holds=settlements_holds,
+            holds_bulk=settlements_holds_bulk,
         )
     )
