@@ -26,7 +26,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import TruncMonth
+from django.db.models.functions import TruncDate, TruncMonth
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
@@ -118,7 +118,14 @@ def _deadline_base() -> QuerySet[Advance]:
     )
 
 
-def _deadline(advance: Advance, calendar: BusinessCalendar, today: dt.date, grace: int):
+def _deadline(
+    advance: Advance,
+    calendar: BusinessCalendar,
+    today: dt.date,
+    grace: int,
+    *,
+    days_left: int | None = None,
+):
     return_date = rules.local_date(advance.mission.return_at)
     due = rules.settlement_due_date(calendar, return_date)
     requirement = getattr(advance, "documentation_requirement", None)
@@ -131,7 +138,9 @@ def _deadline(advance: Advance, calendar: BusinessCalendar, today: dt.date, grac
         amount=rules.unsettled_amount(advance),
         return_date=return_date,
         due_date=due,
-        days_left=rules.business_days_left(calendar, due, today),
+        days_left=(
+            rules.business_days_left(calendar, due, today) if days_left is None else days_left
+        ),
         requirement=requirement,
         order=order,
         submitted=bool(settlement and settlement.submitted_at),
@@ -271,17 +280,45 @@ def outstanding_by_age(*, today: dt.date, calendar: BusinessCalendar | None = No
     return Outstanding(today=today, calendar=calendar, buckets=buckets, first_return=first)
 
 
-def _due_date_sql(calendar: BusinessCalendar, first: dt.date, last: dt.date) -> Case:
-    """The settlement due date of each advance as SQL: one WHEN per due date between the
-    return dates `first` and `last` (consecutive return dates share it over weekends)."""
-    whens, day = [], first
+def _due_order_sql(calendar: BusinessCalendar, first: dt.date, last: dt.date) -> Case:
+    """A sort key equivalent to the settlement due date, as SQL: the local return date, except
+    that consecutive return dates sharing a due date (a return on a Friday, Saturday or Sunday
+    before a working Monday) get the first of them. One WHEN per such run between the return
+    dates `first` and `last`: a few a month."""
+    whens, start, day = [], first, first
+    due = rules.settlement_due_date(calendar, first)
     while day <= last:
-        due = rules.settlement_due_date(calendar, day)
         nxt = day + dt.timedelta(days=1)
-        if nxt > last or rules.settlement_due_date(calendar, nxt) != due:
-            whens.append(When(mission__return_at__lt=rules._end_of_day(day), then=Value(due)))
+        nxt_due = rules.settlement_due_date(calendar, nxt) if nxt <= last else None
+        if nxt_due != due:
+            if day > start:
+                whens.append(
+                    When(
+                        mission__return_at__gte=rules._end_of_day(start - dt.timedelta(days=1)),
+                        mission__return_at__lt=rules._end_of_day(day),
+                        then=Value(start),
+                    )
+                )
+            start, due = nxt, nxt_due
         day = nxt
-    return Case(*whens, default=Value(None), output_field=DateField())
+    return Case(
+        *whens,
+        default=TruncDate("mission__return_at"),
+        output_field=DateField(),
+    )
+
+
+def _days_left(calendar: BusinessCalendar, dues: set[dt.date], today: dt.date) -> dict:
+    """rules.business_days_left for many due dates in one walk over the calendar."""
+    if not dues:
+        return {}
+    start = min(min(dues), today)
+    counts, count, day = {start: 0}, 0, start
+    while day < max(max(dues), today):
+        day += dt.timedelta(days=1)
+        count += calendar.is_business_day(day)
+        counts[day] = count
+    return {due: counts[due] - counts[today] for due in dues}
 
 
 def outstanding_page(ages: Outstanding, *, bucket: str = "", page: str | None = None) -> Page:
@@ -304,17 +341,23 @@ def outstanding_page(ages: Outstanding, *, bucket: str = "", page: str | None = 
             first = max(first, chosen.after + dt.timedelta(days=1))
     if first is not None and first <= last:
         # Older due date = at least as late: (due date, pk) is the page's order.
-        qs = qs.annotate(due_sql=_due_date_sql(ages.calendar, first, last)).order_by(
-            "due_sql", "pk"
+        qs = qs.annotate(due_order=_due_order_sql(ages.calendar, first, last)).order_by(
+            "due_order", "pk"
         )
     else:
         qs = qs.order_by("pk")
     paginator = Paginator(qs, PER_PAGE)
     paginator.count = chosen.count if chosen else ages.count  # known: no COUNT query
     result = paginator.get_page(page)
-    grace = rules.deduction_grace()
+    grace, calendar = rules.deduction_grace(), ages.calendar
+    advances = list(result.object_list)
+    dues = {
+        a.pk: rules.settlement_due_date(calendar, rules.local_date(a.mission.return_at))
+        for a in advances
+    }
+    left = _days_left(calendar, set(dues.values()), ages.today)
     result.object_list = [
-        _deadline(a, ages.calendar, ages.today, grace) for a in result.object_list
+        _deadline(a, calendar, ages.today, grace, days_left=left[dues[a.pk]]) for a in advances
     ]
     return result
 
