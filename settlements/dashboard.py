@@ -6,11 +6,27 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
-from django.db.models import F, OuterRef, Prefetch, QuerySet, Subquery, Sum
-from django.db.models.functions import TruncMonth
+from django.core.paginator import Page, Paginator
+from django.db.models import (
+    Case,
+    Count,
+    DateField,
+    DecimalField,
+    F,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import TruncDate, TruncMonth
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
@@ -18,6 +34,7 @@ from missions.models import Advance, MissionLeg
 from settlements import deadlines as rules
 from settlements.models import DocumentationRequirement, PayrollDeductionOrder, Sanction
 from viaticos.business_days import BusinessCalendar, duty_calendar
+from viaticos.pagination import PER_PAGE
 from viaticos.roles import Role, has_role
 
 ZERO = Decimal("0.00")
@@ -101,7 +118,14 @@ def _deadline_base() -> QuerySet[Advance]:
     )
 
 
-def _deadline(advance: Advance, calendar: BusinessCalendar, today: dt.date, grace: int):
+def _deadline(
+    advance: Advance,
+    calendar: BusinessCalendar,
+    today: dt.date,
+    grace: int,
+    *,
+    days_left: int | None = None,
+):
     return_date = rules.local_date(advance.mission.return_at)
     due = rules.settlement_due_date(calendar, return_date)
     requirement = getattr(advance, "documentation_requirement", None)
@@ -114,7 +138,9 @@ def _deadline(advance: Advance, calendar: BusinessCalendar, today: dt.date, grac
         amount=rules.unsettled_amount(advance),
         return_date=return_date,
         due_date=due,
-        days_left=rules.business_days_left(calendar, due, today),
+        days_left=(
+            rules.business_days_left(calendar, due, today) if days_left is None else days_left
+        ),
         requirement=requirement,
         order=order,
         submitted=bool(settlement and settlement.submitted_at),
@@ -147,20 +173,193 @@ def traveler_deadlines(user, *, today: dt.date | None = None) -> list[Deadline]:
 # --- accountant --------------------------------------------------------------------------------
 
 
-def outstanding(*, today: dt.date, calendar: BusinessCalendar | None = None) -> list[Deadline]:
-    """Every advance pending settlement of a mission already back, with its age."""
+def _outstanding(today: dt.date) -> QuerySet[Advance]:
+    """Every advance pending settlement of a mission already back (R-3.3)."""
+    return Advance.objects.filter(
+        status__in=Advance.PENDING_SETTLEMENT, mission__return_at__lt=rules._end_of_day(today)
+    )
+
+
+def _amount_sql():
+    """rules.unsettled_amount in SQL: what R-4 says to return, or the whole advance."""
+    return Case(
+        When(
+            status=Advance.Status.RETURN_DUE,
+            return_due_amount__isnull=False,
+            then=F("return_due_amount"),
+        ),
+        default=F("amount"),
+        output_field=DecimalField(max_digits=14, decimal_places=2),
+    )
+
+
+def _days_late(calendar: BusinessCalendar, return_date: dt.date, today: dt.date) -> int:
+    due = rules.settlement_due_date(calendar, return_date)
+    return max(0, -rules.business_days_left(calendar, due, today))
+
+
+def _latest_return_at_least(calendar: BusinessCalendar, today: dt.date, days: int) -> dt.date:
+    """The latest return date whose advance is at least `days` business days late today.
+    The age is monotone in the due date and the due date in the return date, so a binary
+    search asks the calendar a handful of questions."""
+    late = lambda day: _days_late(calendar, day, today) >= days  # noqa: E731
+    hi = today  # returned today: due in the future, never late
+    lo = today - dt.timedelta(days=2 * days + 14)
+    while not late(lo):
+        lo -= dt.timedelta(days=max(14, (today - lo).days))
+    while (hi - lo).days > 1:  # late(lo) and not late(hi)
+        mid = lo + dt.timedelta(days=(hi - lo).days // 2)
+        lo, hi = (mid, hi) if late(mid) else (lo, mid)
+    return lo
+
+
+@dataclass(frozen=True)
+class AgeBucket:
+    key: str
+    after: dt.date | None  # return date strictly after…
+    upto: dt.date  # …and up to this one (inclusive)
+    count: int = 0
+    total: Decimal = ZERO
+
+    def q(self) -> Q:
+        q = Q(mission__return_at__lt=rules._end_of_day(self.upto))
+        if self.after is not None:
+            q &= Q(mission__return_at__gte=rules._end_of_day(self.after))
+        return q
+
+
+@dataclass(frozen=True)
+class Outstanding:
+    """The outstanding advances by age (R-3.3, R-3.4), totalled in one SQL query."""
+
+    today: dt.date
+    calendar: BusinessCalendar
+    buckets: dict[str, AgeBucket]
+    first_return: dt.date | None
+
+    @property
+    def count(self) -> int:
+        return sum(b.count for b in self.buckets.values())
+
+    @property
+    def total(self) -> Decimal:
+        return sum((b.total for b in self.buckets.values()), ZERO)
+
+    @property
+    def late_total(self) -> Decimal:
+        return sum((b.total for k, b in self.buckets.items() if k != "due"), ZERO)
+
+
+def age_ranges(calendar: BusinessCalendar, today: dt.date) -> list[AgeBucket]:
+    """The age buckets as ranges of return dates (empty totals)."""
+    ranges, upto = [], today
+    for index, (key, _low, _high) in enumerate(rules.AGE_BUCKETS[:-1]):
+        # returned on or before `after`: at least as late as the next bucket's lowest age
+        after = _latest_return_at_least(calendar, today, rules.AGE_BUCKETS[index + 1][1])
+        ranges.append(AgeBucket(key, after, upto))
+        upto = after
+    ranges.append(AgeBucket(rules.AGE_BUCKETS[-1][0], None, upto))
+    return ranges
+
+
+def outstanding_by_age(*, today: dt.date, calendar: BusinessCalendar | None = None) -> Outstanding:
+    """Count and USD of the outstanding advances per age bucket: bucket edges computed as
+    return dates with the calendar, then one aggregate query (conditional Count/Sum)."""
     calendar = calendar or duty_calendar()
-    grace = rules.deduction_grace()
-    # No itinerary on the accountant's list: thousands of rows need no per-mission prefetch.
-    advances = (
+    ranges = age_ranges(calendar, today)
+    aggregates = {"first": Min("mission__return_at")}
+    for index, bucket in enumerate(ranges):
+        aggregates[f"n{index}"] = Count("pk", filter=bucket.q())
+        aggregates[f"s{index}"] = Sum(_amount_sql(), filter=bucket.q())
+    row = _outstanding(today).aggregate(**aggregates)
+    buckets = {
+        b.key: replace(b, count=row[f"n{i}"] or 0, total=row[f"s{i}"] or ZERO)
+        for i, b in enumerate(ranges)
+    }
+    first = rules.local_date(row["first"]) if row["first"] else None
+    return Outstanding(today=today, calendar=calendar, buckets=buckets, first_return=first)
+
+
+def _due_order_sql(calendar: BusinessCalendar, first: dt.date, last: dt.date) -> Case:
+    """A sort key equivalent to the settlement due date, as SQL: the local return date, except
+    that consecutive return dates sharing a due date (a return on a Friday, Saturday or Sunday
+    before a working Monday) get the first of them. One WHEN per such run between the return
+    dates `first` and `last`: a few a month."""
+    whens, start, day = [], first, first
+    due = rules.settlement_due_date(calendar, first)
+    while day <= last:
+        nxt = day + dt.timedelta(days=1)
+        nxt_due = rules.settlement_due_date(calendar, nxt) if nxt <= last else None
+        if nxt_due != due:
+            if day > start:
+                whens.append(
+                    When(
+                        mission__return_at__gte=rules._end_of_day(start - dt.timedelta(days=1)),
+                        mission__return_at__lt=rules._end_of_day(day),
+                        then=Value(start),
+                    )
+                )
+            start, due = nxt, nxt_due
+        day = nxt
+    return Case(
+        *whens,
+        default=TruncDate("mission__return_at"),
+        output_field=DateField(),
+    )
+
+
+def _days_left(calendar: BusinessCalendar, dues: set[dt.date], today: dt.date) -> dict:
+    """rules.business_days_left for many due dates in one walk over the calendar."""
+    if not dues:
+        return {}
+    start = min(min(dues), today)
+    counts, count, day = {start: 0}, 0, start
+    while day < max(max(dues), today):
+        day += dt.timedelta(days=1)
+        count += calendar.is_business_day(day)
+        counts[day] = count
+    return {due: counts[due] - counts[today] for due in dues}
+
+
+def outstanding_page(ages: Outstanding, *, bucket: str = "", page: str | None = None) -> Page:
+    """One page of the outstanding advances (all, or one age bucket), most late first (then
+    by due date and advance): only that page's rows are loaded and built."""
+    chosen = ages.buckets.get(bucket)
+    qs = (
         _deadline_base()
         .prefetch_related(None)
         .filter(
-            status__in=Advance.PENDING_SETTLEMENT, mission__return_at__lt=rules._end_of_day(today)
+            status__in=Advance.PENDING_SETTLEMENT,
+            mission__return_at__lt=rules._end_of_day(ages.today),
         )
     )
-    rows = [_deadline(a, calendar, today, grace) for a in advances]
-    return sorted(rows, key=lambda d: (-d.days_late, d.due_date, d.advance.pk))
+    first, last = ages.first_return, ages.today
+    if chosen:
+        qs = qs.filter(chosen.q())
+        last = chosen.upto
+        if chosen.after is not None and first is not None:
+            first = max(first, chosen.after + dt.timedelta(days=1))
+    if first is not None and first <= last:
+        # Older due date = at least as late: (due date, pk) is the page's order.
+        qs = qs.annotate(due_order=_due_order_sql(ages.calendar, first, last)).order_by(
+            "due_order", "pk"
+        )
+    else:
+        qs = qs.order_by("pk")
+    paginator = Paginator(qs, PER_PAGE)
+    paginator.count = chosen.count if chosen else ages.count  # known: no COUNT query
+    result = paginator.get_page(page)
+    grace, calendar = rules.deduction_grace(), ages.calendar
+    advances = list(result.object_list)
+    dues = {
+        a.pk: rules.settlement_due_date(calendar, rules.local_date(a.mission.return_at))
+        for a in advances
+    }
+    left = _days_left(calendar, set(dues.values()), ages.today)
+    result.object_list = [
+        _deadline(a, calendar, ages.today, grace, days_left=left[dues[a.pk]]) for a in advances
+    ]
+    return result
 
 
 def bucket_labels() -> dict[str, str]:
@@ -173,14 +372,11 @@ def bucket_labels() -> dict[str, str]:
     }
 
 
-def age_chart(rows: list[Deadline]) -> dict:
+def age_chart(ages: Outstanding) -> dict:
     """Bars of the outstanding amount (USD) by age bucket, as SVG geometry."""
     labels = bucket_labels()
-    totals = {key: ZERO for key, *_ in rules.AGE_BUCKETS}
-    counts = dict.fromkeys(totals, 0)
-    for row in rows:
-        totals[row.bucket] += row.amount
-        counts[row.bucket] += 1
+    totals = {key: ages.buckets[key].total for key, *_ in rules.AGE_BUCKETS}
+    counts = {key: ages.buckets[key].count for key in totals}
     top = max(totals.values(), default=ZERO) or Decimal("1")
     width, height, gap = 560, 180, 16
     bar_w = (width - gap * (len(totals) + 1)) / len(totals)

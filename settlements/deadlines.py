@@ -20,11 +20,10 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import transaction
-from django.db.models import Prefetch
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from missions.models import Advance, MissionLeg
+from missions.models import Advance
 from settlements.models import (
     DeadlineReminder,
     DocumentationRequirement,
@@ -315,17 +314,8 @@ def enforce_deadlines(
         with transaction.atomic():
             advances = (
                 Advance.objects.filter(pk__in=chunk)
-                .select_related(
-                    "mission__traveler__traveler_profile",
-                    "mission__project",
-                    "documentation_requirement",
-                )
-                # the requirement PDF names the destinations
-                .prefetch_related(
-                    Prefetch(
-                        "mission__legs", queryset=MissionLeg.objects.select_related("destination")
-                    )
-                )
+                # No PDF in the run: the requirement e-mail links to it (rendered on demand).
+                .select_related("mission__traveler__traveler_profile", "documentation_requirement")
             )
             if not dry_run:
                 # Lock only the advances: a second run waits here, then sees this run's rows.

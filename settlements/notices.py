@@ -1,6 +1,9 @@
 """E-mail of deadline reminders (R-3.3) and of the Requerimiento de Documentación (R-3.4,
-PDF attached, copy to the General Accountant). Sent after the batch commits; a requirement
-whose e-mail failed keeps `emailed_at` empty and the next run sends it again."""
+copy to the General Accountant). Sent in bulk over one SMTP connection after the batch
+commits; a requirement whose e-mail failed keeps `emailed_at` empty and the next run sends it
+again. The e-mail carries the essential facts and the link to the requirement PDF, which is
+rendered when someone opens it: it is deterministic from the stored requirement (issued date,
+due date, amount...), so the daily run renders no PDF."""
 
 from __future__ import annotations
 
@@ -11,12 +14,11 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
-from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from missions.models import MissionLeg
 from settlements.models import DeadlineReminder, DocumentationRequirement
 from viaticos.pdf import render_pdf
 from viaticos.roles import Role
@@ -55,6 +57,11 @@ def requirement_pdf(requirement: DocumentationRequirement) -> bytes:
     return render_pdf(REQUIREMENT_TEMPLATE, requirement_context(requirement))
 
 
+def _link(name: str, *args) -> str:
+    """An absolute link when VIATICOS_SITE_URL is set (https://viaticos.example.org)."""
+    return getattr(settings, "VIATICOS_SITE_URL", "") + reverse(name, args=args)
+
+
 def _reminder_message(reminder: DeadlineReminder) -> EmailMessage | None:
     traveler = reminder.advance.mission.traveler
     if not traveler.email:
@@ -84,7 +91,7 @@ def _reminder_message(reminder: DeadlineReminder) -> EmailMessage | None:
                 "receipts, or return the money to Treasury. If it is late, Accounting will "
                 "issue a documentation requirement and then deduct the amount from your pay."
             ),
-            _("Your deadlines: %(link)s") % {"link": reverse("deadlines:mine")},
+            _("Your deadlines: %(link)s") % {"link": _link("deadlines:mine")},
         ]
     )
     return EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [traveler.email])
@@ -101,6 +108,7 @@ def _requirement_message(
         "code": requirement.code,
         "mission": requirement.mission.code,
     }
+    grace = getattr(settings, "VIATICOS_DEDUCTION_GRACE_BUSINESS_DAYS", 5)
     body = "\n\n".join(
         [
             _(
@@ -111,22 +119,38 @@ def _requirement_message(
                 "mission": requirement.mission.code,
                 "due": requirement.due_date.strftime("%d/%m/%Y"),
             },
-            _(
-                "If it is not submitted, %(amount)s USD will be deducted from your pay (R-8b). "
-                "The requirement is attached."
+            "\n".join(
+                [
+                    _("Requirement: %(code)s, issued on %(date)s")
+                    % {
+                        "code": requirement.code,
+                        "date": requirement.issued_on.strftime("%d/%m/%Y"),
+                    },
+                    _("Advance: %(advance)s (mission %(mission)s)")
+                    % {"advance": requirement.advance.code, "mission": requirement.mission.code},
+                    _("Amount pending settlement: %(amount)s USD") % {"amount": requirement.amount},
+                ]
+            ),
+            ngettext(
+                "If the settlement is not received within %(n)s business day of this "
+                "requirement, %(amount)s USD will be deducted from your pay (R-8b).",
+                "If the settlement is not received within %(n)s business days of this "
+                "requirement, %(amount)s USD will be deducted from your pay (R-8b).",
+                grace,
             )
-            % {"amount": requirement.amount},
+            % {"n": grace, "amount": requirement.amount},
+            _("The requirement (PDF): %(link)s")
+            % {"link": _link("deadlines:requirement-pdf", requirement.pk)},
+            _("Your deadlines: %(link)s") % {"link": _link("deadlines:mine")},
         ]
     )
-    message = EmailMessage(
+    return EmailMessage(
         subject,
         body,
         settings.DEFAULT_FROM_EMAIL,
         to or list(copies),
         cc=list(copies) if to else [],
     )
-    message.attach(f"{requirement.code}.pdf", requirement_pdf(requirement), "application/pdf")
-    return message
 
 
 def send(reminders: Sequence[DeadlineReminder], requirements: Sequence[DocumentationRequirement]):
@@ -157,10 +181,8 @@ def queue(reminders, requirements) -> None:
 def send_unsent_requirements() -> int:
     """Requirements recorded by an earlier run whose e-mail did not go out (crash, SMTP)."""
     unsent = list(
-        DocumentationRequirement.objects.filter(emailed_at__isnull=True)
-        .select_related("traveler__traveler_profile", "mission__project", "advance")
-        .prefetch_related(
-            Prefetch("mission__legs", queryset=MissionLeg.objects.select_related("destination"))
+        DocumentationRequirement.objects.filter(emailed_at__isnull=True).select_related(
+            "traveler", "mission", "advance"
         )
     )
     if not unsent:

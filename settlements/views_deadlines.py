@@ -19,7 +19,6 @@ from missions.privacy import staff_access_log
 from settlements import dashboard, notices, payroll, sanctions
 from settlements.models import PayrollExport, Sanction
 from viaticos.errors import DomainError
-from viaticos.pagination import paginate
 from viaticos.pdf import render_pdf
 
 
@@ -52,24 +51,24 @@ def dashboard_view(request):
     """The General Accountant's dashboard (the Auditor reads it too)."""
     _dashboard_user(request)
     today = timezone.localdate()
-    rows = dashboard.outstanding(today=today)
+    ages = dashboard.outstanding_by_age(today=today)
     bucket = request.GET.get("bucket", "")
     labels = dashboard.bucket_labels()
-    shown = [r for r in rows if r.bucket == bucket] if bucket in labels else rows
-    page = paginate(request, shown)
+    bucket = bucket if bucket in labels else ""
+    page = dashboard.outstanding_page(ages, bucket=bucket, page=request.GET.get("page"))
     return render(
         request,
         "settlements/deadlines/dashboard.html",
         {
             "today": today,
-            "chart": dashboard.age_chart(rows),
+            "chart": dashboard.age_chart(ages),
             "rows": page,
             "page_obj": page,
-            "shown_count": len(shown),
-            "bucket": bucket if bucket in labels else "",
+            "shown_count": page.paginator.count,
+            "bucket": bucket,
             "bucket_label": labels.get(bucket, ""),
-            "total": sum((r.amount for r in rows), Decimal("0.00")),
-            "late_total": sum((r.amount for r in rows if r.late), Decimal("0.00")),
+            "total": ages.total,
+            "late_total": ages.late_total,
             "late_notices": dashboard.late_notices(),
             "sanctions": dashboard.sanctions_in_course(),
             "by_project": dashboard.spend_by(key="project", today=today),

@@ -9,12 +9,14 @@ created on Monday 2026-03-23.
 from __future__ import annotations
 
 import datetime as dt
+import io
 from decimal import Decimal as D
 from io import StringIO
 
 import pytest
 from django.core import mail
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 
 from missions.models import Advance
 from settlements import services
@@ -30,8 +32,13 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def _fake_pdf(monkeypatch):
-    monkeypatch.setattr("settlements.notices.render_pdf", lambda *a, **k: b"%PDF-1.4 fake")
+def _no_pdf_in_the_run(monkeypatch):
+    """The daily run renders no PDF: the requirement is rendered when someone opens it."""
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("enforce_deadlines rendered a PDF")
+
+    monkeypatch.setattr("settlements.notices.render_pdf", refuse)
 
 
 def run(date: str, *extra: str) -> str:
@@ -93,8 +100,8 @@ def test_whole_story_return_reminder_due_requirement_deduction_settlement_lifted
         run("2026-03-12")
     assert DeadlineReminder.objects.filter(kind="due_today").count() == 1
 
-    # R-3.4: the requirement on the first business day after the due date, PDF e-mailed to
-    # the traveler with a copy to the General Accountant.
+    # R-3.4: the requirement on the first business day after the due date, e-mailed (facts
+    # and the link to its PDF) to the traveler with a copy to the General Accountant.
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         out = run("2026-03-13")
@@ -108,7 +115,17 @@ def test_whole_story_return_reminder_due_requirement_deduction_settlement_lifted
     assert requirement.emailed_at is not None
     (message,) = mail.outbox
     assert message.to == [traveler.email] and message.cc == [accountant.email]
-    assert message.attachments[0][0] == f"{requirement.code}.pdf"
+    assert message.attachments == []
+    assert requirement.code in message.subject and mission.code in message.subject
+    for fact in (
+        requirement.code,
+        advance.code,
+        "12/03/2026",  # due
+        "13/03/2026",  # issued
+        "450.00 USD",
+        reverse("deadlines:requirement-pdf", args=[requirement.pk]),
+    ):
+        assert fact in message.body
     assert "requirements 1 (0 late)" in out
 
     # R-8b: no deduction during the grace period; the order on the first business day after.
@@ -266,3 +283,44 @@ def test_unsent_requirement_email_is_sent_by_the_next_run(
     assert requirement.emailed_at is not None
     assert len(mail.outbox) == 1
     assert "re-sent 1" in out
+
+
+def test_requirement_pdf_is_rendered_on_demand_from_the_stored_requirement(
+    returned_mission,
+    client,
+    traveler,
+    accountant,
+    monkeypatch,
+    settings,
+    django_capture_on_commit_callbacks,
+):
+    """R-3.4: the e-mail links to the PDF; opening it renders the requirement (its issued,
+    due and late dates and amount are stored, so it is the same document every time)."""
+    from pypdf import PdfReader
+
+    from viaticos.pdf import render_pdf
+
+    settings.VIATICOS_SITE_URL = "https://viaticos.example.org"
+    mission = returned_mission()
+    with django_capture_on_commit_callbacks(execute=True):
+        run("2026-03-18")  # issued late: due by 17/03
+    requirement = DocumentationRequirement.objects.get()
+    assert requirement.issued_late is True
+    (message,) = [m for m in mail.outbox if requirement.code in m.subject]
+    link = reverse("deadlines:requirement-pdf", args=[requirement.pk])
+    assert f"https://viaticos.example.org{link}" in message.body
+    monkeypatch.setattr("settlements.notices.render_pdf", render_pdf)
+    pages = []
+    for user in (traveler, accountant):
+        client.force_login(user)
+        response = client.get(link)
+        assert response.status_code == 200
+        assert response["Content-Type"] == "application/pdf"
+        pages.append(
+            " ".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
+        )
+    text = " ".join(pages[0].split())
+    for fact in (requirement.code, mission.code, "450.00 USD", "12/03/2026", "18/03/2026"):
+        assert fact in text
+    assert "17/03/2026" in text  # the late flag names the date it was due by
+    assert pages[0] == pages[1]
