@@ -1,3 +1,4 @@
+import importlib.util
 import os
 
 import pytest
@@ -8,6 +9,11 @@ from hypothesis import settings as hypothesis_settings
 
 from tests.factories import UserFactory
 from viaticos.roles import Role
+
+# The browser journeys need Playwright, which only `make e2e` installs; `make test` deselects
+# them anyway (-m 'not e2e'), so without Playwright they are not even imported.
+if importlib.util.find_spec("playwright") is None:
+    collect_ignore_glob = ["e2e/*"]
 
 settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Login throttling is tested on its own (tests/viaticos/test_hardening.py); elsewhere it would
