@@ -108,3 +108,12 @@ def test_r_t3_dry_run_reports_the_same_counts_and_writes_nothing(db):
     out = StringIO()
     call_command("apply_retention", "--date", TODAY, stdout=out)
     assert "40 action(s)" in out.getvalue()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("command", ["apply_retention", "enforce_deadlines"])
+def test_daily_commands_refuse_a_malformed_date_with_the_same_message(command):
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError, match=r"Invalid --date '2026-02-30': use YYYY-MM-DD"):
+        call_command(command, "--date", "2026-02-30")

@@ -4,12 +4,10 @@
 2. R-T3: apply the retention policies.
 """
 
-import datetime as dt
-
-from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
+from django.core.management.base import BaseCommand
 
 from privacy.retention import apply_retention, close_uncorrected_requests
+from viaticos.commands import run_date
 
 
 class Command(BaseCommand):
@@ -23,12 +21,7 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="show, change nothing")
 
     def handle(self, *args, **options):
-        today = timezone.localdate()
-        if options["date"]:
-            try:
-                today = dt.date.fromisoformat(options["date"])
-            except ValueError:
-                raise CommandError("--date must be YYYY-MM-DD") from None
+        today = run_date(options["date"])
         prefix = "[dry run] " if options["dry_run"] else ""
         closed = close_uncorrected_requests(today=today, dry_run=options["dry_run"])
         for request in closed:

@@ -6,15 +6,13 @@ enforce_deadlines`). Running it twice on the same date changes nothing the secon
 
 from __future__ import annotations
 
-import datetime as dt
-
 import holidays
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 
 from settlements.deadlines import DEFAULT_BATCH_SIZE, deduction_grace, enforce_deadlines
 from viaticos.business_days import duty_calendar
+from viaticos.commands import run_date
 
 MAX_ACTIONS_LISTED = 50
 
@@ -33,7 +31,7 @@ class Command(BaseCommand):
         parser.add_argument("--batch-size", type=int, default=DEFAULT_BATCH_SIZE)
 
     def handle(self, *args, date=None, dry_run=False, batch_size=DEFAULT_BATCH_SIZE, **options):
-        today = self._parse_date(date)
+        today = run_date(date)
         if batch_size < 1:
             raise CommandError("--batch-size must be at least 1.")
         country = getattr(settings, "VIATICOS_DUTY_COUNTRY", "")
@@ -81,13 +79,3 @@ class Command(BaseCommand):
             f"deduction orders {summary.deductions}; sanctions lifted {summary.lifted}; "
             f"requirement e-mails re-sent {summary.notices_resent}."
         )
-
-    def _parse_date(self, value: str | None) -> dt.date:
-        if not value:
-            return timezone.localdate()
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            raise CommandError(
-                f"Invalid --date {value!r}: use YYYY-MM-DD, e.g. 2026-03-16."
-            ) from None
