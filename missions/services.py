@@ -32,7 +32,7 @@ from missions.rules import (
     result_to_snapshot,
 )
 from missions.selectors import advances_pending_settlement
-from viaticos.errors import DomainError, NotAllowed
+from viaticos.errors import DomainError, NotAllowed, require_reason
 from viaticos.money import round_money
 from viaticos.roles import Role, has_role
 from viaticos.rules_registry import enforces
@@ -114,10 +114,7 @@ def quote_approve(*, quote: Quote, by, comment: str = "") -> Quote:
 @transaction.atomic
 def quote_reject(*, quote: Quote, by, comment: str) -> Quote:
     """R-3.8b: the Finance Director rejects a proposed quote, with a reason."""
-    if not (comment or "").strip():
-        raise DomainError(
-            "reason_required", _("Give the reason for the rejection."), field="comment"
-        )
+    require_reason(comment, field="comment", message=_("Give the reason for the rejection."))
     return _decide(
         quote=quote, by=by, status=Quote.Status.REJECTED, comment=comment, reason="quote_reject"
     )
@@ -472,8 +469,7 @@ def mission_reject(*, actor, mission: Mission, reason: str) -> Mission:
         raise _wrong_state(mission, _("rejected"))
     if "reject" not in access.mission_actions(actor, mission):
         raise _not_allowed()
-    if not reason.strip():
-        raise DomainError("reason_required", _("Give the reason for the rejection."), "reason")
+    require_reason(reason, message=_("Give the reason for the rejection."))
     mission.status = Mission.Status.REJECTED
     mission.status_reason = reason
     _save(mission, actor, "rejected", ["status", "status_reason"])
@@ -533,8 +529,7 @@ def mission_close(*, actor, mission: Mission, comment: str = "") -> Mission:
 def _stop(*, actor, mission: Mission, reason: str, amount_spent: Decimal, status, action):
     """R-4: open advances are cancelled; money already given becomes a debt to return at once,
     or — if some was spent — a mandatory settlement."""
-    if not reason.strip():
-        raise DomainError("reason_required", _("Give the reason."), field="reason")
+    require_reason(reason)
     if amount_spent < 0:
         raise DomainError("negative_amount", _("Amounts cannot be negative."), "amount_spent")
     mission.status = status
@@ -718,8 +713,7 @@ def advance_reject(*, actor, advance: Advance, reason: str) -> Advance:
         raise _wrong_state(advance, _("rejected"))
     if "reject" not in access.advance_actions(actor, advance):
         raise _not_allowed()
-    if not reason.strip():
-        raise DomainError("reason_required", _("Give the reason for the rejection."), "reason")
+    require_reason(reason, message=_("Give the reason for the rejection."))
     advance.status = Advance.Status.REJECTED
     advance.status_reason = reason
     _save(advance, actor, "rejected", ["status", "status_reason"])

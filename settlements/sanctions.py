@@ -16,7 +16,7 @@ from simple_history.utils import bulk_update_with_history
 
 from missions.models import Advance, Mission
 from settlements.models import DocumentationRequirement, PayrollDeductionOrder, Sanction
-from viaticos.errors import DomainError
+from viaticos.errors import DomainError, require_reason
 from viaticos.models import TravelerProfile
 from viaticos.money import round_money
 from viaticos.roles import Role, has_role
@@ -51,12 +51,6 @@ def _check_actor(actor, person) -> None:
         raise DomainError(
             "own_sanction", _("Nobody decides on a sanction on themselves (segregation of duties).")
         )
-
-
-def _require_reason(reason: str, field: str = "reason") -> str:
-    if not (reason or "").strip():
-        raise DomainError("reason_required", _("Give the reason."), field=field)
-    return reason.strip()
 
 
 def _refuse_if_settled(advance: Advance | None) -> None:
@@ -96,7 +90,7 @@ def sanction_propose(
 ) -> Sanction:
     """Record a proposed sanction with its rule (R-3.13, R-3.17, R-8a, R-8c)."""
     _check_actor(actor, person)
-    reason = _require_reason(reason)
+    reason = require_reason(reason)
     if kind not in MANUAL_KINDS:
         raise DomainError(
             "kind_not_manual",
@@ -190,7 +184,7 @@ def sanction_lift(*, actor, sanction: Sanction, reason: str, today: dt.date) -> 
     accepted (R-3.17). A deduction order not yet sent to payroll is cancelled with it."""
     sanction = Sanction.objects.select_for_update().get(pk=sanction.pk)
     _check_actor(actor, sanction.person)
-    reason = _require_reason(reason)
+    reason = require_reason(reason)
     if sanction.state not in Sanction.IN_COURSE:
         raise DomainError(
             "wrong_state",

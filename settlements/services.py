@@ -35,7 +35,7 @@ from settlements.rules import (
 from settlements.selectors import settlement_summary
 from settlements.stamping import Stamp, stamp_document
 from viaticos.business_days import duty_calendar
-from viaticos.errors import DomainError, NotAllowed
+from viaticos.errors import DomainError, NotAllowed, require_reason
 from viaticos.exchange import convert_to_usd
 from viaticos.money import round_money
 from viaticos.rules_registry import enforces
@@ -88,12 +88,6 @@ def _event(settlement, actor, action, comment: str = "") -> None:
     SettlementEvent.objects.create(
         settlement=settlement, actor=actor, action=action, comment=comment or ""
     )
-
-
-def _require_reason(reason: str, field: str = "reason") -> str:
-    if not (reason or "").strip():
-        raise DomainError("reason_required", _("Give the reason."), field=field)
-    return reason.strip()
 
 
 @contextmanager
@@ -511,7 +505,7 @@ def receipt_review(
         receipt.accepted_usd = allowed
         receipt.decision_reason = (reason or "").strip()
     elif decision == D.CUT:
-        receipt.decision_reason = _require_reason(reason)
+        receipt.decision_reason = require_reason(reason)
         if accepted_usd is None or not isinstance(accepted_usd, Decimal):
             raise DomainError("amount_required", _("Enter the amount accepted."), "accepted_usd")
         if accepted_usd < 0 or accepted_usd >= allowed:
@@ -523,7 +517,7 @@ def receipt_review(
             )
         receipt.accepted_usd = round_money(accepted_usd)
     elif decision == D.REJECTED:
-        receipt.decision_reason = _require_reason(reason)
+        receipt.decision_reason = require_reason(reason)
         receipt.accepted_usd = ZERO
     else:
         raise DomainError("invalid_decision", _("Choose accept, cut or reject."), "decision")
@@ -551,7 +545,7 @@ def settlement_review_finish(*, actor, settlement: Settlement) -> Settlement:
 @transaction.atomic
 def settlement_return(*, actor, settlement: Settlement, reason: str) -> Settlement:
     """Back to the traveler for corrections, with the reason; review decisions are reset."""
-    reason = _require_reason(reason)
+    reason = require_reason(reason)
     settlement = _lock(settlement)
     may = access.is_accounting_assistant(actor) or access.is_general_accountant(actor)
     if not may:

@@ -24,3 +24,12 @@ class NotAllowed(DomainError):
     """The user may see the object but their role does not allow this action (403)."""
 
     status = 403
+
+
+def require_reason(reason: str | None, *, field: str = "reason", message: str | None = None) -> str:
+    """A decision that needs a reason (rejection, return, stop, lift): the stripped reason."""
+    from django.utils.translation import gettext as _
+
+    if not (reason or "").strip():
+        raise DomainError("reason_required", message or _("Give the reason."), field=field)
+    return reason.strip()
