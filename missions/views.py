@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -25,7 +25,7 @@ from missions.rules import check_itinerary, plan_per_diem, snapshot_to_result
 from missions.services import quote_approve, quote_record, quote_reject
 from viaticos.errors import DomainError
 from viaticos.pagination import paginate
-from viaticos.pdf import render_pdf
+from viaticos.pdf import pdf_response, render_pdf
 from viaticos.roles import Role, has_role
 
 MAX_GRID_DAYS = 62
@@ -459,12 +459,6 @@ def advance_blocks(advance) -> list[dict]:
     ]
 
 
-def _pdf_response(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
-    return response
-
-
 @login_required
 def mission_order_pdf(request, pk):
     """Mission order (nombramiento) with the planned per diem and the authorizations."""
@@ -481,7 +475,7 @@ def mission_order_pdf(request, pk):
         what=_("Identity document number (mission order %(code)s)") % {"code": mission.code},
         record_key=f"missions.mission:{mission.pk}",
     )
-    return _pdf_response(content, f"nombramiento-{mission.code}.pdf")
+    return pdf_response(content, f"nombramiento-{mission.code}.pdf")
 
 
 @login_required
@@ -503,4 +497,4 @@ def advance_pdf(request, pk):
         what=_("Identity document number (advance request %(code)s)") % {"code": advance.code},
         record_key=f"missions.advance:{advance.pk}",
     )
-    return _pdf_response(content, f"anticipo-{advance.code}.pdf")
+    return pdf_response(content, f"anticipo-{advance.code}.pdf")

@@ -39,6 +39,7 @@ from privacy.models import (
 )
 from viaticos.errors import DomainError
 from viaticos.models import Organization
+from viaticos.pdf import pdf_response
 from viaticos.roles import Role, has_role
 from viaticos.rules_registry import enforces
 
@@ -134,9 +135,7 @@ def arco_filed(request):
 
 def arco_acknowledgement_pdf(request):
     filed = _filed_in_session(request)
-    response = HttpResponse(documents.acknowledgement_pdf(filed), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="acuse-{filed.tracking_code}.pdf"'
-    return response
+    return pdf_response(documents.acknowledgement_pdf(filed), f"acuse-{filed.tracking_code}.pdf")
 
 
 def arco_lookup(request):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +18,7 @@ from missions.selectors import mission_get_for_user
 from settlements import access, documents, forms, selectors, services
 from settlements.models import Settlement
 from viaticos.errors import DomainError
+from viaticos.pdf import pdf_response
 from viaticos.roles import Role, has_role
 
 
@@ -135,13 +136,13 @@ def settlement_bundle(request, pk):
         what=_("Stamped documents of settlement %(code)s") % {"code": settlement.code},
         record_key=f"settlements.settlement:{settlement.pk}",
     )
-    return _pdf(pdf, f"{settlement.code}-liquidado.pdf")
+    return pdf_response(pdf, f"{settlement.code}-liquidado.pdf")
 
 
 @login_required
 def settlement_report(request, pk):
     settlement = selectors.settlement_get_for_user(request.user, pk)
-    return _pdf(documents.render_report(settlement), f"{settlement.code}.pdf")
+    return pdf_response(documents.render_report(settlement), f"{settlement.code}.pdf")
 
 
 @login_required
@@ -154,14 +155,7 @@ def recibo_egresos(request, pk):
         messages.error(request, _("Fill in the date, concept, currency and amount."))
         return redirect("settlements:detail", pk=pk)
     pdf = documents.render_recibo_for(settlement, **form.cleaned_data)
-    return _pdf(pdf, f"{settlement.code}-recibo-egresos.pdf")
-
-
-def _pdf(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return pdf_response(pdf, f"{settlement.code}-recibo-egresos.pdf")
 
 
 @login_required

@@ -19,7 +19,7 @@ from missions.privacy import staff_access_log
 from settlements import dashboard, notices, payroll, sanctions
 from settlements.models import PayrollExport, Sanction
 from viaticos.errors import DomainError
-from viaticos.pdf import render_pdf
+from viaticos.pdf import pdf_response, render_pdf
 
 
 def _dashboard_user(request):
@@ -223,16 +223,10 @@ def payroll_view(request):
     )
 
 
-def _pdf(content: bytes, name: str) -> HttpResponse:
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{name}.pdf"'
-    return response
-
-
 @login_required
 def requirement_pdf(request, pk):
     requirement = dashboard.requirement_get_for_user(request.user, pk)
-    return _pdf(notices.requirement_pdf(requirement), requirement.code)
+    return pdf_response(notices.requirement_pdf(requirement), f"{requirement.code}.pdf")
 
 
 @login_required
@@ -248,4 +242,4 @@ def order_pdf(request, pk):
         notices.DEDUCTION_TEMPLATE,
         {"order": order, "mission": order.advance.mission, "requirement": order.requirement},
     )
-    return _pdf(content, order.code)
+    return pdf_response(content, f"{order.code}.pdf")

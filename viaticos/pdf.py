@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils import translation
 
@@ -16,3 +17,11 @@ def render_pdf(template: str, context: dict, *, language: str | None = None) -> 
     with translation.override(language or settings.LANGUAGE_CODE):
         html = render_to_string(template, {"organization": Organization.current(), **context})
     return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+
+
+def pdf_response(content: bytes, filename: str) -> HttpResponse:
+    """A PDF shown in the browser. Documents carry personal data: never kept in a shared cache."""
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -155,6 +155,8 @@ def test_both_pdfs_carry_the_breakdown_rule_ids_and_approval_blocks(
     request = client.get(f"/anticipos/{advance.pk}/solicitud.pdf")
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(request.content)).pages)
     assert "450.00" in text and "R-3.1" in text and "Director Financiero" in text
+    # They carry personal data: never kept by a shared cache.
+    assert order["Cache-Control"] == request["Cache-Control"] == "private, no-store"
 
 
 @pytest.mark.parametrize(
