@@ -101,3 +101,21 @@ def test_r_s4_incident_reminds_to_notify_within_48_hours_until_both_are_told(off
     incident.save()
     assert selectors.queue_counts(dt.date(2026, 3, 3))["incidents_pending"] == []
     assert "04/03/2026 10:30" not in officer_client.get("/privacidad/solicitudes/").content.decode()
+
+
+@pytest.mark.django_db
+def test_r_s3_staff_view_of_a_traveler_profile_in_the_admin_is_logged(
+    client, privacy_officer, traveler, settings
+):
+    from privacy.models import AccessLogEntry
+
+    settings.PRIVACY_CONSENT_PROMPT = False
+    privacy_officer.is_staff = True
+    privacy_officer.save()
+    client.force_login(privacy_officer)
+    profile = traveler.traveler_profile
+    response = client.get(f"/admin/viaticos/travelerprofile/{profile.pk}/change/")
+    assert response.status_code == 200
+    entry = AccessLogEntry.objects.get()
+    assert (entry.actor, entry.subject) == (privacy_officer, traveler)
+    assert entry.record_key == f"viaticos.travelerprofile:{profile.pk}"
