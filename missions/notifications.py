@@ -7,10 +7,10 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mass_mail
 from django.db import transaction
-from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from viaticos.links import site_link
 from viaticos.roles import Role
 
 SUBJECTS = {
@@ -60,7 +60,7 @@ def _send(event: str, mission_id: int, comment: str) -> None:
     mission = Mission.objects.select_related("traveler", "project__coordinator").get(pk=mission_id)
     with translation.override(settings.LANGUAGE_CODE):
         subject = SUBJECTS[event](mission) % {"code": mission.code}
-        link = reverse("missions:detail", args=[mission.pk])
+        link = site_link("missions:detail", mission.pk)
         body = "\n\n".join(
             part
             for part in [

@@ -14,12 +14,12 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from settlements.models import DeadlineReminder, DocumentationRequirement
+from viaticos.links import site_link
 from viaticos.pdf import render_pdf
 from viaticos.roles import Role
 
@@ -57,11 +57,6 @@ def requirement_pdf(requirement: DocumentationRequirement) -> bytes:
     return render_pdf(REQUIREMENT_TEMPLATE, requirement_context(requirement))
 
 
-def _link(name: str, *args) -> str:
-    """An absolute link when VIATICOS_SITE_URL is set (https://viaticos.example.org)."""
-    return getattr(settings, "VIATICOS_SITE_URL", "") + reverse(name, args=args)
-
-
 def _reminder_message(reminder: DeadlineReminder) -> EmailMessage | None:
     traveler = reminder.advance.mission.traveler
     if not traveler.email:
@@ -91,7 +86,7 @@ def _reminder_message(reminder: DeadlineReminder) -> EmailMessage | None:
                 "receipts, or return the money to Treasury. If it is late, Accounting will "
                 "issue a documentation requirement and then deduct the amount from your pay."
             ),
-            _("Your deadlines: %(link)s") % {"link": _link("deadlines:mine")},
+            _("Your deadlines: %(link)s") % {"link": site_link("deadlines:mine")},
         ]
     )
     return EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [traveler.email])
@@ -140,8 +135,8 @@ def _requirement_message(
             )
             % {"n": grace, "amount": requirement.amount},
             _("The requirement (PDF): %(link)s")
-            % {"link": _link("deadlines:requirement-pdf", requirement.pk)},
-            _("Your deadlines: %(link)s") % {"link": _link("deadlines:mine")},
+            % {"link": site_link("deadlines:requirement-pdf", requirement.pk)},
+            _("Your deadlines: %(link)s") % {"link": site_link("deadlines:mine")},
         ]
     )
     return EmailMessage(

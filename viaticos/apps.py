@@ -14,6 +14,7 @@ class ViaticosConfig(AppConfig):
     verbose_name = _("Organization and people")
 
     def ready(self):
+        from viaticos import links  # noqa: F401  (registers the deploy check)
         from viaticos.home import register_defaults
 
         register_defaults()

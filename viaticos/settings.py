@@ -197,8 +197,11 @@ PRIVACY_CLIENT_IP_HEADER = os.environ.get("PRIVACY_CLIENT_IP_HEADER", "")
 # R-8b (interpretation): business days after the documentation requirement before the
 # payroll deduction order is created.
 VIATICOS_DEDUCTION_GRACE_BUSINESS_DAYS = env_int("VIATICOS_DEDUCTION_GRACE_BUSINESS_DAYS", 5)
-# Prefix of the links in e-mails (https://viaticos.example.org); empty: links are paths.
-VIATICOS_SITE_URL = os.environ.get("VIATICOS_SITE_URL", "").rstrip("/")
+# Public address, prefix of the links in e-mails (https://viaticos.example.org); `check --deploy`
+# warns when it is missing in production.
+VIATICOS_SITE_URL = os.environ.get(
+    "VIATICOS_SITE_URL", "http://127.0.0.1:8000" if DEBUG else ""
+).rstrip("/")
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 

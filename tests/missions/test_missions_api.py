@@ -369,3 +369,17 @@ def test_timeline_records_who_when_and_comment(authorized_mission):
     ]
     assert all(e.at and e.actor_id for e in mission.events.all())
     assert mission.departure_at.date() == dt.date(2026, 3, 2)
+
+
+def test_notification_e_mail_links_to_the_mission_with_the_site_address(
+    make_mission, coordinator, settings, django_capture_on_commit_callbacks, mailoutbox
+):
+    from missions import services
+
+    settings.VIATICOS_SITE_URL = "https://viaticos.example.org"
+    mission = make_mission()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.mission_submit(actor=mission.traveler, mission=mission)
+    to_coordinator = [m for m in mailoutbox if coordinator.email in m.to]
+    assert to_coordinator
+    assert f"https://viaticos.example.org/misiones/{mission.pk}/" in to_coordinator[0].body

@@ -13,6 +13,7 @@ PROD = {
     "SECRET_KEY": "x" * 60 + "-a-long-random-production-secret",
     "ALLOWED_HOSTS": "viaticos.example.org",
     "DATABASE_URL": "sqlite:////tmp/viaticos-settings-test.sqlite3",
+    "VIATICOS_SITE_URL": "https://viaticos.example.org",
 }
 
 
@@ -61,3 +62,10 @@ def test_load_demo_is_refused_when_debug_is_off():
     result = run_manage("load_demo", **PROD)
     assert result.returncode != 0
     assert "DEBUG" in result.stderr
+
+
+def test_check_deploy_warns_when_e_mail_links_would_have_no_site_address():
+    env = {**PROD}
+    del env["VIATICOS_SITE_URL"]
+    result = run_manage("check", "--deploy", **env)
+    assert "viaticos.W001" in result.stderr + result.stdout
