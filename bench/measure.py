@@ -80,14 +80,13 @@ def _specs(named) -> list[Page]:
 
     u = named.users
     today = timezone.localdate()
-    end = timezone.make_aware(dt.datetime.combine(today, dt.time.max))
 
-    def outstanding(_user):
-        from missions.models import Advance
+    def outstanding(bucket):
+        def anchor(_user):  # the page's main query: its 50 advances, in order
+            ages = dashboard.outstanding_by_age(today=today)
+            return dashboard.outstanding_queryset(ages, bucket=bucket).values_list("pk", flat=True)
 
-        return dashboard._deadline_base().filter(
-            status__in=Advance.PENDING_SETTLEMENT, mission__return_at__lt=end
-        )
+        return anchor
 
     def receipts(_user):
         return Receipt.objects.filter(settlement_id=named.settlement_50).select_related(
@@ -125,18 +124,16 @@ def _specs(named) -> list[Page]:
             "page",
             "bench_accountant",
             "/contabilidad/plazos/?bucket=30%2B",
-            outstanding,
+            outstanding("30+"),
             "/admin/missions/advance/?status__exact=disbursed",
-            limit=None,
         ),
         Page(
             "deadlines dashboard",
             "page",
             "bench_accountant",
             "/contabilidad/plazos/",
-            outstanding,
+            outstanding(""),
             "/admin/missions/advance/?status__exact=disbursed",
-            limit=None,
         ),
         Page(
             "settlement detail (50 receipts)",
@@ -255,6 +252,23 @@ def _raw_sql(queryset, limit) -> tuple[dict, int]:
             cur.fetchall()
 
     return run, sql
+
+
+FLOOR_URL = "/cuenta/"  # the account page: the same layout and middleware, no list
+
+
+def page_floor(named, *, rounds: int) -> dict:
+    """What every page costs before its own work: session, user, roles, navigation, layout."""
+    User = get_user_model()
+    client = _client(User.objects.get(pk=named.users["traveler_heavy"]))
+    with CaptureQueriesContext(connection) as ctx:
+        status = client.get(FLOOR_URL).status_code
+    return {
+        "url": FLOOR_URL,
+        "status": status,
+        "queries": len(ctx.captured_queries),
+        **timed(lambda: client.get(FLOOR_URL), rounds),
+    }
 
 
 def pages(named, *, rounds: int) -> list[dict]:
@@ -570,6 +584,12 @@ def print_table(report) -> None:
             f"{p.get('queries_small', '-'):>8}{p['queries_large']:>8}  {verdict}"
         )
     print("(times in ms; SQL = the page's main query alone; ×SQL counts a floor of 1 ms)")
+    if floor := report.get("page_floor"):
+        print(
+            f"fixed cost of any page (session, user, roles, navigation, layout: "
+            f"{floor['url']}, {floor['queries']} queries): p50 {floor['p50_ms']} ms, "
+            f"p95 {floor['p95_ms']} ms"
+        )
     j = report.get("jobs", {})
     for name in [n for n in ("enforce_deadlines", "apply_retention") if n in j]:
         print(

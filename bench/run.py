@@ -109,6 +109,7 @@ def main() -> None:
 
     parts = os.environ.get("BENCH_PARTS", "pages,pdfs,jobs,quote").split(",")
     if "pages" in parts:
+        report["page_floor"] = measure.page_floor(named, rounds=ROUNDS)
         report["pages"] = measure.pages(named, rounds=ROUNDS)
     if "pdfs" in parts:
         report["pdfs"] = measure.pdfs(named, rounds=max(1, ROUNDS // 4), today=today)

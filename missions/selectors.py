@@ -12,12 +12,26 @@ from viaticos.roles import Role, has_role
 from viaticos.rules_registry import enforces
 
 
+def _mission_prefetches() -> tuple[Prefetch, ...]:
+    return (
+        Prefetch("legs", queryset=MissionLeg.objects.select_related("destination")),
+        Prefetch("advances", queryset=Advance.objects.order_by("-requested_at", "-pk")),
+    )
+
+
 def _mission_base() -> QuerySet[Mission]:
     return Mission.objects.select_related(
         "traveler", "project", "coordinator_authorized_by", "secretary_authorized_by"
-    ).prefetch_related(
-        Prefetch("legs", queryset=MissionLeg.objects.select_related("destination")),
-        Prefetch("advances", queryset=Advance.objects.order_by("-requested_at", "-pk")),
+    ).prefetch_related(*_mission_prefetches())
+
+
+def _mission_list_base() -> QuerySet[Mission]:
+    """For list pages: who authorized and the per-diem snapshot (a large JSON document) are
+    shown only on a mission's own page."""
+    return (
+        Mission.objects.select_related("traveler", "project")
+        .prefetch_related(*_mission_prefetches())
+        .defer("planned_perdiem")
     )
 
 
@@ -67,7 +81,7 @@ def advance_get_for_user(user, pk) -> Advance:
 
 
 def missions_of_traveler(user) -> QuerySet[Mission]:
-    return _mission_base().filter(traveler=user)
+    return _mission_list_base().filter(traveler=user)
 
 
 @enforces("R-3.11a")
@@ -94,7 +108,7 @@ def missions_awaiting_decision(user) -> QuerySet[Mission]:
     if has_role(user, Role.EXECUTIVE_SECRETARY):
         slots |= Q(secretary_authorized_at__isnull=True) & ~Q(coordinator_authorized_by=user)
     return (
-        _mission_base()
+        _mission_list_base()
         .filter(slots, status=Mission.Status.SUBMITTED)
         .exclude(traveler=user)
         .order_by("updated_at", "pk")
@@ -133,7 +147,8 @@ def mission_timeline(mission: Mission) -> QuerySet[MissionEvent]:
 def mission_next_step(mission: Mission) -> str:
     """What has to happen next, in words, for the list pages."""
     S = Mission.Status
-    advance = mission.advances.all()[0] if mission.advances.all() else None
+    advances = mission.advances.all()
+    advance = advances[0] if advances else None
     if mission.status == S.DRAFT:
         return _("Complete it and submit it for authorization.")
     if mission.status == S.REJECTED:

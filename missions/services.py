@@ -252,7 +252,7 @@ def _replace_legs(mission: Mission, legs: Sequence[LegInput]) -> None:
             arrive_at=leg.arrive_at,
             leave_at=leg.leave_at,
         )
-        for index, leg in enumerate(legs, start=1)
+        for index, leg in enumerate(legs, start=MissionLeg.FIRST)
     )
 
 

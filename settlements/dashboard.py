@@ -13,20 +13,17 @@ from django.core.paginator import Page, Paginator
 from django.db.models import (
     Case,
     Count,
-    DateField,
     DecimalField,
     F,
+    FilteredRelation,
     Min,
-    OuterRef,
     Prefetch,
     Q,
     QuerySet,
-    Subquery,
     Sum,
-    Value,
     When,
 )
-from django.db.models.functions import TruncDate, TruncMonth
+from django.db.models.functions import TruncMonth
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
@@ -280,34 +277,6 @@ def outstanding_by_age(*, today: dt.date, calendar: BusinessCalendar | None = No
     return Outstanding(today=today, calendar=calendar, buckets=buckets, first_return=first)
 
 
-def _due_order_sql(calendar: BusinessCalendar, first: dt.date, last: dt.date) -> Case:
-    """A sort key equivalent to the settlement due date, as SQL: the local return date, except
-    that consecutive return dates sharing a due date (a return on a Friday, Saturday or Sunday
-    before a working Monday) get the first of them. One WHEN per such run between the return
-    dates `first` and `last`: a few a month."""
-    whens, start, day = [], first, first
-    due = rules.settlement_due_date(calendar, first)
-    while day <= last:
-        nxt = day + dt.timedelta(days=1)
-        nxt_due = rules.settlement_due_date(calendar, nxt) if nxt <= last else None
-        if nxt_due != due:
-            if day > start:
-                whens.append(
-                    When(
-                        mission__return_at__gte=rules._end_of_day(start - dt.timedelta(days=1)),
-                        mission__return_at__lt=rules._end_of_day(day),
-                        then=Value(start),
-                    )
-                )
-            start, due = nxt, nxt_due
-        day = nxt
-    return Case(
-        *whens,
-        default=TruncDate("mission__return_at"),
-        output_field=DateField(),
-    )
-
-
 def _days_left(calendar: BusinessCalendar, dues: set[dt.date], today: dt.date) -> dict:
     """rules.business_days_left for many due dates in one walk over the calendar."""
     if not dues:
@@ -321,36 +290,32 @@ def _days_left(calendar: BusinessCalendar, dues: set[dt.date], today: dt.date) -
     return {due: counts[due] - counts[today] for due in dues}
 
 
-def outstanding_page(ages: Outstanding, *, bucket: str = "", page: str | None = None) -> Page:
-    """One page of the outstanding advances (all, or one age bucket), most late first (then
-    by due date and advance): only that page's rows are loaded and built."""
-    chosen = ages.buckets.get(bucket)
-    qs = (
-        _deadline_base()
-        .prefetch_related(None)
-        .filter(
-            status__in=Advance.PENDING_SETTLEMENT,
-            mission__return_at__lt=rules._end_of_day(ages.today),
-        )
+def outstanding_queryset(ages: Outstanding, *, bucket: str = "") -> QuerySet[Advance]:
+    """The outstanding advances (all, or one age bucket), most late first: by return time,
+    then advance (the due date, hence the age, follows the return date). Only the columns the
+    order needs, so that a page of it is cheap to find."""
+    qs = Advance.objects.filter(
+        status__in=Advance.PENDING_SETTLEMENT,
+        mission__return_at__lt=rules._end_of_day(ages.today),
     )
-    first, last = ages.first_return, ages.today
-    if chosen:
+    if chosen := ages.buckets.get(bucket):
         qs = qs.filter(chosen.q())
-        last = chosen.upto
-        if chosen.after is not None and first is not None:
-            first = max(first, chosen.after + dt.timedelta(days=1))
-    if first is not None and first <= last:
-        # Older due date = at least as late: (due date, pk) is the page's order.
-        qs = qs.annotate(due_order=_due_order_sql(ages.calendar, first, last)).order_by(
-            "due_order", "pk"
-        )
-    else:
-        qs = qs.order_by("pk")
-    paginator = Paginator(qs, PER_PAGE)
+    return qs.order_by("mission__return_at", "pk")
+
+
+def outstanding_page(ages: Outstanding, *, bucket: str = "", page: str | None = None) -> Page:
+    """One page of `outstanding_queryset`: the page's advance ids first (a narrow query the
+    indexes answer), then only those rows with everything the list shows."""
+    chosen = ages.buckets.get(bucket)
+    paginator = Paginator(
+        outstanding_queryset(ages, bucket=bucket).values_list("pk", flat=True), PER_PAGE
+    )
     paginator.count = chosen.count if chosen else ages.count  # known: no COUNT query
     result = paginator.get_page(page)
+    ids = list(result.object_list)
+    by_pk = _deadline_base().prefetch_related(None).in_bulk(ids)
+    advances = [by_pk[pk] for pk in ids]
     grace, calendar = rules.deduction_grace(), ages.calendar
-    advances = list(result.object_list)
     dues = {
         a.pk: rules.settlement_due_date(calendar, rules.local_date(a.mission.return_at))
         for a in advances
@@ -412,34 +377,62 @@ def _months(today: dt.date, n: int) -> list[dt.date]:
     return list(reversed(months))
 
 
-def spend_by(*, key: str, today: dt.date, months: int = 6) -> dict:
-    """Advances disbursed per month (USD), stacked by project or by first destination:
-    one aggregate query."""
+def spend_charts(*, today: dt.date, months: int = 6) -> dict[str, dict]:
+    """Advances disbursed per month (USD), stacked by project and by first destination: both
+    charts from one aggregate query."""
     month_list = _months(today, months)
-    qs = Advance.objects.filter(
-        disbursed_on__gte=month_list[0],
-        disbursed_on__lte=today,
-        status__in=[
-            Advance.Status.DISBURSED,
-            Advance.Status.SETTLED,
-            Advance.Status.RETURN_DUE,
-            Advance.Status.RETURNED,
-        ],
-    ).annotate(month=TruncMonth("disbursed_on"))
-    if key == "project":
-        qs = qs.annotate(series=F("mission__project__code"))
-    else:
-        first_leg = MissionLeg.objects.filter(mission=OuterRef("mission")).order_by("order")
-        qs = qs.annotate(series=Subquery(first_leg.values("destination__name")[:1]))
-    data: dict[str, dict[dt.date, Decimal]] = defaultdict(lambda: defaultdict(lambda: ZERO))
-    for row in qs.values("month", "series").annotate(total=Sum("amount")).order_by():
+    rows = (
+        Advance.objects.filter(
+            disbursed_on__gte=month_list[0],
+            disbursed_on__lte=today,
+            status__in=[
+                Advance.Status.DISBURSED,
+                Advance.Status.SETTLED,
+                Advance.Status.RETURN_DUE,
+                Advance.Status.RETURNED,
+            ],
+        )
+        .annotate(
+            month=TruncMonth("disbursed_on"),
+            first_leg=FilteredRelation(
+                "mission__legs", condition=Q(mission__legs__order=MissionLeg.FIRST)
+            ),
+        )
+        .values(
+            "month", project=F("mission__project__code"), place=F("first_leg__destination__name")
+        )
+        .annotate(total=Sum("amount"))
+        .order_by()
+    )
+    data = {key: defaultdict(lambda: defaultdict(lambda: ZERO)) for key in ("project", "place")}
+    for row in rows:
         month = row["month"].date() if isinstance(row["month"], dt.datetime) else row["month"]
-        data[row["series"] or "—"][month] += row["total"] or ZERO
-    return stacked_chart(month_list, data)
+        for key, series in data.items():
+            series[row[key] or "—"][month] += row["total"] or ZERO
+    return {
+        "by_project": stacked_chart(month_list, data["project"]),
+        "by_destination": stacked_chart(month_list, data["place"]),
+    }
+
+
+SERIES_SHOWN = 6  # a stacked chart names its largest series; the rest are stacked as "Others"
 
 
 def stacked_chart(months: list[dt.date], data: dict[str, dict[dt.date, Decimal]]) -> dict:
-    names = sorted(data)
+    """Columns of stacked bars, one per month, the largest series first. With a hundred
+    projects a bar per project would be unreadable (and a 1,000-element SVG): beyond
+    SERIES_SHOWN the smaller series are added up as one."""
+    ranked = sorted(data, key=lambda name: (-sum(data[name].values(), ZERO), name))
+    if len(ranked) > SERIES_SHOWN + 1:
+        rest = ranked[SERIES_SHOWN:]
+        others: dict[dt.date, Decimal] = defaultdict(lambda: ZERO)
+        for name in rest:
+            for month, value in data[name].items():
+                others[month] += value
+        label = _("Others (%(count)s)") % {"count": len(rest)}
+        data = {**{name: data[name] for name in ranked[:SERIES_SHOWN]}, label: others}
+        ranked = [*ranked[:SERIES_SHOWN], label]
+    names = ranked
     totals = {m: sum((data[n][m] for n in names), ZERO) for m in months}
     top = max(totals.values(), default=ZERO) or Decimal("1")
     width, height, gap = 560, 160, 18

@@ -71,8 +71,7 @@ def dashboard_view(request):
             "late_total": ages.late_total,
             "late_notices": dashboard.late_notices(),
             "sanctions": dashboard.sanctions_in_course(),
-            "by_project": dashboard.spend_by(key="project", today=today),
-            "by_destination": dashboard.spend_by(key="destination", today=today),
+            **dashboard.spend_charts(today=today),
             "can_decide": dashboard.can_decide(request.user),
         },
     )

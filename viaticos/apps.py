@@ -14,9 +14,13 @@ class ViaticosConfig(AppConfig):
     verbose_name = _("Organization and people")
 
     def ready(self):
-        from viaticos import links  # noqa: F401  (registers the deploy check)
+        from viaticos import (
+            choices,
+            links,  # noqa: F401  (registers the deploy check)
+        )
         from viaticos.home import register_defaults
 
         register_defaults()
+        choices.install(["viaticos", "missions", "settlements", "privacy"])
         # Permissions exist only after migrate; attach them to the role groups then.
         post_migrate.connect(_sync_roles, dispatch_uid="viaticos.sync_roles")

@@ -87,7 +87,8 @@ def python_rows(today):
             (
                 rules.age_bucket(-left),
                 rules.unsettled_amount(advance),
-                (-max(0, -left), due, advance.pk),
+                # most late first, then by return time and advance
+                (-max(0, -left), advance.mission.return_at, advance.pk),
             )
         )
     return rows
