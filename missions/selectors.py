@@ -65,6 +65,18 @@ def _advance_base() -> QuerySet[Advance]:
     )
 
 
+def _advance_list_base() -> QuerySet[Advance]:
+    """For list pages: the traveler, the project and the itinerary of each advance's mission;
+    not the mission's per-diem snapshot (a large JSON document)."""
+    return (
+        Advance.objects.select_related("mission__traveler", "mission__project")
+        .prefetch_related(
+            Prefetch("mission__legs", queryset=MissionLeg.objects.select_related("destination"))
+        )
+        .defer("mission__planned_perdiem")
+    )
+
+
 def advances_visible_to(user) -> QuerySet[Advance]:
     qs = _advance_base()
     if reads_all(user):
@@ -122,7 +134,7 @@ def advances_awaiting_decision(user) -> QuerySet[Advance]:
     if has_role(user, Role.FINANCE_DIRECTOR):
         slots |= Q(finance_approved_at__isnull=True) & ~Q(coordinator_approved_by=user)
     return (
-        _advance_base()
+        _advance_list_base()
         .filter(slots, status=Advance.Status.REQUESTED)
         .exclude(mission__traveler=user)
         .order_by("-priority", "requested_at", "pk")
@@ -134,7 +146,7 @@ def disbursement_queue() -> QuerySet[Advance]:
     """Treasury's list: signed advances to pay, emergencies first (R-5), then money to get
     back from stopped missions (R-4)."""
     return (
-        _advance_base()
+        _advance_list_base()
         .filter(status__in=[Advance.Status.SIGNED, Advance.Status.RETURN_DUE])
         .order_by("status", "-priority", "requested_at", "pk")
     )

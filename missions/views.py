@@ -392,7 +392,7 @@ def disbursements(request):
         request,
         "missions/treasury.html",
         {
-            "advances": list(selectors.disbursement_queue()),
+            "advances": paginate(request, selectors.disbursement_queue()),
             "disburse_form": forms.DisburseForm(initial={"disbursed_on": timezone.localdate()}),
             "return_form": forms.ReturnForm(initial={"returned_on": timezone.localdate()}),
         },

@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 
+from missions.models import Mission
 from settlements import access
 from settlements.models import Document, Receipt, Settlement
 from settlements.rules import (
@@ -30,6 +31,39 @@ ZERO = Decimal("0.00")
 def _base() -> QuerySet[Settlement]:
     return Settlement.objects.select_related(
         "mission__traveler", "mission__project", "advance", "received_by", "settled_by"
+    )
+
+
+def _list_base() -> QuerySet[Settlement]:
+    """For list pages: the per-diem snapshots (large JSON documents) are read only on a
+    settlement's own page."""
+    return Settlement.objects.select_related("mission__traveler").defer(
+        "perdiem", "mission__planned_perdiem"
+    )
+
+
+def settlements_of_traveler(user) -> QuerySet[Settlement]:
+    """My settlements, the latest mission first (the order of the missions index: a page
+    costs the same whatever the number of missions)."""
+    return (
+        _list_base()
+        .filter(mission__traveler=user)
+        .order_by("-mission__departure_at", "-mission_id")
+    )
+
+
+def missions_to_settle(user) -> QuerySet[Mission]:
+    """The traveler's missions that are over (back, suspended or cancelled) and have no
+    settlement yet, the latest return first."""
+    return (
+        Mission.objects.filter(
+            traveler=user,
+            status__in=[Mission.Status.RETURNED, *Mission.STOPPED],
+            settlement__isnull=True,
+        )
+        .defer("planned_perdiem")
+        .prefetch_related("legs__destination")
+        .order_by("-return_at", "-pk")
     )
 
 
@@ -66,12 +100,12 @@ def document_get_for_user(user, pk) -> Document:
 
 
 def inbox_to_receive() -> QuerySet[Settlement]:
-    return _base().filter(status=Settlement.Status.SUBMITTED).order_by("submitted_at", "pk")
+    return _list_base().filter(status=Settlement.Status.SUBMITTED).order_by("submitted_at", "pk")
 
 
 def inbox_to_review() -> QuerySet[Settlement]:
     return (
-        _base()
+        _list_base()
         .filter(
             status__in=[
                 Settlement.Status.RECEIVED,

@@ -12,12 +12,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
-from missions.models import Mission
 from missions.privacy import staff_access_log
 from missions.selectors import mission_get_for_user
 from settlements import access, documents, forms, selectors, services
 from settlements.models import Settlement
 from viaticos.errors import DomainError
+from viaticos.pagination import paginate
 from viaticos.pdf import pdf_response
 from viaticos.roles import Role, has_role
 
@@ -50,17 +50,13 @@ def _context(request, settlement: Settlement) -> dict:
 
 @login_required
 def settlement_list(request):
-    mine = selectors.settlements_visible_to(request.user).filter(mission__traveler=request.user)
-    ready = (
-        Mission.objects.filter(
-            traveler=request.user,
-            status__in=[Mission.Status.RETURNED, *Mission.STOPPED],
-            settlement__isnull=True,
-        )
-        .prefetch_related("legs__destination")
-        .order_by("-return_at")
+    mine = paginate(request, selectors.settlements_of_traveler(request.user))
+    ready = selectors.missions_to_settle(request.user)
+    return render(
+        request,
+        "settlements/list.html",
+        {"settlements": mine, "ready_missions": paginate(request, ready, param="mpage")},
     )
-    return render(request, "settlements/list.html", {"settlements": mine, "ready_missions": ready})
 
 
 @login_required
@@ -71,8 +67,8 @@ def inbox(request):
         request,
         "settlements/inbox.html",
         {
-            "to_receive": selectors.inbox_to_receive(),
-            "to_review": selectors.inbox_to_review(),
+            "to_receive": paginate(request, selectors.inbox_to_receive()),
+            "to_review": paginate(request, selectors.inbox_to_review(), param="rpage"),
         },
     )
 

@@ -7,6 +7,6 @@ from django.core.paginator import Page, Paginator
 PER_PAGE = 50
 
 
-def paginate(request, object_list, *, per_page: int = PER_PAGE, param: str = "page") -> Page:
+def paginate(request, object_list, *, per_page: int | None = None, param: str = "page") -> Page:
     """The page asked for in `?page=` (the first one when missing or out of range)."""
-    return Paginator(object_list, per_page).get_page(request.GET.get(param))
+    return Paginator(object_list, per_page or PER_PAGE).get_page(request.GET.get(param))
