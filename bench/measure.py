@@ -77,6 +77,7 @@ def _specs(named) -> list[Page]:
     from settlements import dashboard
     from settlements import selectors as ss
     from settlements.models import Receipt
+    from viaticos.business_days import duty_calendar
 
     u = named.users
     today = timezone.localdate()
@@ -197,12 +198,11 @@ def _specs(named) -> list[Page]:
             "api",
             "traveler_heavy",
             "/api/v1/deadlines/mine/",
-            lambda user: dashboard._deadline_base().filter(
-                mission__traveler=user, status__in=["disbursed", "return_due"]
+            lambda user: dashboard.traveler_deadline_advances(
+                user, today=today, calendar=duty_calendar()
             ),
             f"/admin/missions/advance/?requested_by__id__exact={heavy}&status__exact=disbursed",
             "traveler_small",
-            limit=None,
         ),
     ]
 

@@ -154,6 +154,16 @@ def _deadline(
     )
 
 
+def _owed_by(user, today: dt.date) -> Q:
+    """R-3.3: the user's advances pending settlement of missions already back (or due back
+    today)."""
+    return Q(
+        mission__traveler=user,
+        status__in=Advance.PENDING_SETTLEMENT,
+        mission__return_at__lt=rules._end_of_day(today),
+    )
+
+
 def traveler_deadlines(user, *, today: dt.date | None = None) -> list[Deadline]:
     """R-3.3: what the traveler owes (advances pending settlement of missions already back,
     or due back today), by when, and what happens next."""
@@ -161,13 +171,43 @@ def traveler_deadlines(user, *, today: dt.date | None = None) -> list[Deadline]:
 
     today = today or timezone.localdate()
     calendar, grace = duty_calendar(), rules.deduction_grace()
-    advances = _deadline_base().filter(
-        mission__traveler=user,
-        status__in=Advance.PENDING_SETTLEMENT,
-        mission__return_at__lt=rules._end_of_day(today),
-    )
+    advances = _deadline_base().filter(_owed_by(user, today))
     rows = [_deadline(a, calendar, today, grace) for a in advances]
     return sorted(rows, key=lambda d: (d.due_date, d.advance.pk))
+
+
+def traveler_deadline_advances(
+    user, *, today: dt.date, calendar: BusinessCalendar
+) -> QuerySet[Advance]:
+    """What traveler_deadlines lists, as a query to take a page at a time (the API), in the
+    same order: due date, then advance. One query now (the earliest return date, which bounds
+    the due-date sort key), the rows when sliced.
+
+    Only the columns a row shows are read: of the mission, its return date, so the rows are
+    sorted from the index on (traveler, return date) without reading the missions themselves
+    (wide: the per-diem snapshot is stored in the row)."""
+    qs = Advance.objects.filter(_owed_by(user, today))
+    first = qs.aggregate(first=Min("mission__return_at"))["first"]
+    if first is not None:
+        due_order = _due_order_sql(calendar, rules.local_date(first), today)
+        qs = qs.annotate(due_order=due_order).order_by("due_order", "pk")
+    return qs.select_related(
+        "mission__settlement", "documentation_requirement", "deduction_order"
+    ).only(
+        "amount",
+        "status",
+        "return_due_amount",
+        "mission__return_at",
+        "mission__settlement__submitted_at",
+        "documentation_requirement__issued_on",
+        "deduction_order__state",
+    )
+
+
+def deadline_rows(advances, *, today: dt.date, calendar: BusinessCalendar) -> list[Deadline]:
+    """Deadlines of already loaded advances (a page of traveler_deadline_advances)."""
+    grace = rules.deduction_grace()
+    return [_deadline(a, calendar, today, grace) for a in advances]
 
 
 # --- accountant --------------------------------------------------------------------------------
