@@ -73,7 +73,7 @@ class Page:
 
 def _specs(named) -> list[Page]:
     from missions import selectors as ms
-    from privacy.models import ArcoRequest
+    from privacy import selectors as ps
     from settlements import dashboard
     from settlements import selectors as ss
     from settlements.models import Receipt
@@ -93,11 +93,6 @@ def _specs(named) -> list[Page]:
     def receipts(_user):
         return Receipt.objects.filter(settlement_id=named.settlement_50).select_related(
             "exception_approved_by"
-        )
-
-    def arco(_user):
-        return ArcoRequest.objects.filter(status__in=ArcoRequest.OPEN_STATUSES).order_by(
-            "due_date", "pk"
         )
 
     s50 = named.settlement_50
@@ -162,9 +157,8 @@ def _specs(named) -> list[Page]:
             "page",
             "bench_privacy",
             "/privacidad/solicitudes/",
-            arco,
+            lambda _user: ps.arco_queue(),
             "/admin/privacy/arcorequest/?status__exact=received",
-            limit=None,
         ),
         Page(
             "API missions",
