@@ -257,7 +257,8 @@ def pages(named, *, rounds: int) -> list[dict]:
     admin_client = _client(User.objects.get(pk=named.users["admin"]))
     results = []
     print(f"\nMeasuring pages ({rounds} timed requests each; bench admin for {added or 'none'})")
-    for spec in _specs(named):
+    only = os.environ.get("BENCH_PAGES", "")  # e.g. "API" or "queue": names containing it
+    for spec in [s for s in _specs(named) if only.lower() in s.name.lower()]:
         user = User.objects.get(pk=named.users[spec.user])
         client = _client(user)
         response = client.get(spec.url)
