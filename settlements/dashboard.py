@@ -205,9 +205,16 @@ def traveler_deadline_advances(
 
 
 def deadline_rows(advances, *, today: dt.date, calendar: BusinessCalendar) -> list[Deadline]:
-    """Deadlines of already loaded advances (a page of traveler_deadline_advances)."""
+    """Deadlines of already loaded advances (a page of traveler_deadline_advances), the
+    business days left counted in one walk over the calendar."""
+    advances = list(advances)
+    dues = {
+        a.pk: rules.settlement_due_date(calendar, rules.local_date(a.mission.return_at))
+        for a in advances
+    }
+    left = _days_left(calendar, set(dues.values()), today)
     grace = rules.deduction_grace()
-    return [_deadline(a, calendar, today, grace) for a in advances]
+    return [_deadline(a, calendar, today, grace, days_left=left[dues[a.pk]]) for a in advances]
 
 
 # --- accountant --------------------------------------------------------------------------------
