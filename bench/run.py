@@ -4,14 +4,14 @@ Environment: BENCH_SCALE (1.0 = 5,000 travelers, 60,000 missions...), BENCH_DATA
 (default postgres://postgres@127.0.0.1:5432/viaticos_bench; dropped and re-created on every
 run: its name must contain "bench"), BENCH_ROUNDS (timed requests per page), BENCH_LOAD_SECONDS
 (duration of the quote API load), BENCH_REUSE=1 (measure the dataset already there, after a
-fix; only before its jobs have run), BENCH_PARTS (default pages,pdfs,jobs,quote),
-BENCH_SMOKE=1 (CI: every step runs once, nothing is judged).
+fix; only before its jobs have run), BENCH_PARTS (default pages,pdfs,jobs,quote), BENCH_PAGES
+(measure only the pages whose name contains it, e.g. "API"), BENCH_SMOKE=1 (CI: every step runs
+once, nothing is judged).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import json
 import os
 import platform
@@ -82,10 +82,6 @@ def main() -> None:
         print("Generating the dataset (bulk inserts):")
         named = generate.generate(SCALE, today=today)
     generation_s = time.perf_counter() - t0
-    # Measure as a fresh server process would: whatever generation left in memory would
-    # otherwise be walked by every full garbage collection, adding 100 ms to random requests.
-    gc.collect()
-    gc.freeze()
     from django.db import connection
 
     with connection.cursor() as cur:

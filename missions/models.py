@@ -390,6 +390,11 @@ class Mission(models.Model):
             models.Index(
                 fields=["id"], include=["return_at", "project", "traveler"], name="mission_id_cover"
             ),
+            # The API list for the roles that read every mission: the latest first.
+            models.Index(fields=["-departure_at", "-id"], name="mission_latest"),
+            # What a traveler owes (missions already back): sorted by return date from the index
+            # alone, without reading the wide mission rows.
+            models.Index(fields=["traveler", "return_at", "id"], name="mission_traveler_return"),
         ]
 
     def __str__(self) -> str:
@@ -534,6 +539,15 @@ class Advance(models.Model):
             # Por aprobar and Tesorería: by status, emergencies first, oldest first.
             models.Index(
                 fields=["status", "-priority", "requested_at", "id"], name="advance_status_queue"
+            ),
+            # The API list: the latest first (for a traveler, walked until a page is found).
+            models.Index(fields=["-requested_at", "-id"], name="advance_latest"),
+            # Money given and not yet accounted for (PENDING_SETTLEMENT, R-3.11a): a small
+            # share of all advances, read by mission for deadlines and the advance checks.
+            models.Index(
+                fields=["mission"],
+                condition=Q(status__in=["disbursed", "return_due"]),
+                name="advance_pending_settlement",
             ),
         ]
 

@@ -77,8 +77,8 @@ def _advance_list_base() -> QuerySet[Advance]:
     )
 
 
-def advances_visible_to(user) -> QuerySet[Advance]:
-    qs = _advance_base()
+def _advances_visible(qs: QuerySet[Advance], user) -> QuerySet[Advance]:
+    """The same visibility as their missions (see missions_visible_to)."""
     if reads_all(user):
         return qs
     visible = Q(mission__traveler=user)
@@ -87,9 +87,18 @@ def advances_visible_to(user) -> QuerySet[Advance]:
     return qs.filter(visible)
 
 
+def advances_visible_to(user) -> QuerySet[Advance]:
+    """The advances list (API): only what a row shows — the mission's code and traveler and who
+    decided — without the mission's per-diem snapshot, its project or its itinerary."""
+    qs = Advance.objects.select_related(
+        "mission__traveler", "coordinator_approved_by", "finance_approved_by", "disbursed_by"
+    ).defer("mission__planned_perdiem")
+    return _advances_visible(qs, user)
+
+
 def advance_get_for_user(user, pk) -> Advance:
     """The one access check for an advance: the same visibility as its mission."""
-    return get_object_or_404(advances_visible_to(user), pk=pk)
+    return get_object_or_404(_advances_visible(_advance_base(), user), pk=pk)
 
 
 def missions_of_traveler(user) -> QuerySet[Mission]:

@@ -283,6 +283,15 @@ class ArcoRequest(models.Model):
         verbose_name_plural = _("ARCO requests")
         ordering = ["due_date", "pk"]
         permissions = [("handle_arcorequest", "Can handle ARCO requests")]
+        indexes = [
+            # The Privacy Officer's queue (R-A7): the requests in course (OPEN_STATUSES), a
+            # small share of all of them, by due date.
+            models.Index(
+                fields=["due_date", "id"],
+                condition=models.Q(status__in=["received", "observed", "extended"]),
+                name="arco_open_by_due",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.tracking_code} — {self.get_right_display()}"

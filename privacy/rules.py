@@ -54,10 +54,17 @@ def correction_deadline(cal: BusinessCalendar, observed_on: dt.date) -> dt.date:
 
 
 @enforces("R-A7")
+def due_soon_until(cal: BusinessCalendar, today: dt.date) -> dt.date:
+    """R-A7: the last due date that is "soon" on `today`: at most DUE_SOON_DAYS business days
+    away (the day before the next business day after those)."""
+    return cal.add_business_days(today, DUE_SOON_DAYS + 1) - dt.timedelta(days=1)
+
+
+@enforces("R-A7")
 def urgency(cal: BusinessCalendar, due: dt.date, today: dt.date) -> str:
     """R-A7: "late", "soon" (within DUE_SOON_DAYS business days) or "ok"."""
     if today > due:
         return "late"
-    if cal.business_days_between(today, due) <= DUE_SOON_DAYS:
+    if due <= due_soon_until(cal, today):
         return "soon"
     return "ok"

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
-from django.db.models import Q
+from django.db.models import Case, Count, DateField, F, Q, QuerySet, When
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,7 +23,7 @@ from privacy.models import (
     SecurityIncident,
 )
 from privacy.registry import Hold, declarations
-from viaticos.business_days import duty_calendar
+from viaticos.business_days import BusinessCalendar, duty_calendar
 from viaticos.roles import Role, has_role
 from viaticos.rules_registry import enforces
 
@@ -180,14 +181,22 @@ def arco_request_get_for_user(user, pk: int) -> ArcoRequest:
     return request
 
 
-@enforces("R-A7")
-def arco_queue(today: dt.date, *, open_only: bool = True):
-    """R-A7: requests by due date, each with its urgency ("late", "soon", "ok")."""
-    cal = duty_calendar()
-    qs = ArcoRequest.objects.all().order_by("due_date", "pk")
+def arco_queue(*, open_only: bool = True) -> QuerySet[ArcoRequest]:
+    """R-A7: the requests by due date (then as filed), only those in course unless
+    `open_only` is False; a page of them goes through `with_urgency`."""
+    qs = ArcoRequest.objects.order_by("due_date", "pk")
     if open_only:
         qs = qs.filter(status__in=ArcoRequest.OPEN_STATUSES)
-    rows = list(qs)
+    return qs
+
+
+@enforces("R-A7")
+def with_urgency(
+    requests: Iterable[ArcoRequest], today: dt.date, *, calendar: BusinessCalendar | None = None
+) -> list[ArcoRequest]:
+    """R-A7: each request with its urgency ("late", "soon", "ok"; "closed" once answered)."""
+    cal = calendar or duty_calendar()
+    rows = list(requests)
     for row in rows:
         row.urgency = rules.urgency(cal, _effective_due(row), today) if row.is_open else "closed"
     return rows
@@ -199,17 +208,50 @@ def _effective_due(request: ArcoRequest) -> dt.date:
     return request.due_date
 
 
+def _effective_due_sql() -> Case:
+    """_effective_due in SQL."""
+    return Case(
+        When(
+            status=ArcoRequest.Status.OBSERVED,
+            correction_due_date__isnull=False,
+            then=F("correction_due_date"),
+        ),
+        default=F("due_date"),
+        output_field=DateField(),
+    )
+
+
+@enforces("R-A7")
+def arco_queue_counts(
+    today: dt.date, *, calendar: BusinessCalendar | None = None
+) -> dict[str, int]:
+    """R-A7: how many requests are in course, late and due soon (the urgencies of
+    `with_urgency`), counted in one query whatever the number of requests."""
+    soon_until = rules.due_soon_until(calendar or duty_calendar(), today)
+    return (
+        ArcoRequest.objects.filter(status__in=ArcoRequest.OPEN_STATUSES)
+        .annotate(effective_due=_effective_due_sql())
+        .aggregate(
+            open=Count("pk"),
+            late=Count("pk", filter=Q(effective_due__lt=today)),
+            soon=Count("pk", filter=Q(effective_due__gte=today, effective_due__lte=soon_until)),
+        )
+    )
+
+
+def incidents_pending_notification() -> list[SecurityIncident]:
+    """R-S4: recent security incidents whose 48-hour notice is still to be given."""
+    return [i for i in SecurityIncident.objects.all()[:50] if i.notification_pending]
+
+
 @enforces("R-S4")
 def queue_counts(today: dt.date) -> dict:
-    rows = arco_queue(today)
+    """The Privacy Officer's home panel: the counts, the first requests, pending incidents."""
+    calendar = duty_calendar()
     return {
-        "open": len(rows),
-        "late": sum(1 for r in rows if r.urgency == "late"),
-        "soon": sum(1 for r in rows if r.urgency == "soon"),
-        "first": rows[:5],
-        "incidents_pending": [
-            i for i in SecurityIncident.objects.all()[:50] if i.notification_pending
-        ],
+        **arco_queue_counts(today, calendar=calendar),
+        "first": with_urgency(arco_queue()[:5], today, calendar=calendar),
+        "incidents_pending": incidents_pending_notification(),
     }
 
 

@@ -37,8 +37,10 @@ from privacy.models import (
     SecurityIncident,
     Transfer,
 )
+from viaticos.business_days import duty_calendar
 from viaticos.errors import DomainError
 from viaticos.models import Organization
+from viaticos.pagination import paginate
 from viaticos.pdf import pdf_response
 from viaticos.roles import Role, has_role
 from viaticos.rules_registry import enforces
@@ -292,17 +294,22 @@ def _officer(request, *, write: bool = False):
 
 @login_required
 def queue(request):
+    """R-A7: the requests by due date, a page at a time, with how many are late or due soon."""
     _officer(request)
     today = clock.today()
     show_all = request.GET.get("all") == "1"
+    page = paginate(request, selectors.arco_queue(open_only=not show_all))
+    calendar = duty_calendar()
     return render(
         request,
         "privacy/queue.html",
         {
-            "rows": selectors.arco_queue(today, open_only=not show_all),
+            "rows": selectors.with_urgency(page, today, calendar=calendar),
+            "page_obj": page,
+            "counts": selectors.arco_queue_counts(today, calendar=calendar),
             "show_all": show_all,
             "today": today,
-            "incidents": [i for i in SecurityIncident.objects.all()[:50] if i.notification_pending],
+            "incidents": selectors.incidents_pending_notification(),
         },
     )
 

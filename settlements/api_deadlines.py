@@ -6,6 +6,7 @@ from django.urls import path
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
+from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -13,6 +14,7 @@ from rest_framework.views import APIView
 from missions.models import Advance, Mission
 from settlements import dashboard, sanctions
 from settlements.models import Sanction
+from viaticos.business_days import duty_calendar
 
 
 class DeadlineOut(serializers.Serializer):
@@ -70,14 +72,20 @@ class LiftIn(serializers.Serializer):
     reason = serializers.CharField()
 
 
-class MyDeadlinesView(APIView):
-    """R-3.3: the signed-in traveler's advances to settle, due dates and next step."""
+class MyDeadlinesView(GenericAPIView):
+    """R-3.3: the signed-in traveler's advances to settle, due dates and next step, the
+    earliest due date first, a page at a time like every API list."""
 
     permission_classes = [IsAuthenticated]
+    serializer_class = DeadlineOut
 
     @extend_schema(responses=DeadlineOut(many=True))
     def get(self, request):
-        return Response(DeadlineOut(dashboard.traveler_deadlines(request.user), many=True).data)
+        today = timezone.localdate()
+        advances = dashboard.traveler_deadline_advances(request.user, today=today)
+        page = self.paginate_queryset(advances)
+        rows = dashboard.deadline_rows(page, today=today, calendar=duty_calendar())
+        return self.get_paginated_response(DeadlineOut(rows, many=True).data)
 
 
 class SanctionListView(APIView):

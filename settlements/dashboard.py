@@ -151,20 +151,68 @@ def _deadline(
     )
 
 
-def traveler_deadlines(user, *, today: dt.date | None = None) -> list[Deadline]:
-    """R-3.3: what the traveler owes (advances pending settlement of missions already back,
-    or due back today), by when, and what happens next."""
-    from django.utils import timezone
-
-    today = today or timezone.localdate()
-    calendar, grace = duty_calendar(), rules.deduction_grace()
-    advances = _deadline_base().filter(
+def _owed_by(user, today: dt.date) -> Q:
+    """R-3.3: the user's advances pending settlement of missions already back (or due back
+    today)."""
+    return Q(
         mission__traveler=user,
         status__in=Advance.PENDING_SETTLEMENT,
         mission__return_at__lt=rules._end_of_day(today),
     )
-    rows = [_deadline(a, calendar, today, grace) for a in advances]
-    return sorted(rows, key=lambda d: (d.due_date, d.advance.pk))
+
+
+def traveler_deadline_advances(user, *, today: dt.date) -> QuerySet[Advance]:
+    """R-3.3: what the traveler owes (advances pending settlement of missions already back,
+    or due back today), the earliest due date first: by return time, then advance (the due
+    date follows the return date).
+
+    Only the columns a row shows are read: of the mission, its return date, so that a page is
+    sorted from the index on (traveler, return date) without reading the missions themselves
+    (wide: the per-diem snapshot is stored in the row)."""
+    return (
+        Advance.objects.filter(_owed_by(user, today))
+        .order_by("mission__return_at", "pk")
+        .select_related("mission__settlement", "documentation_requirement", "deduction_order")
+        .only(
+            "amount",
+            "status",
+            "return_due_amount",
+            "mission__return_at",
+            "mission__settlement__submitted_at",
+            "documentation_requirement__issued_on",
+            "deduction_order__state",
+            "deduction_order__amount",
+        )
+    )
+
+
+def deadline_rows(advances, *, today: dt.date, calendar: BusinessCalendar) -> list[Deadline]:
+    """Deadlines of already loaded advances (a page of traveler_deadline_advances), the
+    business days left counted in one walk over the calendar."""
+    advances = list(advances)
+    dues = {
+        a.pk: rules.settlement_due_date(calendar, rules.local_date(a.mission.return_at))
+        for a in advances
+    }
+    left = _days_left(calendar, set(dues.values()), today)
+    grace = rules.deduction_grace()
+    return [_deadline(a, calendar, today, grace, days_left=left[dues[a.pk]]) for a in advances]
+
+
+def traveler_deadline_page(
+    user, *, page: str | None = None, per_page: int = PER_PAGE, today: dt.date | None = None
+) -> Page:
+    """One page of what the traveler owes, as Deadlines, with each mission's itinerary (the
+    "What I owe" page and its home panel)."""
+    from django.utils import timezone
+
+    today = today or timezone.localdate()
+    advances = traveler_deadline_advances(user, today=today).prefetch_related(
+        Prefetch("mission__legs", queryset=MissionLeg.objects.select_related("destination"))
+    )
+    result = Paginator(advances, per_page).get_page(page)
+    result.object_list = deadline_rows(result.object_list, today=today, calendar=duty_calendar())
+    return result
 
 
 # --- accountant --------------------------------------------------------------------------------

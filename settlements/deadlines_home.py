@@ -9,9 +9,10 @@ DASHBOARD_ROLES = frozenset({Role.GENERAL_ACCOUNTANT, Role.AUDITOR})
 
 
 def _traveler_panel(user) -> dict:
-    from settlements.dashboard import traveler_deadlines
+    from settlements.dashboard import traveler_deadline_page
 
-    return {"rows": traveler_deadlines(user)[:5]}
+    page = traveler_deadline_page(user, per_page=5)
+    return {"rows": page, "total": page.paginator.count}
 
 
 def register() -> None:

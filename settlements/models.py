@@ -77,6 +77,10 @@ class Settlement(models.Model):
         verbose_name = _("settlement")
         verbose_name_plural = _("settlements")
         ordering = ["-created_at", "-pk"]
+        indexes = [
+            # The lists (API, "My settlements"): the latest first.
+            models.Index(fields=["-created_at", "-id"], name="settlement_latest"),
+        ]
         permissions = [
             ("receive_settlement", _("Can receive and stamp settlements")),
             ("settle_settlement", _("Can review and settle settlements")),

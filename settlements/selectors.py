@@ -67,17 +67,24 @@ def missions_to_settle(user) -> QuerySet[Mission]:
     )
 
 
-def settlements_visible_to(user) -> QuerySet[Settlement]:
+def _visible(qs: QuerySet[Settlement], user) -> QuerySet[Settlement]:
     """A traveler sees their own settlements; accounting, approvers of exceptions and the
     auditor see all of them."""
     if access.reads_all(user):
-        return _base()
-    return _base().filter(mission__traveler=user)
+        return qs
+    return qs.filter(mission__traveler=user)
+
+
+def settlements_visible_to(user) -> QuerySet[Settlement]:
+    """The settlements list of the API: a row shows its mission's code and traveler, so
+    neither the mission's per-diem snapshot nor the other joins are loaded."""
+    qs = Settlement.objects.select_related("mission__traveler").defer("mission__planned_perdiem")
+    return _visible(qs, user)
 
 
 def settlement_get_for_user(user, pk) -> Settlement:
     """The one access check for a settlement: 404 for anyone who may not see it."""
-    return get_object_or_404(settlements_visible_to(user), pk=pk)
+    return get_object_or_404(_visible(_base(), user), pk=pk)
 
 
 def receipt_get_for_user(user, pk) -> Receipt:

@@ -35,12 +35,13 @@ def _decider(request):
 @login_required
 def mine(request):
     """The traveler's page: what they owe, by when, what happens next, how to settle."""
-    rows = dashboard.traveler_deadlines(request.user)
+    page = dashboard.traveler_deadline_page(request.user, page=request.GET.get("page"))
     return render(
         request,
         "settlements/deadlines/mine.html",
         {
-            "rows": rows,
+            "rows": page,
+            "page_obj": page,
             "sanctions": dashboard.sanctions_visible_to(request.user).filter(person=request.user),
         },
     )

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('missions', '0004_perf_indexes'),
+        ('missions', '0005_api_list_indexes'),
         ('viaticos', '0003_exchangerate_historicalexchangerate'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
