@@ -93,3 +93,23 @@ def test_treasury_pays_from_a_paged_queue_emergencies_first(org):
     shown = [int(pk) for pk in re.findall(r"/anticipos/(\d+)/", html)]
     assert list(dict.fromkeys(shown)) == queue[PER_PAGE : 2 * PER_PAGE]
     assert f"Page 2 of {pages_of(len(queue))} ({len(queue)} rows)" in html
+
+
+def test_what_i_owe_comes_a_page_at_a_time_and_the_home_panel_counts_them_all(org):
+    from settlements import dashboard
+
+    client, traveler = org("traveler_heavy")
+    owed = list(
+        dashboard.traveler_deadline_advances(traveler, today=timezone.localdate()).values_list(
+            "pk", flat=True
+        )
+    )
+    assert len(owed) > 5
+
+    html = client.get("/mis-plazos/?page=2").content.decode()
+    shown = [int(pk) for pk in re.findall(r"A-(\d{5}) · ", html)]
+    assert shown == owed[PER_PAGE : 2 * PER_PAGE]
+    assert f"Page 2 of {pages_of(len(owed))} ({len(owed)} rows)" in html
+
+    home = client.get("/").content.decode()
+    assert f"All {len(owed)} advances to settle, and how" in home
