@@ -86,7 +86,7 @@ def main() -> None:
 
     with connection.cursor() as cur:
         cur.execute("VACUUM ANALYZE")  # fresh statistics, as autovacuum would give
-    print(f"Generated in {generation_s:.0f} s: {named.counts}")
+    print(f"{'Dataset' if reuse else f'Generated in {generation_s:.0f} s'}: {named.counts}")
 
     report = {
         "date": started.isoformat(timespec="seconds"),
