@@ -263,7 +263,11 @@ def pages(named, *, rounds: int) -> list[dict]:
     admin_client = _client(User.objects.get(pk=named.users["admin"]))
     results = []
     print(f"\nMeasuring pages ({rounds} timed requests each; bench admin for {added or 'none'})")
+    # BENCH_PAGES=review,detail measures only the pages whose name contains one of the words.
+    only = [w for w in os.environ.get("BENCH_PAGES", "").split(",") if w]
     for spec in _specs(named):
+        if only and not any(w in spec.name for w in only):
+            continue
         user = User.objects.get(pk=named.users[spec.user])
         client = _client(user)
         response = client.get(spec.url)

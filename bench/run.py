@@ -4,7 +4,8 @@ Environment: BENCH_SCALE (1.0 = 5,000 travelers, 60,000 missions...), BENCH_DATA
 (default postgres://postgres@127.0.0.1:5432/viaticos_bench; dropped and re-created on every
 run: its name must contain "bench"), BENCH_ROUNDS (timed requests per page), BENCH_LOAD_SECONDS
 (duration of the quote API load), BENCH_REUSE=1 (measure the dataset already there, after a
-fix; only before its jobs have run), BENCH_PARTS (default pages,pdfs,jobs,quote),
+fix; only before its jobs have run), BENCH_PARTS (default pages,pdfs,jobs,quote), BENCH_PAGES
+(only the pages whose name contains one of these comma-separated words, e.g. review,detail),
 BENCH_SMOKE=1 (CI: every step runs once, nothing is judged).
 """
 
