@@ -89,10 +89,9 @@ def settlement_review(request, pk):
     if access.is_own(request.user, settlement):
         raise Http404
     context = _context(request, settlement)
-    context["review_lines"] = [
-        (line, forms.ReviewForm(auto_id=f"line{line.receipt.pk}_%s"))
-        for line in context["summary"].lines
-    ]
+    lines = context["summary"].lines
+    fields = forms.review_fields(line.receipt.pk for line in lines)
+    context["review_lines"] = [(line, fields[line.receipt.pk]) for line in lines]
     return render(request, "settlements/review.html", context)
 
 
