@@ -90,7 +90,7 @@ def render_bundle(settlement) -> bytes:
             detail = f"{r.issuer_name} · {r.number} · {r.date:%d/%m/%Y} · {r.currency} {r.amount}"
         else:
             detail = doc.original_name
-        items.append(BundleItem(doc.get_kind_display(), content, doc.stamped_content_type, detail))
+        items.append(BundleItem(doc.kind_label, content, doc.stamped_content_type, detail))
     traveler = settlement.mission.traveler
     facts = [
         (_("Settlement"), settlement.code),

@@ -19,6 +19,16 @@ def money_field(verbose_name, **kwargs):
     return models.DecimalField(verbose_name, max_digits=14, decimal_places=2, **kwargs)
 
 
+def _label(choices: type[models.TextChoices], value: str) -> str:
+    """The label of one choice, as get_<field>_display() gives it. Django's version hashes,
+    hence translates, every label of the field to find one (~40 µs): pages listing 50 receipts
+    use these labels instead."""
+    try:
+        return str(choices(value).label)
+    except ValueError:  # not (or no longer) one of the choices: shown as stored
+        return value
+
+
 class Settlement(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
@@ -152,7 +162,15 @@ class Receipt(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_receipt_type_display()} {self.number}"
+        return f"{self.receipt_type_label} {self.number}"
+
+    @property
+    def receipt_type_label(self) -> str:
+        return _label(ReceiptType, self.receipt_type)
+
+    @property
+    def category_label(self) -> str:
+        return _label(Category, self.category)
 
 
 class Document(models.Model):
@@ -193,7 +211,11 @@ class Document(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()}: {self.original_name}"
+        return f"{self.kind_label}: {self.original_name}"
+
+    @property
+    def kind_label(self) -> str:
+        return _label(self.Kind, self.kind)
 
 
 class SettlementEvent(models.Model):
