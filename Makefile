@@ -12,8 +12,10 @@ $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 
-$(STAMP): pyproject.toml | $(VENV)/bin/python
-	@bash scripts/system_deps.sh
+# system-deps is order-only: it runs before every target built on the venv (a quick check), but a
+# venv is not rebuilt because of it; a library added to scripts/system_deps.sh still reaches a
+# machine whose venv is older than the addition.
+$(STAMP): pyproject.toml | $(VENV)/bin/python system-deps
 	$(PY) -m pip install --quiet -e '.[dev]'
 	@touch $(STAMP)
 

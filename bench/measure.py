@@ -313,12 +313,15 @@ def pages(named, *, rounds: int) -> list[dict]:
     admin_client = _client(User.objects.get(pk=named.users["admin"]))
     results = []
     print(f"\nMeasuring pages ({rounds} timed requests each; bench admin for {added or 'none'})")
-    only = os.environ.get("BENCH_PAGES", "")  # e.g. "API" or "queue": names containing it
+    # BENCH_PAGES=review,detail measures only the pages whose name contains one of the words.
+    only = [w.lower() for w in os.environ.get("BENCH_PAGES", "").split(",") if w]
     # As a worker does once the project is loaded (viaticos/wsgi.py): without it, a full
     # collection over everything loaded lands in some timed requests and not in others.
     gc.collect()
     gc.freeze()
-    for spec in [s for s in _specs(named) if only.lower() in s.name.lower()]:
+    for spec in _specs(named):
+        if only and not any(w in spec.name.lower() for w in only):
+            continue
         user = User.objects.get(pk=named.users[spec.user])
         client = _client(user)
         response = client.get(spec.url)

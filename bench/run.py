@@ -5,8 +5,8 @@ Environment: BENCH_SCALE (1.0 = 5,000 travelers, 60,000 missions...), BENCH_DATA
 run: its name must contain "bench"), BENCH_ROUNDS (timed requests per page), BENCH_LOAD_SECONDS
 (duration of the quote API load), BENCH_REUSE=1 (measure the dataset already there, after a
 fix; only before its jobs have run), BENCH_PARTS (default pages,pdfs,jobs,quote), BENCH_PAGES
-(measure only the pages whose name contains it, e.g. "API"), BENCH_SMOKE=1 (CI: every step runs
-once, nothing is judged).
+(only the pages whose name contains one of these comma-separated words, e.g. review,detail),
+BENCH_SMOKE=1 (CI: every step runs once, nothing is judged).
 """
 
 from __future__ import annotations

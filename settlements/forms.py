@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django import forms
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from settlements.models import Document, Receipt
@@ -63,6 +67,18 @@ class ReviewForm(forms.Form):
         label=_("Amount accepted (USD)"), max_digits=14, decimal_places=2, required=False
     )
     reason = forms.CharField(label=_("Reason"), max_length=300, required=False)
+
+
+def review_fields(receipt_pks: Iterable[int]) -> dict[int, SafeString]:
+    """The fields of the review form of each line of the review page, by receipt.
+
+    It is the same unbound form on every line with its own ids (`line<pk>_decision`...).
+    Django renders every widget and option through a template, ~0.6 ms a form: 30 ms of a
+    50-line page. The form is rendered once and each line gets a copy with its ids."""
+    html = render_to_string(
+        "settlements/_review_fields.html", {"form": ReviewForm(auto_id="line__pk___%s")}
+    )
+    return {pk: mark_safe(html.replace("line__pk__", f"line{pk}")) for pk in receipt_pks}
 
 
 class ReasonForm(forms.Form):

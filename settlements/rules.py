@@ -16,6 +16,7 @@ Severities:
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -142,11 +143,15 @@ class MissionFacts:
     return_date: dt.date
 
 
+# Cached: a settlement's receipts are nearly all issued to the same name and tax id, checked
+# against the organization's on every line of every page that shows them.
+@functools.lru_cache(maxsize=512)
 def normalize_tax_id(value: str) -> str:
     """Tax ids compare on letters and digits only ("20-51234567-8" == "20512345678")."""
     return re.sub(r"[^0-9A-Z]", "", (value or "").upper())
 
 
+@functools.lru_cache(maxsize=512)
 def normalize_name(value: str) -> str:
     """Names compare without accents, case, punctuation or repeated spaces."""
     plain = unicodedata.normalize("NFKD", value or "")

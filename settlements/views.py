@@ -23,14 +23,19 @@ from viaticos.roles import Role, has_role
 
 
 def _context(request, settlement: Settlement) -> dict:
-    summary = selectors.settlement_summary(settlement)
+    """What the detail and the review page both show."""
     return {
         "settlement": settlement,
-        "summary": summary,
+        "summary": selectors.settlement_summary(settlement),
         "actions": access.settlement_actions(request.user, settlement),
         "own": access.is_own(request.user, settlement),
         "general_documents": settlement.documents.filter(receipt__isnull=True),
-        "events": settlement.events.select_related("actor"),
+    }
+
+
+def _edit_forms(settlement: Settlement) -> dict:
+    """The traveler's forms on the detail page (shown only while the settlement is editable)."""
+    return {
         "times_form": forms.TimesForm(
             initial={
                 "actual_departure_at": timezone.localtime(settlement.actual_departure_at).strftime(
@@ -43,8 +48,6 @@ def _context(request, settlement: Settlement) -> dict:
         ),
         "document_form": forms.DocumentForm(auto_id="doc_%s"),  # ids unique on the page
         "receipt_form": forms.ReceiptForm(),
-        "reason_form": forms.ReasonForm(),
-        "balance_form": forms.BalanceForm(initial={"on": timezone.localdate()}),
     }
 
 
@@ -76,7 +79,11 @@ def inbox(request):
 @login_required
 def settlement_detail(request, pk):
     settlement = selectors.settlement_get_for_user(request.user, pk)
-    return render(request, "settlements/detail.html", _context(request, settlement))
+    context = _context(request, settlement)
+    context["events"] = settlement.events.select_related("actor")
+    if "edit" in context["actions"]:
+        context.update(_edit_forms(settlement))
+    return render(request, "settlements/detail.html", context)
 
 
 @login_required
@@ -85,10 +92,10 @@ def settlement_review(request, pk):
     if access.is_own(request.user, settlement):
         raise Http404
     context = _context(request, settlement)
-    context["review_lines"] = [
-        (line, forms.ReviewForm(auto_id=f"line{line.receipt.pk}_%s"))
-        for line in context["summary"].lines
-    ]
+    lines = context["summary"].lines
+    fields = forms.review_fields(line.receipt.pk for line in lines)
+    context["review_lines"] = [(line, fields[line.receipt.pk]) for line in lines]
+    context["balance_form"] = forms.BalanceForm(initial={"on": timezone.localdate()})
     return render(request, "settlements/review.html", context)
 
 

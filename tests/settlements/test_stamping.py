@@ -220,6 +220,37 @@ def test_r_3_7_bundle_is_a_cover_sheet_then_every_stamped_document_in_order():
 
 
 @pytest.mark.django_db
+def test_r_3_7_cover_of_a_twenty_receipt_bundle_is_one_page_rendered_once(monkeypatch):
+    """The cover is rendered again only when it runs past one page (its length shifts the page
+    numbers it lists): with a line per document, 20 receipts and 2 documents fit one page."""
+    from viaticos import pdf
+
+    OrganizationFactory()
+    renders = []
+    real = pdf.render_pdf
+    monkeypatch.setattr(pdf, "render_pdf", lambda *a, **k: renders.append(a) or real(*a, **k))
+    page = make_pdf((595, 842))
+    items = [BundleItem("Constancia de viaje (R-2a)", page, "application/pdf", "pasaporte.pdf")]
+    items += [
+        BundleItem(
+            "Comprobante",
+            page,
+            "application/pdf",
+            f"Taxis Seguros S.A. · F001-{n:05d} · 03/03/2026 · PEN 1234.56",
+        )
+        for n in range(20)
+    ]
+    items.append(BundleItem("Informe de misión (R-2a)", page, "application/pdf", "informe.pdf"))
+
+    reader = PdfReader(io.BytesIO(build_bundle(items, title="Liquidación L-7")))
+
+    assert len(renders) == 1
+    assert len(reader.pages) == 1 + 22
+    cover = reader.pages[0].extract_text()
+    assert "F001-00019" in cover and "1 / 1" in cover
+
+
+@pytest.mark.django_db
 def test_r_3_7_bundle_refuses_a_corrupt_document():
     OrganizationFactory()
     with pytest.raises(DomainError):
