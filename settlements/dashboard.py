@@ -30,8 +30,8 @@ from django.utils.translation import gettext as _
 from missions.models import Advance, MissionLeg
 from settlements import deadlines as rules
 from settlements.models import DocumentationRequirement, PayrollDeductionOrder, Sanction
+from viaticos import pagination
 from viaticos.business_days import BusinessCalendar, duty_calendar
-from viaticos.pagination import PER_PAGE
 from viaticos.roles import Role, has_role
 
 ZERO = Decimal("0.00")
@@ -200,7 +200,7 @@ def deadline_rows(advances, *, today: dt.date, calendar: BusinessCalendar) -> li
 
 
 def traveler_deadline_page(
-    user, *, page: str | None = None, per_page: int = PER_PAGE, today: dt.date | None = None
+    user, *, page: str | None = None, per_page: int | None = None, today: dt.date | None = None
 ) -> Page:
     """One page of what the traveler owes, as Deadlines, with each mission's itinerary (the
     "What I owe" page and its home panel)."""
@@ -210,7 +210,7 @@ def traveler_deadline_page(
     advances = traveler_deadline_advances(user, today=today).prefetch_related(
         Prefetch("mission__legs", queryset=MissionLeg.objects.select_related("destination"))
     )
-    result = Paginator(advances, per_page).get_page(page)
+    result = Paginator(advances, per_page or pagination.PER_PAGE).get_page(page)
     result.object_list = deadline_rows(result.object_list, today=today, calendar=duty_calendar())
     return result
 
@@ -356,7 +356,8 @@ def outstanding_page(ages: Outstanding, *, bucket: str = "", page: str | None = 
     indexes answer), then only those rows with everything the list shows."""
     chosen = ages.buckets.get(bucket)
     paginator = Paginator(
-        outstanding_queryset(ages, bucket=bucket).values_list("pk", flat=True), PER_PAGE
+        outstanding_queryset(ages, bucket=bucket).values_list("pk", flat=True),
+        pagination.PER_PAGE,
     )
     paginator.count = chosen.count if chosen else ages.count  # known: no COUNT query
     result = paginator.get_page(page)
