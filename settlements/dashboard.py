@@ -21,6 +21,7 @@ from django.db.models import (
     Q,
     QuerySet,
     Sum,
+    Value,
     When,
 )
 from django.db.models.functions import TruncMonth
@@ -543,16 +544,31 @@ def sanction_get_for_user(user, pk) -> Sanction:
 
 
 def sanctions_in_course() -> QuerySet[Sanction]:
-    return Sanction.objects.select_related("person", "mission", "advance").filter(
-        state__in=Sanction.IN_COURSE
+    return (
+        Sanction.objects.select_related("person", "mission", "advance")
+        .defer("mission__planned_perdiem")
+        .filter(state__in=Sanction.IN_COURSE)
     )
 
 
-def late_notices(limit: int = 20) -> QuerySet[DocumentationRequirement]:
-    """R-3.4: requirements issued after the 3 business days the policy allows."""
-    return DocumentationRequirement.objects.filter(issued_late=True).select_related(
-        "traveler", "mission", "advance"
-    )[:limit]
+def late_notices() -> QuerySet[DocumentationRequirement]:
+    """R-3.4: requirements issued after the 3 business days the policy allows, the latest
+    first."""
+    return (
+        DocumentationRequirement.objects.filter(issued_late=True)
+        .select_related("traveler", "mission", "advance")
+        .defer("mission__planned_perdiem")
+    )
+
+
+def counts(**querysets: QuerySet) -> dict[str, int]:
+    """How many rows each query has, in one SQL query (a UNION ALL of one-row counts)."""
+    parts = [
+        qs.order_by().annotate(key=Value(name)).values("key").annotate(n=Count("pk"))
+        for name, qs in querysets.items()
+    ]
+    found = {row["key"]: row["n"] for row in parts[0].union(*parts[1:], all=True)}
+    return {name: found.get(name, 0) for name in querysets}
 
 
 def requirement_get_for_user(user, pk) -> DocumentationRequirement:

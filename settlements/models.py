@@ -294,6 +294,14 @@ class DocumentationRequirement(models.Model):
         verbose_name = _("documentation requirement")
         verbose_name_plural = _("documentation requirements")
         ordering = ["-issued_on", "-pk"]
+        indexes = [
+            # The dashboard's "issued late" list: the latest first.
+            models.Index(
+                fields=["-issued_on", "-id"],
+                condition=Q(issued_late=True),
+                name="requirement_late_latest",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.code

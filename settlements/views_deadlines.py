@@ -47,6 +47,9 @@ def mine(request):
     )
 
 
+LISTED = 12  # sanctions in course and late notices shown on the dashboard, the latest first
+
+
 @login_required
 def dashboard_view(request):
     """The General Accountant's dashboard (the Auditor reads it too)."""
@@ -70,9 +73,14 @@ def dashboard_view(request):
             "bucket_label": labels.get(bucket, ""),
             "total": ages.total,
             "late_total": ages.late_total,
-            "late_notices": dashboard.late_notices(),
-            "sanctions": dashboard.sanctions_in_course(),
-            **dashboard.spend_charts(today=today),
+            "late_notices": dashboard.late_notices()[:LISTED],
+            "sanctions": dashboard.sanctions_in_course()[:LISTED],
+            "counts": dashboard.counts(
+                sanctions=dashboard.sanctions_in_course(), late_notices=dashboard.late_notices()
+            ),
+            "listed": LISTED,
+            # The list behind one bar shows the advances; the spend charts stay on the dashboard.
+            **({} if bucket else dashboard.spend_charts(today=today)),
             "can_decide": dashboard.can_decide(request.user),
         },
     )
