@@ -24,6 +24,7 @@ from missions.rates import AdHocQuote, per_diem_estimate, quotes_for_user
 from missions.rules import check_itinerary, plan_per_diem, snapshot_to_result
 from missions.services import quote_approve, quote_record, quote_reject
 from viaticos.errors import DomainError
+from viaticos.form_rows import form_per_row
 from viaticos.pagination import paginate
 from viaticos.pdf import pdf_response, render_pdf
 from viaticos.roles import Role, has_role
@@ -388,15 +389,25 @@ def disbursements(request):
     """Treasury's list: emergencies first (R-5), then advances to recover (R-4)."""
     if not access.is_treasury(request.user):
         raise PermissionDenied
-    return render(
-        request,
-        "missions/treasury.html",
-        {
-            "advances": paginate(request, selectors.disbursement_queue()),
-            "disburse_form": forms.DisburseForm(initial={"disbursed_on": timezone.localdate()}),
-            "return_form": forms.ReturnForm(initial={"returned_on": timezone.localdate()}),
-        },
+    page = paginate(request, selectors.disbursement_queue())
+    today = timezone.localdate()
+    to_pay = [a.pk for a in page if a.status == Advance.Status.SIGNED]
+    pay = form_per_row(
+        "missions/_treasury_fields.html",
+        forms.DisburseForm,
+        to_pay,
+        prefix="pay",
+        initial={"disbursed_on": today},
     )
+    back = form_per_row(
+        "missions/_treasury_fields.html",
+        forms.ReturnForm,
+        [a.pk for a in page if a.pk not in pay],
+        prefix="back",
+        initial={"returned_on": today},
+    )
+    rows = [(advance, pay.get(advance.pk) or back[advance.pk]) for advance in page]
+    return render(request, "missions/treasury.html", {"advances": page, "rows": rows})
 
 
 @login_required

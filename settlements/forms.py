@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django import forms
-from django.template.loader import render_to_string
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from settlements.models import Document, Receipt
 from settlements.rules import Category, ReceiptType
+from viaticos.form_rows import form_per_row
 from viaticos.limits import BoundedDateField, BoundedDateTimeField
 
 
@@ -70,15 +70,9 @@ class ReviewForm(forms.Form):
 
 
 def review_fields(receipt_pks: Iterable[int]) -> dict[int, SafeString]:
-    """The fields of the review form of each line of the review page, by receipt.
-
-    It is the same unbound form on every line with its own ids (`line<pk>_decision`...).
-    Django renders every widget and option through a template, ~0.6 ms a form: 30 ms of a
-    50-line page. The form is rendered once and each line gets a copy with its ids."""
-    html = render_to_string(
-        "settlements/_review_fields.html", {"form": ReviewForm(auto_id="line__pk___%s")}
-    )
-    return {pk: mark_safe(html.replace("line__pk__", f"line{pk}")) for pk in receipt_pks}
+    """The fields of the review form of each line of the review page, by receipt (ids
+    `line<pk>_decision`...)."""
+    return form_per_row("settlements/_review_fields.html", ReviewForm, receipt_pks, prefix="line")
 
 
 class ReasonForm(forms.Form):

@@ -93,6 +93,10 @@ def test_treasury_pays_from_a_paged_queue_emergencies_first(org):
     shown = [int(pk) for pk in re.findall(r"/anticipos/(\d+)/", html)]
     assert list(dict.fromkeys(shown)) == queue[PER_PAGE : 2 * PER_PAGE]
     assert f"Page 2 of {pages_of(len(queue))} ({len(queue)} rows)" in html
+    # Each row's date (and method) has its own id and label.
+    ids = re.findall(r'<(?:input|select)[^>]* id="([^"]+)"', html)
+    assert len(ids) == len(set(ids)) >= PER_PAGE
+    assert all(f'<label class="sr-only" for="{i}">' in html for i in ids)
 
 
 def test_what_i_owe_comes_a_page_at_a_time_and_the_home_panel_counts_them_all(org):
