@@ -13,6 +13,7 @@ from missions.models import (
     RateTable,
 )
 from missions.services import quote_record
+from viaticos.admin import ReadOnlyAdmin, ReadOnlyInline
 
 
 @admin.register(Destination)
@@ -92,38 +93,6 @@ class QuoteAdmin(SimpleHistoryAdmin):
         )
         obj.pk = saved.pk
         obj.requested_by = saved.requested_by
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Business records: readable in the admin (the Auditor has every view_* permission),
-    changed only through the services, which check the status, lock and keep the history."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in self.model._meta.fields] + list(self.readonly_fields)
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-    show_change_link = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class MissionLegInline(ReadOnlyInline):

@@ -19,21 +19,8 @@ from privacy.models import (
     Transfer,
 )
 from privacy.registry import StartEvent
-from viaticos.admin import TravelerProfileAdmin
+from viaticos.admin import ReadOnlyAdmin, TravelerProfileAdmin
 from viaticos.models import TravelerProfile
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Evidence is never edited by hand (R-P3, R-S3, R-T3)."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(PrivacyNotice)

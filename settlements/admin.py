@@ -6,7 +6,6 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from missions.admin import ReadOnlyAdmin, ReadOnlyInline
 from missions.privacy import staff_access_log
 from settlements.models import (
     DeadlineReminder,
@@ -19,6 +18,7 @@ from settlements.models import (
     Settlement,
     SettlementEvent,
 )
+from viaticos.admin import ReadOnlyAdmin, ReadOnlyInline
 
 
 class _MissionColumns:

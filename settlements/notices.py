@@ -57,6 +57,14 @@ def requirement_pdf(requirement: DocumentationRequirement) -> bytes:
     return render_pdf(REQUIREMENT_TEMPLATE, requirement_context(requirement))
 
 
+def deduction_order_pdf(order) -> bytes:
+    """R-8b: the payroll deduction order, rendered on download from its stored fields."""
+    return render_pdf(
+        DEDUCTION_TEMPLATE,
+        {"order": order, "mission": order.advance.mission, "requirement": order.requirement},
+    )
+
+
 def _reminder_message(reminder: DeadlineReminder) -> EmailMessage | None:
     traveler = reminder.advance.mission.traveler
     if not traveler.email:

@@ -19,7 +19,7 @@ from missions.privacy import staff_access_log
 from settlements import dashboard, notices, payroll, sanctions
 from settlements.models import PayrollExport, Sanction
 from viaticos.errors import DomainError
-from viaticos.pdf import pdf_response, render_pdf
+from viaticos.pdf import pdf_response
 
 
 def _dashboard_user(request):
@@ -246,8 +246,4 @@ def order_pdf(request, pk):
         what=_("Identity document number (deduction order %(code)s)") % {"code": order.code},
         record_key=f"settlements.payrolldeductionorder:{order.pk}",
     )
-    content = render_pdf(
-        notices.DEDUCTION_TEMPLATE,
-        {"order": order, "mission": order.advance.mission, "requirement": order.requirement},
-    )
-    return pdf_response(content, f"{order.code}.pdf")
+    return pdf_response(notices.deduction_order_pdf(order), f"{order.code}.pdf")

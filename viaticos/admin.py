@@ -4,6 +4,32 @@ from simple_history.admin import SimpleHistoryAdmin
 from viaticos.models import ClosureDay, ExchangeRate, Organization, Project, TravelerProfile
 
 
+class _NoHandEdits:
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyAdmin(_NoHandEdits, admin.ModelAdmin):
+    """Business records and evidence: readable in the admin (the Auditor has every view_*
+    permission), changed only through the services, which check the status, lock and keep the
+    history (R-P3, R-S3, R-T3 for the privacy evidence)."""
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields] + list(self.readonly_fields)
+
+
+class ReadOnlyInline(_NoHandEdits, admin.TabularInline):
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+
 @admin.register(Organization)
 class OrganizationAdmin(SimpleHistoryAdmin):
     list_display = ["name", "tax_id", "duty_city", "duty_country", "base_currency"]
