@@ -11,6 +11,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from viaticos.links import site_link
+from viaticos.people import display_name
 from viaticos.roles import Role
 
 SUBJECTS = {
@@ -67,7 +68,7 @@ def _send(event: str, mission_id: int, comment: str) -> None:
                 subject + ".",
                 _("Traveler: %(name)s. Project: %(project)s. Destinations: %(places)s.")
                 % {
-                    "name": mission.traveler.get_full_name() or mission.traveler.get_username(),
+                    "name": display_name(mission.traveler),
                     "project": mission.project.code,
                     "places": mission.destinations_label,
                 },

@@ -27,6 +27,7 @@ from viaticos.errors import DomainError
 from viaticos.form_rows import form_per_row
 from viaticos.pagination import paginate
 from viaticos.pdf import pdf_response, render_pdf
+from viaticos.people import display_name
 from viaticos.roles import Role, has_role
 
 MAX_GRID_DAYS = 62
@@ -431,7 +432,7 @@ def invitation_file(request, pk):
 
 
 def _who(user) -> str:
-    return (user.get_full_name() or user.get_username()) if user else ""
+    return display_name(user) if user else ""
 
 
 def mission_blocks(mission) -> list[dict]:

@@ -31,6 +31,7 @@ from privacy.models import (
 from privacy.registry import Hold
 from viaticos.business_days import duty_calendar
 from viaticos.errors import DomainError
+from viaticos.people import display_name
 from viaticos.rules_registry import enforces
 from viaticos.uploads import check_upload
 
@@ -810,9 +811,7 @@ def access_log_record(
     *, actor, what: str, subject=None, subject_label: str = "", record_key: str = "", ip=None
 ) -> AccessLogEntry:
     """R-S3: who read whose sensitive record, and when (kept 2 years by retention)."""
-    label = subject_label or (
-        (subject.get_full_name() or subject.get_username()) if subject is not None else ""
-    )
+    label = subject_label or (display_name(subject) if subject is not None else "")
     return AccessLogEntry.objects.create(
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         subject=subject,

@@ -15,6 +15,7 @@ from privacy.selectors import subject_holds
 from privacy.services import _history, _locked, consent_revoke, record_block
 from viaticos.errors import DomainError
 from viaticos.models import TravelerProfile
+from viaticos.people import display_name
 from viaticos.rules_registry import enforces
 
 # Fields a rectificación may change, per model (the normal records, with their history).
@@ -188,7 +189,7 @@ def subject_review_decision(
         )
         % {
             "date": today.strftime("%d/%m/%Y"),
-            "who": actor.get_full_name() or actor.get_username(),
+            "who": display_name(actor),
             "decision": request.human_review_decision,
             "outcome": request.human_review_outcome,
         },

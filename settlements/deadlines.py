@@ -32,6 +32,7 @@ from settlements.models import (
 )
 from viaticos.business_days import BusinessCalendar, duty_calendar
 from viaticos.models import TravelerProfile
+from viaticos.people import display_name
 from viaticos.rules_registry import enforces
 
 REMINDER_SOON_BUSINESS_DAYS = 2
@@ -117,10 +118,6 @@ def traveler_profile(user) -> TravelerProfile | None:
         return None
 
 
-def person_name(user) -> str:
-    return user.get_full_name() or user.get_username()
-
-
 # --- the sweep ---------------------------------------------------------------------------------
 
 
@@ -182,7 +179,7 @@ def _plan_one(
         batch.reminders.append(
             DeadlineReminder(advance=advance, kind=kind, due_date=due, sent_on=today)
         )
-        summary.actions.append(f"reminder {kind}: {advance.code} {person_name(traveler)} → {due}")
+        summary.actions.append(f"reminder {kind}: {advance.code} {display_name(traveler)} → {due}")
     if left >= 0:
         return
     requirement = getattr(advance, "documentation_requirement", None)
@@ -202,7 +199,7 @@ def _plan_one(
         batch.requirements.append(requirement)
         summary.requirements_late += requirement.issued_late
         summary.actions.append(
-            f"requirement (R-3.4): {advance.code} {person_name(traveler)} "
+            f"requirement (R-3.4): {advance.code} {display_name(traveler)} "
             f"{requirement.amount} USD{' LATE' if requirement.issued_late else ''}"
         )
         profile = traveler_profile(traveler)
@@ -219,7 +216,7 @@ def _plan_one(
                     mission=mission,
                     advance=advance,
                     entity_kind=profile.entity_kind,
-                    entity_name=profile.entity_name or person_name(traveler),
+                    entity_name=profile.entity_name or display_name(traveler),
                     state=Sanction.State.APPLIED,
                     reason=f"{advance.code}: not settled by {due:%d/%m/%Y} (R-3.3)",
                     proposed_on=today,
@@ -252,7 +249,7 @@ def _plan_one(
         advance=advance,
         requirement=requirement,
         person=traveler,
-        person_name=person_name(traveler),
+        person_name=display_name(traveler),
         document_number=profile.document_number if profile else "",
         amount=amount,
         concept=f"Anticipo de viáticos no liquidado {advance.code} (R-8b)",

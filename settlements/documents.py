@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from viaticos.pdf import render_pdf
+from viaticos.people import display_name
 
 
 @dataclass(frozen=True)
@@ -51,7 +52,7 @@ def render_recibo_for(
         number=f"RE-{settlement.code}-{count:02d}",
         date=date,
         place=place,
-        traveler_name=traveler.get_full_name() or traveler.get_username(),
+        traveler_name=display_name(traveler),
         traveler_document=f"{profile.document_type} {profile.document_number}" if profile else "",
         payee_name=payee_name,
         concept=concept,
@@ -95,10 +96,10 @@ def render_bundle(settlement) -> bytes:
     facts = [
         (_("Settlement"), settlement.code),
         (_("Mission"), settlement.mission.code),
-        (_("Traveler"), traveler.get_full_name() or traveler.get_username()),
+        (_("Traveler"), display_name(traveler)),
     ]
     if settlement.received_by:
-        name = settlement.received_by.get_full_name() or settlement.received_by.get_username()
+        name = display_name(settlement.received_by)
         facts.append((_("Received and stamped by"), name))
     return build_bundle(
         items,

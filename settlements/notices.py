@@ -21,16 +21,13 @@ from django.utils.translation import ngettext
 from settlements.models import DeadlineReminder, DocumentationRequirement
 from viaticos.links import site_link
 from viaticos.pdf import render_pdf
+from viaticos.people import display_name
 from viaticos.roles import Role
 
 logger = logging.getLogger(__name__)
 
 REQUIREMENT_TEMPLATE = "settlements/deadlines/pdf/requirement.html"
 DEDUCTION_TEMPLATE = "settlements/deadlines/pdf/deduction_order.html"
-
-
-def _name(user) -> str:
-    return user.get_full_name() or user.get_username()
 
 
 def accountant_emails() -> list[str]:
@@ -48,7 +45,7 @@ def requirement_context(requirement: DocumentationRequirement) -> dict:
         "requirement": requirement,
         "mission": mission,
         "advance": requirement.advance,
-        "traveler_name": _name(requirement.traveler),
+        "traveler_name": display_name(requirement.traveler),
         "grace_days": getattr(settings, "VIATICOS_DEDUCTION_GRACE_BUSINESS_DAYS", 5),
     }
 

@@ -24,6 +24,7 @@ from settlements.rules import (
 from viaticos.business_days import duty_calendar
 from viaticos.models import Organization
 from viaticos.money import round_money
+from viaticos.people import display_name
 
 ZERO = Decimal("0.00")
 
@@ -160,7 +161,7 @@ def _facts(receipt: Receipt, documents: list[Document]) -> ReceiptFacts:
         approver = receipt.exception_approved_by
         approval = ExceptionApproval(
             receipt.exception_approver_role,
-            approver.get_full_name() or approver.get_username(),
+            display_name(approver),
         )
     return ReceiptFacts(
         receipt_type=receipt.receipt_type,

@@ -38,6 +38,7 @@ from viaticos.business_days import duty_calendar
 from viaticos.errors import DomainError, NotAllowed, require_reason
 from viaticos.exchange import convert_to_usd
 from viaticos.money import round_money
+from viaticos.people import display_name
 from viaticos.rules_registry import enforces
 from viaticos.uploads import CheckedUpload, check_upload
 
@@ -448,7 +449,7 @@ def settlement_submit(*, actor, settlement: Settlement) -> Settlement:
 @enforces("R-3.7")
 def _stamp_all(settlement: Settlement, actor, today: dt.date) -> None:
     """R-3.7: burn the stamp into a copy of every document; the originals stay as they are."""
-    stamp = Stamp(today, actor.get_full_name() or actor.get_username())
+    stamp = Stamp(today, display_name(actor))
     with _files() as write:
         for document in settlement.documents.select_for_update().order_by("pk"):
             with default_storage.open(document.file, "rb") as handle:

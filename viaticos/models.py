@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from viaticos.people import display_name
 from viaticos.rules_registry import enforces
 
 
@@ -106,7 +107,7 @@ class TravelerProfile(models.Model):
         verbose_name_plural = _("traveler profiles")
 
     def __str__(self) -> str:
-        return self.user.get_full_name() or self.user.get_username()
+        return display_name(self.user)
 
 
 class ClosureDay(models.Model):
