@@ -95,6 +95,18 @@ class QuoteAdmin(SimpleHistoryAdmin):
         obj.requested_by = saved.requested_by
 
 
+class MissionColumns:
+    """Columns of a record that belongs to a mission (advances, events, settlements...)."""
+
+    @admin.display(description=_("mission"))
+    def mission_code(self, obj):
+        return obj.mission.code
+
+    @admin.display(description=_("traveler"))
+    def traveler_name(self, obj):
+        return obj.mission.traveler
+
+
 class MissionLegInline(ReadOnlyInline):
     model = MissionLeg
     fields = ["order", "destination", "arrive_at", "leave_at"]
@@ -122,8 +134,8 @@ class MissionAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(Advance)
-class AdvanceAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
-    list_display = ["code", "mission_code", "traveler", "amount", "status", "disbursed_on"]
+class AdvanceAdmin(MissionColumns, ReadOnlyAdmin, SimpleHistoryAdmin):
+    list_display = ["code", "mission_code", "traveler_name", "amount", "status", "disbursed_on"]
     list_filter = ["status", "priority", "method"]
     list_select_related = ["mission__traveler"]
     search_fields = [
@@ -134,22 +146,10 @@ class AdvanceAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
     ]
     date_hierarchy = "requested_at"
 
-    @admin.display(description=_("mission"))
-    def mission_code(self, obj):
-        return obj.mission.code
-
-    @admin.display(description=_("traveler"))
-    def traveler(self, obj):
-        return obj.mission.traveler
-
 
 @admin.register(MissionEvent)
-class MissionEventAdmin(ReadOnlyAdmin):
+class MissionEventAdmin(MissionColumns, ReadOnlyAdmin):
     list_display = ["at", "mission_code", "action", "actor"]
     list_filter = ["action"]
     list_select_related = ["mission", "actor"]
     search_fields = ["mission__pk", "comment"]
-
-    @admin.display(description=_("mission"))
-    def mission_code(self, obj):
-        return obj.mission.code

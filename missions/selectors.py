@@ -115,12 +115,6 @@ def advances_pending_settlement(*, traveler) -> list[Advance]:
     )
 
 
-def traveler_has_unsettled_advance(*, traveler) -> bool:
-    return Advance.objects.filter(
-        mission__traveler=traveler, status__in=Advance.PENDING_SETTLEMENT
-    ).exists()
-
-
 def missions_awaiting_decision(user) -> QuerySet[Mission]:
     """Submitted missions where `user` still has to authorize or reject (never their own)."""
     slots = Q(pk__in=[])

@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from missions.admin import MissionColumns
 from missions.privacy import staff_access_log
 from settlements.models import (
     DeadlineReminder,
@@ -19,16 +20,6 @@ from settlements.models import (
     SettlementEvent,
 )
 from viaticos.admin import ReadOnlyAdmin, ReadOnlyInline
-
-
-class _MissionColumns:
-    @admin.display(description=_("mission"))
-    def mission_code(self, obj):
-        return obj.mission.code
-
-    @admin.display(description=_("traveler"))
-    def traveler_name(self, obj):
-        return obj.mission.traveler
 
 
 class ReceiptInline(ReadOnlyInline):
@@ -51,7 +42,7 @@ class SettlementEventInline(ReadOnlyInline):
 
 
 @admin.register(Settlement)
-class SettlementAdmin(_MissionColumns, ReadOnlyAdmin, SimpleHistoryAdmin):
+class SettlementAdmin(MissionColumns, ReadOnlyAdmin, SimpleHistoryAdmin):
     list_display = ["code", "mission_code", "traveler_name", "status", "balance", "settled_on"]
     list_filter = ["status"]
     list_select_related = ["mission__traveler"]
@@ -104,7 +95,7 @@ class DeadlineReminderAdmin(ReadOnlyAdmin):
 
 
 @admin.register(DocumentationRequirement)
-class DocumentationRequirementAdmin(_MissionColumns, ReadOnlyAdmin):
+class DocumentationRequirementAdmin(MissionColumns, ReadOnlyAdmin):
     list_display = ["code", "mission_code", "traveler", "due_date", "issued_on", "issued_late"]
     list_display += ["amount", "resolved_on"]
     list_filter = ["issued_late"]
