@@ -395,6 +395,12 @@ class Mission(models.Model):
             # What a traveler owes (missions already back): sorted by return date from the index
             # alone, without reading the wide mission rows.
             models.Index(fields=["traveler", "return_at", "id"], name="mission_traveler_return"),
+            # Missions to settle: the traveler's missions that are over, the latest first.
+            models.Index(
+                fields=["traveler", "-return_at", "-id"],
+                condition=Q(status__in=["returned", "cancelled", "suspended"]),
+                name="mission_to_settle",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -548,6 +554,12 @@ class Advance(models.Model):
                 fields=["mission"],
                 condition=Q(status__in=["disbursed", "return_due"]),
                 name="advance_pending_settlement",
+            ),
+            # The latest disbursement: the version of the dashboard's spend charts.
+            models.Index(
+                fields=["disbursed_at"],
+                condition=Q(disbursed_at__isnull=False),
+                name="advance_disbursed_at",
             ),
         ]
 

@@ -5,10 +5,10 @@ geometry for inline SVG (no JavaScript, no CDN)."""
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db.models import (
     Case,
@@ -16,6 +16,7 @@ from django.db.models import (
     DecimalField,
     F,
     FilteredRelation,
+    Max,
     Min,
     Prefetch,
     Q,
@@ -427,20 +428,45 @@ def _months(today: dt.date, n: int) -> list[dt.date]:
     return list(reversed(months))
 
 
+SPEND_STATUSES = (
+    Advance.Status.DISBURSED,
+    Advance.Status.SETTLED,
+    Advance.Status.RETURN_DUE,
+    Advance.Status.RETURNED,
+)
+# How long a computed spend series may serve at most: a new disbursement already makes the next
+# view compute it again (see spend_charts); this bounds what the key cannot see (a project code
+# or destination renamed in the admin, two disbursements committed out of order).
+SPEND_CACHE_SECONDS = 300
+
+
 def spend_charts(*, today: dt.date, months: int = 6) -> dict[str, dict]:
-    """Advances disbursed per month (USD), stacked by project and by first destination: both
-    charts from one aggregate query."""
+    """Advances disbursed per month (USD), stacked by project and by first destination.
+
+    Money enters these charts only through a disbursement, which stamps `disbursed_at`, and an
+    advance once disbursed stays disbursed (settled, to be returned or returned) with its amount
+    and its mission's project and legs unchanged. So the latest `disbursed_at` (one index
+    lookup) names the data exactly: the aggregate over six months of advances runs again only
+    after a disbursement, not on every view of the dashboard."""
     month_list = _months(today, months)
+    latest = Advance.objects.aggregate(latest=Max("disbursed_at"))["latest"]
+    key = f"dashboard-spend:{month_list[0]}:{today}:{latest.isoformat() if latest else '-'}"
+    data = cache.get(key)
+    if data is None:
+        data = spend_by_month(first=month_list[0], today=today)
+        cache.set(key, data, SPEND_CACHE_SECONDS)
+    return {
+        "by_project": stacked_chart(month_list, data["project"]),
+        "by_destination": stacked_chart(month_list, data["place"]),
+    }
+
+
+def spend_by_month(*, first: dt.date, today: dt.date) -> dict[str, dict[str, dict]]:
+    """USD disbursed per month from `first` to `today`, by project code and by first
+    destination, from one aggregate query: {"project": {code: {month: total}}, "place": …}."""
     rows = (
         Advance.objects.filter(
-            disbursed_on__gte=month_list[0],
-            disbursed_on__lte=today,
-            status__in=[
-                Advance.Status.DISBURSED,
-                Advance.Status.SETTLED,
-                Advance.Status.RETURN_DUE,
-                Advance.Status.RETURNED,
-            ],
+            disbursed_on__gte=first, disbursed_on__lte=today, status__in=SPEND_STATUSES
         )
         .annotate(
             month=TruncMonth("disbursed_on"),
@@ -448,21 +474,17 @@ def spend_charts(*, today: dt.date, months: int = 6) -> dict[str, dict]:
                 "mission__legs", condition=Q(mission__legs__order=MissionLeg.FIRST)
             ),
         )
-        .values(
-            "month", project=F("mission__project__code"), place=F("first_leg__destination__name")
-        )
+        .values_list("month", "mission__project__code", "first_leg__destination__name")
         .annotate(total=Sum("amount"))
         .order_by()
     )
-    data = {key: defaultdict(lambda: defaultdict(lambda: ZERO)) for key in ("project", "place")}
-    for row in rows:
-        month = row["month"].date() if isinstance(row["month"], dt.datetime) else row["month"]
-        for key, series in data.items():
-            series[row[key] or "—"][month] += row["total"] or ZERO
-    return {
-        "by_project": stacked_chart(month_list, data["project"]),
-        "by_destination": stacked_chart(month_list, data["place"]),
-    }
+    data: dict[str, dict[str, dict]] = {"project": {}, "place": {}}
+    for month, project, place, total in rows:
+        month = month.date() if isinstance(month, dt.datetime) else month
+        for key, name in (("project", project), ("place", place)):
+            series = data[key].setdefault(name or "—", {})
+            series[month] = series.get(month, ZERO) + (total or ZERO)
+    return data
 
 
 SERIES_SHOWN = 6  # a stacked chart names its largest series; the rest are stacked as "Others"
@@ -475,15 +497,15 @@ def stacked_chart(months: list[dt.date], data: dict[str, dict[dt.date, Decimal]]
     ranked = sorted(data, key=lambda name: (-sum(data[name].values(), ZERO), name))
     if len(ranked) > SERIES_SHOWN + 1:
         rest = ranked[SERIES_SHOWN:]
-        others: dict[dt.date, Decimal] = defaultdict(lambda: ZERO)
+        others: dict[dt.date, Decimal] = {}
         for name in rest:
             for month, value in data[name].items():
-                others[month] += value
+                others[month] = others.get(month, ZERO) + value
         label = _("Others (%(count)s)") % {"count": len(rest)}
         data = {**{name: data[name] for name in ranked[:SERIES_SHOWN]}, label: others}
         ranked = [*ranked[:SERIES_SHOWN], label]
     names = ranked
-    totals = {m: sum((data[n][m] for n in names), ZERO) for m in months}
+    totals = {m: sum((data[n].get(m, ZERO) for n in names), ZERO) for m in months}
     top = max(totals.values(), default=ZERO) or Decimal("1")
     width, height, gap = 560, 160, 18
     bar_w = (width - gap * (len(months) + 1)) / len(months)
@@ -493,7 +515,7 @@ def stacked_chart(months: list[dt.date], data: dict[str, dict[dt.date, Decimal]]
         y = 20 + height
         parts = []
         for n_index, name in enumerate(names):
-            value = data[name][month]
+            value = data[name].get(month, ZERO)
             if not value:
                 continue
             h = float(value / top) * height

@@ -114,11 +114,15 @@ def seed_rates(db):
 
 
 @pytest.fixture(autouse=True)
-def _fresh_rate_cache():
-    """A rolled-back test fires no post_delete: forget the per-process rate cache ourselves."""
+def _fresh_caches():
+    """A rolled-back test fires no post_delete and leaves the data it cached behind (rates,
+    the dashboard's spend charts): every test starts with empty per-process caches."""
+    from django.core.cache import cache
+
     from missions.rates import rate_cache_clear
 
     rate_cache_clear()
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -1,6 +1,7 @@
 """The dashboard's spend charts (issue 6 §5): advances disbursed per month, stacked by project
-and by first destination, from one aggregate query; the smaller series beyond the sixth are
-shown as one "Others" series so that the chart stays readable."""
+and by first destination, from one aggregate query that runs again only after a disbursement;
+the smaller series beyond the sixth are shown as one "Others" series so that the chart stays
+readable."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from decimal import Decimal as D
 import pytest
 from django.utils import timezone, translation
 
+from missions import services as mission_services
 from missions.models import Advance, Destination, Mission, MissionLeg
 from settlements import dashboard
 from tests.factories import ProjectFactory, UserFactory
@@ -53,7 +55,9 @@ def advance(project, places, amount, disbursed_on, status=Advance.Status.DISBURS
     )
 
 
-def test_spend_by_project_and_by_first_destination_in_one_query(django_assert_num_queries):
+def test_spend_by_project_and_by_first_destination_in_one_aggregate_query(
+    django_assert_num_queries,
+):
     gt = Destination.objects.create(code="GT", name="Guatemala", country="GT")
     hn = Destination.objects.create(code="HN", name="Honduras", country="HN")
     p1, p2 = ProjectFactory(code="P-1"), ProjectFactory(code="P-2")
@@ -63,7 +67,7 @@ def test_spend_by_project_and_by_first_destination_in_one_query(django_assert_nu
     advance(p2, [gt], D("999.00"), dt.date(2026, 5, 9), status=Advance.Status.REQUESTED)
     advance(p2, [gt], D("999.00"), dt.date(2025, 10, 1))  # before the six months
 
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(2):  # the latest disbursement, then the aggregate
         charts = dashboard.spend_charts(today=TODAY)
 
     def totals(chart):
@@ -84,6 +88,29 @@ def test_spend_by_project_and_by_first_destination_in_one_query(django_assert_nu
         (march, "Guatemala"): D("30.00"),
     }
     assert [c["month"] for c in charts["by_project"]["columns"]][-1] == may
+
+
+def test_the_aggregate_runs_again_after_a_disbursement_and_only_then(
+    signed_advance, treasurer, django_assert_num_queries
+):
+    today = dt.date(2026, 3, 2)
+    advance = signed_advance()
+    with django_assert_num_queries(2):
+        before = dashboard.spend_charts(today=today)
+    assert before["by_project"]["empty"]
+    with django_assert_num_queries(1):  # nothing disbursed since: the series are reused
+        assert dashboard.spend_charts(today=today) == before
+
+    mission_services.advance_disburse(
+        actor=treasurer, advance=advance, disbursed_on=dt.date(2026, 2, 27), method="transfer"
+    )
+    with django_assert_num_queries(2):
+        after = dashboard.spend_charts(today=today)
+    february = after["by_project"]["columns"][-2]
+    assert february["month"] == dt.date(2026, 2, 1)
+    assert [(p["name"], p["value"]) for p in february["parts"]] == [
+        (advance.mission.project.code, advance.amount)
+    ]
 
 
 def test_a_chart_names_the_six_largest_series_and_adds_up_the_rest_as_others():
