@@ -19,6 +19,7 @@ from pathlib import Path
 
 from django.contrib import admin
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
 from django.test import Client
@@ -127,7 +128,7 @@ def _specs(named) -> list[Page]:
             "deadlines dashboard",
             "page",
             "bench_accountant",
-            "/contabilidad/plazos/",
+            DASHBOARD_URL,
             outstanding(""),
             "/admin/missions/advance/?status__exact=disbursed",
         ),
@@ -305,6 +306,26 @@ def page_floor(named, *, rounds: int) -> dict:
         "queries": len(ctx.captured_queries),
         **timed(lambda: client.get(FLOOR_URL), rounds),
     }
+
+
+DASHBOARD_URL = "/contabilidad/plazos/"
+
+
+def dashboard_recomputed(named, *, rounds: int) -> dict:
+    """The deadlines dashboard on its first view after a disbursement: the spend charts,
+    otherwise reused until the next disbursement, are computed again on every request."""
+    User = get_user_model()
+    client = _client(User.objects.get(pk=named.users["bench_accountant"]))
+
+    def cold():
+        cache.clear()
+        return client.get(DASHBOARD_URL)
+
+    with CaptureQueriesContext(connection) as ctx:
+        status = cold().status_code
+    return {"url": DASHBOARD_URL, "status": status, "queries": len(ctx.captured_queries)} | timed(
+        cold, rounds
+    )
 
 
 def pages(named, *, rounds: int) -> list[dict]:
@@ -633,6 +654,11 @@ def print_table(report) -> None:
             f"fixed cost of any page (session, user, roles, navigation, layout: "
             f"{floor['url']}, {floor['queries']} queries): p50 {floor['p50_ms']} ms, "
             f"p95 {floor['p95_ms']} ms"
+        )
+    if cold := report.get("dashboard_recomputed"):
+        print(
+            f"deadlines dashboard, first view after a disbursement (spend charts computed "
+            f"again, {cold['queries']} queries): p50 {cold['p50_ms']} ms, p95 {cold['p95_ms']} ms"
         )
     j = report.get("jobs", {})
     for name in [n for n in ("enforce_deadlines", "apply_retention") if n in j]:

@@ -555,6 +555,13 @@ class Advance(models.Model):
                 condition=Q(status__in=["disbursed", "return_due"]),
                 name="advance_pending_settlement",
             ),
+            # advances partly spent before their mission stopped (few): what makes a
+            # stopped mission one to settle.
+            models.Index(
+                fields=["mission"],
+                condition=Q(settlement_required=True),
+                name="advance_spent_before_stop",
+            ),
             # The latest disbursement: the version of the dashboard's spend charts.
             models.Index(
                 fields=["disbursed_at"],

@@ -359,6 +359,11 @@ class Balance:
         return self.viaticos_recognized + self.terminal_accepted
 
     @property
+    def owed(self) -> Decimal:
+        """The amount without its sign, for display beside `direction`, which says who pays."""
+        return abs(self.amount)
+
+    @property
     def to_return(self) -> Decimal:
         return self.amount if self.amount > 0 else ZERO
 

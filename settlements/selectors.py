@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from missions.models import Mission
+from missions.models import Advance, Mission
 from settlements import access
 from settlements.models import Document, Receipt, Settlement
 from settlements.rules import (
@@ -53,15 +53,23 @@ def settlements_of_traveler(user) -> QuerySet[Settlement]:
     )
 
 
+def settleable_missions() -> QuerySet[Mission]:
+    """The missions a settlement is owed for (one rule for the list and for starting one): back
+    from the trip, or stopped after money was given and partly spent, which R-4 turns into a
+    mandatory settlement. A mission stopped before any money was given, or whose advance is
+    simply to be returned, has nothing to settle."""
+    spent_before_stop = Advance.objects.filter(mission=OuterRef("pk"), settlement_required=True)
+    return Mission.objects.filter(
+        status__in=[Mission.Status.RETURNED, *Mission.STOPPED],
+    ).filter(Q(status=Mission.Status.RETURNED) | Exists(spent_before_stop))
+
+
 def missions_to_settle(user) -> QuerySet[Mission]:
-    """The traveler's missions that are over (back, suspended or cancelled) and have no
-    settlement yet, the latest return first."""
+    """The traveler's settleable missions that have no settlement yet, the latest return
+    first."""
     return (
-        Mission.objects.filter(
-            traveler=user,
-            status__in=[Mission.Status.RETURNED, *Mission.STOPPED],
-            settlement__isnull=True,
-        )
+        settleable_missions()
+        .filter(traveler=user, settlement__isnull=True)
         .defer("planned_perdiem")
         .prefetch_related("legs__destination")
         .order_by("-return_at", "-pk")

@@ -32,7 +32,7 @@ from settlements.rules import (
     normalize_tax_id,
     settlement_balance,
 )
-from settlements.selectors import settlement_summary
+from settlements.selectors import settleable_missions, settlement_summary
 from settlements.stamping import Stamp, stamp_document
 from viaticos.business_days import duty_calendar
 from viaticos.errors import DomainError, NotAllowed, require_reason
@@ -156,10 +156,13 @@ def settlement_start(*, actor, mission: Mission) -> Settlement:
         raise _not_allowed()
     if Settlement.objects.filter(mission=mission).exists():
         raise DomainError("settlement_exists", _("This mission already has a settlement."))
-    if mission.status not in (Mission.Status.RETURNED, *Mission.STOPPED):
+    if not settleable_missions().filter(pk=mission.pk).exists():
         raise DomainError(
             "mission_not_returned",
-            _("A settlement is started once the traveler is back from the mission."),
+            _(
+                "A settlement is started once the traveler is back from the mission, or when "
+                "a stopped mission's advance was partly spent (R-4)."
+            ),
         )
     advance = (
         Advance.objects.select_for_update()

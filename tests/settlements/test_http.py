@@ -1,11 +1,13 @@
 """Pages and API of settlements: the whole flow over HTTP, access (404), files, PDFs."""
 
 import io
+from decimal import Decimal as D
 
 import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
+from missions import services as mission_services
 from settlements.models import Settlement
 from tests.factories import PASSWORD
 from tests.settlements.conftest import pdf_upload, png_upload
@@ -224,3 +226,32 @@ def test_receipt_and_times_forms_refuse_dates_out_of_range(value):
         assert not receipt.is_valid() and not times.is_valid()
         assert "Ingrese una fecha entre 2000 y 2099." in receipt.errors["date"]
         assert "Ingrese una fecha entre 2000 y 2099." in times.errors["actual_departure_at"]
+
+
+def test_r_4_missions_to_settle_are_the_returned_ones_and_those_stopped_with_money_spent(
+    client, disbursed_advance, authorized_mission, traveler, other_traveler, coordinator
+):
+    spent = disbursed_advance(traveler).mission
+    mission_services.mission_suspend(
+        actor=coordinator, mission=spent, reason="Cambio de agenda", amount_spent=D("120.00")
+    )
+    unspent = disbursed_advance(other_traveler).mission  # its advance is now to be returned
+    mission_services.mission_suspend(actor=coordinator, mission=unspent, reason="Emergencia")
+    never_paid = authorized_mission(other_traveler)
+    mission_services.mission_cancel(actor=other_traveler, mission=never_paid, reason="Postergado")
+
+    client.force_login(traveler)
+    assert [m.pk for m in client.get("/liquidaciones/").context["ready_missions"].object_list] == [
+        spent.pk
+    ]
+    started = client.post(reverse("settlements:start", args=[spent.pk]))
+    assert started.status_code == 302 and Settlement.objects.filter(mission=spent).exists()
+
+    client.force_login(other_traveler)
+    assert not client.get("/liquidaciones/").context["ready_missions"].object_list
+    for mission in (unspent, never_paid):
+        refused = client.post(
+            reverse("settlements:start", args=[mission.pk]), follow=True, HTTP_ACCEPT_LANGUAGE="en"
+        )
+        assert "partly spent (R-4)" in refused.content.decode()
+    assert not Settlement.objects.filter(mission__in=[unspent, never_paid]).exists()

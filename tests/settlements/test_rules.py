@@ -211,6 +211,7 @@ def test_r_3_3_balance_negative_organization_reimburses_within_five_business_day
     assert balance.amount == D("-16.53")
     assert balance.direction == BalanceDirection.ORGANIZATION_REIMBURSES
     assert balance.to_reimburse == D("16.53")
+    assert balance.owed == D("16.53")  # shown beside the direction, without its sign
     assert balance.reimbursement_due == dt.date(2026, 3, 13)  # Mon–Fri of the next week
 
 

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.files.storage import default_storage
+from django.urls import reverse
 from pypdf import PdfReader
 
 from missions.models import Advance, Mission
@@ -302,6 +303,29 @@ def test_r_3_3_balance_negative_organization_reimburses_within_five_business_day
     )
     assert settlement.balance == D("-55.00")  # 450 − (400 + 105)
     assert settlement.reimbursement_due == dt.date(2026, 3, 17)  # 5 business days after 10 Mar
+
+
+def test_r_3_3_a_reimbursement_shows_the_amount_and_who_pays_it_without_a_minus_sign(
+    client, submitted, accounting_assistant, accountant, traveler
+):
+    settlement = full_flow(
+        submitted,
+        accounting_assistant,
+        accountant,
+        [receipt_fields(amount=D("70.00")), receipt_fields(category="airport_tax")],
+    )
+    client.force_login(traveler)
+    page = client.get(
+        reverse("settlements:detail", args=[settlement.pk]), HTTP_ACCEPT_LANGUAGE="en"
+    )
+    report = client.get(
+        reverse("settlements:report", args=[settlement.pk]), HTTP_ACCEPT_LANGUAGE="en"
+    )
+    html = page.content.decode()
+    assert 'id="balance-amount">US$ 55.00<' in html
+    assert "The organization reimburses the traveler" in html
+    text = PdfReader(io.BytesIO(report.content)).pages[0].extract_text()
+    assert "US$ 55.00" in text and "-55.00" not in text
 
 
 def test_review_cut_and_reject_need_a_reason_and_return_resets_decisions(
