@@ -395,6 +395,9 @@ class Mission(models.Model):
             # What a traveler owes (missions already back): sorted by return date from the index
             # alone, without reading the wide mission rows.
             models.Index(fields=["traveler", "return_at", "id"], name="mission_traveler_return"),
+            # The deadline lists: outstanding advances in order of return, found by walking
+            # the missions from the oldest return until a page of them is found.
+            models.Index(fields=["return_at", "id"], name="mission_return"),
             # Missions to settle: the traveler's missions that are over, the latest first.
             models.Index(
                 fields=["traveler", "-return_at", "-id"],
