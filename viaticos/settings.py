@@ -184,7 +184,24 @@ except NotImplementedError:
 
 # an exchange rate older than this many days (before the expense date) is not used.
 VIATICOS_FX_MAX_AGE_DAYS = env_int("VIATICOS_FX_MAX_AGE_DAYS", 7)
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Django's cache holds the public ARCO form's rate limits and the dashboard's spend series:
+# per-process memory by default; with several gunicorn workers or app servers set CACHE_URL to a
+# shared Redis (redis://host:6379/0, rediss:// with TLS) so that a limit counts every request.
+CACHE_URL = os.environ.get("CACHE_URL", "").strip()
+if not CACHE_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+elif CACHE_URL.startswith(("redis://", "rediss://")):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": "viaticos",
+        }
+    }
+else:
+    raise ImproperlyConfigured(
+        "CACHE_URL must be a redis:// or rediss:// address (or empty for per-process memory)."
+    )
 
 # Privacy (Ley 29733): the notice prompt at first login (R-P2) and the public form's rate limit,
 # as (requests, seconds) per client address. Behind a trusted proxy, set

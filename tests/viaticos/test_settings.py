@@ -43,6 +43,7 @@ def run_manage(*args, **env):
         ({"VIATICOS_DUTY_COUNTRY": "XX"}, "VIATICOS_DUTY_COUNTRY"),
         ({"DATABASE_URL": "nosuchdb://what"}, "DATABASE_URL"),
         ({"EMAIL_PORT": "twenty-five"}, "EMAIL_PORT"),
+        ({"CACHE_URL": "memcached://127.0.0.1:11211"}, "CACHE_URL"),
     ],
 )
 def test_bad_setting_stops_start_up_naming_it(env, names):
@@ -69,3 +70,28 @@ def test_check_deploy_warns_when_e_mail_links_would_have_no_site_address():
     del env["VIATICOS_SITE_URL"]
     result = run_manage("check", "--deploy", **env)
     assert "viaticos.W001" in result.stderr + result.stdout
+
+
+REDIS_URL = "redis://127.0.0.1:6379/15"
+
+
+def test_cache_url_shares_the_cache_through_redis():
+    """Two processes (two gunicorn workers) see one rate-limit counter through CACHE_URL."""
+    script = (
+        "from django.core.cache import cache; from django.conf import settings; "
+        "print(settings.CACHES['default']['BACKEND'], cache.incr('settings-test-hits'))"
+    )
+    first = run_manage(
+        "shell",
+        "-c",
+        "from django.core.cache import cache; cache.set('settings-test-hits', 0)",
+        CACHE_URL=REDIS_URL,
+    )
+    if "Connection refused" in first.stderr or "Error 111" in first.stderr:
+        pytest.fail(f"Redis is not running at {REDIS_URL}: {first.stderr[-300:]}")
+    assert first.returncode == 0, first.stderr
+    outputs = [run_manage("shell", "-c", script, CACHE_URL=REDIS_URL) for _ in range(2)]
+    assert [o.stdout.splitlines()[-1].split() for o in outputs if o.stdout] == [
+        ["django.core.cache.backends.redis.RedisCache", "1"],
+        ["django.core.cache.backends.redis.RedisCache", "2"],
+    ], [o.stderr[-500:] for o in outputs]
