@@ -80,6 +80,18 @@ class Settlement(models.Model):
         indexes = [
             # The lists (API, "My settlements"): the latest first.
             models.Index(fields=["-created_at", "-id"], name="settlement_latest"),
+            # The accounting inbox: each of its two lists in its order, a page found without
+            # sorting every settlement of the status.
+            models.Index(
+                fields=["submitted_at", "id"],
+                condition=Q(status="submitted"),
+                name="settlement_to_receive",
+            ),
+            models.Index(
+                fields=["received_at", "id"],
+                condition=Q(status__in=["received", "reviewed", "settled"]),
+                name="settlement_in_review",
+            ),
         ]
         permissions = [
             ("receive_settlement", _("Can receive and stamp settlements")),
