@@ -1,9 +1,11 @@
 """Start-up fails with a message that names the bad setting; production settings are clean."""
 
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import urlparse
 
 import pytest
 
@@ -72,24 +74,30 @@ def test_check_deploy_warns_when_e_mail_links_would_have_no_site_address():
     assert "viaticos.W001" in result.stderr + result.stdout
 
 
-REDIS_URL = "redis://127.0.0.1:6379/15"
+REDIS_URL = os.environ.get("REDIS_TEST_URL", "redis://127.0.0.1:6379/15")
+
+
+def _redis_reachable(url: str) -> bool:
+    parsed = urlparse(url)
+    try:
+        socket.create_connection((parsed.hostname, parsed.port or 6379), timeout=2).close()
+    except OSError:
+        return False
+    return True
 
 
 def test_cache_url_shares_the_cache_through_redis():
     """Two processes (two gunicorn workers) see one rate-limit counter through CACHE_URL."""
+    if not _redis_reachable(REDIS_URL):
+        if os.environ.get("CI"):
+            pytest.fail(f"This test needs Redis at {REDIS_URL} and CI must run it.")
+        pytest.skip(f"needs Redis at {REDIS_URL} (set REDIS_TEST_URL)")
+    reset = "from django.core.cache import cache; cache.set('settings-test-hits', 0)"
+    assert run_manage("shell", "-c", reset, CACHE_URL=REDIS_URL).returncode == 0
     script = (
         "from django.core.cache import cache; from django.conf import settings; "
         "print(settings.CACHES['default']['BACKEND'], cache.incr('settings-test-hits'))"
     )
-    first = run_manage(
-        "shell",
-        "-c",
-        "from django.core.cache import cache; cache.set('settings-test-hits', 0)",
-        CACHE_URL=REDIS_URL,
-    )
-    if "Connection refused" in first.stderr or "Error 111" in first.stderr:
-        pytest.fail(f"Redis is not running at {REDIS_URL}: {first.stderr[-300:]}")
-    assert first.returncode == 0, first.stderr
     outputs = [run_manage("shell", "-c", script, CACHE_URL=REDIS_URL) for _ in range(2)]
     assert [o.stdout.splitlines()[-1].split() for o in outputs if o.stdout] == [
         ["django.core.cache.backends.redis.RedisCache", "1"],
