@@ -226,7 +226,7 @@ def _specs(named) -> list[Page]:
             "traveler_heavy",
             "/api/v1/settlements/",
             lambda user: ss.settlements_visible_to(user).filter(mission__traveler=user),
-            None,
+            f"/admin/settlements/settlement/?mission__traveler__id__exact={heavy}",
             "traveler_small",
         ),
         Page(

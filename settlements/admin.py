@@ -51,6 +51,13 @@ class SettlementAdmin(MissionColumns, ReadOnlyAdmin, SimpleHistoryAdmin):
     date_hierarchy = "created_at"
     inlines = [ReceiptInline, DocumentInline, SettlementEventInline]
 
+    def lookup_allowed(self, lookup, value, request=None):
+        # One traveler's settlements (?mission__traveler__id__exact=N), without a filter panel
+        # listing every traveler.
+        return lookup == "mission__traveler__id__exact" or super().lookup_allowed(
+            lookup, value, request
+        )
+
 
 @admin.register(Receipt)
 class ReceiptAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):

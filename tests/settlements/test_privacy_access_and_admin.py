@@ -160,6 +160,16 @@ def test_even_a_superuser_cannot_change_settlements_in_the_admin(client, receive
     assert client.post(url, {"status": "closed"}).status_code == 403
 
 
+def test_the_admin_lists_one_travelers_settlements(client, submitted, traveler, other_traveler):
+    from tests.factories import UserFactory
+
+    mine, theirs = submitted(traveler), submitted(other_traveler)
+    client.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
+    page = client.get(f"/admin/settlements/settlement/?mission__traveler__id__exact={traveler.pk}")
+    assert page.status_code == 200
+    assert list(page.context["cl"].result_list) == [mine] and theirs.pk != mine.pk
+
+
 def test_reference_data_stays_editable_for_finance(client, finance_director, seed_rates):
     finance_director.is_staff = True
     finance_director.save(update_fields=["is_staff"])
