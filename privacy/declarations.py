@@ -19,7 +19,7 @@ from privacy.registry import (
     Category,
     PersonalData,
     StartEvent,
-    record_key_expr,
+    exclude_done,
     register,
 )
 from viaticos.rules_registry import enforces
@@ -107,12 +107,12 @@ def _identity_candidates():
 def _identity_due(cutoff, done_keys):
     from privacy.models import RelationshipEnd
 
-    ends = (
-        RelationshipEnd.objects.filter(ended_on__lte=cutoff)
-        .annotate(retention_key=record_key_expr("auth.user", "user_id"))
-        .exclude(retention_key__in=done_keys)
-        .values_list("user_id", "ended_on")
-    )
+    ends = exclude_done(
+        RelationshipEnd.objects.filter(ended_on__lte=cutoff),
+        "auth.user",
+        done_keys,
+        field="user_id",
+    ).values_list("user_id", "ended_on")
     for user_id, ended_on in ends:
         yield Candidate(key=_user_key(user_id), subject_id=user_id, clock_start=ended_on)
 
@@ -182,12 +182,11 @@ def _arco_candidates():
 def _arco_due(cutoff, done_keys):
     from privacy.models import ArcoRequest
 
-    due = (
-        ArcoRequest.objects.filter(closed_on__lte=cutoff)
-        .annotate(retention_key=record_key_expr(ARCO_KEY))
-        .exclude(retention_key__in=done_keys)
-        .values_list("pk", "subject_id", "closed_on")
-    )
+    due = exclude_done(
+        ArcoRequest.objects.filter(closed_on__lte=cutoff),
+        ARCO_KEY,
+        done_keys,
+    ).values_list("pk", "subject_id", "closed_on")
     for pk, subject_id, closed_on in due:
         yield Candidate(key=f"{ARCO_KEY}:{pk}", subject_id=subject_id, clock_start=closed_on)
 
@@ -341,12 +340,11 @@ def _access_log_candidates():
 def _access_log_due(cutoff, done_keys):
     from privacy.models import AccessLogEntry
 
-    due = (
-        AccessLogEntry.objects.filter(at__date__lte=cutoff + dt.timedelta(days=1))
-        .annotate(retention_key=record_key_expr("privacy.accesslog"))
-        .exclude(retention_key__in=done_keys)
-        .values_list("pk", "at")
-    )
+    due = exclude_done(
+        AccessLogEntry.objects.filter(at__date__lte=cutoff + dt.timedelta(days=1)),
+        "privacy.accesslog",
+        done_keys,
+    ).values_list("pk", "at")
     for pk, at in due:
         yield Candidate(key=f"privacy.accesslog:{pk}", subject_id=None, clock_start=at.date())
 

@@ -140,9 +140,11 @@ def category(code: str) -> Category | None:
     return categories().get(code)
 
 
-def record_key_expr(prefix: str, field: str = "pk"):
-    """The SQL for a record key "<prefix>:<pk>", to leave out in SQL what is already done."""
+def exclude_done(queryset, prefix: str, done_keys, field: str = "pk"):
+    """`queryset` without the records whose key "<prefix>:<field>" is in `done_keys` (the
+    retention actions already logged), left out in SQL for `Category.due_candidates`."""
     from django.db.models import CharField, Value
     from django.db.models.functions import Cast, Concat
 
-    return Concat(Value(prefix + ":"), Cast(field, CharField()), output_field=CharField())
+    key = Concat(Value(prefix + ":"), Cast(field, CharField()), output_field=CharField())
+    return queryset.annotate(retention_key=key).exclude(retention_key__in=done_keys)

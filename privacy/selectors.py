@@ -89,28 +89,31 @@ def subject_holds(user, today: dt.date, *, exclude_request_id: int | None = None
     for declaration in declarations():
         if declaration.holds:
             holds.extend(declaration.holds(user))
-    for hold in LegalHold.objects.filter(subject=user, started_on__lte=today).filter(
+    legal = LegalHold.objects.filter(subject=user, started_on__lte=today).filter(
         Q(ended_on__isnull=True) | Q(ended_on__gte=today)
-    ):
-        holds.append(
-            Hold(
-                reason=f"{hold.get_reason_display()}: {hold.description}",
-                data_kept=hold.category or "*",
-                category=hold.category,
-            )
-        )
+    )
+    holds.extend(_legal_hold(hold) for hold in legal)
     in_course = ArcoRequest.objects.filter(
         subject=user, status__in=ArcoRequest.OPEN_STATUSES
     ).exclude(pk=exclude_request_id)
-    for request in in_course:
-        holds.append(
-            Hold(
-                reason=_("ARCO request in course (%(code)s)") % {"code": request.tracking_code},
-                data_kept=_("All the data the request concerns"),
-                category="privacy.arco",
-            )
-        )
+    holds.extend(_request_hold(request) for request in in_course)
     return holds
+
+
+def _legal_hold(hold: LegalHold) -> Hold:
+    return Hold(
+        reason=f"{hold.get_reason_display()}: {hold.description}",
+        data_kept=hold.category or "*",
+        category=hold.category,
+    )
+
+
+def _request_hold(request: ArcoRequest) -> Hold:
+    return Hold(
+        reason=_("ARCO request in course (%(code)s)") % {"code": request.tracking_code},
+        data_kept=_("All the data the request concerns"),
+        category="privacy.arco",
+    )
 
 
 @enforces("R-T2")
@@ -137,24 +140,12 @@ def subjects_holds(user_ids, today: dt.date, *, chunk: int = 2000) -> dict[int, 
             Q(ended_on__isnull=True) | Q(ended_on__gte=today)
         )
         for hold in legal.order_by("pk"):
-            result[hold.subject_id].append(
-                Hold(
-                    reason=f"{hold.get_reason_display()}: {hold.description}",
-                    data_kept=hold.category or "*",
-                    category=hold.category,
-                )
-            )
+            result[hold.subject_id].append(_legal_hold(hold))
         in_course = ArcoRequest.objects.filter(
             subject_id__in=part, status__in=ArcoRequest.OPEN_STATUSES
         ).only("pk", "subject_id", "tracking_code")
         for request in in_course.order_by("pk"):
-            result[request.subject_id].append(
-                Hold(
-                    reason=_("ARCO request in course (%(code)s)") % {"code": request.tracking_code},
-                    data_kept=_("All the data the request concerns"),
-                    category="privacy.arco",
-                )
-            )
+            result[request.subject_id].append(_request_hold(request))
     return result
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
 import secrets
 from dataclasses import dataclass
@@ -524,13 +525,19 @@ def arco_request_answer(
 
 
 def _notify(request_id: int, kind: str, template: str) -> None:
-    request = ArcoRequest.objects.get(pk=request_id)
+    _email(ArcoRequest.objects.get(pk=request_id), kind, template)
+
+
+def _email(request: ArcoRequest, kind: str, template: str, files=()) -> None:
+    """Send one e-mail to the requester and log its delivery, sent or failed (R-A6): a failure
+    is recorded for the officer, never raised into the request that caused it."""
     try:
         documents.send_mail(
             to=request.email,
             subject_template=f"privacy/email/{template}_subject.txt",
             body_template=f"privacy/email/{template}.txt",
             context={"req": request},
+            files=files,
         )
         status, detail = ArcoDelivery.Status.SENT, ""
     except Exception as exc:
@@ -541,6 +548,7 @@ def _notify(request_id: int, kind: str, template: str) -> None:
     )
 
 
+CONTENT_TYPES = {"pdf": "application/pdf", "json": "application/json"}
 EXPORT_FULL = "full"  # acceso: readable PDF and JSON
 EXPORT_JSON = "json"  # portabilidad: the structured, machine-readable format
 
@@ -552,63 +560,33 @@ def _send_response(request_id: int, *, export: str = "") -> None:
 
     request = ArcoRequest.objects.select_related("subject").get(pk=request_id)
     letter = documents.response_letter_pdf(request)
-    name = documents.store(letter, "arco", "pdf")
-    files = [(f"respuesta-{request.tracking_code}.pdf", letter, "application/pdf")]
-    attachments = [(ArcoAttachment.Kind.RESPONSE, name, "application/pdf", letter)]
+    # (kind, file name in the e-mail, content, content type, stored extension)
+    parts = [
+        (ArcoAttachment.Kind.RESPONSE, f"respuesta-{request.tracking_code}.pdf", letter, "pdf")
+    ]
     if export and request.subject:
         data = subject_export(request.subject)
         if export == EXPORT_FULL:
             pdf = documents.export_pdf(request.subject, data)
-            files.append(("mis-datos.pdf", pdf, "application/pdf"))
-            attachments.append(
-                (
-                    ArcoAttachment.Kind.EXPORT_PDF,
-                    documents.store(pdf, "arco", "pdf"),
-                    "application/pdf",
-                    pdf,
-                )
-            )
+            parts.append((ArcoAttachment.Kind.EXPORT_PDF, "mis-datos.pdf", pdf, "pdf"))
         raw = documents.export_json(data)
-        files.append(("mis-datos.json", raw, "application/json"))
-        attachments.append(
-            (
-                ArcoAttachment.Kind.EXPORT_JSON,
-                documents.store(raw, "arco", "json"),
-                "application/json",
-                raw,
-            )
-        )
-    import hashlib
-
-    for kind, stored_name, mimetype, content in attachments:
+        parts.append((ArcoAttachment.Kind.EXPORT_JSON, "mis-datos.json", raw, "json"))
+    files, stored = [], {}
+    for kind, file_name, content, ext in parts:
+        mimetype = CONTENT_TYPES[ext]
+        stored[kind] = documents.store(content, "arco", ext)
+        files.append((file_name, content, mimetype))
         ArcoAttachment.objects.create(
             request=request,
             kind=kind,
-            storage_name=stored_name,
+            storage_name=stored[kind],
             content_type=mimetype,
             sha256=hashlib.sha256(content).hexdigest(),
         )
-    ArcoRequest.objects.filter(pk=request.pk).update(response_letter=name)
-    try:
-        documents.send_mail(
-            to=request.email,
-            subject_template="privacy/email/response_subject.txt",
-            body_template="privacy/email/response.txt",
-            context={"req": request},
-            files=files,
-        )
-        status, detail = ArcoDelivery.Status.SENT, ""
-    except Exception as exc:
-        log.exception("response to %s not sent", request.tracking_code)
-        status, detail = ArcoDelivery.Status.FAILED, str(exc)[:300]
-    ArcoDelivery.objects.create(
-        request=request,
-        kind=ArcoDelivery.Kind.RESPONSE,
-        channel="email",
-        to=request.email,
-        status=status,
-        detail=detail,
+    ArcoRequest.objects.filter(pk=request.pk).update(
+        response_letter=stored[ArcoAttachment.Kind.RESPONSE]
     )
+    _email(request, ArcoDelivery.Kind.RESPONSE, "response", files)
     if request.address:
         ArcoDelivery.objects.create(
             request=request,

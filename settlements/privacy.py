@@ -34,7 +34,7 @@ from privacy.registry import (
     Hold,
     PersonalData,
     StartEvent,
-    record_key_expr,
+    exclude_done,
     register,
 )
 
@@ -349,26 +349,25 @@ def accounting_due(cutoff: dt.date, done_keys):
 
     limit = dt.date(cutoff.year, 1, 1)
     wide = limit + dt.timedelta(days=1)
-    closed = (
-        Settlement.objects.filter(status=Settlement.Status.CLOSED)
-        .filter(Q(settled_on__lt=limit) | Q(settled_on__isnull=True, updated_at__date__lt=wide))
-        .annotate(retention_key=record_key_expr(SETTLEMENT_KEY))
-        .exclude(retention_key__in=done_keys)
-        .values_list("pk", "settled_on", "updated_at", "mission__traveler_id")
-    )
+    closed = exclude_done(
+        Settlement.objects.filter(status=Settlement.Status.CLOSED).filter(
+            Q(settled_on__lt=limit) | Q(settled_on__isnull=True, updated_at__date__lt=wide)
+        ),
+        SETTLEMENT_KEY,
+        done_keys,
+    ).values_list("pk", "settled_on", "updated_at", "mission__traveler_id")
     for pk, settled_on, updated_at, traveler_id in closed:
         day = settled_on or updated_at.date()
         yield Candidate(f"{SETTLEMENT_KEY}:{pk}", traveler_id, _year_after(day))
-    ended = (
+    ended = exclude_done(
         Mission.objects.filter(
             Q(status__in=[Mission.Status.CLOSED, *Mission.STOPPED, Mission.Status.REJECTED]),
             settlement__isnull=True,
             return_at__date__lt=wide,
-        )
-        .annotate(retention_key=record_key_expr(MISSION_KEY))
-        .exclude(retention_key__in=done_keys)
-        .values_list("pk", "return_at", "traveler_id")
-    )
+        ),
+        MISSION_KEY,
+        done_keys,
+    ).values_list("pk", "return_at", "traveler_id")
     for pk, return_at, traveler_id in ended:
         yield Candidate(f"{MISSION_KEY}:{pk}", traveler_id, _year_after(return_at.date()))
 
@@ -497,12 +496,11 @@ def payroll_candidates():
 def payroll_due(cutoff: dt.date, done_keys):
     from settlements.models import PayrollDeductionOrder
 
-    due = (
-        PayrollDeductionOrder.objects.filter(issued_on__lte=cutoff)
-        .annotate(retention_key=record_key_expr(ORDER_KEY))
-        .exclude(retention_key__in=done_keys)
-        .values_list("pk", "person_id", "issued_on")
-    )
+    due = exclude_done(
+        PayrollDeductionOrder.objects.filter(issued_on__lte=cutoff),
+        ORDER_KEY,
+        done_keys,
+    ).values_list("pk", "person_id", "issued_on")
     for pk, person_id, issued_on in due:
         yield Candidate(f"{ORDER_KEY}:{pk}", person_id, issued_on)
 
