@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from missions.models import Advance, Mission
-from settlements.rules import Category, ReceiptType
+from settlements.rules import Category, ReceiptType, balance_direction
 
 
 def money_field(verbose_name, **kwargs):
@@ -109,6 +109,15 @@ class Settlement(models.Model):
     @property
     def traveler(self):
         return self.mission.traveler
+
+    @property
+    def balance_direction(self):
+        """Who pays the stored balance (R-3.3), shown beside `balance_owed`."""
+        return balance_direction(self.balance)
+
+    @property
+    def balance_owed(self):
+        return abs(self.balance)
 
 
 class Receipt(models.Model):

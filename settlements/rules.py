@@ -372,6 +372,15 @@ class Balance:
         return -self.amount if self.amount < 0 else ZERO
 
 
+def balance_direction(amount: Decimal) -> BalanceDirection:
+    """R-3.3: who pays a balance, from its sign (positive: the traveler returns it)."""
+    if amount > 0:
+        return BalanceDirection.TRAVELER_RETURNS
+    if amount < 0:
+        return BalanceDirection.ORGANIZATION_REIMBURSES
+    return BalanceDirection.SETTLED_EVEN
+
+
 @enforces("R-3.3")
 def settlement_balance(
     *,
@@ -402,12 +411,7 @@ def settlement_balance(
         round_money(terminal_accepted),
     )
     amount = advance - (viaticos_recognized + terminal_accepted)
-    if amount > 0:
-        direction = BalanceDirection.TRAVELER_RETURNS
-    elif amount < 0:
-        direction = BalanceDirection.ORGANIZATION_REIMBURSES
-    else:
-        direction = BalanceDirection.SETTLED_EVEN
+    direction = balance_direction(amount)
     due = None
     if direction == BalanceDirection.ORGANIZATION_REIMBURSES and accepted_on and calendar:
         due = calendar.add_business_days(accepted_on, REIMBURSEMENT_BUSINESS_DAYS)

@@ -326,6 +326,9 @@ def test_r_3_3_a_reimbursement_shows_the_amount_and_who_pays_it_without_a_minus_
     assert "The organization reimburses the traveler" in html
     text = PdfReader(io.BytesIO(report.content)).pages[0].extract_text()
     assert "US$ 55.00" in text and "-55.00" not in text
+    listed = client.get(reverse("settlements:list"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "55.00" in listed and "-55.00" not in listed
+    assert "The organization reimburses the traveler" in listed
 
 
 def test_review_cut_and_reject_need_a_reason_and_return_resets_decisions(
