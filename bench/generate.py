@@ -271,13 +271,13 @@ def generate(scale: float, *, today: dt.date, seed: int = 9, out=sys.stdout) -> 
 
     now = timezone.now()
 
+    def before(m, days):
+        """Approved, signed or paid some days before departure, and never after now (an
+        upcoming mission's advance is already paid, today at the latest)."""
+        return min(m.departure_at - dt.timedelta(days=days), now)
+
     def advance_rows():
         for m in missions:
-            # Approved, signed and paid some days before departure, and never after now (an
-            # upcoming mission's advance is already paid, today at the latest).
-            def before(days, m=m):
-                return min(m.departure_at - dt.timedelta(days=days), now)
-
             if m.status in (S.DRAFT, S.REJECTED) or m.status == S.SUBMITTED:
                 status = A.REQUESTED
             elif m.status == S.AUTHORIZED:
@@ -298,13 +298,13 @@ def generate(scale: float, *, today: dt.date, seed: int = 9, out=sys.stdout) -> 
                 priority=rnd.random() < 0.03,
                 requested_by=m.traveler,
                 coordinator_approved_by=coordinator if approved else None,
-                coordinator_approved_at=before(5) if approved else None,
+                coordinator_approved_at=before(m, 5) if approved else None,
                 finance_approved_by=finance if approved else None,
-                finance_approved_at=before(4) if approved else None,
-                signed_at=before(3) if approved else None,
+                finance_approved_at=before(m, 4) if approved else None,
+                signed_at=before(m, 3) if approved else None,
                 disbursed_by=by_name["bench_treasury"] if disbursed else None,
-                disbursed_at=before(2) if disbursed else None,
-                disbursed_on=timezone.localdate(before(2)) if disbursed else None,
+                disbursed_at=before(m, 2) if disbursed else None,
+                disbursed_on=timezone.localdate(before(m, 2)) if disbursed else None,
                 method=Advance.Method.TRANSFER if disbursed else "",
             )
 
