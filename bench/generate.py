@@ -21,6 +21,7 @@ from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.utils import timezone
 
+from missions import spend
 from missions.models import Advance, Destination, Mission, MissionLeg
 from missions.rules import LegInput, plan_per_diem, result_to_snapshot
 from privacy.models import AccessLogEntry, ArcoRequest, RelationshipEnd
@@ -497,6 +498,8 @@ def generate(scale: float, *, today: dt.date, seed: int = 9, out=sys.stdout) -> 
     RelationshipEnd.objects.bulk_create(
         RelationshipEnd(user=u, ended_on=today - dt.timedelta(days=7 * 365)) for u in ended
     )
+    # Advances were inserted in bulk, not paid through the service: add up the monthly spend.
+    spend.rebuild()
     named.counts.update(
         settlements=len(settlements),
         receipts=len(receipts),

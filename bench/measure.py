@@ -19,7 +19,6 @@ from pathlib import Path
 
 from django.contrib import admin
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
 from django.test import Client
@@ -311,21 +310,36 @@ def page_floor(named, *, rounds: int) -> dict:
 DASHBOARD_URL = "/contabilidad/plazos/"
 
 
-def dashboard_recomputed(named, *, rounds: int) -> dict:
-    """The deadlines dashboard on its first view after a disbursement: the spend charts,
-    otherwise reused until the next disbursement, are computed again on every request."""
-    User = get_user_model()
-    client = _client(User.objects.get(pk=named.users["bench_accountant"]))
+class _Rollback(Exception):
+    pass
 
-    def cold():
-        cache.clear()
-        return client.get(DASHBOARD_URL)
+
+def spend_per_disbursement(*, rounds: int) -> dict:
+    """What keeping the dashboard's monthly spend totals adds to a disbursement: the service's
+    call to missions.spend.count_disbursement, in a transaction rolled back each time."""
+    from django.db import transaction
+
+    from missions import spend
+    from missions.models import Advance
+
+    advance = (
+        Advance.objects.select_related("mission")
+        .filter(status__in=spend.SPEND_STATUSES, disbursed_on__isnull=False)
+        .latest("disbursed_on", "pk")
+    )
+
+    def count():
+        try:
+            with transaction.atomic():
+                spend.count_disbursement(advance)
+                raise _Rollback
+        except _Rollback:
+            pass
 
     with CaptureQueriesContext(connection) as ctx:
-        status = cold().status_code
-    return {"url": DASHBOARD_URL, "status": status, "queries": len(ctx.captured_queries)} | timed(
-        cold, rounds
-    )
+        count()
+    queries = [q for q in ctx.captured_queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE"))]
+    return {"queries": len(queries)} | timed(count, rounds)
 
 
 def pages(named, *, rounds: int) -> list[dict]:
@@ -661,10 +675,10 @@ def print_table(report) -> None:
             f"{floor['url']}, {floor['queries']} queries): p50 {floor['p50_ms']} ms, "
             f"p95 {floor['p95_ms']} ms"
         )
-    if cold := report.get("dashboard_recomputed"):
+    if spend := report.get("spend_per_disbursement"):
         print(
-            f"deadlines dashboard, first view after a disbursement (spend charts computed "
-            f"again, {cold['queries']} queries): p50 {cold['p50_ms']} ms, p95 {cold['p95_ms']} ms"
+            f"keeping the monthly spend totals, per disbursement ({spend['queries']} queries): "
+            f"p50 {spend['p50_ms']} ms, p95 {spend['p95_ms']} ms"
         )
     j = report.get("jobs", {})
     for name in [n for n in ("enforce_deadlines", "apply_retention") if n in j]:

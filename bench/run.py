@@ -112,7 +112,7 @@ def main() -> None:
     if "pages" in parts:
         report["page_floor"] = measure.page_floor(named, rounds=ROUNDS)
         report["pages"] = measure.pages(named, rounds=ROUNDS)
-        report["dashboard_recomputed"] = measure.dashboard_recomputed(named, rounds=ROUNDS)
+        report["spend_per_disbursement"] = measure.spend_per_disbursement(rounds=ROUNDS)
     if "pdfs" in parts:
         report["pdfs"] = measure.pdfs(named, rounds=max(1, ROUNDS // 4), today=today)
     if "jobs" in parts:

@@ -5,9 +5,11 @@ from simple_history.admin import SimpleHistoryAdmin
 from missions.models import (
     Advance,
     Destination,
+    DestinationSpend,
     Mission,
     MissionEvent,
     MissionLeg,
+    ProjectSpend,
     Quote,
     Rate,
     RateTable,
@@ -153,3 +155,20 @@ class MissionEventAdmin(MissionColumns, ReadOnlyAdmin):
     list_filter = ["action"]
     list_select_related = ["mission", "actor"]
     search_fields = ["mission__pk", "comment"]
+
+
+@admin.register(ProjectSpend)
+class ProjectSpendAdmin(ReadOnlyAdmin):
+    """The monthly totals behind the dashboard's spend charts (manage.py spend_totals checks
+    them against the advances)."""
+
+    list_display = ["month", "project", "amount"]
+    list_select_related = ["project"]
+    date_hierarchy = "month"
+
+
+@admin.register(DestinationSpend)
+class DestinationSpendAdmin(ReadOnlyAdmin):
+    list_display = ["month", "destination", "amount"]
+    list_select_related = ["destination"]
+    date_hierarchy = "month"

@@ -565,12 +565,6 @@ class Advance(models.Model):
                 condition=Q(settlement_required=True),
                 name="advance_spent_before_stop",
             ),
-            # The latest disbursement: the version of the dashboard's spend charts.
-            models.Index(
-                fields=["disbursed_at"],
-                condition=Q(disbursed_at__isnull=False),
-                name="advance_disbursed_at",
-            ),
         ]
 
     def __str__(self) -> str:
@@ -583,6 +577,56 @@ class Advance(models.Model):
     @property
     def is_pending_settlement(self) -> bool:
         return self.status in self.PENDING_SETTLEMENT
+
+
+class MonthlySpend(models.Model):
+    """USD disbursed in one month (by the date Treasury paid), for the dashboard's spend charts.
+
+    Kept by the disbursement service, which adds each advance as it is paid: an advance once
+    disbursed keeps its amount, project and itinerary, and never leaves the statuses that
+    count as spend, so the totals only grow. `manage.py spend_totals` checks them against
+    the advances (and rebuilds them with --rebuild)."""
+
+    month = models.DateField(_("month"))  # its first day
+    amount = money_field(_("disbursed (USD)"), default=Decimal("0.00"))
+
+    class Meta:
+        abstract = True
+        ordering = ["month"]
+
+
+class ProjectSpend(MonthlySpend):
+    project = models.ForeignKey(
+        Project, on_delete=models.PROTECT, related_name="+", verbose_name=_("project")
+    )
+
+    class Meta(MonthlySpend.Meta):
+        verbose_name = _("monthly spend by project")
+        verbose_name_plural = _("monthly spend by project")
+        constraints = [
+            models.UniqueConstraint(fields=["month", "project"], name="projectspend_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.project_id}: {self.amount} USD"
+
+
+class DestinationSpend(MonthlySpend):
+    """Spend by the mission's first destination."""
+
+    destination = models.ForeignKey(
+        Destination, on_delete=models.PROTECT, related_name="+", verbose_name=_("destination")
+    )
+
+    class Meta(MonthlySpend.Meta):
+        verbose_name = _("monthly spend by destination")
+        verbose_name_plural = _("monthly spend by destination")
+        constraints = [
+            models.UniqueConstraint(fields=["month", "destination"], name="destinationspend_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.destination_id}: {self.amount} USD"
 
 
 class MissionEvent(models.Model):

@@ -19,7 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from missions import access, hooks
+from missions import access, hooks, spend
 from missions.models import Advance, Destination, Mission, MissionEvent, MissionLeg, Quote
 from missions.notifications import notify
 from missions.rules import (
@@ -772,6 +772,7 @@ def advance_disburse(
         "disbursed",
         ["status", "disbursed_by", "disbursed_at", "disbursed_on", "method", "reference"],
     )
+    spend.count_disbursement(advance)
     _event(
         advance.mission,
         actor,

@@ -8,15 +8,12 @@ import datetime as dt
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
-from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db.models import (
     Case,
     Count,
     DecimalField,
     F,
-    FilteredRelation,
-    Max,
     Min,
     Prefetch,
     Q,
@@ -25,10 +22,10 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import TruncMonth
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
+from missions import spend
 from missions.models import Advance, MissionLeg
 from settlements import deadlines as rules
 from settlements.models import DocumentationRequirement, PayrollDeductionOrder, Sanction
@@ -428,63 +425,15 @@ def _months(today: dt.date, n: int) -> list[dt.date]:
     return list(reversed(months))
 
 
-SPEND_STATUSES = (
-    Advance.Status.DISBURSED,
-    Advance.Status.SETTLED,
-    Advance.Status.RETURN_DUE,
-    Advance.Status.RETURNED,
-)
-# How long a computed spend series may serve at most: a new disbursement already makes the next
-# view compute it again (see spend_charts); this bounds what the key cannot see (a project code
-# or destination renamed in the admin, two disbursements committed out of order).
-SPEND_CACHE_SECONDS = 300
-
-
 def spend_charts(*, today: dt.date, months: int = 6) -> dict[str, dict]:
-    """Advances disbursed per month (USD), stacked by project and by first destination.
-
-    Money enters these charts only through a disbursement, which stamps `disbursed_at`, and an
-    advance once disbursed stays disbursed (settled, to be returned or returned) with its amount
-    and its mission's project and legs unchanged. So the latest `disbursed_at` (one index
-    lookup) names the data exactly: the aggregate over six months of advances runs again only
-    after a disbursement, not on every view of the dashboard."""
+    """Advances disbursed per month (USD), stacked by project and by first destination, from
+    the monthly totals the disbursement service keeps (missions.spend)."""
     month_list = _months(today, months)
-    latest = Advance.objects.aggregate(latest=Max("disbursed_at"))["latest"]
-    key = f"dashboard-spend:{month_list[0]}:{today}:{latest.isoformat() if latest else '-'}"
-    data = cache.get(key)
-    if data is None:
-        data = spend_by_month(first=month_list[0], today=today)
-        cache.set(key, data, SPEND_CACHE_SECONDS)
+    data = spend.totals(first=month_list[0], last=today)
     return {
         "by_project": stacked_chart(month_list, data["project"]),
         "by_destination": stacked_chart(month_list, data["place"]),
     }
-
-
-def spend_by_month(*, first: dt.date, today: dt.date) -> dict[str, dict[str, dict]]:
-    """USD disbursed per month from `first` to `today`, by project code and by first
-    destination, from one aggregate query: {"project": {code: {month: total}}, "place": …}."""
-    rows = (
-        Advance.objects.filter(
-            disbursed_on__gte=first, disbursed_on__lte=today, status__in=SPEND_STATUSES
-        )
-        .annotate(
-            month=TruncMonth("disbursed_on"),
-            first_leg=FilteredRelation(
-                "mission__legs", condition=Q(mission__legs__order=MissionLeg.FIRST)
-            ),
-        )
-        .values_list("month", "mission__project__code", "first_leg__destination__name")
-        .annotate(total=Sum("amount"))
-        .order_by()
-    )
-    data: dict[str, dict[str, dict]] = {"project": {}, "place": {}}
-    for month, project, place, total in rows:
-        month = month.date() if isinstance(month, dt.datetime) else month
-        for key, name in (("project", project), ("place", place)):
-            series = data[key].setdefault(name or "—", {})
-            series[month] = series.get(month, ZERO) + (total or ZERO)
-    return data
 
 
 SERIES_SHOWN = 6  # a stacked chart names its largest series; the rest are stacked as "Others"

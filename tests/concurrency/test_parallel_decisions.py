@@ -12,9 +12,12 @@ import pytest
 from django.conf import settings
 
 from missions import services as mission_services
-from missions.models import Advance, Mission, MissionEvent
+from missions import spend
+from missions.models import Advance, DestinationSpend, Mission, MissionEvent, ProjectSpend
 from settlements import services
 from settlements.models import Settlement, SettlementEvent
+from tests.factories import UserFactory
+from viaticos.roles import Role
 
 N = 20
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -85,6 +88,30 @@ def test_twenty_parallel_disbursements_of_an_advance_pay_it_once(signed_advance,
     assert advance.status == Advance.Status.DISBURSED
     assert advance.events.filter(action="advance_disbursed").count() == 1
     assert advance.history.filter(history_change_reason="disbursed").count() == 1
+
+
+def test_parallel_disbursements_of_different_advances_all_count_in_the_monthly_totals(
+    signed_advance, treasurer, race
+):
+    """Each payment adds to the same (month, project) and (month, destination) rows; none is
+    lost to another's update, and none deadlocks (both rows are taken in the same order)."""
+    advances = [signed_advance(UserFactory(roles=[Role.TRAVELER], profile=True)) for _i in range(N)]
+
+    outcomes = race(
+        N,
+        lambda i: mission_services.advance_disburse(
+            actor=treasurer,
+            advance=advances[i],
+            disbursed_on=dt.date(2026, 2, 27),
+            method="transfer",
+        ),
+    )
+
+    assert outcomes == {"ok": N}, outcomes
+    total = sum(a.amount for a in advances)
+    assert ProjectSpend.objects.get().amount == total
+    assert DestinationSpend.objects.get().amount == total
+    assert spend.differences() == []
 
 
 def test_twenty_parallel_receptions_of_a_settlement_stamp_each_document_once(

@@ -1,20 +1,31 @@
 """The dashboard's spend charts (issue 6 §5): advances disbursed per month, stacked by project
-and by first destination, from one aggregate query that runs again only after a disbursement;
-the smaller series beyond the sixth are shown as one "Others" series so that the chart stays
-readable."""
+and by first destination, read from the monthly totals the disbursement service keeps (checked
+and rebuilt from the advances by `manage.py spend_totals`); the smaller series beyond the sixth
+are shown as one "Others" series so that the chart stays readable."""
 
 from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal as D
+from io import StringIO
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.utils import timezone, translation
 
 from missions import services as mission_services
-from missions.models import Advance, Destination, Mission, MissionLeg
+from missions import spend
+from missions.models import (
+    Advance,
+    Destination,
+    DestinationSpend,
+    Mission,
+    MissionLeg,
+    ProjectSpend,
+)
 from settlements import dashboard
 from tests.factories import ProjectFactory, UserFactory
+from viaticos.errors import DomainError
 from viaticos.roles import Role
 
 pytestmark = pytest.mark.django_db
@@ -55,27 +66,29 @@ def advance(project, places, amount, disbursed_on, status=Advance.Status.DISBURS
     )
 
 
-def test_spend_by_project_and_by_first_destination_in_one_aggregate_query(
+def totals(chart):
+    return {
+        (col["month"], part["name"]): part["value"]
+        for col in chart["columns"]
+        for part in col["parts"]
+    }
+
+
+def test_spend_by_project_and_by_first_destination_from_the_monthly_totals(
     django_assert_num_queries,
 ):
     gt = Destination.objects.create(code="GT", name="Guatemala", country="GT")
     hn = Destination.objects.create(code="HN", name="Honduras", country="HN")
     p1, p2 = ProjectFactory(code="P-1"), ProjectFactory(code="P-2")
     advance(p1, [gt, hn], D("100.00"), dt.date(2026, 5, 4))  # first destination: Guatemala
-    advance(p1, [hn], D("50.00"), dt.date(2026, 5, 8))
-    advance(p2, [gt], D("30.00"), dt.date(2026, 3, 2))
+    advance(p1, [hn], D("50.00"), dt.date(2026, 5, 8), status=Advance.Status.SETTLED)
+    advance(p2, [gt], D("30.00"), dt.date(2026, 3, 2), status=Advance.Status.RETURNED)
     advance(p2, [gt], D("999.00"), dt.date(2026, 5, 9), status=Advance.Status.REQUESTED)
     advance(p2, [gt], D("999.00"), dt.date(2025, 10, 1))  # before the six months
+    assert spend.rebuild() == 3 + 4  # (month, project) and (month, destination) rows
 
-    with django_assert_num_queries(2):  # the latest disbursement, then the aggregate
+    with django_assert_num_queries(2):  # the six months of each series, no aggregate
         charts = dashboard.spend_charts(today=TODAY)
-
-    def totals(chart):
-        return {
-            (col["month"], part["name"]): part["value"]
-            for col in chart["columns"]
-            for part in col["parts"]
-        }
 
     may, march = dt.date(2026, 5, 1), dt.date(2026, 3, 1)
     assert totals(charts["by_project"]) == {
@@ -88,29 +101,59 @@ def test_spend_by_project_and_by_first_destination_in_one_aggregate_query(
         (march, "Guatemala"): D("30.00"),
     }
     assert [c["month"] for c in charts["by_project"]["columns"]][-1] == may
+    # a project renamed shows under its new code at once (the totals keep the project)
+    p1.code = "P-1b"
+    p1.save()
+    assert (may, "P-1b") in totals(dashboard.spend_charts(today=TODAY)["by_project"])
 
 
-def test_the_aggregate_runs_again_after_a_disbursement_and_only_then(
-    signed_advance, treasurer, django_assert_num_queries
+def test_a_disbursement_adds_to_the_month_of_its_payment_date(
+    signed_advance, treasurer, other_traveler
 ):
     today = dt.date(2026, 3, 2)
-    advance = signed_advance()
-    with django_assert_num_queries(2):
-        before = dashboard.spend_charts(today=today)
-    assert before["by_project"]["empty"]
-    with django_assert_num_queries(1):  # nothing disbursed since: the series are reused
-        assert dashboard.spend_charts(today=today) == before
+    assert dashboard.spend_charts(today=today)["by_project"]["empty"]
+    first, second = signed_advance(), signed_advance(other_traveler)
 
-    mission_services.advance_disburse(
-        actor=treasurer, advance=advance, disbursed_on=dt.date(2026, 2, 27), method="transfer"
-    )
-    with django_assert_num_queries(2):
-        after = dashboard.spend_charts(today=today)
-    february = after["by_project"]["columns"][-2]
-    assert february["month"] == dt.date(2026, 2, 1)
-    assert [(p["name"], p["value"]) for p in february["parts"]] == [
-        (advance.mission.project.code, advance.amount)
-    ]
+    for adv, paid_on in ((first, dt.date(2026, 2, 27)), (second, dt.date(2026, 3, 1))):
+        mission_services.advance_disburse(
+            actor=treasurer, advance=adv, disbursed_on=paid_on, method="transfer"
+        )
+
+    charts = dashboard.spend_charts(today=today)
+    code = first.mission.project.code
+    assert totals(charts["by_project"]) == {
+        (dt.date(2026, 2, 1), code): first.amount,
+        (dt.date(2026, 3, 1), code): second.amount,
+    }
+    assert totals(charts["by_destination"]) == {
+        (dt.date(2026, 2, 1), "San Salvador, El Salvador"): first.amount,
+        (dt.date(2026, 3, 1), "San Salvador, El Salvador"): second.amount,
+    }
+    assert spend.differences() == []
+
+
+def test_a_failed_disbursement_adds_nothing(signed_advance, treasurer):
+    adv = signed_advance()
+    with pytest.raises(DomainError):
+        mission_services.advance_disburse(
+            actor=treasurer, advance=adv, disbursed_on=dt.date(2026, 2, 27), method="barter"
+        )
+    assert not ProjectSpend.objects.exists() and not DestinationSpend.objects.exists()
+
+
+def test_spend_totals_command_finds_a_difference_and_rebuild_mends_it(disbursed_advance):
+    adv = disbursed_advance()
+    call_command("spend_totals", stdout=StringIO())  # in step with the advances
+    ProjectSpend.objects.update(amount=D("1.00"))  # e.g. advances loaded by hand
+
+    out = StringIO()
+    with pytest.raises(CommandError, match="1 monthly spend totals differ"):
+        call_command("spend_totals", stdout=out)
+    assert f"kept 1.00 USD, advances {adv.amount} USD" in out.getvalue()
+
+    call_command("spend_totals", "--rebuild", stdout=StringIO())
+    assert spend.differences() == []
+    assert ProjectSpend.objects.get().amount == adv.amount
 
 
 def test_a_chart_names_the_six_largest_series_and_adds_up_the_rest_as_others():

@@ -75,6 +75,8 @@ ADMIN_MODELS = [
     "missions/mission",
     "missions/advance",
     "missions/missionevent",
+    "missions/projectspend",
+    "missions/destinationspend",
     "settlements/settlement",
     "settlements/receipt",
     "settlements/document",
