@@ -433,6 +433,14 @@ class Sanction(models.Model):
             ("export_payroll", _("Can export payroll deductions")),
             ("view_deadline_dashboard", _("Can see the deadlines dashboard")),
         ]
+        indexes = [
+            # The dashboard's "sanctions in course": the latest first.
+            models.Index(
+                fields=["-proposed_on", "-id"],
+                condition=Q(state__in=["proposed", "applied"]),
+                name="sanction_in_course_latest",
+            ),
+        ]
         constraints = [
             # The daily job creates at most one sanction of each late-settlement kind per
             # advance, whatever the number of runs (idempotency).
