@@ -425,6 +425,11 @@ class Mission(models.Model):
         return self.kind in self.KINDS_NEEDING_INVITATION
 
     @property
+    def is_stopped(self) -> bool:
+        """Suspended or cancelled (R-4)."""
+        return self.status in self.STOPPED
+
+    @property
     def is_authorized_by_both(self) -> bool:
         return bool(self.coordinator_authorized_at and self.secretary_authorized_at)
 

@@ -193,7 +193,7 @@ def deadline_rows(advances, *, today: dt.date, calendar: BusinessCalendar) -> li
         a.pk: rules.settlement_due_date(calendar, rules.local_date(a.mission.return_at))
         for a in advances
     }
-    left = _days_left(calendar, set(dues.values()), today)
+    left = rules.business_days_left_many(calendar, set(dues.values()), today)
     grace = rules.deduction_grace()
     return [_deadline(a, calendar, today, grace, days_left=left[dues[a.pk]]) for a in advances]
 
@@ -324,19 +324,6 @@ def outstanding_by_age(*, today: dt.date, calendar: BusinessCalendar | None = No
     return Outstanding(today=today, calendar=calendar, buckets=buckets, first_return=first)
 
 
-def _days_left(calendar: BusinessCalendar, dues: set[dt.date], today: dt.date) -> dict:
-    """rules.business_days_left for many due dates in one walk over the calendar."""
-    if not dues:
-        return {}
-    start = min(min(dues), today)
-    counts, count, day = {start: 0}, 0, start
-    while day < max(max(dues), today):
-        day += dt.timedelta(days=1)
-        count += calendar.is_business_day(day)
-        counts[day] = count
-    return {due: counts[due] - counts[today] for due in dues}
-
-
 def outstanding_queryset(ages: Outstanding, *, bucket: str = "") -> QuerySet[Advance]:
     """The outstanding advances (all, or one age bucket), most late first: by return time,
     then advance (the due date, hence the age, follows the return date). Only the columns the
@@ -368,7 +355,7 @@ def outstanding_page(ages: Outstanding, *, bucket: str = "", page: str | None = 
         a.pk: rules.settlement_due_date(calendar, rules.local_date(a.mission.return_at))
         for a in advances
     }
-    left = _days_left(calendar, set(dues.values()), ages.today)
+    left = rules.business_days_left_many(calendar, set(dues.values()), ages.today)
     result.object_list = [
         _deadline(a, calendar, ages.today, grace, days_left=left[dues[a.pk]]) for a in advances
     ]

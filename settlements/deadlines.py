@@ -68,6 +68,21 @@ def business_days_left(calendar: BusinessCalendar, due: dt.date, today: dt.date)
     return calendar.business_days_between(today, due)
 
 
+def business_days_left_many(
+    calendar: BusinessCalendar, dues: set[dt.date], today: dt.date
+) -> dict[dt.date, int]:
+    """business_days_left for many due dates in one walk over the calendar."""
+    if not dues:
+        return {}
+    start = min(min(dues), today)
+    counts, count, day = {start: 0}, 0, start
+    while day < max(max(dues), today):
+        day += dt.timedelta(days=1)
+        count += calendar.is_business_day(day)
+        counts[day] = count
+    return {due: counts[due] - counts[today] for due in dues}
+
+
 def reminder_kind(days_left: int) -> str | None:
     """R-3.3: remind two business days (or one) before the due date, and on the day itself."""
     if days_left == 0:

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from missions.models import Advance, Mission
-from settlements import access
+from settlements import access, deadlines
 from settlements.models import Document, Receipt, Settlement
 from settlements.rules import (
     NON_ELIGIBLE,
@@ -21,6 +24,7 @@ from settlements.rules import (
     evaluate_receipts,
     settlement_balance,
 )
+from viaticos import pagination
 from viaticos.business_days import duty_calendar
 from viaticos.models import Organization
 from viaticos.money import round_money
@@ -74,6 +78,40 @@ def missions_to_settle(user) -> QuerySet[Mission]:
         .prefetch_related("legs__destination")
         .order_by("-return_at", "-pk")
     )
+
+
+@dataclass(frozen=True)
+class MissionToSettle:
+    """A row of "Missions to settle": the mission, and by when (R-3.3)."""
+
+    mission: Mission
+    due_date: dt.date
+    days_left: int  # business days; negative when late
+
+    @property
+    def late(self) -> bool:
+        return self.days_left < 0
+
+    @property
+    def days_late(self) -> int:
+        return max(0, -self.days_left)
+
+
+def missions_to_settle_page(user, *, page: str | None = None, today: dt.date | None = None):
+    """One page of `missions_to_settle`, each with its due date (R-3.3: 5 business days after
+    the return) and the business days left, counted in one walk over the calendar."""
+    today = today or timezone.localdate()
+    result = Paginator(missions_to_settle(user), pagination.PER_PAGE).get_page(page)
+    calendar = duty_calendar()
+    dues = {
+        m.pk: deadlines.settlement_due_date(calendar, deadlines.local_date(m.return_at))
+        for m in result.object_list
+    }
+    left = deadlines.business_days_left_many(calendar, set(dues.values()), today)
+    result.object_list = [
+        MissionToSettle(m, dues[m.pk], left[dues[m.pk]]) for m in result.object_list
+    ]
+    return result
 
 
 def _visible(qs: QuerySet[Settlement], user) -> QuerySet[Settlement]:

@@ -54,12 +54,8 @@ def _edit_forms(settlement: Settlement) -> dict:
 @login_required
 def settlement_list(request):
     mine = paginate(request, selectors.settlements_of_traveler(request.user))
-    ready = selectors.missions_to_settle(request.user)
-    return render(
-        request,
-        "settlements/list.html",
-        {"settlements": mine, "ready_missions": paginate(request, ready, param="mpage")},
-    )
+    ready = selectors.missions_to_settle_page(request.user, page=request.GET.get("mpage"))
+    return render(request, "settlements/list.html", {"settlements": mine, "ready_missions": ready})
 
 
 @login_required

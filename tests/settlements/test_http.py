@@ -1,5 +1,6 @@
 """Pages and API of settlements: the whole flow over HTTP, access (404), files, PDFs."""
 
+import datetime as dt
 import io
 from decimal import Decimal as D
 
@@ -241,9 +242,9 @@ def test_r_4_missions_to_settle_are_the_returned_ones_and_those_stopped_with_mon
     mission_services.mission_cancel(actor=other_traveler, mission=never_paid, reason="Postergado")
 
     client.force_login(traveler)
-    assert [m.pk for m in client.get("/liquidaciones/").context["ready_missions"].object_list] == [
-        spent.pk
-    ]
+    page = client.get("/liquidaciones/", HTTP_ACCEPT_LANGUAGE="es")
+    assert [row.mission.pk for row in page.context["ready_missions"].object_list] == [spent.pk]
+    assert "Suspendida: liquide lo gastado del anticipo (R-4)." in page.content.decode()
     started = client.post(reverse("settlements:start", args=[spent.pk]))
     assert started.status_code == 302 and Settlement.objects.filter(mission=spent).exists()
 
@@ -255,3 +256,38 @@ def test_r_4_missions_to_settle_are_the_returned_ones_and_those_stopped_with_mon
         )
         assert "partly spent (R-4)" in refused.content.decode()
     assert not Settlement.objects.filter(mission__in=[unspent, never_paid]).exists()
+
+
+def test_r_3_3_missions_to_settle_show_by_when(client, disbursed_advance, traveler):
+    """Back on Thursday 5 March 2026: due five business days later, on Thursday 12 March."""
+    mission = disbursed_advance(traveler).mission
+    mission_services.mission_start(actor=traveler, mission=mission)
+    mission_services.mission_mark_returned(actor=traveler, mission=mission)
+    client.force_login(traveler)
+
+    page = client.get("/liquidaciones/", HTTP_ACCEPT_LANGUAGE="es")
+
+    (row,) = page.context["ready_missions"].object_list
+    assert row.due_date == dt.date(2026, 3, 12)
+    html = page.content.decode()
+    assert "Liquide a más tardar" in html and "12/03/2026" in html
+    assert f"{row.days_late} días hábiles de atraso" in html and row.days_late > 150
+    assert "liquide lo gastado" not in html  # returned, not stopped
+
+
+def test_missions_to_settle_count_business_days_left_before_the_due_date(
+    disbursed_advance, traveler
+):
+    from settlements import selectors
+
+    mission = disbursed_advance(traveler).mission
+    mission_services.mission_start(actor=traveler, mission=mission)
+    mission_services.mission_mark_returned(actor=traveler, mission=mission)
+
+    def row(today):
+        (only,) = selectors.missions_to_settle_page(traveler, today=today).object_list
+        return only
+
+    assert row(dt.date(2026, 3, 9)).days_left == 3  # Monday: Tue, Wed, Thu
+    assert row(dt.date(2026, 3, 12)).days_left == 0
+    assert row(dt.date(2026, 3, 13)).days_late == 1
