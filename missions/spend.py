@@ -28,15 +28,26 @@ SPEND_STATUSES = (
     Advance.Status.RETURN_DUE,
     Advance.Status.RETURNED,
 )
-# model -> the advance's path to the key of its series
-DIMENSIONS = {ProjectSpend: "mission__project", DestinationSpend: "first_leg__destination"}
 
 
-def _key(model) -> str:
-    return "project_id" if model is ProjectSpend else "destination_id"
+@dataclass(frozen=True)
+class Series:
+    name: str  # "project" or "destination"
+    model: type[ProjectSpend] | type[DestinationSpend]
+    path: str  # from an advance to the key of the series
+    label: str  # what the chart names it by
+
+    @property
+    def key(self) -> str:
+        return f"{self.name}_id"
 
 
-def from_advances(model) -> QuerySet:
+PROJECT = Series("project", ProjectSpend, "mission__project", "project__code")
+DESTINATION = Series("destination", DestinationSpend, "first_leg__destination", "destination__name")
+SERIES = (PROJECT, DESTINATION)  # the order of the row locks of a payment
+
+
+def from_advances(series: Series) -> QuerySet:
     """The definition: (month, key id, USD) added up from the disbursed advances."""
     return (
         Advance.objects.filter(status__in=SPEND_STATUSES, disbursed_on__isnull=False)
@@ -46,8 +57,8 @@ def from_advances(model) -> QuerySet:
                 "mission__legs", condition=Q(mission__legs__order=MissionLeg.FIRST)
             ),
         )
-        .filter(**{f"{DIMENSIONS[model]}__isnull": False})
-        .values_list("month", DIMENSIONS[model])
+        .filter(**{f"{series.path}__isnull": False})
+        .values_list("month", series.path)
         .annotate(total=Sum("amount"))
         .order_by()
     )
@@ -58,36 +69,34 @@ def _month(day: dt.date | dt.datetime) -> dt.date:
     return day.replace(day=1)
 
 
-def _add(model, *, month: dt.date, key: int, amount: Decimal) -> None:
+def _add(series: Series, *, month: dt.date, key: int, amount: Decimal) -> None:
     """Add to a month's total in one row update (the row lock orders concurrent payments)."""
-    row, _created = model.objects.get_or_create(month=month, **{_key(model): key})
-    model.objects.filter(pk=row.pk).update(amount=F("amount") + amount)
+    row, _created = series.model.objects.get_or_create(month=month, **{series.key: key})
+    series.model.objects.filter(pk=row.pk).update(amount=F("amount") + amount)
 
 
 def count_disbursement(advance: Advance) -> None:
     """Called by the disbursement service, in its transaction. Projects first, then
-    destinations: every payment takes its two row locks in the same order."""
+    destinations: every payment takes its two row locks in the same order (no deadlock)."""
     month = _month(advance.disbursed_on)
-    _add(ProjectSpend, month=month, key=advance.mission.project_id, amount=advance.amount)
+    _add(PROJECT, month=month, key=advance.mission.project_id, amount=advance.amount)
     first = MissionLeg.objects.filter(mission_id=advance.mission_id, order=MissionLeg.FIRST)
     if destination := first.values_list("destination_id", flat=True).first():
-        _add(DestinationSpend, month=month, key=destination, amount=advance.amount)
+        _add(DESTINATION, month=month, key=destination, amount=advance.amount)
 
 
 def totals(*, first: dt.date, last: dt.date) -> dict[str, dict[str, dict[dt.date, Decimal]]]:
-    """{"project": {code: {month: USD}}, "place": {destination name: {month: USD}}} for the
-    months from `first` to `last`'s, in two narrow queries."""
+    """{"project": {code: {month: USD}}, "destination": {name: {month: USD}}} for the months
+    from `first` to `last`'s, in one narrow query per series."""
     months = {"month__gte": _month(first), "month__lte": _month(last)}
-    data: dict[str, dict[str, dict[dt.date, Decimal]]] = {"project": {}, "place": {}}
-    for key, model, name in (
-        ("project", ProjectSpend, "project__code"),
-        ("place", DestinationSpend, "destination__name"),
-    ):
-        for month, label, amount in model.objects.filter(**months).values_list(
-            "month", name, "amount"
-        ):
-            if amount:
-                data[key].setdefault(label, {})[month] = amount
+    data: dict[str, dict[str, dict[dt.date, Decimal]]] = {}
+    for series in SERIES:
+        named = data[series.name] = {}
+        rows = series.model.objects.filter(**months).values_list("month", series.label, "amount")
+        for month, label, amount in rows:
+            if amount:  # two destinations of the same name add up under it
+                named.setdefault(label, {})
+                named[label][month] = named[label].get(month, Decimal("0.00")) + amount
     return data
 
 
@@ -100,24 +109,21 @@ class Difference:
     actual: Decimal  # added up from the advances
 
 
-def _actual(model) -> dict[tuple[dt.date, int], Decimal]:
-    return {(_month(month), key): total for month, key, total in from_advances(model)}
+def _actual(series: Series) -> dict[tuple[dt.date, int], Decimal]:
+    return {(_month(month), key): total for month, key, total in from_advances(series)}
 
 
 def differences() -> list[Difference]:
     """Where the kept totals and the advances disagree (none when all is well)."""
     found = []
-    for model in DIMENSIONS:
-        actual = _actual(model)
-        kept = {
-            (month, key): amount
-            for month, key, amount in model.objects.values_list("month", _key(model), "amount")
-        }
+    for series in SERIES:
+        actual = _actual(series)
+        rows = series.model.objects.values_list("month", series.key, "amount")
+        kept = {(month, key): amount for month, key, amount in rows}
         for month, key in sorted(actual.keys() | kept.keys()):
             a, k = actual.get((month, key), Decimal("0")), kept.get((month, key), Decimal("0"))
             if a != k:
-                series = "project" if model is ProjectSpend else "destination"
-                found.append(Difference(series, month, key, k, a))
+                found.append(Difference(series.name, month, key, k, a))
     return found
 
 
@@ -128,14 +134,14 @@ def rebuild() -> int:
     the rebuild (it committed before) or added after it (it waits)."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            tables = ", ".join(model._meta.db_table for model in DIMENSIONS)
+            tables = ", ".join(series.model._meta.db_table for series in SERIES)
             cursor.execute(f"LOCK TABLE {tables} IN EXCLUSIVE MODE")
     written = 0
-    for model in DIMENSIONS:
-        model.objects.all().delete()
+    for series in SERIES:
+        series.model.objects.all().delete()
         rows = [
-            model(month=month, amount=amount, **{_key(model): key})
-            for (month, key), amount in _actual(model).items()
+            series.model(month=month, amount=amount, **{series.key: key})
+            for (month, key), amount in _actual(series).items()
         ]
-        written += len(model.objects.bulk_create(rows, batch_size=1000))
+        written += len(series.model.objects.bulk_create(rows, batch_size=1000))
     return written

@@ -419,7 +419,7 @@ def spend_charts(*, today: dt.date, months: int = 6) -> dict[str, dict]:
     data = spend.totals(first=month_list[0], last=today)
     return {
         "by_project": stacked_chart(month_list, data["project"]),
-        "by_destination": stacked_chart(month_list, data["place"]),
+        "by_destination": stacked_chart(month_list, data["destination"]),
     }
 
 

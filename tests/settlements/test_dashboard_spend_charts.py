@@ -107,6 +107,19 @@ def test_spend_by_project_and_by_first_destination_from_the_monthly_totals(
     assert (may, "P-1b") in totals(dashboard.spend_charts(today=TODAY)["by_project"])
 
 
+def test_destinations_of_the_same_name_add_up_under_it():
+    one = Destination.objects.create(code="PE-LIM", name="Lima", country="PE")
+    two = Destination.objects.create(code="PE-LIM2", name="Lima", country="PE")
+    project = ProjectFactory(code="P-1")
+    advance(project, [one], D("10.00"), dt.date(2026, 5, 4))
+    advance(project, [two], D("5.00"), dt.date(2026, 5, 5))
+    spend.rebuild()
+
+    chart = dashboard.spend_charts(today=TODAY)["by_destination"]
+
+    assert totals(chart) == {(dt.date(2026, 5, 1), "Lima"): D("15.00")}
+
+
 def test_a_disbursement_adds_to_the_month_of_its_payment_date(
     signed_advance, treasurer, other_traveler
 ):
