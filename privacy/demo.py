@@ -5,9 +5,9 @@ import io
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from privacy import rules
 from privacy.models import ArcoRequest
 from privacy.services import ArcoFiling, arco_request_file
-from viaticos.business_days import duty_calendar
 
 
 def _png() -> SimpleUploadedFile:
@@ -58,7 +58,7 @@ DEMO = [
 def load(users) -> None:
     if ArcoRequest.objects.exists():
         return
-    cal = duty_calendar()
+    cal = rules.arco_calendar()
     today = timezone.localdate()
     for right, name, number, email, detail, ago in DEMO:
         day = today

@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import cache
 
 from viaticos.business_days import BusinessCalendar
 from viaticos.rules_registry import enforces
+
+# R-A2: the law's deadlines run in Peruvian business days, whatever the duty station of the
+# organization and its own closure days (which do not stop the requester's clock).
+ARCO_COUNTRY = "PE"
 
 # R-A2: business days, counted from the day after receipt.
 DEADLINE_DAYS = {
@@ -21,6 +26,13 @@ ACCESS_DELIVERY_DAYS = 10  # R-A2: data delivered within 10 more days after gran
 OBSERVATION_WINDOW_DAYS = 5  # R-A4: the officer observes within 5 business days of receipt
 CORRECTION_DAYS = 5  # R-A4: the requester has 5 business days to fix
 DUE_SOON_DAYS = 3  # the queue highlights what is due within 3 business days
+
+
+@enforces("R-A2")
+@cache
+def arco_calendar() -> BusinessCalendar:
+    """The calendar of every ARCO deadline: Peru's weekends and national holidays."""
+    return BusinessCalendar(ARCO_COUNTRY)
 
 
 @enforces("R-A2")

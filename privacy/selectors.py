@@ -23,7 +23,7 @@ from privacy.models import (
     SecurityIncident,
 )
 from privacy.registry import Hold, declarations
-from viaticos.business_days import BusinessCalendar, duty_calendar
+from viaticos.business_days import BusinessCalendar
 from viaticos.roles import Role, has_role
 from viaticos.rules_registry import enforces
 
@@ -186,7 +186,7 @@ def with_urgency(
     requests: Iterable[ArcoRequest], today: dt.date, *, calendar: BusinessCalendar | None = None
 ) -> list[ArcoRequest]:
     """R-A7: each request with its urgency ("late", "soon", "ok"; "closed" once answered)."""
-    cal = calendar or duty_calendar()
+    cal = calendar or rules.arco_calendar()
     rows = list(requests)
     for row in rows:
         row.urgency = rules.urgency(cal, _effective_due(row), today) if row.is_open else "closed"
@@ -218,7 +218,7 @@ def arco_queue_counts(
 ) -> dict[str, int]:
     """R-A7: how many requests are in course, late and due soon (the urgencies of
     `with_urgency`), counted in one query whatever the number of requests."""
-    soon_until = rules.due_soon_until(calendar or duty_calendar(), today)
+    soon_until = rules.due_soon_until(calendar or rules.arco_calendar(), today)
     return (
         ArcoRequest.objects.filter(status__in=ArcoRequest.OPEN_STATUSES)
         .annotate(effective_due=_effective_due_sql())
@@ -238,7 +238,7 @@ def incidents_pending_notification() -> list[SecurityIncident]:
 @enforces("R-S4")
 def queue_counts(today: dt.date) -> dict:
     """The Privacy Officer's home panel: the counts, the first requests, pending incidents."""
-    calendar = duty_calendar()
+    calendar = rules.arco_calendar()
     return {
         **arco_queue_counts(today, calendar=calendar),
         "first": with_urgency(arco_queue()[:5], today, calendar=calendar),

@@ -30,7 +30,6 @@ from privacy.models import (
     Purpose,
 )
 from privacy.registry import Hold
-from viaticos.business_days import duty_calendar
 from viaticos.errors import DomainError
 from viaticos.people import display_name
 from viaticos.rules_registry import enforces
@@ -188,7 +187,7 @@ def _delete_files(names: list[str]) -> None:
 
 @transaction.atomic
 def _arco_request_create(filing, checked, stored, today, channel, ip_address) -> ArcoRequest:
-    cal = duty_calendar()
+    cal = rules.arco_calendar()
     due = rules.due_date(cal, filing.right, today)
     request = ArcoRequest(
         tracking_code=generate_tracking_code(),
@@ -282,7 +281,7 @@ def arco_request_observe(
         raise DomainError(
             "observations_required", _("Write what is missing."), field="observations"
         )
-    cal = duty_calendar()
+    cal = rules.arco_calendar()
     if today > rules.observation_deadline(cal, request.received_on):
         raise DomainError(
             "observation_window_closed",
@@ -332,7 +331,7 @@ def _arco_request_correct(tracking_code, correction_text, checked, today, stored
             "correction_late",
             _("The 5 business days to correct the request have passed (R-A4)."),
         )
-    cal = duty_calendar()
+    cal = rules.arco_calendar()
     request.status = ArcoRequest.Status.RECEIVED
     request.corrected_on = today
     request.correction_text = correction_text.strip()
@@ -413,7 +412,9 @@ def arco_request_extend(*, actor, request_id: int, reason: str, today: dt.date) 
     request.status = ArcoRequest.Status.EXTENDED
     request.extended_on = today
     request.extension_reason = reason.strip()
-    request.due_date = rules.extended_due_date(duty_calendar(), request.right, request.due_date)
+    request.due_date = rules.extended_due_date(
+        rules.arco_calendar(), request.right, request.due_date
+    )
     _history(request, actor, "extended")
     request.save(update_fields=["status", "extended_on", "extension_reason", "due_date"])
     transaction.on_commit(lambda: _notify(request.pk, ArcoDelivery.Kind.EXTENSION, "extension"))
@@ -514,7 +515,7 @@ def arco_request_answer(
         if include_data and request.subject_id:
             export = EXPORT_FULL
         else:
-            request.data_delivery_due = duty_calendar().add_business_days(
+            request.data_delivery_due = rules.arco_calendar().add_business_days(
                 today, rules.ACCESS_DELIVERY_DAYS
             )
             fields.append("data_delivery_due")

@@ -13,7 +13,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from privacy import clock, documents, ratelimit, selectors, services, subjects
+from privacy import clock, documents, ratelimit, rules, selectors, services, subjects
 from privacy.forms import (
     RIGHT_HELP,
     AnswerForm,
@@ -37,7 +37,6 @@ from privacy.models import (
     SecurityIncident,
     Transfer,
 )
-from viaticos.business_days import duty_calendar
 from viaticos.errors import DomainError
 from viaticos.models import Organization
 from viaticos.pagination import paginate
@@ -299,7 +298,7 @@ def queue(request):
     today = clock.today()
     show_all = request.GET.get("all") == "1"
     page = paginate(request, selectors.arco_queue(open_only=not show_all))
-    calendar = duty_calendar()
+    calendar = rules.arco_calendar()
     return render(
         request,
         "privacy/queue.html",

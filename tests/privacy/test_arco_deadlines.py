@@ -42,6 +42,21 @@ def test_r_a2_informacion_deadline_skips_independence_days(db, api_client, monke
     assert response.json()["due_date"] == "2026-08-10"
 
 
+def test_r_a2_deadlines_run_on_peru_whatever_the_duty_station_and_its_closure_days(
+    db, api_client, monkeypatch, settings
+):
+    """The organization's own calendar moves its settlement deadlines, not the law's: a duty
+    station in Guatemala and a closure day on 27 July leave the requester's deadline as is."""
+    from viaticos.models import ClosureDay
+
+    settings.VIATICOS_DUTY_COUNTRY = "GT"
+    ClosureDay.objects.create(date=D(2026, 7, 27), reason="Aniversario de la institución")
+
+    response = file_on(api_client, monkeypatch, D(2026, 7, 24), right="informacion")
+
+    assert response.json()["due_date"] == "2026-08-10"
+
+
 def _filed(api_client, monkeypatch, day, right="rectificacion"):
     code = file_on(api_client, monkeypatch, day, right=right).json()["tracking_code"]
     return ArcoRequest.objects.get(tracking_code=code)
