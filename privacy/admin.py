@@ -144,9 +144,10 @@ class SecurityIncidentAdmin(SimpleHistoryAdmin):
     list_display = ["detected_at", "people_affected", "notify_by", "authority_notified_at"]
 
 
-# R-S3: reading a traveler's identity document and bank data in the admin is logged.
+# R-S3: reading a traveler's identity document and bank data in the admin is logged: the
+# profile's page and its past versions (the history list and each version's form).
 class LoggedTravelerProfileAdmin(TravelerProfileAdmin):
-    def change_view(self, request, object_id, form_url="", extra_context=None):
+    def _log_read(self, request, object_id) -> None:
         from privacy.services import access_log_record
 
         profile = TravelerProfile.objects.select_related("user").filter(pk=object_id).first()
@@ -158,7 +159,18 @@ class LoggedTravelerProfileAdmin(TravelerProfileAdmin):
                 record_key=f"viaticos.travelerprofile:{profile.pk}",
                 ip=request.META.get("REMOTE_ADDR"),
             )
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        self._log_read(request, object_id)
         return super().change_view(request, object_id, form_url, extra_context)
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._log_read(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        self._log_read(request, object_id)
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 admin.site.unregister(TravelerProfile)

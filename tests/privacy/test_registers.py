@@ -104,7 +104,7 @@ def test_r_s4_incident_reminds_to_notify_within_48_hours_until_both_are_told(off
 
 
 @pytest.mark.django_db
-def test_r_s3_staff_view_of_a_traveler_profile_in_the_admin_is_logged(
+def test_r_s3_staff_views_of_a_traveler_profile_and_its_versions_in_the_admin_are_logged(
     client, privacy_officer, traveler, settings
 ):
     from privacy.models import AccessLogEntry
@@ -114,8 +114,16 @@ def test_r_s3_staff_view_of_a_traveler_profile_in_the_admin_is_logged(
     privacy_officer.save()
     client.force_login(privacy_officer)
     profile = traveler.traveler_profile
-    response = client.get(f"/admin/viaticos/travelerprofile/{profile.pk}/change/")
-    assert response.status_code == 200
-    entry = AccessLogEntry.objects.get()
-    assert (entry.actor, entry.subject) == (privacy_officer, traveler)
-    assert entry.record_key == f"viaticos.travelerprofile:{profile.pk}"
+    version = profile.history.latest("history_id").history_id
+    pages = [
+        f"/admin/viaticos/travelerprofile/{profile.pk}/change/",
+        # its past versions show the same document and bank data
+        f"/admin/viaticos/travelerprofile/{profile.pk}/history/",
+        f"/admin/viaticos/travelerprofile/{profile.pk}/history/{version}/",
+    ]
+    for number, url in enumerate(pages, start=1):
+        assert client.get(url).status_code == 200, url
+        assert AccessLogEntry.objects.count() == number, url
+    for entry in AccessLogEntry.objects.all():
+        assert (entry.actor, entry.subject) == (privacy_officer, traveler)
+        assert entry.record_key == f"viaticos.travelerprofile:{profile.pk}"
