@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 import logging
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
@@ -745,6 +746,42 @@ def consent_decide(
         as_guardian=as_guardian,
         actor=actor or user,
     )
+
+
+@dataclass(frozen=True)
+class ConsentAnswer:
+    purpose: Purpose
+    give: bool
+    as_guardian: bool = False
+
+
+@enforces("R-P2", "R-P3", "R-P4")
+@transaction.atomic
+def consent_prompt_answer(
+    *,
+    user,
+    notice: PrivacyNotice,
+    answers: Sequence[ConsentAnswer],
+    ip_address: str | None = None,
+    user_agent: str = "",
+) -> None:
+    """The consent prompt: the notice acknowledged and each purpose decided, all or nothing.
+    A refused answer (say, consent about children without the guardian's box) records none of
+    them, so the prompt is shown again; its DomainError names the purpose in `field`."""
+    for answer in answers:
+        try:
+            consent_decide(
+                user=user,
+                purpose=answer.purpose,
+                give=answer.give,
+                notice=notice,
+                ip_address=ip_address,
+                user_agent=user_agent,
+                as_guardian=answer.as_guardian,
+            )
+        except DomainError as error:
+            raise DomainError(error.code, error.message, field=str(answer.purpose.pk)) from None
+    notice_acknowledge(user=user, notice=notice, ip_address=ip_address, user_agent=user_agent)
 
 
 def consent_give(**kwargs) -> ConsentEvent:

@@ -192,39 +192,43 @@ def consent_prompt(request):
         return redirect("home")
     asked = [p for p in selectors.purposes_active() if p.needs_consent]
     informed = [p for p in selectors.purposes_active() if not p.needs_consent]
-    errors = {}
+    choices = {p.pk: request.POST.get(f"purpose-{p.pk}") for p in asked}
+    guardian = {p.pk: bool(request.POST.get(f"guardian-{p.pk}")) for p in asked}
+    errors: dict[int, str] = {}
     if request.method == "POST":
-        choices = {p.pk: request.POST.get(f"purpose-{p.pk}") for p in asked}
-        errors = {pk: True for pk, v in choices.items() if v not in ("yes", "no")}
+        unanswered = [pk for pk, value in choices.items() if value not in ("yes", "no")]
+        errors = {pk: _("Choose yes or no.") for pk in unanswered}
         if not errors:
-            services.notice_acknowledge(
-                user=request.user, notice=current, ip_address=_ip(request), user_agent=_ua(request)
-            )
-            for purpose in asked:
-                try:
-                    services.consent_decide(
-                        user=request.user,
-                        purpose=purpose,
-                        give=choices[purpose.pk] == "yes",
-                        notice=current,
-                        ip_address=_ip(request),
-                        user_agent=_ua(request),
-                        as_guardian=bool(request.POST.get(f"guardian-{purpose.pk}")),
-                    )
-                except DomainError as exc:
-                    messages.error(request, f"{purpose.name}: {exc.message}")
-            messages.success(request, _("Thank you: your choices were recorded."))
-            return redirect(_safe_next(request))
-        messages.error(request, _("Answer yes or no for each optional purpose."))
+            answers = [
+                services.ConsentAnswer(p, give=choices[p.pk] == "yes", as_guardian=guardian[p.pk])
+                for p in asked
+            ]
+            try:
+                services.consent_prompt_answer(
+                    user=request.user,
+                    notice=current,
+                    answers=answers,
+                    ip_address=_ip(request),
+                    user_agent=_ua(request),
+                )
+            except DomainError as exc:
+                errors = {int(exc.field): exc.message}
+            else:
+                messages.success(request, _("Thank you: your choices were recorded."))
+                return redirect(_safe_next(request))
+        messages.error(request, _("Nothing was recorded yet: see the purposes marked below."))
+    rows = [
+        dict(purpose=p, choice=choices[p.pk], guardian=guardian[p.pk], error=errors.get(p.pk))
+        for p in asked
+    ]
     return render(
         request,
         "privacy/consent_prompt.html",
         {
             "notice": current,
-            "asked": asked,
+            "rows": rows,
             "informed": informed,
-            "errors": errors,
-            "next": request.GET.get("next", ""),
+            "next": request.POST.get("next") or request.GET.get("next", ""),
             "organization": Organization.current(),
         },
         status=400 if errors else 200,

@@ -95,6 +95,35 @@ def test_r_p2_first_login_shows_the_notice_then_records_choices_per_purpose(db, 
     assert client.get("/").status_code == 302
 
 
+def test_r_p4_a_refused_answer_in_the_prompt_records_nothing_and_the_prompt_stays(
+    db, client, traveler
+):
+    """Consent about children without the guardian's box is refused: none of the choices is
+    kept (not even the valid one), the page says so in Spanish beside that purpose, keeps the
+    answers given, and the prompt is shown again until it is answered."""
+    client.force_login(traveler)
+    comms, deps = (
+        Purpose.objects.get(code="comunicaciones"),
+        Purpose.objects.get(code="dependientes"),
+    )
+    answers = {f"purpose-{comms.pk}": "yes", f"purpose-{deps.pk}": "yes", "next": "/"}
+
+    page = client.post("/privacidad/consentimiento/", answers, HTTP_ACCEPT_LANGUAGE="es")
+
+    assert page.status_code == 400
+    html = page.content.decode()
+    assert "padre, madre o tutor" in html and "Gracias" not in html
+    assert f'name="purpose-{comms.pk}" value="yes" checked' in html
+    assert not ConsentEvent.objects.filter(user=traveler).exists()
+    assert not NoticeAcknowledgement.objects.filter(user=traveler).exists()
+    assert client.get("/")["Location"].startswith("/privacidad/consentimiento/")
+
+    answers[f"guardian-{deps.pk}"] = "1"
+    assert client.post("/privacidad/consentimiento/", answers).status_code == 302
+    assert has_consent(traveler, "comunicaciones") and has_consent(traveler, "dependientes")
+    assert ConsentEvent.objects.get(user=traveler, purpose=deps).as_guardian
+
+
 def test_r_p2_contract_purposes_are_not_asked(db, traveler):
     with pytest.raises(services.DomainError):
         services.consent_give(
