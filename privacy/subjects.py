@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from privacy.models import ArcoRequest, ConsentEvent, Purpose
@@ -54,40 +56,79 @@ def _append_fulfilment(request: ArcoRequest, text: str) -> None:
     request.response_text = (request.response_text + "\n\n" + text).strip()
 
 
+# Shown in the letter by their last four characters only (the letter also goes by e-mail).
+MASKED_FIELDS = frozenset({"document_number", "bank_account"})
+
+
+def _shown(field: str, value: str) -> str:
+    if field in MASKED_FIELDS and len(value) > 4:
+        return "…" + value[-4:]
+    return value or "—"
+
+
+def _change_line(model, field: str, old: str, new: str) -> str:
+    return _("%(field)s: «%(old)s» → «%(new)s»") % {
+        "field": capfirst(model._meta.get_field(field).verbose_name),
+        "old": _shown(field, old),
+        "new": _shown(field, new),
+    }
+
+
+def _check(record, fields: list[str]) -> None:
+    """The model's own validation of the corrected fields (an e-mail address, a length, a
+    choice), as a DomainError naming the field."""
+    others = [f.name for f in record._meta.fields if f.name not in fields]
+    try:
+        record.clean_fields(exclude=others)
+    except ValidationError as error:
+        field, problems = next(iter(error.message_dict.items()))
+        label = capfirst(record._meta.get_field(field).verbose_name)
+        raise DomainError("invalid_value", f"{label}: {' '.join(problems)}", field=field) from None
+
+
 @enforces("R-A8")
 @transaction.atomic
 def subject_rectify(*, actor, request_id: int, changes: dict, today: dt.date) -> list[str]:
-    """R-A8 rectificación: change the record through the model with its history."""
+    """R-A8 rectificación: change the record through the model, with its history where the
+    model keeps one (the traveler profile); the answer lists every field with its previous and
+    new value (identity document and bank account masked), which also keeps the previous names
+    and e-mail, that the user account does not version, in the request's file."""
     request = _locked(request_id)
     _require(request, ArcoRequest.Right.RECTIFICACION)
-    user = get_user_model().objects.select_for_update().get(pk=request.subject_id)
+    User = get_user_model()
+    user = User.objects.select_for_update().get(pk=request.subject_id)
+    changes = {k: str(v).strip() for k, v in changes.items() if v not in (None, "")}
     reason = f"ARCO {request.tracking_code}: rectificación"
+    lines: list[str] = []
     done: list[str] = []
-    user_fields = [f for f in RECTIFIABLE_USER_FIELDS if changes.get(f) not in (None, "")]
+    user_fields = [f for f in RECTIFIABLE_USER_FIELDS if f in changes]
     for field in user_fields:
+        lines.append(_change_line(User, field, getattr(user, field), changes[field]))
         setattr(user, field, changes[field])
-        done.append(field)
     if user_fields:
+        _check(user, user_fields)
         user.save(update_fields=user_fields)
     profile = TravelerProfile.objects.select_for_update().filter(user=user).first()
-    profile_fields = [f for f in RECTIFIABLE_PROFILE_FIELDS if changes.get(f) not in (None, "")]
+    profile_fields = [f for f in RECTIFIABLE_PROFILE_FIELDS if f in changes]
     if profile_fields:
         if profile is None:
             raise DomainError("no_profile", _("This person has no traveler profile to correct."))
         for field in profile_fields:
+            lines.append(
+                _change_line(TravelerProfile, field, getattr(profile, field), changes[field])
+            )
             setattr(profile, field, changes[field])
-            done.append(field)
+        _check(profile, profile_fields)
         _history(profile, actor, reason)
         profile.save(update_fields=profile_fields)
+    done = user_fields + profile_fields
     if not done:
         raise DomainError("nothing_to_change", _("Enter at least one value to correct."))
     _append_fulfilment(
         request,
-        _("Corrected on %(date)s: %(fields)s.")
-        % {
-            "date": today.strftime("%d/%m/%Y"),
-            "fields": ", ".join(done),
-        },
+        _("Corrected on %(date)s:") % {"date": today.strftime("%d/%m/%Y")}
+        + "\n"
+        + "\n".join(f"- {line}" for line in lines),
     )
     _history(request, actor, "rectified")
     request.save(update_fields=["response_text"])

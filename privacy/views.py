@@ -404,7 +404,7 @@ def request_action(request, pk: int, action: str):
             subjects.subject_rectify(
                 actor=request.user,
                 request_id=req.pk,
-                changes={k: v.strip() for k, v in post.items() if k in RectifyForm.base_fields},
+                changes={k: post.get(k, "") for k in RectifyForm.base_fields},
                 today=today,
             )
         elif action == "review":

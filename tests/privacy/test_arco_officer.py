@@ -222,6 +222,68 @@ def test_r_a8_rectificacion_changes_the_record_with_history(
     assert last.history_user == privacy_officer and req.tracking_code in last.history_change_reason
 
 
+def test_r_a8_rectificacion_answer_lists_each_field_with_its_previous_value(
+    db, api_client, privacy_officer, traveler, monkeypatch
+):
+    """The answer names the fields in the requester's words and keeps what they were (the user
+    account has no history of its own); document and bank account show their last 4 only."""
+    from django.utils import translation
+
+    traveler.last_name = "Pérez"
+    traveler.save()
+    profile = traveler.traveler_profile
+    profile.bank_account = "191-000-999"
+    profile.save()
+    req = _file(api_client, monkeypatch, D(2026, 3, 30), right="rectificacion")
+    services.arco_request_link_subject(
+        actor=privacy_officer, request_id=req.pk, subject_id=traveler.pk
+    )
+
+    with translation.override("es"):
+        subjects.subject_rectify(
+            actor=privacy_officer,
+            request_id=req.pk,
+            changes={"last_name": " Quispe ", "bank_account": "191-000-111", "email": ""},
+            today=D(2026, 4, 1),
+        )
+
+    req.refresh_from_db()
+    traveler.refresh_from_db()
+    assert traveler.last_name == "Quispe"
+    assert "Corregido el 01/04/2026:" in req.response_text
+    assert "- Apellidos: «Pérez» → «Quispe»" in req.response_text
+    assert "«…-999» → «…-111»" in req.response_text
+    assert "191-000" not in req.response_text
+
+
+def test_r_a8_rectificacion_refuses_an_invalid_value_and_changes_nothing(
+    db, api_client, privacy_officer, traveler, monkeypatch
+):
+    from django.utils import translation
+
+    req = _file(api_client, monkeypatch, D(2026, 3, 30), right="rectificacion")
+    services.arco_request_link_subject(
+        actor=privacy_officer, request_id=req.pk, subject_id=traveler.pk
+    )
+    before = traveler.email
+
+    with translation.override("es"), pytest.raises(services.DomainError) as refused:
+        subjects.subject_rectify(
+            actor=privacy_officer,
+            request_id=req.pk,
+            changes={"first_name": "Ana", "email": "not an email"},
+            today=D(2026, 4, 1),
+        )
+
+    assert refused.value.code == "invalid_value" and refused.value.field == "email"
+    assert "correo electrónico válida" in refused.value.message
+    traveler.refresh_from_db()
+    assert (traveler.email, traveler.first_name) == (before, traveler.first_name)
+    assert traveler.first_name != "Ana"
+    req.refresh_from_db()
+    assert "Corregido" not in req.response_text
+
+
 @pytest.fixture
 def open_settlement_declared():
     """A stand-in for the settlements app's declaration: an open settlement is a legal hold."""
