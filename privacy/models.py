@@ -339,6 +339,7 @@ class ArcoDelivery(models.Model):
         OBSERVATIONS = "observations", _("Observations")
         EXTENSION = "extension", _("Extension")
         RESPONSE = "response", _("Response")
+        DATA = "data", _("Data delivered (acceso)")
 
     class Status(models.TextChoices):
         SENT = "sent", _("Sent")

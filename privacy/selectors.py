@@ -5,7 +5,19 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from django.db.models import Case, Count, DateField, F, Q, QuerySet, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    DateField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    When,
+)
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,6 +25,7 @@ from django.utils.translation import gettext as _
 from privacy import rules
 from privacy.models import (
     AccessLogEntry,
+    ArcoAttachment,
     ArcoRequest,
     BlockedRecord,
     ConsentEvent,
@@ -172,12 +185,39 @@ def arco_request_get_for_user(user, pk: int) -> ArcoRequest:
     return request
 
 
+def _data_pending() -> Q:
+    """R-A2: acceso granted with the data to follow within 10 more business days, and not
+    sent yet (the data export is attached to the file when it is sent)."""
+    sent = ArcoAttachment.objects.filter(
+        request=OuterRef("pk"), kind=ArcoAttachment.Kind.EXPORT_PDF
+    )
+    return Q(
+        right=ArcoRequest.Right.ACCESO,
+        status=ArcoRequest.Status.ANSWERED,
+        data_delivery_due__isnull=False,
+    ) & ~Exists(sent)
+
+
+def _in_course() -> Q:
+    """What the officer still owes the requester: a request in course, or data to deliver."""
+    return Q(status__in=ArcoRequest.OPEN_STATUSES) | _data_pending()
+
+
+def data_pending(request: ArcoRequest) -> bool:
+    return ArcoRequest.objects.filter(_data_pending(), pk=request.pk).exists()
+
+
+@enforces("R-A7")
 def arco_queue(*, open_only: bool = True) -> QuerySet[ArcoRequest]:
-    """R-A7: the requests by due date (then as filed), only those in course unless
-    `open_only` is False; a page of them goes through `with_urgency`."""
-    qs = ArcoRequest.objects.order_by("due_date", "pk")
+    """R-A7: the requests by the date something is due (then as filed): those in course and
+    the data of an acceso still to deliver, or every request when `open_only` is False; a page
+    of them goes through `with_urgency`."""
+    qs = ArcoRequest.objects.annotate(
+        awaiting_data=ExpressionWrapper(_data_pending(), output_field=BooleanField()),
+        effective_due=_effective_due_sql(),
+    ).order_by("effective_due", "pk")
     if open_only:
-        qs = qs.filter(status__in=ArcoRequest.OPEN_STATUSES)
+        qs = qs.filter(_in_course())
     return qs
 
 
@@ -189,23 +229,24 @@ def with_urgency(
     cal = calendar or rules.arco_calendar()
     rows = list(requests)
     for row in rows:
-        row.urgency = rules.urgency(cal, _effective_due(row), today) if row.is_open else "closed"
+        pending = row.is_open or row.awaiting_data
+        row.urgency = rules.urgency(cal, row.effective_due, today) if pending else "closed"
     return rows
 
 
-def _effective_due(request: ArcoRequest) -> dt.date:
-    if request.status == ArcoRequest.Status.OBSERVED and request.correction_due_date:
-        return request.correction_due_date
-    return request.due_date
-
-
 def _effective_due_sql() -> Case:
-    """_effective_due in SQL."""
+    """What is due next: the correction of an observed request, the data of an acceso granted
+    with the data to follow, otherwise the answer."""
     return Case(
         When(
             status=ArcoRequest.Status.OBSERVED,
             correction_due_date__isnull=False,
             then=F("correction_due_date"),
+        ),
+        When(
+            status=ArcoRequest.Status.ANSWERED,
+            data_delivery_due__isnull=False,
+            then=F("data_delivery_due"),
         ),
         default=F("due_date"),
         output_field=DateField(),
@@ -220,7 +261,7 @@ def arco_queue_counts(
     `with_urgency`), counted in one query whatever the number of requests."""
     soon_until = rules.due_soon_until(calendar or rules.arco_calendar(), today)
     return (
-        ArcoRequest.objects.filter(status__in=ArcoRequest.OPEN_STATUSES)
+        ArcoRequest.objects.filter(_in_course())
         .annotate(effective_due=_effective_due_sql())
         .aggregate(
             open=Count("pk"),

@@ -513,7 +513,15 @@ def arco_request_answer(
     if request.right == ArcoRequest.Right.PORTABILIDAD and granted:
         export = EXPORT_JSON
     if request.right == ArcoRequest.Right.ACCESO and granted:
-        if include_data and request.subject_id:
+        if include_data and not request.subject_id:
+            raise DomainError(
+                "no_subject",
+                _(
+                    "First link the request to the account of the person concerned, or answer "
+                    "that the data will follow within 10 business days."
+                ),
+            )
+        if include_data:
             export = EXPORT_FULL
         else:
             request.data_delivery_due = rules.arco_calendar().add_business_days(
@@ -555,24 +563,26 @@ EXPORT_FULL = "full"  # acceso: readable PDF and JSON
 EXPORT_JSON = "json"  # portabilidad: the structured, machine-readable format
 
 
-@enforces("R-A6")
-def _send_response(request_id: int, *, export: str = "") -> None:
-    """R-A6: render the letter, keep it, send it to the e-mail given and log the delivery."""
+def _export_parts(request: ArcoRequest, export: str) -> list[tuple]:
+    """The person's data to attach (R-A8): a readable PDF and the JSON for acceso, the JSON
+    alone for portabilidad."""
     from privacy.subjects import subject_export
 
-    request = ArcoRequest.objects.select_related("subject").get(pk=request_id)
-    letter = documents.response_letter_pdf(request)
-    # (kind, file name in the e-mail, content, content type, stored extension)
-    parts = [
-        (ArcoAttachment.Kind.RESPONSE, f"respuesta-{request.tracking_code}.pdf", letter, "pdf")
-    ]
-    if export and request.subject:
-        data = subject_export(request.subject)
-        if export == EXPORT_FULL:
-            pdf = documents.export_pdf(request.subject, data)
-            parts.append((ArcoAttachment.Kind.EXPORT_PDF, "mis-datos.pdf", pdf, "pdf"))
-        raw = documents.export_json(data)
-        parts.append((ArcoAttachment.Kind.EXPORT_JSON, "mis-datos.json", raw, "json"))
+    if not (export and request.subject):
+        return []
+    data = subject_export(request.subject)
+    parts = []
+    if export == EXPORT_FULL:
+        pdf = documents.export_pdf(request.subject, data)
+        parts.append((ArcoAttachment.Kind.EXPORT_PDF, "mis-datos.pdf", pdf, "pdf"))
+    raw = documents.export_json(data)
+    parts.append((ArcoAttachment.Kind.EXPORT_JSON, "mis-datos.json", raw, "json"))
+    return parts
+
+
+def _attach(request: ArcoRequest, parts) -> tuple[list, dict]:
+    """Keep each part in the request's file; the (name, content, type) triples for the e-mail
+    and the stored names by kind."""
     files, stored = [], {}
     for kind, file_name, content, ext in parts:
         mimetype = CONTENT_TYPES[ext]
@@ -585,6 +595,21 @@ def _send_response(request_id: int, *, export: str = "") -> None:
             content_type=mimetype,
             sha256=hashlib.sha256(content).hexdigest(),
         )
+    return files, stored
+
+
+@enforces("R-A6")
+def _send_response(request_id: int, *, export: str = "") -> None:
+    """R-A6: render the letter, keep it, send it to the e-mail given and log the delivery."""
+
+    request = ArcoRequest.objects.select_related("subject").get(pk=request_id)
+    letter = documents.response_letter_pdf(request)
+    # (kind, file name in the e-mail, content, stored extension)
+    parts = [
+        (ArcoAttachment.Kind.RESPONSE, f"respuesta-{request.tracking_code}.pdf", letter, "pdf"),
+        *_export_parts(request, export),
+    ]
+    files, stored = _attach(request, parts)
     ArcoRequest.objects.filter(pk=request.pk).update(
         response_letter=stored[ArcoAttachment.Kind.RESPONSE]
     )
@@ -614,13 +639,38 @@ def arco_delivery_confirm(*, actor, delivery_id: int) -> ArcoDelivery:
 
 @transaction.atomic
 def arco_request_link_subject(*, actor, request_id: int, subject_id: int | None) -> ArcoRequest:
-    """R-A8: tie the request to the account of the person it is about."""
+    """R-A8: tie the request to the account of the person it is about (also after answering
+    an acceso whose data is still to be delivered)."""
+    from privacy.selectors import data_pending
+
     request = _locked(request_id)
-    if not request.is_open:
+    if not (request.is_open or data_pending(request)):
         raise DomainError("not_open", _("This request is not in course."))
     request.subject_id = subject_id
     _history(request, actor, "subject linked")
     request.save(update_fields=["subject"])
+    return request
+
+
+@enforces("R-A2", "R-A8")
+@transaction.atomic
+def arco_data_deliver(*, actor, request_id: int) -> ArcoRequest:
+    """R-A2: the data of an acceso granted with the data to follow, sent to the requester (PDF
+    and JSON, R-A8) with its delivery logged; once only."""
+    from privacy.selectors import data_pending
+
+    request = _locked(request_id)
+    if not data_pending(request):
+        raise DomainError("no_data_pending", _("No data is waiting to be delivered here."))
+    if not request.subject_id:
+        raise DomainError(
+            "no_subject", _("First link the request to the account of the person concerned.")
+        )
+    # Kept in the file under the row lock: a second click finds the data already delivered.
+    files, _stored = _attach(request, _export_parts(request, EXPORT_FULL))
+    _history(request, actor, "data delivered")
+    request.save()
+    transaction.on_commit(lambda: _email(request, ArcoDelivery.Kind.DATA, "data", files))
     return request
 
 

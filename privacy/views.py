@@ -350,6 +350,7 @@ def request_detail(request, pk: int):
             "purposes": [p for p in selectors.purposes_active() if p.needs_consent],
             "history": req.history.select_related("history_user")[:30],
             "can_write": has_role(request.user, Role.PRIVACY_OFFICER),
+            "data_pending": selectors.data_pending(req),
         },
     )
 
@@ -424,6 +425,8 @@ def request_action(request, pk: int, action: str):
                 purpose_codes=post.getlist("purposes"),
                 today=today,
             )
+        elif action == "deliver-data":
+            services.arco_data_deliver(actor=request.user, request_id=req.pk)
         elif action == "delivered":
             services.arco_delivery_confirm(
                 actor=request.user,

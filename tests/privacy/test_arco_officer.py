@@ -202,6 +202,86 @@ def test_r_a2_acceso_granted_without_data_sets_the_10_day_delivery(
     assert req.data_delivery_due == D(2026, 8, 12)  # 28-29 Jul and 6 Aug skipped
 
 
+def test_r_a2_acceso_with_the_data_attached_needs_the_persons_account_first(
+    db, api_client, privacy_officer, monkeypatch
+):
+    req = _file(api_client, monkeypatch, D(2026, 3, 30), right="acceso")
+
+    with pytest.raises(services.DomainError) as refused:
+        services.arco_request_answer(
+            actor=privacy_officer,
+            request_id=req.pk,
+            outcome="granted",
+            response_text="Adjuntamos sus datos.",
+            today=D(2026, 4, 6),
+            include_data=True,
+        )
+
+    assert refused.value.code == "no_subject"
+    req.refresh_from_db()
+    assert req.is_open and req.data_delivery_due is None
+
+
+def test_r_a2_acceso_data_to_follow_stays_in_the_queue_until_it_is_sent_once(
+    db,
+    api_client,
+    officer_client,
+    privacy_officer,
+    traveler,
+    monkeypatch,
+    django_capture_on_commit_callbacks,
+    mailoutbox,
+):
+    """Granted with the data to follow: the request stays in the officer's queue under its
+    delivery date (late after it), can still be linked to the person's account, and its data
+    goes once, by e-mail (PDF and JSON), kept in the file with the delivery logged."""
+    from privacy import selectors
+
+    req = _file(
+        api_client,
+        monkeypatch,
+        D(2026, 7, 20),
+        right="acceso",
+        document_number=traveler.traveler_profile.document_number,
+    )
+    services.arco_request_answer(
+        actor=privacy_officer,
+        request_id=req.pk,
+        outcome="granted",
+        response_text="Sus datos le llegarán en los próximos días.",
+        today=D(2026, 7, 24),
+        include_data=False,
+    )
+    req.refresh_from_db()
+    assert req.data_delivery_due == D(2026, 8, 12)
+
+    def queued(today):
+        rows = selectors.with_urgency(selectors.arco_queue(), today)
+        return {row.pk: (row.effective_due, row.urgency) for row in rows}
+
+    assert queued(D(2026, 8, 3))[req.pk] == (D(2026, 8, 12), "ok")
+    assert queued(D(2026, 8, 13))[req.pk] == (D(2026, 8, 12), "late")
+    assert selectors.arco_queue_counts(D(2026, 8, 13))["late"] == 1
+    page = officer_client.get(f"/privacidad/solicitudes/{req.pk}/", HTTP_ACCEPT_LANGUAGE="es")
+    assert "Entregar los datos" in page.content.decode()
+
+    services.arco_request_link_subject(
+        actor=privacy_officer, request_id=req.pk, subject_id=traveler.pk
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.arco_data_deliver(actor=privacy_officer, request_id=req.pk)
+
+    names = [a[0] for a in mailoutbox[-1].attachments]
+    assert names == ["mis-datos.pdf", "mis-datos.json"]
+    kinds = set(req.attachments.values_list("kind", flat=True))
+    assert {ArcoAttachment.Kind.EXPORT_PDF, ArcoAttachment.Kind.EXPORT_JSON} <= kinds
+    assert req.deliveries.filter(kind=ArcoDelivery.Kind.DATA, status="sent").count() == 1
+    assert req.pk not in queued(D(2026, 8, 13))
+    with pytest.raises(services.DomainError) as again:
+        services.arco_data_deliver(actor=privacy_officer, request_id=req.pk)
+    assert again.value.code == "no_data_pending"
+
+
 def test_r_a8_rectificacion_changes_the_record_with_history(
     db, api_client, privacy_officer, traveler, monkeypatch
 ):
