@@ -10,7 +10,8 @@ import datetime as dt
 from django.contrib.auth import get_user_model
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Case, F, Max, Value, When
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from privacy.registry import (
@@ -19,6 +20,7 @@ from privacy.registry import (
     Category,
     PersonalData,
     StartEvent,
+    anonymize_subject,
     exclude_done,
     register,
 )
@@ -29,6 +31,11 @@ ANON = "—"
 
 def _user_key(user_id: int) -> str:
     return f"auth.user:{user_id}"
+
+
+def _local(at: dt.datetime) -> dt.date:
+    """The day a timestamp falls on at the duty station (not in UTC): what starts a clock."""
+    return timezone.localdate(at)
 
 
 # --- viaticos: accounts and traveler profiles ---
@@ -127,6 +134,43 @@ def _identity_apply(candidate: Candidate, action: str) -> str:
     return "anonymized: " + ", ".join(anonymize_user(user))
 
 
+LOGIN_LOG_KEY = "axes.accesslog"
+
+
+def _login_log_candidates():
+    """django-axes' login log (username, IP address, user agent of every sign-in): kept like
+    the access log (R-S3: 2 years, from the local date of the sign-in), then deleted. Its failed
+    attempts (AccessAttempt) need no rule: axes deletes them after the cool-off and on a
+    successful sign-in (AXES_COOLOFF_TIME, AXES_RESET_ON_SUCCESS), and its failure log is off."""
+    from axes.models import AccessLog
+
+    for pk, at in AccessLog.objects.values_list("pk", "attempt_time"):
+        yield Candidate(key=f"{LOGIN_LOG_KEY}:{pk}", subject_id=None, clock_start=_local(at))
+
+
+def _login_log_due(cutoff, done_keys):
+    from axes.models import AccessLog
+
+    due = exclude_done(
+        AccessLog.objects.filter(attempt_time__date__lte=cutoff),  # the local date
+        LOGIN_LOG_KEY,
+        done_keys,
+    ).values_list("pk", "attempt_time")
+    for pk, at in due:
+        yield Candidate(key=f"{LOGIN_LOG_KEY}:{pk}", subject_id=None, clock_start=_local(at))
+
+
+def _login_log_apply_bulk(candidates, action: str) -> dict[str, str]:
+    from axes.models import AccessLog
+
+    AccessLog.objects.filter(pk__in=_pks(candidates)).delete()
+    return {c.key: "deleted" for c in candidates}
+
+
+def _login_log_apply(candidate: Candidate, action: str) -> str:
+    return _login_log_apply_bulk([candidate], action)[candidate.key]
+
+
 # --- privacy: ARCO requests, consent evidence, access log ---
 
 
@@ -161,11 +205,15 @@ def _privacy_export(user) -> dict:
 
 
 def _privacy_anonymize(user) -> list[str]:
-    from privacy.models import ConsentEvent
+    from privacy.models import ConsentEvent, NoticeAcknowledgement
 
-    # Consent evidence is kept (R-P3: the burden of proof) but without network traces.
+    # The evidence of consent and of the notice shown is kept (R-P2, R-P3: the burden of
+    # proof) but without network traces.
     ConsentEvent.objects.filter(user=user).update(ip_address=None, user_agent="")
-    return [str(_("IP addresses of consent records"))]
+    removed = [str(_("IP addresses of consent records"))]
+    if NoticeAcknowledgement.objects.filter(user=user).update(ip_address=None, user_agent=""):
+        removed.append(str(_("IP addresses and browsers of the privacy notice acknowledgements")))
+    return removed
 
 
 def _arco_candidates():
@@ -217,6 +265,7 @@ def _arco_apply_bulk(candidates, action: str) -> dict[str, str]:
     else:
         wiped = dict(ARCO_WIPE)
         attachments.delete()
+        _wipe_deliveries(present)
         ArcoRequest.objects.filter(pk__in=present).update(response_letter="", **wiped)
         wiped.pop("ip_address")
         ArcoRequest.history.filter(id__in=present).update(**wiped)
@@ -234,9 +283,24 @@ ARCO_WIPE = {
     "representative_name": "",
     "representative_document_number": "",
     "correction_text": "",
+    # The officer's texts to the requester name them (and the letter quotes their data).
+    "observations": "",
+    "extension_reason": "",
+    "response_text": ANON,
     "ip_address": None,
     "anonymized": True,
 }
+
+
+def _wipe_deliveries(request_ids) -> None:
+    """R-T4: where the messages went (e-mail, postal address) goes; kind, channel, status and
+    date stay as evidence of R-A6. A failure's detail may quote the address: it goes too."""
+    from privacy.models import ArcoDelivery
+
+    ArcoDelivery.objects.filter(request_id__in=request_ids).update(
+        to=ANON,
+        detail=Case(When(status=ArcoDelivery.Status.FAILED, then=Value("")), default=F("detail")),
+    )
 
 
 def anonymize_arco_request(request) -> None:
@@ -247,6 +311,7 @@ def anonymize_arco_request(request) -> None:
     for attachment in request.attachments.all():
         default_storage.delete(attachment.storage_name)
     request.attachments.all().delete()
+    _wipe_deliveries([request.pk])
     ArcoRequest.objects.filter(pk=request.pk).update(response_letter="", **wiped)
     wiped.pop("ip_address")
     request.history.all().update(**wiped)
@@ -268,6 +333,16 @@ def _arco_apply(candidate: Candidate, action: str) -> str:
     return "anonymized"
 
 
+CONSENT_KEY = "privacy.consent"
+
+
+def _consent_key(user_id: int, purpose_id: int, clock_start: dt.date) -> str:
+    """One key per cycle of a person's consent to a purpose, dated by the day it stopped being
+    in force: a consent given again after its evidence was deleted is a new record, due in its
+    turn (R-T1), not one already done."""
+    return f"{CONSENT_KEY}:{user_id}:{purpose_id}:{clock_start.isoformat()}"
+
+
 def _consent_candidates():
     """Consent evidence: the clock starts when the consent stopped being in force."""
     from privacy.models import ConsentEvent
@@ -285,10 +360,11 @@ def _consent_candidates():
     for row in latest:
         if (row["user_id"], row["purpose_id"], row["last"]) in given:
             continue  # still in force
+        ended = _local(row["last"])
         yield Candidate(
-            key=f"privacy.consent:{row['user_id']}:{row['purpose_id']}",
+            key=_consent_key(row["user_id"], row["purpose_id"], ended),
             subject_id=row["user_id"],
-            clock_start=row["last"].date(),
+            clock_start=ended,
         )
 
 
@@ -308,22 +384,111 @@ def _consent_due(cutoff, done_keys):
             decision=ConsentEvent.Decision.GIVEN, at__date__lt=bound
         ).values_list("user_id", "purpose_id", "at")
     )
-    done = {
-        row["record_key"] for row in done_keys.filter(record_key__startswith="privacy.consent:")
-    }
+    done = {row["record_key"] for row in done_keys.filter(record_key__startswith=CONSENT_KEY + ":")}
     for row in latest:
-        key = f"privacy.consent:{row['user_id']}:{row['purpose_id']}"
-        if (row["user_id"], row["purpose_id"], row["last"]) in given or key in done:
+        if (row["user_id"], row["purpose_id"], row["last"]) in given:
             continue
-        yield Candidate(key=key, subject_id=row["user_id"], clock_start=row["last"].date())
+        ended = _local(row["last"])
+        key = _consent_key(row["user_id"], row["purpose_id"], ended)
+        if key not in done:
+            yield Candidate(key=key, subject_id=row["user_id"], clock_start=ended)
 
 
 def _consent_apply(candidate: Candidate, action: str) -> str:
+    """The events of the cycle that ended on the clock's day (none recorded after it)."""
     from privacy.models import ConsentEvent
 
-    _prefix, user_id, purpose_id = candidate.key.split(":")
-    count, _detail = ConsentEvent.objects.filter(user_id=user_id, purpose_id=purpose_id).delete()
+    _prefix, user_id, purpose_id, _ended = candidate.key.split(":")
+    count, _detail = ConsentEvent.objects.filter(
+        user_id=user_id, purpose_id=purpose_id, at__date__lte=candidate.clock_start
+    ).delete()
     return f"deleted {count}"
+
+
+NOTICE_ACK_KEY = "privacy.noticeack"
+
+
+def _notices_replaced() -> dict[int, dt.date]:
+    """Each privacy notice replaced by a later version, with the day the next one took effect
+    (the order of `selectors.notice_current`)."""
+    from privacy.models import PrivacyNotice
+
+    notices = list(
+        PrivacyNotice.objects.order_by("effective_on", "pk").values_list("pk", "effective_on")
+    )
+    return {pk: after for (pk, _on), (_next, after) in zip(notices, notices[1:], strict=False)}
+
+
+def _notice_ack_candidates():
+    """Acknowledgements of the privacy notice (R-P2: the duty to inform, with IP address and
+    user agent) are evidence like consent (R-P3) and kept like it (R-T1: in force plus 5
+    years): 5 years from the day the acknowledged notice was replaced by a later version. The
+    acknowledgement of the notice in force is never due, so a person is never asked again for
+    a notice they acknowledged; a cancelación clears its IP address and user agent earlier."""
+    from privacy.models import NoticeAcknowledgement
+
+    replaced = _notices_replaced()
+    acks = NoticeAcknowledgement.objects.filter(notice_id__in=replaced)
+    for pk, user_id, notice_id in acks.values_list("pk", "user_id", "notice_id"):
+        yield Candidate(f"{NOTICE_ACK_KEY}:{pk}", user_id, replaced[notice_id])
+
+
+def _notice_ack_due(cutoff, done_keys):
+    from privacy.models import NoticeAcknowledgement
+
+    replaced = {pk: day for pk, day in _notices_replaced().items() if day <= cutoff}
+    if not replaced:
+        return
+    acks = exclude_done(
+        NoticeAcknowledgement.objects.filter(notice_id__in=replaced), NOTICE_ACK_KEY, done_keys
+    )
+    for pk, user_id, notice_id in acks.values_list("pk", "user_id", "notice_id"):
+        yield Candidate(f"{NOTICE_ACK_KEY}:{pk}", user_id, replaced[notice_id])
+
+
+def _notice_ack_apply_bulk(candidates, action: str) -> dict[str, str]:
+    from privacy.models import NoticeAcknowledgement
+
+    NoticeAcknowledgement.objects.filter(pk__in=_pks(candidates)).delete()
+    return {c.key: "deleted" for c in candidates}
+
+
+def _notice_ack_apply(candidate: Candidate, action: str) -> str:
+    return _notice_ack_apply_bulk([candidate], action)[candidate.key]
+
+
+CANCELLATION_KEY = "privacy.cancellation"
+# subjects.subject_cancel blocks the person's data as "user:<pk>" when a legal hold applies.
+CANCELLATION_BLOCK_PREFIX = "user:"
+
+
+def _cancellation_candidates():
+    """R-A8: a cancelación blocked by a legal hold is carried out once no hold applies (the
+    answer said so). Period 0 from the day of the block: due at once, and the retention job
+    blocks it (R-T2) while any hold of the person applies (`whole_person`). One key per block,
+    so that a later block of the same person is carried out in its turn."""
+    from privacy.models import BlockedRecord
+
+    blocks = BlockedRecord.objects.filter(key__startswith=CANCELLATION_BLOCK_PREFIX)
+    for key, subject_id, since in blocks.values_list("key", "subject_id", "since"):
+        user_id = key.removeprefix(CANCELLATION_BLOCK_PREFIX)
+        yield Candidate(
+            key=f"{CANCELLATION_KEY}:{user_id}:{since.isoformat()}",
+            subject_id=subject_id,
+            clock_start=since,
+            blocked_key=key,
+        )
+
+
+def _cancellation_apply(candidate: Candidate, action: str) -> str:
+    """Anonymize as the cancelación does (a deletion would break the books, R-T4: any final
+    action anonymizes); the retention job then lifts the block."""
+    user_id = candidate.blocked_key.removeprefix(CANCELLATION_BLOCK_PREFIX)
+    user = get_user_model().objects.select_for_update().filter(pk=user_id).first()
+    if user is None:
+        return "gone"
+    removed = anonymize_subject(user)
+    return "anonymized: " + (", ".join(str(r) for r in removed) or "nothing")
 
 
 def _access_log_candidates():
@@ -333,7 +498,7 @@ def _access_log_candidates():
         yield Candidate(
             key=f"privacy.accesslog:{entry.pk}",
             subject_id=None,  # the log itself is never held back by the person's holds
-            clock_start=entry.at.date(),
+            clock_start=_local(entry.at),
         )
 
 
@@ -346,7 +511,7 @@ def _access_log_due(cutoff, done_keys):
         done_keys,
     ).values_list("pk", "at")
     for pk, at in due:
-        yield Candidate(key=f"privacy.accesslog:{pk}", subject_id=None, clock_start=at.date())
+        yield Candidate(key=f"privacy.accesslog:{pk}", subject_id=None, clock_start=_local(at))
 
 
 def _access_log_apply_bulk(candidates, action: str) -> dict[str, str]:
@@ -381,7 +546,19 @@ def register_builtin() -> None:
                     candidates=_identity_candidates,
                     due_candidates=_identity_due,
                     apply=_identity_apply,
-                )
+                ),
+                Category(
+                    code="viaticos.login_log",
+                    label=_("Login log (django-axes)"),
+                    period_years=2,
+                    start_event=StartEvent.RECORDED,
+                    legal_basis=_("Security directive (R.D. 019-2013-JUS/DGPDP)"),
+                    action=Action.DELETE,
+                    candidates=_login_log_candidates,
+                    apply=_login_log_apply,
+                    due_candidates=_login_log_due,
+                    apply_bulk=_login_log_apply_bulk,
+                ),
             ],
             export=_viaticos_export,
             anonymize=anonymize_user,
@@ -413,6 +590,32 @@ def register_builtin() -> None:
                     candidates=_consent_candidates,
                     due_candidates=_consent_due,
                     apply=_consent_apply,
+                ),
+                Category(
+                    code="privacy.notice_acknowledgements",
+                    label=_("Acknowledgements of the privacy notice"),
+                    period_years=5,
+                    start_event=StartEvent.NOTICE_SUPERSEDED,
+                    legal_basis=_("Proof of having informed (Ley 29733 art. 18, R-P2)"),
+                    action=Action.DELETE,
+                    candidates=_notice_ack_candidates,
+                    apply=_notice_ack_apply,
+                    due_candidates=_notice_ack_due,
+                    apply_bulk=_notice_ack_apply_bulk,
+                ),
+                Category(
+                    code="privacy.blocked_cancellations",
+                    label=_("Personal data blocked on a cancellation request"),
+                    period_years=0,
+                    start_event=StartEvent.BLOCKED,
+                    legal_basis=_(
+                        "Ley 29733 art. 20 (R-A8): the erasure is carried out when the legal "
+                        "obligations to keep the data end"
+                    ),
+                    action=Action.ANONYMIZE,
+                    candidates=_cancellation_candidates,
+                    apply=_cancellation_apply,
+                    whole_person=True,
                 ),
                 Category(
                     code="privacy.access_log",

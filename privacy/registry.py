@@ -62,6 +62,8 @@ class StartEvent(models.TextChoices):
     END_OF_RELATIONSHIP = "end_of_relationship", _("End of the relationship")
     REQUEST_CLOSED = "request_closed", _("Closing of the request")
     CONSENT_ENDED = "consent_ended", _("End of the consent (revocation)")
+    NOTICE_SUPERSEDED = "notice_superseded", _("Replacement of the privacy notice")
+    BLOCKED = "blocked", _("Blocking of the data on a cancellation request")
     RECORDED = "recorded", _("Date the record was made")
 
 
@@ -80,11 +82,19 @@ class Candidate:
     key: str  # stable, e.g. "viaticos.travelerprofile:12"
     subject_id: int | None  # the user the record is about, when there is one
     clock_start: dt.date
+    # The BlockedRecord the record is kept under while a hold applies, when it is not `key`
+    # (a cancelación blocked as "user:<pk>"); lifted once the final action is taken.
+    blocked_key: str = ""
 
 
 @dataclass(frozen=True)
 class Hold:
-    """A legal hold (R-T2): why the data must be kept for now."""
+    """A legal hold (R-T2): why the data must be kept for now.
+
+    A hold the apps declare holds all the person's data (`category` says where it comes from);
+    so does a LegalHold recorded without a category, while one recorded for a category holds
+    that category only (privacy/retention.py).
+    """
 
     reason: str
     data_kept: str
@@ -104,6 +114,9 @@ class Category:
     apply: Callable[[Candidate, str], str] | None = None
     due_candidates: Callable[[dt.date, Any], Iterable[Candidate]] | None = None
     apply_bulk: Callable[[list[Candidate], str], dict[str, str]] | None = None
+    # Its action reaches all the person's data (a cancelación): every hold applies to it,
+    # whatever category the hold was recorded for (R-T2).
+    whole_person: bool = False
 
 
 @dataclass(frozen=True)
@@ -138,6 +151,19 @@ def categories() -> dict[str, Category]:
 
 def category(code: str) -> Category | None:
     return categories().get(code)
+
+
+def anonymize_subject(user) -> list[str]:
+    """R-A8 cancelación, R-T4: every app's `anonymize` on the person; what was removed.
+
+    The one way a person is anonymized, whether the cancelación is carried out at once or by the
+    retention job once the holds that blocked it have ended.
+    """
+    removed: list[str] = []
+    for declaration in declarations():
+        if declaration.anonymize:
+            removed.extend(declaration.anonymize(user))
+    return removed
 
 
 def exclude_done(queryset, prefix: str, done_keys, field: str = "pk"):

@@ -7,9 +7,15 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from privacy.models import ArcoRequest, BlockedRecord, RetentionAction, RetentionPolicy
-from privacy.registry import Action, Candidate, Hold, categories
-from privacy.selectors import subjects_holds
+from privacy.models import (
+    ArcoRequest,
+    BlockedRecord,
+    LegalHold,
+    RetentionAction,
+    RetentionPolicy,
+)
+from privacy.registry import Action, Candidate, Category, Hold, categories
+from privacy.selectors import _legal_hold, subjects_holds
 from privacy.services import arco_request_close_not_filed
 from viaticos.rules_registry import enforces
 
@@ -21,10 +27,15 @@ class Step:
     action: str
     held: bool
     reason: str
+    lift: bool = False  # a final action on a blocked record: its BlockedRecord goes (R-T2)
 
     @property
     def key(self) -> str:
         return self.candidate.key
+
+    @property
+    def blocked_key(self) -> str:
+        return self.candidate.blocked_key or self.candidate.key
 
 
 def _due(policy: RetentionPolicy, category, today: dt.date) -> list[Candidate]:
@@ -41,6 +52,32 @@ def _due(policy: RetentionPolicy, category, today: dt.date) -> list[Candidate]:
     return [c for c in found if policy.expires_on(c.clock_start) <= today]
 
 
+def _scoped_holds(subject_ids, codes, *, chunk: int = 2000) -> dict[int, dict[Hold, str]]:
+    """These people's LegalHold rows recorded for one of the data categories `codes`, as
+    `subjects_holds` returns them, with that category (R-T2: they hold that category only). A
+    category no app declares (mistyped) scopes nothing: that hold keeps everything."""
+    ids = sorted(subject_ids)
+    scoped: dict[int, dict[Hold, str]] = {}
+    for start in range(0, len(ids), chunk):
+        rows = LegalHold.objects.filter(
+            subject_id__in=ids[start : start + chunk], category__in=list(codes)
+        )
+        for hold in rows:
+            scoped.setdefault(hold.subject_id, {})[_legal_hold(hold)] = hold.category
+    return scoped
+
+
+@enforces("R-T2")
+def _holds_on(category: Category, holds: list[Hold], scoped: dict[Hold, str]) -> list[Hold]:
+    """R-T2: the holds that keep a record of `category`: a LegalHold recorded for a category
+    holds that category only; one without a category, the holds the apps declare (an open
+    settlement, a sanction, an advance to settle) and the ARCO requests in course hold all the
+    person's data; a category acting on the whole person (the cancelación) is held by all."""
+    if category.whole_person:
+        return holds
+    return [h for h in holds if scoped.get(h, category.code) == category.code]
+
+
 @enforces("R-T1", "R-T2", "R-T3")
 def plan_retention(*, today: dt.date) -> list[Step]:
     """R-T3: what apply_retention would do on `today`, leaving out what is already done.
@@ -51,6 +88,8 @@ def plan_retention(*, today: dt.date) -> list[Step]:
     """
     declared = categories()
     holds_cache: dict[int, list[Hold]] = {}
+    scoped_cache: dict[int, dict[Hold, str]] = {}
+    scoped_loaded: set[int] = set()
     steps: list[Step] = []
     for policy in RetentionPolicy.objects.filter(is_active=True).order_by("pk"):
         category = declared.get(policy.category)
@@ -62,18 +101,43 @@ def plan_retention(*, today: dt.date) -> list[Step]:
         missing = {c.subject_id for c in candidates if c.subject_id is not None} - set(holds_cache)
         if missing:
             holds_cache.update(subjects_holds(missing, today))
+        # Only a hold on another declared category can be a LegalHold that leaves this one
+        # free: the query that tells is run for those people only.
+        unsure = {
+            c.subject_id
+            for c in candidates
+            if c.subject_id is not None
+            and c.subject_id not in scoped_loaded
+            and not category.whole_person
+            and any(
+                h.category in declared and h.category != category.code
+                for h in holds_cache.get(c.subject_id, [])
+            )
+        }
+        if unsure:
+            scoped_cache.update(_scoped_holds(unsure, declared))
+            scoped_loaded |= unsure
         done_rows = RetentionAction.objects.filter(policy=policy)
         if category.due_candidates is not None:
             done_rows = done_rows.filter(action=Action.BLOCK)  # the rest is left out in SQL
         done = set(done_rows.values_list("record_key", "action"))
         for candidate in candidates:
-            holds = holds_cache.get(candidate.subject_id, []) if candidate.subject_id else []
+            subject = candidate.subject_id
+            holds = (
+                _holds_on(category, holds_cache.get(subject, []), scoped_cache.get(subject, {}))
+                if subject
+                else []
+            )
             # R-T2: a record under a legal hold is blocked, never deleted or anonymized.
             action = Action.BLOCK if holds else policy.action
             if (candidate.key, action) in done:
                 continue
             reason = "; ".join(str(h.reason) for h in holds)
-            steps.append(Step(policy, candidate, action, bool(holds), reason))
+            # Blocked until the hold ends: the final action lifts the block.
+            lift = not holds and (
+                bool(candidate.blocked_key) or (candidate.key, Action.BLOCK) in done
+            )
+            steps.append(Step(policy, candidate, action, bool(holds), reason, lift))
     return steps
 
 
@@ -82,7 +146,7 @@ def _block_all(steps: list[Step], today: dt.date) -> dict[str, str]:
     BlockedRecord.objects.bulk_create(
         [
             BlockedRecord(
-                key=s.key,
+                key=s.blocked_key,
                 subject_id=s.candidate.subject_id,
                 since=today,
                 reason=(s.reason or s.policy.name)[:300] or "blocked",
@@ -104,7 +168,8 @@ def apply_retention(*, today: dt.date, dry_run: bool = False) -> list[Step]:
 
     R-T4: each category's `apply`/`apply_bulk` keeps amounts, dates and accounting document
     numbers. One transaction per policy and action, chunks of BATCH records; every action is
-    logged (what, when, which policy) with one insert; files go after commit.
+    logged (what, when, which policy) with one insert; files go after commit. R-T2: a record
+    blocked while a hold applied is unblocked once its final action is taken.
     """
     steps = plan_retention(today=today)
     if dry_run:
@@ -124,6 +189,9 @@ def apply_retention(*, today: dt.date, dry_run: bool = False) -> list[Step]:
                     details = category.apply_bulk([s.candidate for s in chunk], action)
                 else:
                     details = {s.key: category.apply(s.candidate, action) for s in chunk}
+                lifted = [s.blocked_key for s in chunk if s.lift]
+                if lifted:
+                    BlockedRecord.objects.filter(key__in=lifted).delete()
                 RetentionAction.objects.bulk_create(
                     [
                         RetentionAction(

@@ -12,7 +12,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from privacy.models import ArcoRequest, ConsentEvent, Purpose
-from privacy.registry import declarations
+from privacy.registry import anonymize_subject, declarations
 from privacy.selectors import subject_holds
 from privacy.services import _history, _locked, consent_revoke, record_block
 from viaticos.errors import DomainError
@@ -154,10 +154,7 @@ def subject_cancel(*, actor, request_id: int, today: dt.date) -> dict:
         ) % {"kept": kept}
         result = {"anonymized": False, "holds": holds, "removed": []}
     else:
-        removed: list[str] = []
-        for declaration in declarations():
-            if declaration.anonymize:
-                removed.extend(declaration.anonymize(user))
+        removed = anonymize_subject(user)
         text = _(
             "Your personal data has been erased (anonymized): %(removed)s. Amounts, dates and "
             "accounting document numbers are kept without anything that identifies you, as the "

@@ -73,7 +73,7 @@ def _codes(html: str) -> list[str]:
     return re.findall(r"ARCO-2026-\d{5}", html)
 
 
-def test_r_a7_queue_shows_fifty_requests_a_page_by_what_is_due_next_and_says_how_many(officer_client):
+def test_r_a7_queue_shows_fifty_requests_a_page_by_what_is_due_next_and_how_many(officer_client):
     requests = _a_busy_queue()
     in_course = sorted((r for r in requests if r.is_open), key=_next_due)
 
