@@ -561,7 +561,7 @@ class Advance(models.Model):
             models.Index(
                 fields=["mission"],
                 # what the dashboard adds up by age, read from the index alone (PostgreSQL)
-                include=["id", "amount", "return_due_amount", "status"],
+                include=["id", "amount", "return_due_amount", "status", "disbursed_on"],
                 condition=Q(status__in=["disbursed", "return_due"]),
                 name="advance_pending_settlement",
             ),

@@ -97,6 +97,11 @@ def check_itinerary(
         )
 
 
+# R-3.14 (table note 2): the kinds of mission that go to an event, whose meals the event may
+# provide: an event of the organization, or one another institution sponsors (R-6).
+EVENT_KINDS = frozenset({Mission.Kind.EVENT, Mission.Kind.SPONSORED_EVENT})
+
+
 def _is_duty_station(destination: Destination, organization: Organization) -> bool:
     return (
         destination.country.upper() == organization.duty_country.upper()
@@ -104,7 +109,7 @@ def _is_duty_station(destination: Destination, organization: Organization) -> bo
     )
 
 
-@enforces("R-2d", "R-3.16")
+@enforces("R-2d", "R-3.16", "R-3.14")
 def plan_per_diem(
     *,
     kind: str,
@@ -119,6 +124,8 @@ def plan_per_diem(
 
     Each leg starts on the day the traveler sleeps there (the first one on the departure day);
     the rate is the one in force on that day. Relocation (R-2d, R-3.16) pays no per diem.
+    Meals the event covers (R-3.14) count on every event kind (EVENT_KINDS), a sponsored
+    one included: the sponsor's amount (R-6) is then taken off what is left.
     """
     departure_at, return_at = _local(departure_at), _local(return_at)
     if kind in Mission.RELOCATION_KINDS:
@@ -141,8 +148,8 @@ def plan_per_diem(
             departure_at=departure_at,
             return_at=return_at,
             legs=engine_legs,
-            meals_covered=meals_covered if kind == Mission.Kind.EVENT else None,
-            all_meals_covered=all_meals_covered and kind == Mission.Kind.EVENT,
+            meals_covered=meals_covered if kind in EVENT_KINDS else None,
+            all_meals_covered=all_meals_covered and kind in EVENT_KINDS,
             sponsor_daily_amount=sponsor_daily_amount
             if kind == Mission.Kind.SPONSORED_EVENT
             else None,

@@ -123,7 +123,7 @@ def _deadline(
     days_left: int | None = None,
 ):
     return_date = rules.local_date(advance.mission.return_at)
-    due = rules.settlement_due_date(calendar, return_date)
+    due = rules.due_date_of(calendar, advance)
     requirement = getattr(advance, "documentation_requirement", None)
     order = getattr(advance, "deduction_order", None)
     if order and order.state == PayrollDeductionOrder.State.CANCELLED:
@@ -139,7 +139,7 @@ def _deadline(
         ),
         requirement=requirement,
         order=order,
-        submitted=bool(settlement and settlement.submitted_at),
+        submitted=rules.settlement_is_submitted(settlement),
         deduction_from=(
             calendar.add_business_days(
                 rules.deduction_grace_end(calendar, requirement.issued_on, grace), 1
@@ -162,8 +162,8 @@ def _owed_by(user, today: dt.date) -> Q:
 
 def traveler_deadline_advances(user, *, today: dt.date) -> QuerySet[Advance]:
     """R-3.3: what the traveler owes (advances pending settlement of missions already back,
-    or due back today), the earliest due date first: by return time, then advance (the due
-    date follows the return date).
+    or due back today), by return time, then advance: the earliest due date first (an advance
+    paid after the return, R-5, whose deadline counts from its payment, is the exception).
 
     Only the columns a row shows are read: of the mission, its return date, so that a page is
     sorted from the index on (traveler, return date) without reading the missions themselves
@@ -176,8 +176,9 @@ def traveler_deadline_advances(user, *, today: dt.date) -> QuerySet[Advance]:
             "amount",
             "status",
             "return_due_amount",
+            "disbursed_on",
             "mission__return_at",
-            "mission__settlement__submitted_at",
+            "mission__settlement__status",
             "documentation_requirement__issued_on",
             "deduction_order__state",
             "deduction_order__amount",
@@ -189,10 +190,7 @@ def deadline_rows(advances, *, today: dt.date, calendar: BusinessCalendar) -> li
     """Deadlines of already loaded advances (a page of traveler_deadline_advances), the
     business days left counted in one walk over the calendar."""
     advances = list(advances)
-    dues = {
-        a.pk: rules.settlement_due_date(calendar, rules.local_date(a.mission.return_at))
-        for a in advances
-    }
+    dues = {a.pk: rules.due_date_of(calendar, a) for a in advances}
     left = rules.business_days_left_many(calendar, set(dues.values()), today)
     grace = rules.deduction_grace()
     return [_deadline(a, calendar, today, grace, days_left=left[dues[a.pk]]) for a in advances]
@@ -237,15 +235,16 @@ def _amount_sql():
     )
 
 
-def _days_late(calendar: BusinessCalendar, return_date: dt.date, today: dt.date) -> int:
-    due = rules.settlement_due_date(calendar, return_date)
+def _days_late(calendar: BusinessCalendar, counted_from: dt.date, today: dt.date) -> int:
+    due = rules.settlement_due_date(calendar, counted_from)
     return max(0, -rules.business_days_left(calendar, due, today))
 
 
 def _latest_return_at_least(calendar: BusinessCalendar, today: dt.date, days: int) -> dt.date:
-    """The latest return date whose advance is at least `days` business days late today.
-    The age is monotone in the due date and the due date in the return date, so a binary
-    search asks the calendar a handful of questions."""
+    """The latest day counted from (rules.deadline_counted_from: the return date, or a later
+    payment date) whose advance is at least `days` business days late today. The age is
+    monotone in the due date and the due date in that day, so a binary search asks the
+    calendar a handful of questions."""
     late = lambda day: _days_late(calendar, day, today) >= days  # noqa: E731
     hi = today  # returned today: due in the future, never late
     lo = today - dt.timedelta(days=2 * days + 14)
@@ -259,16 +258,29 @@ def _latest_return_at_least(calendar: BusinessCalendar, today: dt.date, days: in
 
 @dataclass(frozen=True)
 class AgeBucket:
+    """The advances whose deadline counts from a day (rules.deadline_counted_from: the later
+    of the return date and the payment date) strictly after `after` and up to `upto`."""
+
     key: str
-    after: dt.date | None  # return date strictly after…
+    after: dt.date | None  # counted from a day strictly after…
     upto: dt.date  # …and up to this one (inclusive)
     count: int = 0
     total: Decimal = ZERO
+    youngest: bool = False  # also those paid after `upto`: not late either
+
+    def newer(self) -> Q:
+        """Counted from a day after `after`: max(return, paid) > after, so either is."""
+        return Q(mission__return_at__gte=rules._end_of_day(self.after)) | Q(
+            disbursed_on__gt=self.after
+        )
 
     def q(self) -> Q:
+        # max(return, paid) <= upto: both are; max(return, paid) > after: either is.
         q = Q(mission__return_at__lt=rules._end_of_day(self.upto))
+        if not self.youngest:
+            q &= Q(disbursed_on__isnull=True) | Q(disbursed_on__lte=self.upto)
         if self.after is not None:
-            q &= Q(mission__return_at__gte=rules._end_of_day(self.after))
+            q &= self.newer()
         return q
 
 
@@ -295,12 +307,12 @@ class Outstanding:
 
 
 def age_ranges(calendar: BusinessCalendar, today: dt.date) -> list[AgeBucket]:
-    """The age buckets as ranges of return dates (empty totals)."""
+    """The age buckets as ranges of the day each deadline counts from (empty totals)."""
     ranges, upto = [], today
     for index, (key, _low, _high) in enumerate(rules.AGE_BUCKETS[:-1]):
-        # returned on or before `after`: at least as late as the next bucket's lowest age
+        # counted from `after` or before: at least as late as the next bucket's lowest age
         after = _latest_return_at_least(calendar, today, rules.AGE_BUCKETS[index + 1][1])
-        ranges.append(AgeBucket(key, after, upto))
+        ranges.append(AgeBucket(key, after, upto, youngest=index == 0))
         upto = after
     ranges.append(AgeBucket(rules.AGE_BUCKETS[-1][0], None, upto))
     return ranges
@@ -308,26 +320,38 @@ def age_ranges(calendar: BusinessCalendar, today: dt.date) -> list[AgeBucket]:
 
 def outstanding_by_age(*, today: dt.date, calendar: BusinessCalendar | None = None) -> Outstanding:
     """Count and USD of the outstanding advances per age bucket: bucket edges computed as
-    return dates with the calendar, then one aggregate query (conditional Count/Sum)."""
+    days with the calendar, then one query that puts each advance in the first bucket it is
+    newer than (youngest first: one CASE per row) and groups by it."""
     calendar = calendar or duty_calendar()
     ranges = age_ranges(calendar, today)
-    aggregates = {"first": Min("mission__return_at")}
-    for index, bucket in enumerate(ranges):
-        aggregates[f"n{index}"] = Count("pk", filter=bucket.q())
-        aggregates[f"s{index}"] = Sum(_amount_sql(), filter=bucket.q())
-    row = _outstanding(today).aggregate(**aggregates)
+    older = len(ranges) - 1
+    rows = (
+        _outstanding(today)
+        .annotate(
+            age=Case(
+                *(When(b.newer(), then=Value(i)) for i, b in enumerate(ranges[:older])),
+                default=Value(older),
+            )
+        )
+        .values("age")
+        .annotate(n=Count("pk"), usd=Sum(_amount_sql()), first=Min("mission__return_at"))
+        .order_by()
+    )
+    found = {row["age"]: row for row in rows}
     buckets = {
-        b.key: replace(b, count=row[f"n{i}"] or 0, total=row[f"s{i}"] or ZERO)
+        b.key: replace(b, count=found[i]["n"], total=found[i]["usd"] or ZERO) if i in found else b
         for i, b in enumerate(ranges)
     }
-    first = rules.local_date(row["first"]) if row["first"] else None
+    firsts = [row["first"] for row in found.values() if row["first"]]
+    first = rules.local_date(min(firsts)) if firsts else None
     return Outstanding(today=today, calendar=calendar, buckets=buckets, first_return=first)
 
 
 def outstanding_queryset(ages: Outstanding, *, bucket: str = "") -> QuerySet[Advance]:
-    """The outstanding advances (all, or one age bucket), most late first: by return time,
-    then advance (the due date, hence the age, follows the return date). Only the columns the
-    order needs, so that a page of it is cheap to find."""
+    """The outstanding advances (all, or one age bucket), most late first: by return time, then
+    advance (the due date, hence the age, follows the return date, except for an advance paid
+    after the return, R-5, whose deadline counts from its payment). Only the columns the order
+    needs, so that a page of it is read through the index in that order."""
     qs = Advance.objects.filter(
         status__in=Advance.PENDING_SETTLEMENT,
         mission__return_at__lt=rules._end_of_day(ages.today),
@@ -351,10 +375,7 @@ def outstanding_page(ages: Outstanding, *, bucket: str = "", page: str | None = 
     by_pk = _deadline_base().prefetch_related(None).in_bulk(ids)
     advances = [by_pk[pk] for pk in ids]
     grace, calendar = rules.deduction_grace(), ages.calendar
-    dues = {
-        a.pk: rules.settlement_due_date(calendar, rules.local_date(a.mission.return_at))
-        for a in advances
-    }
+    dues = {a.pk: rules.due_date_of(calendar, a) for a in advances}
     left = rules.business_days_left_many(calendar, set(dues.values()), ages.today)
     result.object_list = [
         _deadline(a, calendar, ages.today, grace, days_left=left[dues[a.pk]]) for a in advances

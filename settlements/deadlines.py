@@ -20,7 +20,9 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import transaction
-from django.utils import timezone
+from django.db.models import Q
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from missions.models import Advance
@@ -29,6 +31,7 @@ from settlements.models import (
     DocumentationRequirement,
     PayrollDeductionOrder,
     Sanction,
+    Settlement,
 )
 from viaticos.business_days import BusinessCalendar, duty_calendar
 from viaticos.models import TravelerProfile
@@ -60,6 +63,59 @@ def local_date(moment: dt.datetime) -> dt.date:
 def settlement_due_date(calendar: BusinessCalendar, return_date: dt.date) -> dt.date:
     """R-3.3: 5 business days after the return date, counted from the next day."""
     return calendar.settlement_due_date(return_date)
+
+
+def deadline_counted_from(return_date: dt.date, disbursed_on: dt.date | None) -> dt.date:
+    """The day an advance's 5 business days count from: the return date, or the payment date
+    when the advance was paid after the return (R-5). The due date grows with this day, so
+    the dashboard sorts and buckets advances by it in SQL (settlements.dashboard)."""
+    return max(return_date, disbursed_on) if disbursed_on else return_date
+
+
+@enforces("R-3.3", "R-5")
+def advance_due_date(
+    calendar: BusinessCalendar, *, return_date: dt.date, disbursed_on: dt.date | None
+) -> dt.date:
+    """R-3.3: the settlement of an advance is due 5 business days after the return. An advance
+    paid later (an emergency advance, R-5, paid after the return) gets the same 5 business
+    days from its payment date: the later of the two due dates, never overdue on the day it
+    is paid. The job, the dashboard, "Mis plazos" and the API all ask this function."""
+    return settlement_due_date(calendar, deadline_counted_from(return_date, disbursed_on))
+
+
+def due_date_of(calendar: BusinessCalendar, advance: Advance) -> dt.date:
+    """advance_due_date of a loaded advance (its mission's return time and its payment date)."""
+    return advance_due_date(
+        calendar,
+        return_date=local_date(advance.mission.return_at),
+        disbursed_on=advance.disbursed_on,
+    )
+
+
+# A settlement in Accounting's hands (submitted, received, reviewed) or done with (settled,
+# closed). A draft, or one returned to the traveler for corrections, is not submitted: its
+# advance stays under the deadline rules (R-3.4, R-8b), with the due date still counted from
+# the return of the trip (R-3.3; being returned does not restart it).
+SUBMITTED_SETTLEMENT_STATUSES = frozenset(
+    {
+        Settlement.Status.SUBMITTED,
+        Settlement.Status.RECEIVED,
+        Settlement.Status.REVIEWED,
+        Settlement.Status.SETTLED,
+        Settlement.Status.CLOSED,
+    }
+)
+
+
+def settlement_is_submitted(settlement: Settlement | None) -> bool:
+    """Whether the traveler's settlement is with Accounting now (SUBMITTED_SETTLEMENT_STATUSES):
+    the "submitted" of the job, the dashboard, "Mis plazos" and the deadlines API."""
+    return settlement is not None and settlement.status in SUBMITTED_SETTLEMENT_STATUSES
+
+
+def settlement_submitted_q(prefix: str = "mission__settlement__") -> Q:
+    """settlement_is_submitted in SQL, from a query on advances (or `prefix` to the settlement)."""
+    return Q(**{f"{prefix}status__in": SUBMITTED_SETTLEMENT_STATUSES})
 
 
 def business_days_left(calendar: BusinessCalendar, due: dt.date, today: dt.date) -> int:
@@ -162,10 +218,11 @@ class _Batch:
 
 
 def pending_advances():
-    """Advances given and not yet accounted for (R-3.11a) whose traveler has not submitted
-    the settlement: the population every deadline rule looks at."""
+    """Advances given and not yet accounted for (R-3.11a) whose settlement is not with
+    Accounting (settlement_is_submitted): the population every deadline rule looks at. A
+    settlement returned for corrections puts its advance back in (R-3.4, R-8b)."""
     return Advance.objects.filter(status__in=Advance.PENDING_SETTLEMENT).exclude(
-        mission__settlement__submitted_at__isnull=False
+        settlement_submitted_q()
     )
 
 
@@ -187,7 +244,7 @@ def _plan_one(
     mission = advance.mission
     traveler = mission.traveler
     return_date = local_date(mission.return_at)
-    due = settlement_due_date(calendar, return_date)
+    due = advance_due_date(calendar, return_date=return_date, disbursed_on=advance.disbursed_on)
     left = business_days_left(calendar, due, today)
     kind = reminder_kind(left)
     if kind and (advance.pk, kind) not in reminders_sent:
@@ -233,7 +290,8 @@ def _plan_one(
                     entity_kind=profile.entity_kind,
                     entity_name=profile.entity_name or display_name(traveler),
                     state=Sanction.State.APPLIED,
-                    reason=f"{advance.code}: not settled by {due:%d/%m/%Y} (R-3.3)",
+                    reason=_("%(advance)s: not settled by %(due)s (R-3.3)")
+                    % {"advance": advance.code, "due": due.strftime("%d/%m/%Y")},
                     proposed_on=today,
                     applied_on=today,
                 )
@@ -254,8 +312,12 @@ def _plan_one(
         advance=advance,
         amount=amount,
         state=Sanction.State.APPLIED,
-        reason=f"{advance.code}: requirement {requirement.code} of "
-        f"{requirement.issued_on:%d/%m/%Y} unanswered (R-3.4, R-8b)",
+        reason=_("%(advance)s: requirement %(requirement)s of %(date)s unanswered (R-3.4, R-8b)")
+        % {
+            "advance": advance.code,
+            "requirement": requirement.code,
+            "date": requirement.issued_on.strftime("%d/%m/%Y"),
+        },
         proposed_on=today,
         applied_on=today,
     )
@@ -295,6 +357,7 @@ SWEEP_FIELDS = (
     "status",
     "amount",
     "return_due_amount",
+    "disbursed_on",
     "mission__traveler_id",
     "mission__return_at",
     "mission__traveler__first_name",
@@ -365,17 +428,20 @@ def enforce_deadlines(
                 ).values_list("advance_id", "kind")
             )
             batch = _Batch()
-            for advance in advances:
-                _plan_one(
-                    advance,
-                    today=today,
-                    calendar=calendar,
-                    grace=grace,
-                    reminders_sent=reminders_sent,
-                    sanctions_there=sanctions_there,
-                    batch=batch,
-                    summary=summary,
-                )
+            # What the job writes (the grounds of its sanctions) is in the organization's
+            # language, whatever the language of the process that runs it.
+            with translation.override(settings.LANGUAGE_CODE):
+                for advance in advances:
+                    _plan_one(
+                        advance,
+                        today=today,
+                        calendar=calendar,
+                        grace=grace,
+                        reminders_sent=reminders_sent,
+                        sanctions_there=sanctions_there,
+                        batch=batch,
+                        summary=summary,
+                    )
             summary.reminders += len(batch.reminders)
             summary.requirements += len(batch.requirements)
             summary.blocks += sum(s.kind in Sanction.BLOCK_KINDS for s in batch.sanctions)

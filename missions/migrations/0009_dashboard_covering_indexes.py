@@ -18,6 +18,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='advance',
-            index=models.Index(condition=models.Q(('status__in', ['disbursed', 'return_due'])), fields=['mission'], include=('id', 'amount', 'return_due_amount', 'status'), name='advance_pending_settlement'),
+            index=models.Index(condition=models.Q(('status__in', ['disbursed', 'return_due'])), fields=['mission'], include=('id', 'amount', 'return_due_amount', 'status', 'disbursed_on'), name='advance_pending_settlement'),
         ),
     ]
