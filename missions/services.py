@@ -739,6 +739,12 @@ def advance_sign(*, actor, advance: Advance) -> Advance:
     return advance
 
 
+def _settlement_started(mission: Mission) -> bool:
+    """Whether the mission's settlement (liquidación) exists. Asked through the mission's own
+    reverse relation: missions never imports settlements (STYLE.md)."""
+    return Mission.objects.filter(pk=mission.pk, settlement__isnull=False).exists()
+
+
 @enforces("R-3.1", "R-3.11a")
 @transaction.atomic
 def advance_disburse(
@@ -746,12 +752,27 @@ def advance_disburse(
 ) -> Advance:
     """Treasury pays a signed advance (R-3.1). The row lock makes a double click or two
     concurrent requests pay once; the traveler's lock makes R-3.11a hold across their advances
-    (no second advance paid while one is pending settlement)."""
+    (no second advance paid while one is pending settlement). Once the mission's settlement has
+    started, the advance is not paid: the settlement pays what is owed (R-3.3)."""
+    # The mission before the advance, the order settlement_start and the R-4 stops take: a
+    # settlement started at the same moment waits for this payment and accounts for it, or this
+    # payment waits and finds the settlement started. NO KEY: the timeline rows still insert.
+    Mission.objects.select_for_update(no_key=True).get(pk=advance.mission_id)
     advance = _lock_advance(advance)
     if not access.is_treasury(actor):
         raise _not_allowed()
     if access.is_own(actor, advance.mission):
         raise _own_request()
+    unpaid = advance.status in (*Advance.OPEN, Advance.Status.CANCELLED)
+    if unpaid and _settlement_started(advance.mission):
+        raise DomainError(
+            "settlement_started",
+            _(
+                "The settlement of mission %(mission)s has already started: advance %(advance)s "
+                "is no longer paid, the settlement pays the traveler what is owed (R-3.3)."
+            )
+            % {"mission": advance.mission.code, "advance": advance.code},
+        )
     if advance.status != Advance.Status.SIGNED:
         raise _wrong_state(advance, _("disbursed"))
     _lock_traveler(advance.mission)
@@ -815,3 +836,22 @@ def advance_mark_settled(*, actor, advance: Advance, comment: str = "") -> Advan
     _save(advance, actor, "settled", ["status", "settled_at"])
     _event(advance.mission, actor, A.ADVANCE_SETTLED, comment, advance)
     return advance
+
+
+@enforces("R-3.3", "R-3.11a")
+@transaction.atomic
+def advance_cancel_unpaid(*, actor, mission: Mission, reason: str) -> list[Advance]:
+    """The mission's settlement has started (called by settlements): its advance not paid yet
+    (requested, approved or signed) is cancelled with `reason`. The settlement pays the
+    traveler what is owed (R-3.3); paying the advance as well would pay the viáticos twice and
+    leave it pending settlement for ever, blocking every later advance (R-3.11a)."""
+    cancelled = []
+    for advance in Advance.objects.select_for_update().filter(
+        mission=mission, status__in=Advance.OPEN
+    ):
+        advance.status = Advance.Status.CANCELLED
+        advance.status_reason = reason
+        _save(advance, actor, "cancelled: settlement started", ["status", "status_reason"])
+        _event(mission, actor, A.ADVANCE_CANCELLED, reason, advance)
+        cancelled.append(advance)
+    return cancelled

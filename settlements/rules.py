@@ -36,7 +36,7 @@ ZERO = Decimal("0.00")
 PHONE_CAP_USD = Decimal("20.00")
 # R-2h: who may approve an exception for a non-eligible expense (role values of viaticos.roles).
 EXCEPTION_APPROVER_ROLES = frozenset({"general_administrator", "finance_director"})
-# R-3.3: a negative balance is reimbursed within 5 business days of the accepted settlement.
+# R-3.3: a negative balance is reimbursed within 5 business days of a correct submission.
 REIMBURSEMENT_BUSINESS_DAYS = 5
 
 
@@ -107,6 +107,9 @@ class ReceiptFacts:
     exception: ExceptionApproval | None = None
     outside_dates_reason: str = ""
     key: object = None  # the caller's identifier (e.g. the receipt's pk), passed through
+    # The General Accountant's decision as an upper bound: 0.00 when the line was rejected, the
+    # amount when it was cut; None while pending or when accepted as the checks allow.
+    decided_usd: Decimal | None = None
 
 
 @dataclass(frozen=True)
@@ -295,7 +298,9 @@ def evaluate_receipts(
 
     R-2b: the phone cap of US$20.00 is per mission, so phone receipts share it in order of date
     (then of the sequence given): the receipt that goes past the cap is cut to what is left, and
-    later ones count 0.
+    later ones count 0. A receipt uses the cap only for what it counts: one the accountant
+    rejected uses nothing, one cut uses its cut amount (`decided_usd`), so the cap is shared by
+    the phone receipts that are accepted.
     """
     phone_left = PHONE_CAP_USD
     order = sorted(range(len(receipts)), key=lambda i: (receipts[i].date, i))
@@ -327,7 +332,8 @@ def evaluate_receipts(
                     )
                 )
                 accepted = phone_left
-            phone_left -= accepted
+            counted = accepted if facts.decided_usd is None else min(accepted, facts.decided_usd)
+            phone_left -= max(counted, ZERO)
         verdicts[index] = ReceiptVerdict(facts.key, amount_usd, accepted, tuple(findings))
     return [verdicts[i] for i in range(len(receipts))]
 
@@ -387,14 +393,15 @@ def settlement_balance(
     advance: Decimal,
     viaticos_recognized: Decimal,
     terminal_accepted: Decimal,
-    accepted_on: dt.date | None = None,
+    submitted_on: dt.date | None = None,
     calendar: BusinessCalendar | None = None,
 ) -> Balance:
     """R-3.3: balance = advance − (viáticos recognized + terminal expenses accepted).
 
     Positive: the traveler returns it. Negative: the organization reimburses it within 5
-    business days of the settlement being accepted as correct (`accepted_on`); the due date is
-    given when both `accepted_on` and the duty-station `calendar` are known.
+    business days of a correct submission (`submitted_on`: the day of the submission that was
+    accepted as correct, not the day it was accepted); the due date is given when both
+    `submitted_on` and the duty-station `calendar` are known.
     """
     for name, value in (
         ("advance", advance),
@@ -413,6 +420,6 @@ def settlement_balance(
     amount = advance - (viaticos_recognized + terminal_accepted)
     direction = balance_direction(amount)
     due = None
-    if direction == BalanceDirection.ORGANIZATION_REIMBURSES and accepted_on and calendar:
-        due = calendar.add_business_days(accepted_on, REIMBURSEMENT_BUSINESS_DAYS)
+    if direction == BalanceDirection.ORGANIZATION_REIMBURSES and submitted_on and calendar:
+        due = calendar.add_business_days(submitted_on, REIMBURSEMENT_BUSINESS_DAYS)
     return Balance(advance, viaticos_recognized, terminal_accepted, amount, direction, due)

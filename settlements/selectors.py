@@ -11,7 +11,9 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from missions.models import Advance, Mission
+from missions.models import Advance, Mission, MissionEvent
+from missions.perdiem import PerDiemResult
+from missions.rules import snapshot_to_result
 from settlements import access, deadlines
 from settlements.models import Document, Receipt, Settlement
 from settlements.rules import (
@@ -183,6 +185,17 @@ def exceptions_to_decide() -> QuerySet[Receipt]:
     )
 
 
+def mission_started(mission: Mission) -> bool:
+    """Whether the traveler set off: a mission stopped (R-4) before its "started" step was never
+    travelled, so its settlement recognizes no viáticos. Missions that are not stopped went
+    through the trip (a returned mission was started first)."""
+    if mission.status not in Mission.STOPPED:
+        return True
+    return MissionEvent.objects.filter(
+        mission_id=mission.pk, action=MissionEvent.Action.STARTED
+    ).exists()
+
+
 @dataclass(frozen=True)
 class SummaryLine:
     receipt: Receipt
@@ -196,9 +209,26 @@ class SettlementSummary:
     lines: list[SummaryLine]
     terminal_accepted: Decimal
     balance: Balance
+    perdiem: PerDiemResult  # R-3.9: the viáticos recomputed from the actual times, line by line
+
+    @property
+    def travelled(self) -> bool:
+        """False when the mission was stopped before it started (R-4): no day of per diem."""
+        return self.perdiem.mission_days > 0
 
     def line_for(self, receipt_pk) -> SummaryLine:
         return next(line for line in self.lines if line.receipt.pk == receipt_pk)
+
+
+def _decided_usd(receipt: Receipt) -> Decimal | None:
+    """The accountant's decision as an upper bound of the line (R-2b shares the phone cap by
+    it); None while pending, or when accepted as the checks allow."""
+    D = Receipt.Decision
+    if receipt.decision == D.REJECTED:
+        return ZERO
+    if receipt.decision == D.CUT and receipt.accepted_usd is not None:
+        return receipt.accepted_usd
+    return None
 
 
 def _facts(receipt: Receipt, documents: list[Document]) -> ReceiptFacts:
@@ -221,11 +251,16 @@ def _facts(receipt: Receipt, documents: list[Document]) -> ReceiptFacts:
         exception=approval,
         outside_dates_reason=receipt.outside_dates_reason,
         key=receipt.pk,
+        decided_usd=_decided_usd(receipt),
     )
 
 
 def settlement_summary(settlement: Settlement, *, calendar=None) -> SettlementSummary:
-    """Checks per line (R-3.12, R-2b, R-2h), the review decisions, and the balance (R-3.3)."""
+    """Checks per line (R-3.12, R-2b, R-2h), the review decisions, and the balance (R-3.3).
+
+    A line accepted counts what the checks allow now (so a phone receipt gets the part of the
+    cap that another one, rejected later, left free: R-2b); a cut counts at most its amount; a
+    rejected line counts 0."""
     receipts = list(
         Receipt.objects.filter(settlement=settlement)
         .select_related("exception_approved_by")
@@ -242,25 +277,31 @@ def settlement_summary(settlement: Settlement, *, calendar=None) -> SettlementSu
     verdicts = evaluate_receipts([_facts(r, docs[r.pk]) for r in receipts], mission_facts)
     lines = []
     for receipt, verdict in zip(receipts, verdicts, strict=True):
-        if receipt.decision == Receipt.Decision.PENDING or receipt.accepted_usd is None:
-            accepted = verdict.accepted_usd
-        else:
-            accepted = min(receipt.accepted_usd, verdict.accepted_usd)
+        decided = _decided_usd(receipt)
+        accepted = verdict.accepted_usd if decided is None else min(decided, verdict.accepted_usd)
         lines.append(SummaryLine(receipt, verdict, accepted, docs[receipt.pk]))
     terminal = round_money(sum((line.accepted_usd for line in lines), ZERO))
+    # The reimbursement date is fixed once the submission is accepted as correct (R-3.3).
+    settled = settlement.settled_on is not None
     balance = settlement_balance(
         advance=settlement.advance_amount,
         viaticos_recognized=settlement.viaticos_recognized,
         terminal_accepted=terminal,
-        accepted_on=settlement.settled_on,
-        calendar=calendar or (duty_calendar() if settlement.settled_on else None),
+        submitted_on=submission_date(settlement) if settled else None,
+        calendar=calendar or (duty_calendar() if settled else None),
     )
-    return SettlementSummary(lines, terminal, balance)
+    return SettlementSummary(lines, terminal, balance, snapshot_to_result(settlement.perdiem))
+
+
+def submission_date(settlement: Settlement) -> dt.date | None:
+    """R-3.3: the day of the traveler's latest submission, the one accepted as correct (a
+    settlement returned for corrections is submitted again)."""
+    if settlement.submitted_at is None:
+        return None
+    return _local_date(settlement.submitted_at)
 
 
 def _local_date(moment):
-    from django.utils import timezone
-
     return timezone.localtime(moment).date()
 
 

@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from decimal import Decimal
+from functools import partial
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -22,6 +23,8 @@ from django.utils.translation import gettext as _
 
 from missions import services as mission_services
 from missions.models import Advance, Mission
+from missions.perdiem import PerDiemError, PerDiemResult
+from missions.perdiem_messages import to_domain_error
 from missions.rules import LegInput, plan_per_diem, result_to_snapshot
 from settlements import access
 from settlements.models import Document, Receipt, Settlement, SettlementEvent
@@ -32,7 +35,12 @@ from settlements.rules import (
     normalize_tax_id,
     settlement_balance,
 )
-from settlements.selectors import settleable_missions, settlement_summary
+from settlements.selectors import (
+    mission_started,
+    settleable_missions,
+    settlement_summary,
+    submission_date,
+)
 from settlements.stamping import Stamp, stamp_document
 from viaticos.business_days import duty_calendar
 from viaticos.errors import DomainError, NotAllowed, require_reason
@@ -130,10 +138,24 @@ def _store(write, document: Document, content: bytes) -> None:
 # --- traveler ---------------------------------------------------------------------------------
 
 
+@enforces("R-4")
 def _recompute(settlement: Settlement, mission: Mission) -> None:
-    """R-3.9 via the engine: the viáticos follow the actual times, never a typed amount."""
+    """R-3.9 via the engine: the viáticos follow the actual times, never a typed amount.
+
+    R-3.14: meals the event covers on days outside the actual trip (the traveler came back
+    early) are dropped: those days are not paid at all. R-4: a mission stopped before it
+    started was not travelled, so no viáticos are recognized; only the receipts count."""
+    if not mission_started(mission):
+        if settlement.actual_return_at <= settlement.actual_departure_at:
+            raise to_domain_error(PerDiemError("return_before_departure"))
+        settlement.perdiem = result_to_snapshot(PerDiemResult(lines=(), mission_days=0, nights=0))
+        settlement.viaticos_recognized = ZERO
+        return
+    first = timezone.localtime(settlement.actual_departure_at).date()
+    last = timezone.localtime(settlement.actual_return_at).date()
     legs = [LegInput(leg.destination, leg.arrive_at, leg.leave_at) for leg in mission.legs.all()]
-    meals = {dt.date.fromisoformat(day): meals for day, meals in mission.meals_covered.items()}
+    covered = ((dt.date.fromisoformat(day), meals) for day, meals in mission.meals_covered.items())
+    meals = {day: meals for day, meals in covered if first <= day <= last}
     result = plan_per_diem(
         kind=mission.kind,
         departure_at=settlement.actual_departure_at,
@@ -150,7 +172,12 @@ def _recompute(settlement: Settlement, mission: Mission) -> None:
 @transaction.atomic
 def settlement_start(*, actor, mission: Mission) -> Settlement:
     """The traveler opens the settlement of a mission once back (or stopped with money spent,
-    R-4); it starts with the planned times, to be corrected to the actual ones."""
+    R-4); it starts with the planned times, to be corrected to the actual ones.
+
+    An advance of the mission still unpaid (requested, approved or signed, e.g. an emergency
+    the traveler made without it, R-5) is cancelled: the settlement pays the traveler what is
+    owed (R-3.3), and an advance paid now would pay the viáticos twice and stay pending
+    settlement for ever (R-3.11a)."""
     mission = Mission.objects.select_for_update().get(pk=mission.pk)
     if mission.traveler_id != actor.pk:
         raise _not_allowed()
@@ -164,11 +191,10 @@ def settlement_start(*, actor, mission: Mission) -> Settlement:
                 "a stopped mission's advance was partly spent (R-4)."
             ),
         )
-    advance = (
-        Advance.objects.select_for_update()
-        .filter(mission=mission, status__in=Advance.PENDING_SETTLEMENT)
-        .first()
-    )
+    # Every advance of the mission is locked, whatever its status: a disbursement in flight
+    # finishes first and its advance is attached, or it waits and finds the settlement started.
+    advances = list(Advance.objects.select_for_update().filter(mission=mission).order_by("pk"))
+    advance = next((a for a in advances if a.status in Advance.PENDING_SETTLEMENT), None)
     settlement = Settlement(
         mission=mission,
         advance=advance,
@@ -180,6 +206,15 @@ def settlement_start(*, actor, mission: Mission) -> Settlement:
     settlement._history_user = actor
     settlement._change_reason = "started"
     settlement.save()
+    mission_services.advance_cancel_unpaid(
+        actor=actor,
+        mission=mission,
+        reason=_(
+            "Not paid before the settlement %(code)s was started: the settlement pays the "
+            "traveler what is owed (R-3.3)."
+        )
+        % {"code": settlement.code},
+    )
     _refresh_totals(settlement)
     _event(settlement, actor, A.CREATED)
     return settlement
@@ -381,7 +416,13 @@ def receipt_add(
 @transaction.atomic
 def receipt_remove(*, actor, receipt: Receipt) -> None:
     settlement = _editable_by_traveler(receipt.settlement, actor)
-    names = list(receipt.documents.values_list("file", flat=True))
+    # The stamped copies too (a settlement returned after it was received has them, R-T4).
+    names = [
+        name
+        for pair in receipt.documents.values_list("file", "stamped_file")
+        for name in pair
+        if name
+    ]
     label = str(receipt)
     receipt._history_user = actor
     receipt._change_reason = "removed"
@@ -394,7 +435,10 @@ def receipt_remove(*, actor, receipt: Receipt) -> None:
 @enforces("R-2h")
 @transaction.atomic
 def receipt_exception_approve(*, actor, receipt: Receipt, comment: str = "") -> Receipt:
-    """R-2h: the General Administrator or the Finance Director accepts a non-eligible expense."""
+    """R-2h: the General Administrator or the Finance Director accepts a non-eligible expense.
+
+    A line the General Accountant already decided was decided while the expense counted 0: the
+    decision is reset for the accountant to decide again, and a finished review is reopened."""
     settlement = _lock(receipt.settlement)
     receipt = Receipt.objects.select_for_update().get(pk=receipt.pk)
     role = access.exception_approver_role(actor)
@@ -408,12 +452,27 @@ def receipt_exception_approve(*, actor, receipt: Receipt, comment: str = "") -> 
         )
     if settlement.status in (S.SETTLED, S.CLOSED):
         raise _wrong_state(settlement, _("changed"))
+    if receipt.exception_approved_by_id:
+        raise DomainError(
+            "exception_already_approved", _("This exception was already approved (R-2h).")
+        )
     receipt.exception_approved_by = actor
     receipt.exception_approver_role = role
-    _save(
-        receipt, actor, "exception approved", ["exception_approved_by", "exception_approver_role"]
-    )
+    fields = ["exception_approved_by", "exception_approver_role"]
+    decided = receipt.decision != Receipt.Decision.PENDING
+    if decided:
+        receipt.decision = Receipt.Decision.PENDING
+        receipt.accepted_usd = None
+        receipt.decision_reason = ""
+        fields += ["decision", "accepted_usd", "decision_reason"]
+    _save(receipt, actor, "exception approved", fields)
+    if decided and settlement.status == S.REVIEWED:
+        settlement.status = S.RECEIVED
+        settlement.reviewed_by, settlement.reviewed_at = None, None
+        _save(settlement, actor, "review reopened", ["status", "reviewed_by", "reviewed_at"])
     _refresh_totals(settlement)
+    if decided:
+        comment = " ".join([comment, _("The General Accountant decides this line again.")]).strip()
     _event(settlement, actor, A.EXCEPTION_APPROVED, f"{receipt} {comment}".strip())
     return receipt
 
@@ -459,9 +518,14 @@ def _stamp_all(settlement: Settlement, actor, today: dt.date) -> None:
                 original = handle.read()
             stamped = stamp_document(original, document.content_type, stamp)
             base = document.file.rsplit(".", 1)[0]
+            previous = document.stamped_file
             document.stamped_file = write(f"{base}-liquidado.{stamped.extension}", stamped.content)
             document.stamped_content_type = stamped.content_type
             document.save(update_fields=["stamped_file", "stamped_content_type"])
+            if previous and previous != document.stamped_file:
+                # Received again after a return: the earlier stamped copy is linked to nothing
+                # any more, and anonymization (R-T4) would never find it.
+                transaction.on_commit(partial(default_storage.delete, previous))
 
 
 @enforces("R-3.7")
@@ -527,9 +591,22 @@ def receipt_review(
         raise DomainError("invalid_decision", _("Choose accept, cut or reject."), "decision")
     receipt.decision = decision
     _save(receipt, actor, f"review {decision}", ["decision", "accepted_usd", "decision_reason"])
+    _follow_accepted(settlement, actor)
     _refresh_totals(settlement)
     _event(settlement, actor, A.LINE_REVIEWED, f"{receipt}: {receipt.get_decision_display()}")
     return receipt
+
+
+def _follow_accepted(settlement: Settlement, actor) -> None:
+    """A line accepted counts what the checks allow now: when a decision on another phone
+    receipt frees or takes part of the US$20.00 cap (R-2b), its stored amount follows."""
+    for line in settlement_summary(settlement).lines:
+        receipt = line.receipt
+        if receipt.decision == Receipt.Decision.ACCEPTED and receipt.accepted_usd != (
+            line.accepted_usd
+        ):
+            receipt.accepted_usd = line.accepted_usd
+            _save(receipt, actor, "accepted amount follows the phone cap", ["accepted_usd"])
 
 
 @transaction.atomic
@@ -572,7 +649,8 @@ def settlement_return(*, actor, settlement: Settlement, reason: str) -> Settleme
 @transaction.atomic
 def settlement_settle(*, actor, settlement: Settlement, today: dt.date) -> Settlement:
     """The General Accountant accepts the settlement as correct (R-3.3): the balance is fixed;
-    a reimbursement is due within 5 business days; the advance is marked settled."""
+    a reimbursement is due within 5 business days of the (latest, now correct) submission; the
+    advance is marked settled."""
     settlement = _reviewer(settlement, actor)
     if settlement.status != S.REVIEWED:
         raise _wrong_state(settlement, _("settled"))
@@ -581,7 +659,7 @@ def settlement_settle(*, actor, settlement: Settlement, today: dt.date) -> Settl
         advance=settlement.advance_amount,
         viaticos_recognized=settlement.viaticos_recognized,
         terminal_accepted=summary.terminal_accepted,
-        accepted_on=today,
+        submitted_on=submission_date(settlement) or today,
         calendar=duty_calendar(),
     )
     settlement.terminal_accepted = balance.terminal_accepted

@@ -205,7 +205,7 @@ def test_r_3_3_balance_negative_organization_reimburses_within_five_business_day
         advance=D("300.00"),
         viaticos_recognized=D("266.53"),
         terminal_accepted=D("50.00"),
-        accepted_on=dt.date(2026, 3, 6),  # a Friday
+        submitted_on=dt.date(2026, 3, 6),  # a Friday
         calendar=CALENDAR,
     )
     assert balance.amount == D("-16.53")
@@ -221,7 +221,7 @@ def test_r_3_3_reimbursement_due_date_skips_holidays_and_closure_days():
         advance=D("0.00"),
         viaticos_recognized=D("100.00"),
         terminal_accepted=D("0.00"),
-        accepted_on=dt.date(2026, 7, 24),  # Friday; 28–29 July are national holidays
+        submitted_on=dt.date(2026, 7, 24),  # Friday; 28–29 July are national holidays
         calendar=calendar,
     )
     # 27 (closure), 28, 29 (holidays) skipped: 30, 31 Jul, 3, 4, 5 Aug.
@@ -233,7 +233,7 @@ def test_r_3_3_balance_even():
         advance=D("100.00"),
         viaticos_recognized=D("60.00"),
         terminal_accepted=D("40.00"),
-        accepted_on=dt.date(2026, 3, 6),
+        submitted_on=dt.date(2026, 3, 6),
         calendar=CALENDAR,
     )
     assert balance.direction == BalanceDirection.SETTLED_EVEN and balance.reimbursement_due is None

@@ -217,6 +217,8 @@ def test_r_2h_exception_approved_by_the_general_administrator_counts(draft, trav
 
 def full_flow(submitted, accounting_assistant, accountant, receipts):
     settlement = submitted(receipts=receipts)
+    # Submitted on Friday 6 March (the service stamps the real clock; counts from it).
+    Settlement.objects.filter(pk=settlement.pk).update(submitted_at=local(2026, 3, 6, 16, 0))
     services.settlement_receive(
         actor=accounting_assistant, settlement=settlement, today=dt.date(2026, 3, 9)
     )
@@ -302,7 +304,8 @@ def test_r_3_3_balance_negative_organization_reimburses_within_five_business_day
         [receipt_fields(amount=D("70.00")), receipt_fields(category="airport_tax")],
     )
     assert settlement.balance == D("-55.00")  # 450 − (400 + 105)
-    assert settlement.reimbursement_due == dt.date(2026, 3, 17)  # 5 business days after 10 Mar
+    # 5 business days after the submission on 6 March (not after settling on 10 March)
+    assert settlement.reimbursement_due == dt.date(2026, 3, 13)
 
 
 def test_r_3_3_a_reimbursement_shows_the_amount_and_who_pays_it_without_a_minus_sign(
