@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -72,10 +72,15 @@ def settleable_missions() -> QuerySet[Mission]:
 
 def missions_to_settle(user) -> QuerySet[Mission]:
     """The traveler's settleable missions that have no settlement yet, the latest return
-    first."""
+    first, with the payment date of the advance to settle (`paid_on`: its deadline counts from
+    it when it was paid after the return, R-5)."""
+    paid = Advance.objects.filter(
+        mission=OuterRef("pk"), status__in=Advance.PENDING_SETTLEMENT
+    ).order_by("-disbursed_on")
     return (
         settleable_missions()
         .filter(traveler=user, settlement__isnull=True)
+        .annotate(paid_on=Subquery(paid.values("disbursed_on")[:1]))
         .defer("planned_perdiem")
         .prefetch_related("legs__destination")
         .order_by("-return_at", "-pk")
@@ -101,12 +106,15 @@ class MissionToSettle:
 
 def missions_to_settle_page(user, *, page: str | None = None, today: dt.date | None = None):
     """One page of `missions_to_settle`, each with its due date (R-3.3: 5 business days after
-    the return) and the business days left, counted in one walk over the calendar."""
+    the return, or after a later payment of its advance, R-5: the deadline job's) and the
+    business days left, counted in one walk over the calendar."""
     today = today or timezone.localdate()
     result = Paginator(missions_to_settle(user), pagination.PER_PAGE).get_page(page)
     calendar = duty_calendar()
     dues = {
-        m.pk: deadlines.settlement_due_date(calendar, deadlines.local_date(m.return_at))
+        m.pk: deadlines.advance_due_date(
+            calendar, return_date=deadlines.local_date(m.return_at), disbursed_on=m.paid_on
+        )
         for m in result.object_list
     }
     left = deadlines.business_days_left_many(calendar, set(dues.values()), today)

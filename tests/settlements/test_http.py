@@ -291,3 +291,24 @@ def test_missions_to_settle_count_business_days_left_before_the_due_date(
     assert row(dt.date(2026, 3, 9)).days_left == 3  # Monday: Tue, Wed, Thu
     assert row(dt.date(2026, 3, 12)).days_left == 0
     assert row(dt.date(2026, 3, 13)).days_late == 1
+
+
+def test_r_5_missions_to_settle_count_from_a_payment_made_after_the_return(
+    signed_advance, treasurer, traveler
+):
+    """Back on Thursday 5 March, the advance paid on Friday 13 March (an emergency, R-5): the
+    settlement is due five business days after the payment, as on Mis plazos and for the job."""
+    from settlements import selectors
+
+    advance = signed_advance(traveler)
+    mission = advance.mission
+    mission_services.mission_start(actor=traveler, mission=mission)
+    mission_services.mission_mark_returned(actor=traveler, mission=mission)
+    mission_services.advance_disburse(
+        actor=treasurer, advance=advance, disbursed_on=dt.date(2026, 3, 13), method="transfer"
+    )
+
+    (row,) = selectors.missions_to_settle_page(traveler, today=dt.date(2026, 3, 16)).object_list
+
+    assert row.due_date == dt.date(2026, 3, 20)
+    assert row.days_left == 4
