@@ -98,8 +98,16 @@ class AnswerForm(forms.Form):
     response_text = forms.CharField(
         label=_("Response letter"), widget=forms.Textarea(attrs={"rows": 6}), required=False
     )
-    include_data = forms.BooleanField(
-        label=_("Attach the person's data (acceso: PDF and JSON)"), required=False, initial=True
+    data = forms.ChoiceField(
+        label=_("The person's data (acceso granted)"),
+        choices=[
+            ("attach", _("Attached to the letter (PDF and JSON)")),
+            ("later", _("Sent later, within 10 business days (R-A2)")),
+            ("none", _("None held: the person has no account")),
+        ],
+        initial="attach",
+        widget=forms.RadioSelect,
+        required=False,
     )
 
 

@@ -462,14 +462,16 @@ def arco_request_answer(
     outcome: str,
     response_text: str,
     today: dt.date,
-    include_data: bool = True,
+    data: str = "attach",
 ) -> ArcoRequest:
     """R-A6, R-A7: answer with a letter to the notification address; never closed without one.
 
-    For acceso granted with the data attached, the export (PDF + JSON, R-A8) goes with the
-    letter; otherwise the data is due within 10 more business days (R-A2). Portabilidad granted
-    is answered with the machine-readable JSON export attached (R-A1, R-A8). Tratamiento objetivo
-    is granted only once a person has reviewed the decision (subjects.subject_review_decision).
+    For acceso granted (`data`): the export (PDF + JSON, R-A8) goes with the letter, or the
+    data is due within 10 more business days (R-A2, sent by arco_data_deliver), or the
+    organization holds none of the requester's data (no account: the letter says so).
+    Portabilidad granted is answered with the machine-readable JSON export attached (R-A1,
+    R-A8). Tratamiento objetivo is granted only once a person has reviewed the decision
+    (subjects.subject_review_decision).
     """
     request = _locked(request_id)
     if request.status not in ANSWERABLE:
@@ -513,7 +515,9 @@ def arco_request_answer(
     if request.right == ArcoRequest.Right.PORTABILIDAD and granted:
         export = EXPORT_JSON
     if request.right == ArcoRequest.Right.ACCESO and granted:
-        if include_data and not request.subject_id:
+        if data not in ACCESS_DATA:
+            raise DomainError("unknown_data", _("Choose how the data is delivered."), field="data")
+        if data == ACCESS_DATA_ATTACH and not request.subject_id:
             raise DomainError(
                 "no_subject",
                 _(
@@ -521,9 +525,19 @@ def arco_request_answer(
                     "that the data will follow within 10 business days."
                 ),
             )
-        if include_data:
+        if data == ACCESS_DATA_NONE and request.subject_id:
+            raise DomainError(
+                "data_held",
+                _("This person has an account: attach their data or send it later."),
+                field="data",
+            )
+        if data == ACCESS_DATA_NONE:
+            request.response_text += "\n\n" + _(
+                "We hold no personal data about you other than this request and its documents."
+            )
+        if data == ACCESS_DATA_ATTACH:
             export = EXPORT_FULL
-        else:
+        elif data == ACCESS_DATA_LATER:
             request.data_delivery_due = rules.arco_calendar().add_business_days(
                 today, rules.ACCESS_DELIVERY_DAYS
             )
@@ -532,6 +546,11 @@ def arco_request_answer(
     request.save(update_fields=fields)
     transaction.on_commit(lambda: _send_response(request.pk, export=export))
     return request
+
+
+# Acceso granted: how the person's data reaches them (R-A2, R-A8).
+ACCESS_DATA_ATTACH, ACCESS_DATA_LATER, ACCESS_DATA_NONE = "attach", "later", "none"
+ACCESS_DATA = (ACCESS_DATA_ATTACH, ACCESS_DATA_LATER, ACCESS_DATA_NONE)
 
 
 def _notify(request_id: int, kind: str, template: str) -> None:

@@ -388,7 +388,7 @@ def request_action(request, pk: int, action: str):
                 request_id=req.pk,
                 outcome=post.get("outcome", ""),
                 response_text=post.get("response_text", ""),
-                include_data=bool(post.get("include_data")),
+                data=post.get("data") or "attach",
                 today=today,
             )
         elif action == "not-filed":

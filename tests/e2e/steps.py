@@ -128,9 +128,14 @@ def sign_advance(page: Page, base: str, pk: int) -> None:
     expect_message(page, es("Advance signed: Treasury can now pay it."))
 
 
-def disburse(page: Page, base: str, code: str, reference="OP-2026-0001") -> None:
+def disburse(
+    page: Page, base: str, code: str, reference="OP-2026-0001", paid_on="2026-02-27"
+) -> None:
+    """Treasury pays from its queue, dated before the journeys' March missions (the form offers
+    today, which would be months after their return: a late payment, R-5)."""
     page.goto(f"{base}/tesoreria/desembolsos/")
     row = page.locator("tr").filter(has_text=code)
+    row.locator("input[name=disbursed_on]").fill(paid_on)
     row.locator("input[name=reference]").fill(reference)
     click_and_wait(page, row.get_by_role("button", name=es("Disburse"), exact=True))
     expect_message(page, es("Disbursement recorded."))

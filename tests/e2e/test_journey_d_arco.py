@@ -66,17 +66,20 @@ def test_public_files_an_arco_request_and_the_officer_answers(
     expect(officer.locator("body")).to_contain_text("45879632")
     answer = officer.locator("form[action$='/answer/']")
     answer.locator("select[name=outcome]").select_option("granted")
+    answer.locator("input[name=data][value=none]").check()  # no account: no data held
+    answer.scroll_into_view_if_needed()
+    shot(officer, "05-officer-answering")
     answer.locator("textarea[name=response_text]").fill(
         "Le enviamos la relación de sus datos personales y las finalidades de su tratamiento."
     )
     click_and_wait(officer, answer.get_by_role("button", name=es("Send the response letter")))
     expect_message(officer, es("Done."))
     expect(officer.locator("h1 .chip")).to_have_text(label(ArcoRequest.Status.ANSWERED))
-    shot(officer, "05-officer-answered")
+    shot(officer, "06-officer-answered")
 
     # Back on the public status page: answered, with the date.
     public.goto(status_url)
     expect(public.locator("dl.facts")).to_contain_text(label(ArcoRequest.Status.ANSWERED))
     request.refresh_from_db()
     expect(public.locator("dl.facts")).to_contain_text(request.closed_on.strftime("%d/%m/%Y"))
-    shot(public, "06-public-status-answered")
+    shot(public, "07-public-status-answered")

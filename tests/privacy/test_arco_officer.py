@@ -196,7 +196,7 @@ def test_r_a2_acceso_granted_without_data_sets_the_10_day_delivery(
         outcome="granted",
         response_text="Se le entregará.",
         today=D(2026, 7, 24),
-        include_data=False,
+        data="later",
     )
     req.refresh_from_db()
     assert req.data_delivery_due == D(2026, 8, 12)  # 28-29 Jul and 6 Aug skipped
@@ -214,12 +214,47 @@ def test_r_a2_acceso_with_the_data_attached_needs_the_persons_account_first(
             outcome="granted",
             response_text="Adjuntamos sus datos.",
             today=D(2026, 4, 6),
-            include_data=True,
+            data="attach",
         )
 
     assert refused.value.code == "no_subject"
     req.refresh_from_db()
     assert req.is_open and req.data_delivery_due is None
+
+
+def test_r_a8_acceso_of_someone_without_an_account_says_no_data_is_held(
+    db, api_client, privacy_officer, traveler, monkeypatch
+):
+    from django.utils import translation
+
+    req = _file(api_client, monkeypatch, D(2026, 3, 30), right="acceso")
+    with translation.override("es"):
+        services.arco_request_answer(
+            actor=privacy_officer,
+            request_id=req.pk,
+            outcome="granted",
+            response_text="Atendemos su solicitud.",
+            today=D(2026, 4, 6),
+            data="none",
+        )
+    req.refresh_from_db()
+    assert req.status == ArcoRequest.Status.ANSWERED and req.data_delivery_due is None
+    assert "No conservamos datos personales suyos" in req.response_text
+
+    other = _file(api_client, monkeypatch, D(2026, 3, 30), right="acceso")
+    services.arco_request_link_subject(
+        actor=privacy_officer, request_id=other.pk, subject_id=traveler.pk
+    )
+    with pytest.raises(services.DomainError) as refused:
+        services.arco_request_answer(
+            actor=privacy_officer,
+            request_id=other.pk,
+            outcome="granted",
+            response_text="Atendemos su solicitud.",
+            today=D(2026, 4, 6),
+            data="none",
+        )
+    assert refused.value.code == "data_held"
 
 
 def test_r_a2_acceso_data_to_follow_stays_in_the_queue_until_it_is_sent_once(
@@ -250,7 +285,7 @@ def test_r_a2_acceso_data_to_follow_stays_in_the_queue_until_it_is_sent_once(
         outcome="granted",
         response_text="Sus datos le llegarán en los próximos días.",
         today=D(2026, 7, 24),
-        include_data=False,
+        data="later",
     )
     req.refresh_from_db()
     assert req.data_delivery_due == D(2026, 8, 12)
