@@ -254,6 +254,7 @@ class ArcoRequest(models.Model):
     )
     response_text = models.TextField(_("response"), blank=True)
     data_delivery_due = models.DateField(_("data delivery due"), null=True, blank=True)
+    data_delivered_on = models.DateField(_("data delivered on"), null=True, blank=True)
     response_letter = models.CharField(max_length=200, blank=True)
     subject = models.ForeignKey(
         USER,
@@ -290,6 +291,12 @@ class ArcoRequest(models.Model):
                 fields=["due_date", "id"],
                 condition=models.Q(status__in=["received", "observed", "extended"]),
                 name="arco_open_by_due",
+            ),
+            # …and the acceso answered with the data still to deliver (R-A2): fewer still.
+            models.Index(
+                fields=["data_delivery_due", "id"],
+                condition=models.Q(data_delivery_due__isnull=False, data_delivered_on__isnull=True),
+                name="arco_data_pending",
             ),
         ]
 

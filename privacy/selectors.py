@@ -10,10 +10,8 @@ from django.db.models import (
     Case,
     Count,
     DateField,
-    Exists,
     ExpressionWrapper,
     F,
-    OuterRef,
     Q,
     QuerySet,
     When,
@@ -25,7 +23,6 @@ from django.utils.translation import gettext as _
 from privacy import rules
 from privacy.models import (
     AccessLogEntry,
-    ArcoAttachment,
     ArcoRequest,
     BlockedRecord,
     ConsentEvent,
@@ -187,15 +184,13 @@ def arco_request_get_for_user(user, pk: int) -> ArcoRequest:
 
 def _data_pending() -> Q:
     """R-A2: acceso granted with the data to follow within 10 more business days, and not
-    sent yet (the data export is attached to the file when it is sent)."""
-    sent = ArcoAttachment.objects.filter(
-        request=OuterRef("pk"), kind=ArcoAttachment.Kind.EXPORT_PDF
-    )
+    sent yet."""
     return Q(
         right=ArcoRequest.Right.ACCESO,
         status=ArcoRequest.Status.ANSWERED,
         data_delivery_due__isnull=False,
-    ) & ~Exists(sent)
+        data_delivered_on__isnull=True,
+    )
 
 
 def _in_course() -> Q:

@@ -673,7 +673,7 @@ def arco_request_link_subject(*, actor, request_id: int, subject_id: int | None)
 
 @enforces("R-A2", "R-A8")
 @transaction.atomic
-def arco_data_deliver(*, actor, request_id: int) -> ArcoRequest:
+def arco_data_deliver(*, actor, request_id: int, today: dt.date) -> ArcoRequest:
     """R-A2: the data of an acceso granted with the data to follow, sent to the requester (PDF
     and JSON, R-A8) with its delivery logged; once only."""
     from privacy.selectors import data_pending
@@ -685,10 +685,10 @@ def arco_data_deliver(*, actor, request_id: int) -> ArcoRequest:
         raise DomainError(
             "no_subject", _("First link the request to the account of the person concerned.")
         )
-    # Kept in the file under the row lock: a second click finds the data already delivered.
     files, _stored = _attach(request, _export_parts(request, EXPORT_FULL))
+    request.data_delivered_on = today  # under the row lock: a second click finds it
     _history(request, actor, "data delivered")
-    request.save()
+    request.save(update_fields=["data_delivered_on"])
     transaction.on_commit(lambda: _email(request, ArcoDelivery.Kind.DATA, "data", files))
     return request
 

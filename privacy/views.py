@@ -426,7 +426,7 @@ def request_action(request, pk: int, action: str):
                 today=today,
             )
         elif action == "deliver-data":
-            services.arco_data_deliver(actor=request.user, request_id=req.pk)
+            services.arco_data_deliver(actor=request.user, request_id=req.pk, today=today)
         elif action == "delivered":
             services.arco_delivery_confirm(
                 actor=request.user,

@@ -304,7 +304,7 @@ def test_r_a2_acceso_data_to_follow_stays_in_the_queue_until_it_is_sent_once(
         actor=privacy_officer, request_id=req.pk, subject_id=traveler.pk
     )
     with django_capture_on_commit_callbacks(execute=True):
-        services.arco_data_deliver(actor=privacy_officer, request_id=req.pk)
+        services.arco_data_deliver(actor=privacy_officer, request_id=req.pk, today=D(2026, 8, 5))
 
     names = [a[0] for a in mailoutbox[-1].attachments]
     assert names == ["mis-datos.pdf", "mis-datos.json"]
@@ -312,8 +312,10 @@ def test_r_a2_acceso_data_to_follow_stays_in_the_queue_until_it_is_sent_once(
     assert {ArcoAttachment.Kind.EXPORT_PDF, ArcoAttachment.Kind.EXPORT_JSON} <= kinds
     assert req.deliveries.filter(kind=ArcoDelivery.Kind.DATA, status="sent").count() == 1
     assert req.pk not in queued(D(2026, 8, 13))
+    req.refresh_from_db()
+    assert req.data_delivered_on == D(2026, 8, 5)
     with pytest.raises(services.DomainError) as again:
-        services.arco_data_deliver(actor=privacy_officer, request_id=req.pk)
+        services.arco_data_deliver(actor=privacy_officer, request_id=req.pk, today=D(2026, 8, 5))
     assert again.value.code == "no_data_pending"
 
 
