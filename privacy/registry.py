@@ -91,14 +91,15 @@ class Candidate:
 class Hold:
     """A legal hold (R-T2): why the data must be kept for now.
 
-    A hold the apps declare holds all the person's data (`category` says where it comes from);
-    so does a LegalHold recorded without a category, while one recorded for a category holds
-    that category only (privacy/retention.py).
+    It keeps all the person's data (`category` only says where it comes from), unless `scope`
+    names the one data category it keeps: a LegalHold recorded for a category
+    (privacy/retention.py).
     """
 
     reason: str
     data_kept: str
     category: str = ""
+    scope: str = ""
 
 
 @dataclass(frozen=True)

@@ -7,15 +7,9 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from privacy.models import (
-    ArcoRequest,
-    BlockedRecord,
-    LegalHold,
-    RetentionAction,
-    RetentionPolicy,
-)
+from privacy.models import ArcoRequest, BlockedRecord, RetentionAction, RetentionPolicy
 from privacy.registry import Action, Candidate, Category, Hold, categories
-from privacy.selectors import _legal_hold, subjects_holds
+from privacy.selectors import subjects_holds
 from privacy.services import arco_request_close_not_filed
 from viaticos.rules_registry import enforces
 
@@ -52,30 +46,16 @@ def _due(policy: RetentionPolicy, category, today: dt.date) -> list[Candidate]:
     return [c for c in found if policy.expires_on(c.clock_start) <= today]
 
 
-def _scoped_holds(subject_ids, codes, *, chunk: int = 2000) -> dict[int, dict[Hold, str]]:
-    """These people's LegalHold rows recorded for one of the data categories `codes`, as
-    `subjects_holds` returns them, with that category (R-T2: they hold that category only). A
-    category no app declares (mistyped) scopes nothing: that hold keeps everything."""
-    ids = sorted(subject_ids)
-    scoped: dict[int, dict[Hold, str]] = {}
-    for start in range(0, len(ids), chunk):
-        rows = LegalHold.objects.filter(
-            subject_id__in=ids[start : start + chunk], category__in=list(codes)
-        )
-        for hold in rows:
-            scoped.setdefault(hold.subject_id, {})[_legal_hold(hold)] = hold.category
-    return scoped
-
-
 @enforces("R-T2")
-def _holds_on(category: Category, holds: list[Hold], scoped: dict[Hold, str]) -> list[Hold]:
+def _holds_on(category: Category, holds: list[Hold], declared) -> list[Hold]:
     """R-T2: the holds that keep a record of `category`: a LegalHold recorded for a category
-    holds that category only; one without a category, the holds the apps declare (an open
-    settlement, a sanction, an advance to settle) and the ARCO requests in course hold all the
-    person's data; a category acting on the whole person (the cancelación) is held by all."""
+    holds that category only (its `scope`; a category no app declares, mistyped, scopes
+    nothing); the holds the apps declare (an open settlement, a sanction, an advance to settle),
+    the ARCO requests in course and a LegalHold without a category hold all the person's data;
+    a category acting on the whole person (the cancelación) is held by all."""
     if category.whole_person:
         return holds
-    return [h for h in holds if scoped.get(h, category.code) == category.code]
+    return [h for h in holds if h.scope in ("", category.code) or h.scope not in declared]
 
 
 @enforces("R-T1", "R-T2", "R-T3")
@@ -88,8 +68,6 @@ def plan_retention(*, today: dt.date) -> list[Step]:
     """
     declared = categories()
     holds_cache: dict[int, list[Hold]] = {}
-    scoped_cache: dict[int, dict[Hold, str]] = {}
-    scoped_loaded: set[int] = set()
     steps: list[Step] = []
     for policy in RetentionPolicy.objects.filter(is_active=True).order_by("pk"):
         category = declared.get(policy.category)
@@ -101,33 +79,13 @@ def plan_retention(*, today: dt.date) -> list[Step]:
         missing = {c.subject_id for c in candidates if c.subject_id is not None} - set(holds_cache)
         if missing:
             holds_cache.update(subjects_holds(missing, today))
-        # Only a hold on another declared category can be a LegalHold that leaves this one
-        # free: the query that tells is run for those people only.
-        unsure = {
-            c.subject_id
-            for c in candidates
-            if c.subject_id is not None
-            and c.subject_id not in scoped_loaded
-            and not category.whole_person
-            and any(
-                h.category in declared and h.category != category.code
-                for h in holds_cache.get(c.subject_id, [])
-            )
-        }
-        if unsure:
-            scoped_cache.update(_scoped_holds(unsure, declared))
-            scoped_loaded |= unsure
         done_rows = RetentionAction.objects.filter(policy=policy)
         if category.due_candidates is not None:
             done_rows = done_rows.filter(action=Action.BLOCK)  # the rest is left out in SQL
         done = set(done_rows.values_list("record_key", "action"))
         for candidate in candidates:
             subject = candidate.subject_id
-            holds = (
-                _holds_on(category, holds_cache.get(subject, []), scoped_cache.get(subject, {}))
-                if subject
-                else []
-            )
+            holds = _holds_on(category, holds_cache.get(subject, []), declared) if subject else []
             # R-T2: a record under a legal hold is blocked, never deleted or anonymized.
             action = Action.BLOCK if holds else policy.action
             if (candidate.key, action) in done:

@@ -115,6 +115,7 @@ def _legal_hold(hold: LegalHold) -> Hold:
         reason=f"{hold.get_reason_display()}: {hold.description}",
         data_kept=hold.category or "*",
         category=hold.category,
+        scope=hold.category,
     )
 
 
