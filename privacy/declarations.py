@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.files.storage import default_storage
 from django.db import transaction
@@ -160,17 +161,6 @@ def _login_log_due(cutoff, done_keys):
         yield Candidate(key=f"{LOGIN_LOG_KEY}:{pk}", subject_id=None, clock_start=_local(at))
 
 
-def _login_log_apply_bulk(candidates, action: str) -> dict[str, str]:
-    from axes.models import AccessLog
-
-    AccessLog.objects.filter(pk__in=_pks(candidates)).delete()
-    return {c.key: "deleted" for c in candidates}
-
-
-def _login_log_apply(candidate: Candidate, action: str) -> str:
-    return _login_log_apply_bulk([candidate], action)[candidate.key]
-
-
 # --- privacy: ARCO requests, consent evidence, access log ---
 
 
@@ -241,6 +231,20 @@ def _arco_due(cutoff, done_keys):
 
 def _pks(candidates) -> list[int]:
     return [int(c.key.rsplit(":", 1)[1]) for c in candidates]
+
+
+def _deleted_by_pk(model: str) -> dict:
+    """`apply` and `apply_bulk` of a category whose records are deleted ("<prefix>:<pk>" keys):
+    one query for any number of them."""
+
+    def apply_bulk(candidates, action: str) -> dict[str, str]:
+        apps.get_model(model).objects.filter(pk__in=_pks(candidates)).delete()
+        return {c.key: "deleted" for c in candidates}
+
+    def apply(candidate: Candidate, action: str) -> str:
+        return apply_bulk([candidate], action)[candidate.key]
+
+    return {"apply": apply, "apply_bulk": apply_bulk}
 
 
 def _delete_files_on_commit(names) -> None:
@@ -446,17 +450,6 @@ def _notice_ack_due(cutoff, done_keys):
         yield Candidate(f"{NOTICE_ACK_KEY}:{pk}", user_id, replaced[notice_id])
 
 
-def _notice_ack_apply_bulk(candidates, action: str) -> dict[str, str]:
-    from privacy.models import NoticeAcknowledgement
-
-    NoticeAcknowledgement.objects.filter(pk__in=_pks(candidates)).delete()
-    return {c.key: "deleted" for c in candidates}
-
-
-def _notice_ack_apply(candidate: Candidate, action: str) -> str:
-    return _notice_ack_apply_bulk([candidate], action)[candidate.key]
-
-
 CANCELLATION_KEY = "privacy.cancellation"
 # subjects.subject_cancel blocks the person's data as "user:<pk>" when a legal hold applies.
 CANCELLATION_BLOCK_PREFIX = "user:"
@@ -514,20 +507,6 @@ def _access_log_due(cutoff, done_keys):
         yield Candidate(key=f"privacy.accesslog:{pk}", subject_id=None, clock_start=_local(at))
 
 
-def _access_log_apply_bulk(candidates, action: str) -> dict[str, str]:
-    from privacy.models import AccessLogEntry
-
-    AccessLogEntry.objects.filter(pk__in=_pks(candidates)).delete()
-    return {c.key: "deleted" for c in candidates}
-
-
-def _access_log_apply(candidate: Candidate, action: str) -> str:
-    from privacy.models import AccessLogEntry
-
-    AccessLogEntry.objects.filter(pk=int(candidate.key.rsplit(":", 1)[1])).delete()
-    return "deleted"
-
-
 def register_builtin() -> None:
     register(
         PersonalData(
@@ -555,9 +534,8 @@ def register_builtin() -> None:
                     legal_basis=_("Security directive (R.D. 019-2013-JUS/DGPDP)"),
                     action=Action.DELETE,
                     candidates=_login_log_candidates,
-                    apply=_login_log_apply,
                     due_candidates=_login_log_due,
-                    apply_bulk=_login_log_apply_bulk,
+                    **_deleted_by_pk("axes.AccessLog"),
                 ),
             ],
             export=_viaticos_export,
@@ -599,9 +577,8 @@ def register_builtin() -> None:
                     legal_basis=_("Proof of having informed (Ley 29733 art. 18, R-P2)"),
                     action=Action.DELETE,
                     candidates=_notice_ack_candidates,
-                    apply=_notice_ack_apply,
                     due_candidates=_notice_ack_due,
-                    apply_bulk=_notice_ack_apply_bulk,
+                    **_deleted_by_pk("privacy.NoticeAcknowledgement"),
                 ),
                 Category(
                     code="privacy.blocked_cancellations",
@@ -625,9 +602,8 @@ def register_builtin() -> None:
                     legal_basis=_("Security directive (R.D. 019-2013-JUS/DGPDP)"),
                     action=Action.DELETE,
                     candidates=_access_log_candidates,
-                    apply=_access_log_apply,
                     due_candidates=_access_log_due,
-                    apply_bulk=_access_log_apply_bulk,
+                    **_deleted_by_pk("privacy.AccessLogEntry"),
                 ),
             ],
             export=_privacy_export,
