@@ -685,12 +685,19 @@ def arco_data_deliver(*, actor, request_id: int, today: dt.date) -> ArcoRequest:
         raise DomainError(
             "no_subject", _("First link the request to the account of the person concerned.")
         )
-    files, _stored = _attach(request, _export_parts(request, EXPORT_FULL))
     request.data_delivered_on = today  # under the row lock: a second click finds it
     _history(request, actor, "data delivered")
     request.save(update_fields=["data_delivered_on"])
-    transaction.on_commit(lambda: _email(request, ArcoDelivery.Kind.DATA, "data", files))
+    transaction.on_commit(lambda: _send_data(request.pk))
     return request
+
+
+def _send_data(request_id: int) -> None:
+    """Like _send_response: the export is kept in the file and sent once the delivery is
+    committed (nothing stored for a delivery that was rolled back)."""
+    request = ArcoRequest.objects.select_related("subject").get(pk=request_id)
+    files, _stored = _attach(request, _export_parts(request, EXPORT_FULL))
+    _email(request, ArcoDelivery.Kind.DATA, "data", files)
 
 
 # --- R-P1…R-P4 notices and consent ---
