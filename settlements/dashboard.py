@@ -49,7 +49,7 @@ def can_decide(user) -> bool:
 
 
 @dataclass(frozen=True)
-class Deadline:
+class Deadline(rules.Countdown):
     advance: Advance
     amount: Decimal
     return_date: dt.date
@@ -59,14 +59,6 @@ class Deadline:
     order: PayrollDeductionOrder | None
     submitted: bool
     deduction_from: dt.date | None
-
-    @property
-    def late(self) -> bool:
-        return self.days_left < 0
-
-    @property
-    def days_late(self) -> int:
-        return max(0, -self.days_left)
 
     @property
     def bucket(self) -> str:

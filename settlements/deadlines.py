@@ -124,6 +124,21 @@ def business_days_left(calendar: BusinessCalendar, due: dt.date, today: dt.date)
     return calendar.business_days_between(today, due)
 
 
+class Countdown:
+    """A row with `days_left` business days to its due date (negative when late), as the
+    deadline pages show it."""
+
+    days_left: int
+
+    @property
+    def late(self) -> bool:
+        return self.days_left < 0
+
+    @property
+    def days_late(self) -> int:
+        return max(0, -self.days_left)
+
+
 def business_days_left_many(
     calendar: BusinessCalendar, dues: set[dt.date], today: dt.date
 ) -> dict[dt.date, int]:

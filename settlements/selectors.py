@@ -88,20 +88,12 @@ def missions_to_settle(user) -> QuerySet[Mission]:
 
 
 @dataclass(frozen=True)
-class MissionToSettle:
+class MissionToSettle(deadlines.Countdown):
     """A row of "Missions to settle": the mission, and by when (R-3.3)."""
 
     mission: Mission
     due_date: dt.date
     days_left: int  # business days; negative when late
-
-    @property
-    def late(self) -> bool:
-        return self.days_left < 0
-
-    @property
-    def days_late(self) -> int:
-        return max(0, -self.days_left)
 
 
 def missions_to_settle_page(user, *, page: str | None = None, today: dt.date | None = None):

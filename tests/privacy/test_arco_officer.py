@@ -202,19 +202,25 @@ def test_r_a2_acceso_granted_without_data_sets_the_10_day_delivery(
     assert req.data_delivery_due == D(2026, 8, 12)  # 28-29 Jul and 6 Aug skipped
 
 
+def _grant_acceso(officer, req, *, data, text="Atendemos su solicitud.", today):
+    return services.arco_request_answer(
+        actor=officer,
+        request_id=req.pk,
+        outcome="granted",
+        response_text=text,
+        today=today,
+        data=data,
+    )
+
+
 def test_r_a2_acceso_with_the_data_attached_needs_the_persons_account_first(
     db, api_client, privacy_officer, monkeypatch
 ):
     req = _file(api_client, monkeypatch, D(2026, 3, 30), right="acceso")
 
     with pytest.raises(services.DomainError) as refused:
-        services.arco_request_answer(
-            actor=privacy_officer,
-            request_id=req.pk,
-            outcome="granted",
-            response_text="Adjuntamos sus datos.",
-            today=D(2026, 4, 6),
-            data="attach",
+        _grant_acceso(
+            privacy_officer, req, data="attach", text="Adjuntamos sus datos.", today=D(2026, 4, 6)
         )
 
     assert refused.value.code == "no_subject"
@@ -229,13 +235,8 @@ def test_r_a8_acceso_of_someone_without_an_account_says_no_data_is_held(
 
     req = _file(api_client, monkeypatch, D(2026, 3, 30), right="acceso")
     with translation.override("es"):
-        services.arco_request_answer(
-            actor=privacy_officer,
-            request_id=req.pk,
-            outcome="granted",
-            response_text="Atendemos su solicitud.",
-            today=D(2026, 4, 6),
-            data="none",
+        _grant_acceso(
+            privacy_officer, req, data="none", text="Atendemos su solicitud.", today=D(2026, 4, 6)
         )
     req.refresh_from_db()
     assert req.status == ArcoRequest.Status.ANSWERED and req.data_delivery_due is None
@@ -246,13 +247,8 @@ def test_r_a8_acceso_of_someone_without_an_account_says_no_data_is_held(
         actor=privacy_officer, request_id=other.pk, subject_id=traveler.pk
     )
     with pytest.raises(services.DomainError) as refused:
-        services.arco_request_answer(
-            actor=privacy_officer,
-            request_id=other.pk,
-            outcome="granted",
-            response_text="Atendemos su solicitud.",
-            today=D(2026, 4, 6),
-            data="none",
+        _grant_acceso(
+            privacy_officer, other, data="none", text="Atendemos su solicitud.", today=D(2026, 4, 6)
         )
     assert refused.value.code == "data_held"
 
@@ -279,13 +275,12 @@ def test_r_a2_acceso_data_to_follow_stays_in_the_queue_until_it_is_sent_once(
         right="acceso",
         document_number=traveler.traveler_profile.document_number,
     )
-    services.arco_request_answer(
-        actor=privacy_officer,
-        request_id=req.pk,
-        outcome="granted",
-        response_text="Sus datos le llegarán en los próximos días.",
-        today=D(2026, 7, 24),
+    _grant_acceso(
+        privacy_officer,
+        req,
         data="later",
+        text="Sus datos le llegarán en los próximos días.",
+        today=D(2026, 7, 24),
     )
     req.refresh_from_db()
     assert req.data_delivery_due == D(2026, 8, 12)
