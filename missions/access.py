@@ -3,6 +3,7 @@ views, the API and services share them so a button shown is an action allowed.""
 
 from __future__ import annotations
 
+from missions import approvals
 from missions.models import Advance, Mission
 from viaticos.roles import Role, has_role
 
@@ -42,7 +43,13 @@ def is_own(user, mission: Mission) -> bool:
     return mission.traveler_id == user.pk
 
 
-def mission_actions(user, mission: Mission) -> set[str]:
+def may_decide(user, obj: Mission | Advance, directory=None) -> approvals.Authority | None:
+    """R-3.1s, R-3.1d: the approval `user` may give on a pending mission or advance, if any."""
+    request = approvals.PendingRequest.of(obj)
+    return approvals.authority_of(directory or approvals.Directory.load(), request, user.pk)
+
+
+def mission_actions(user, mission: Mission, directory=None) -> set[str]:
     """The actions `user` may take on `mission` now (segregation of duties included)."""
     S = Mission.Status
     own = is_own(user, mission)
@@ -51,15 +58,8 @@ def mission_actions(user, mission: Mission) -> set[str]:
     actions: set[str] = set()
     if own and mission.status in Mission.EDITABLE:
         actions |= {"edit", "submit"}
-    if mission.status == S.SUBMITTED and not own:
-        if coordinator and not mission.coordinator_authorized_at:
-            actions |= {"authorize", "reject"}
-        if (
-            secretary
-            and not mission.secretary_authorized_at
-            and mission.coordinator_authorized_by_id != user.pk
-        ):
-            actions |= {"authorize", "reject"}
+    if mission.status == S.SUBMITTED and not own and may_decide(user, mission, directory):
+        actions |= {"authorize", "reject"}
     if own and mission.status == S.AUTHORIZED:
         actions.add("start")
     if own and mission.status == S.IN_PROGRESS:
@@ -75,20 +75,13 @@ def mission_actions(user, mission: Mission) -> set[str]:
     return actions
 
 
-def advance_actions(user, advance: Advance) -> set[str]:
+def advance_actions(user, advance: Advance, directory=None) -> set[str]:
     S = Advance.Status
     mission = advance.mission
     own = is_own(user, mission)
     actions: set[str] = set()
-    if advance.status == S.REQUESTED and not own:
-        if is_project_coordinator_of(user, mission) and not advance.coordinator_approved_at:
-            actions |= {"approve", "reject"}
-        if (
-            is_finance_director(user)
-            and not advance.finance_approved_at
-            and advance.coordinator_approved_by_id != user.pk
-        ):
-            actions |= {"approve", "reject"}
+    if advance.status == S.REQUESTED and not own and may_decide(user, advance, directory):
+        actions |= {"approve", "reject"}
     if advance.status == S.APPROVED and own:
         actions.add("sign")
     if advance.status == S.SIGNED and is_treasury(user) and not own:

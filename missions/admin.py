@@ -2,8 +2,11 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from missions import approvals
 from missions.models import (
     Advance,
+    ApprovalAlternate,
+    Delegation,
     Destination,
     DestinationSpend,
     Mission,
@@ -15,7 +18,8 @@ from missions.models import (
     RateTable,
 )
 from missions.services import quote_record
-from viaticos.admin import ReadOnlyAdmin, ReadOnlyInline
+from viaticos.admin import ProjectAdmin, ReadOnlyAdmin, ReadOnlyInline
+from viaticos.models import Project
 
 
 @admin.register(Destination)
@@ -172,3 +176,59 @@ class DestinationSpendAdmin(ReadOnlyAdmin):
     list_display = ["month", "destination", "amount"]
     list_select_related = ["destination"]
     date_hierarchy = "month"
+
+
+class _ApprovalsChanged:
+    """Who may approve what changes with these rows: the inbox counts are refreshed."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        approvals.changed()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        approvals.changed()
+
+
+@admin.register(ApprovalAlternate)
+class ApprovalAlternateAdmin(_ApprovalsChanged, SimpleHistoryAdmin):
+    """R-3.1d: alternates per project (or for every project) and approval."""
+
+    list_display = ["slot", "project", "alternate", "priority", "note"]
+    list_filter = ["slot", "project"]
+    list_select_related = ["project", "alternate"]
+    autocomplete_fields = ["alternate"]
+    search_fields = ["alternate__username", "alternate__last_name", "project__code"]
+
+
+class ApprovalAlternateInline(admin.TabularInline):
+    model = ApprovalAlternate
+    extra = 0
+    autocomplete_fields = ["alternate"]
+    fields = ["slot", "alternate", "priority", "note"]
+    verbose_name = _("alternate approver")
+    verbose_name_plural = _("alternate approvers (R-3.1d)")
+
+
+admin.site.unregister(Project)
+
+
+@admin.register(Project)
+class ProjectWithAlternatesAdmin(ProjectAdmin):
+    """The project with the alternates who stand in for its approvers."""
+
+    inlines = [ApprovalAlternateInline]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        approvals.changed()
+
+
+@admin.register(Delegation)
+class DelegationAdmin(ReadOnlyAdmin):
+    """Delegations are created and ended by the people themselves (Mi cuenta); read here."""
+
+    list_display = ["delegator", "delegate", "starts_on", "ends_on", "revoked_at", "reason"]
+    list_filter = ["starts_on"]
+    list_select_related = ["delegator", "delegate"]
+    search_fields = ["delegator__username", "delegate__username"]

@@ -150,11 +150,20 @@ class MissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         )
         return self._out(mission)
 
-    @extend_schema(request=None, responses=s.MissionOutput)
+    @extend_schema(request=s.SubmitInput, responses=s.MissionOutput)
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
-        """Submit for authorization by the Project Coordinator and the Executive Secretary."""
-        return self._out(services.mission_submit(actor=request.user, mission=self.get_object()))
+        """Submit for authorization by the Project Coordinator and the Executive Secretary.
+        Dates overlapping another mission of the traveler need `overlap_reason`
+        (`overlapping_mission`)."""
+        data = _valid(s.SubmitInput, request)
+        return self._out(
+            services.mission_submit(
+                actor=request.user,
+                mission=self.get_object(),
+                overlap_reason=data["overlap_reason"],
+            )
+        )
 
     @extend_schema(request=s.CommentInput, responses=s.MissionOutput)
     @action(detail=True, methods=["post"])

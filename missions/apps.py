@@ -10,12 +10,25 @@ def _traveler_panel(user) -> dict:
 
 
 def _inbox_panel(user) -> dict:
+    from missions import approvals, selectors
+
+    waiting = selectors.awaiting_decision(user)
+    return {
+        "n_missions": len(waiting[approvals.MISSION][1]),
+        "n_advances": len(waiting[approvals.ADVANCE][1]),
+    }
+
+
+def _stands_in(user) -> bool:
+    from missions import approvals
+
+    return approvals.stands_in(user)
+
+
+def _delegation_section(user) -> dict:
     from missions import selectors
 
-    return {
-        "n_missions": selectors.missions_awaiting_decision(user).count(),
-        "n_advances": selectors.advances_awaiting_decision(user).count(),
-    }
+    return selectors.delegations_of(user)
 
 
 def _treasury_panel(user) -> dict:
@@ -47,7 +60,13 @@ class MissionsConfig(AppConfig):
                 rate_cache_clear, sender=model, dispatch_uid=f"rates-del-{model.__name__}"
             )
 
-        from viaticos.navigation import HomePanel, NavItem, register_nav, register_panel
+        from viaticos.navigation import (
+            HomePanel,
+            NavItem,
+            register_account_section,
+            register_nav,
+            register_panel,
+        )
         from viaticos.roles import Role
 
         approvers = frozenset(
@@ -56,7 +75,13 @@ class MissionsConfig(AppConfig):
         register_nav(
             NavItem(_("My missions"), "missions:list", frozenset({Role.TRAVELER}), order=10),
             NavItem(_("New mission"), "missions:new", frozenset({Role.TRAVELER}), order=11),
-            NavItem(_("To approve"), "missions:inbox", approvers, order=20),
+            NavItem(
+                _("To approve"),
+                "missions:inbox",
+                approvers,
+                order=20,
+                badge="missions:inbox-badge",
+            ),
             NavItem(
                 _("Disbursements"), "missions:disbursements", frozenset({Role.TREASURY}), order=30
             ),
@@ -68,6 +93,17 @@ class MissionsConfig(AppConfig):
                     {Role.TRAVELER, Role.FINANCE_DIRECTOR, Role.GENERAL_ACCOUNTANT, Role.AUDITOR}
                 ),
                 order=45,
+            ),
+        )
+        register_account_section(
+            HomePanel(
+                "missions.delegations",
+                _("Out of office: delegate my approvals"),
+                "missions/panels/delegations.html",
+                roles=approvers,
+                also_for=_stands_in,
+                order=20,
+                context=_delegation_section,
             ),
         )
         register_panel(
@@ -86,6 +122,8 @@ class MissionsConfig(AppConfig):
                 roles=approvers,
                 order=20,
                 context=_inbox_panel,
+                # an alternate or a delegate without an approving role finds the inbox here
+                also_for=_stands_in,
             ),
             HomePanel(
                 "treasury.disbursements",

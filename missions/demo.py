@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from missions import services
-from missions.models import Destination, Mission
+from missions.models import ApprovalAlternate, Delegation, Destination, Mission, Slot
 from missions.rules import LegInput
 from viaticos.models import Project
 
@@ -34,8 +34,36 @@ def _mission(user, project, code, start: dt.date, days: int, kind="ordinary", **
     )
 
 
+def _approvals(users: dict) -> None:
+    """R-3.1d: each coordinator stands in for the other's project; the General Administrator
+    stands in for the Executive Secretary and the Finance Director on their own requests; the
+    Finance Director is on holiday this week and delegated to the General Administrator."""
+    prevda, girh = Project.objects.get(code="PREVDA"), Project.objects.get(code="GIRH-AC")
+    alternates = [
+        (prevda, Slot.COORDINATOR, users["coordinadora2"], "Coordinadora adjunta de PREVDA"),
+        (girh, Slot.COORDINATOR, users["coordinador"], "Coordinador adjunto de GIRH-AC"),
+        (None, Slot.SECRETARY, users["administrador"], "Misiones de la Secretaría Ejecutiva"),
+        (None, Slot.FINANCE, users["administrador"], "Anticipos del Director Financiero"),
+    ]
+    for project, slot, person, note in alternates:
+        ApprovalAlternate.objects.get_or_create(
+            project=project, slot=slot, alternate=person, defaults={"note": note}
+        )
+    today = timezone.localdate()
+    if not Delegation.objects.filter(delegator=users["finanzas"]).exists():
+        services.delegation_create(
+            actor=users["finanzas"],
+            delegate=users["administrador"],
+            starts_on=today - dt.timedelta(days=1),
+            ends_on=today + dt.timedelta(days=6),
+            reason="Vacaciones",
+            today=today,
+        )
+
+
 def load(users: dict) -> None:
     traveler, traveler2 = users["viajero"], users["viajera2"]
+    _approvals(users)
     if Mission.objects.filter(traveler__in=[traveler, traveler2]).exists():
         return  # idempotent: loaded before
     coordinator, coordinator2 = users["coordinador"], users["coordinadora2"]
@@ -111,3 +139,14 @@ def load(users: dict) -> None:
     half = _mission(traveler2, girh, "GT", today + dt.timedelta(days=15), 2)
     services.mission_submit(actor=traveler2, mission=half)
     services.mission_authorize(actor=coordinator2, mission=half)
+    # Pablo, PREVDA's coordinator, travels on his own project: his deputy (the GIRH-AC
+    # coordinator, configured as alternate) and the Executive Secretary authorize it (R-3.1d).
+    own = _mission(
+        coordinator,
+        prevda,
+        "GT",
+        today + dt.timedelta(days=25),
+        2,
+        purpose="Supervisión de las obras de mitigación en Escuintla",
+    )
+    services.mission_submit(actor=coordinator, mission=own)

@@ -7,6 +7,7 @@ import re
 from decimal import Decimal
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -15,6 +16,7 @@ from missions.perdiem import MEAL_TIMES
 from missions.rules import LegInput
 from viaticos.limits import TEXT_MAX, BoundedDateField, BoundedDateTimeField
 from viaticos.models import Project
+from viaticos.people import display_name
 
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
 COVERED_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}:[a-z]+$")
@@ -343,3 +345,60 @@ class ReturnForm(forms.Form):
 
 class InvitationForm(forms.Form):
     file = forms.FileField(label=_("Invitation letter (PDF, JPEG or PNG)"))
+
+
+class SubmitForm(forms.Form):
+    overlap_reason = forms.CharField(
+        label=_("Reason for the overlap"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Only when the dates overlap another of your missions."),
+    )
+
+
+class IdListField(forms.TypedMultipleChoiceField):
+    """Ids of records: any id is accepted here, the service decides what the user may do."""
+
+    def __init__(self, **kwargs):
+        super().__init__(coerce=int, required=False, choices=(), **kwargs)
+
+    def valid_value(self, value) -> bool:
+        return str(value).isdigit() and len(str(value)) < 12
+
+
+class BulkDecisionForm(forms.Form):
+    """Several requests of the inbox approved at once, each checked on its own."""
+
+    missions = IdListField()
+    advances = IdListField()
+    comment = forms.CharField(label=_("Comment"), required=False, max_length=2000)
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("missions") and not data.get("advances"):
+            raise forms.ValidationError(_("Select at least one request."))
+        return data
+
+
+class DelegationForm(forms.Form):
+    delegate = forms.ModelChoiceField(
+        label=_("Delegate"),
+        queryset=None,
+        required=False,
+        empty_label=_("Nobody: my requests go to the alternates"),
+        help_text=_("Decides on your approvals while you are away; each decision says so."),
+    )
+    starts_on = BoundedDateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    ends_on = BoundedDateField(
+        label=_("Until (inclusive)"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    reason = forms.CharField(label=_("Reason"), required=False, max_length=200)
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        people = get_user_model().objects.filter(is_active=True).order_by("first_name", "last_name")
+        if user is not None:
+            people = people.exclude(pk=user.pk)
+        self.fields["delegate"].queryset = people
+        self.fields["delegate"].label_from_instance = display_name

@@ -355,6 +355,31 @@ class Mission(models.Model):
         verbose_name=_("authorized by the Executive Secretary"),
     )
     secretary_authorized_at = models.DateTimeField(null=True, blank=True)
+    # R-3.1d: a decision taken by a delegate records on whose behalf.
+    coordinator_authorized_for = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Project Coordinator's authorization given on behalf of"),
+    )
+    secretary_authorized_for = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Executive Secretary's authorization given on behalf of"),
+    )
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    # R-3.1d: from this day the alternates may decide too (set at submission).
+    approval_escalates_on = models.DateField(
+        _("escalated to the alternates on"), null=True, blank=True
+    )
+    overlap_reason = models.TextField(
+        _("reason for overlapping another mission of the traveler"), blank=True
+    )
     emergency_qualified = models.BooleanField(
         _("emergency qualified by the Executive Secretary"), default=False
     )
@@ -518,6 +543,15 @@ class Advance(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     finance_approved_at = models.DateTimeField(null=True, blank=True)
+    approval_escalates_on = models.DateField(
+        _("escalated to the alternates on"), null=True, blank=True
+    )
+    coordinator_approved_for = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    finance_approved_for = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     signed_at = models.DateTimeField(_("signed by the requester"), null=True, blank=True)
     disbursed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -688,6 +722,16 @@ class MissionEvent(models.Model):
     )
     at = models.DateTimeField(_("when"), auto_now_add=True)
     comment = models.TextField(_("comment"), blank=True)
+    # R-3.1d: "X on behalf of Y" and why this person could decide (delegation, alternate).
+    on_behalf_of = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("on behalf of"),
+    )
+    basis = models.CharField(_("as"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("mission event")
@@ -696,3 +740,132 @@ class MissionEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.mission.code} {self.action} {self.at:%Y-%m-%d %H:%M}"
+
+
+class Slot(models.TextChoices):
+    """The two approvals of a request (§2.4): a mission needs the coordinator's and the Executive
+    Secretary's, an advance the coordinator's and the Finance Director's."""
+
+    COORDINATOR = "coordinator", _("Project Coordinator")
+    SECRETARY = "secretary", _("Executive Secretary")
+    FINANCE = "finance", _("Finance Director")
+
+
+class ApprovalAlternate(models.Model):
+    """R-3.1d: who decides in a slot when its designated approver cannot (they are the requester,
+    they are away without a delegate, or the request waited too long). Per project, or for every
+    project when `project` is empty; the lowest `priority` comes first."""
+
+    project = models.ForeignKey(
+        Project,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="approval_alternates",
+        verbose_name=_("project"),
+        help_text=_("Empty: every project."),
+    )
+    slot = models.CharField(_("approval"), max_length=16, choices=Slot.choices)
+    alternate = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="approval_alternacies",
+        verbose_name=_("alternate"),
+    )
+    priority = models.PositiveSmallIntegerField(_("order"), default=1)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("approval alternate")
+        verbose_name_plural = _("approval alternates")
+        ordering = ["project__code", "slot", "priority", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "slot", "alternate"], name="approvalalternate_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        scope = self.project.code if self.project_id else _("every project")
+        return f"{self.get_slot_display()} · {scope}: {self.alternate}"
+
+
+class Delegation(models.Model):
+    """R-3.1d: out of office. From `starts_on` to `ends_on` (inclusive) the delegate decides on
+    the delegator's approvals, each decision recorded as "delegate on behalf of delegator".
+    Without a delegate the delegator is only away: their requests go to the alternates."""
+
+    delegator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="delegations_given",
+        verbose_name=_("delegator"),
+    )
+    delegate = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="delegations_received",
+        verbose_name=_("delegate"),
+    )
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("until"))
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    revoked_at = models.DateTimeField(_("ended early"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("delegation of approvals")
+        verbose_name_plural = _("delegations of approvals")
+        ordering = ["-starts_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")), name="delegation_dates_in_order"
+            )
+        ]
+        indexes = [models.Index(fields=["ends_on", "starts_on"], name="delegation_window")]
+
+    def __str__(self) -> str:
+        return f"{self.delegator} → {self.delegate or '—'} ({self.starts_on} – {self.ends_on})"
+
+
+class ApprovalNotice(models.Model):
+    """R-3.1d: a reminder or an escalation sent for a pending approval, so that the daily job
+    sends each one once."""
+
+    class Level(models.TextChoices):
+        REMINDER = "reminder", _("Reminder")
+        ESCALATION = "escalation", _("Escalation to the alternates")
+
+    mission = models.ForeignKey(Mission, on_delete=models.CASCADE, related_name="+")
+    advance = models.ForeignKey(
+        Advance, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    slot = models.CharField(max_length=16, choices=Slot.choices)
+    level = models.CharField(max_length=16, choices=Level.choices)
+    # The submission it is about: a request rejected and submitted again is reminded again.
+    pending_since = models.DateTimeField()
+    sent_on = models.DateField()
+    recipients = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("approval reminder")
+        verbose_name_plural = _("approval reminders")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["mission", "slot", "level", "pending_since"],
+                condition=Q(advance__isnull=True),
+                name="approvalnotice_mission_once",
+            ),
+            models.UniqueConstraint(
+                fields=["advance", "slot", "level", "pending_since"],
+                condition=Q(advance__isnull=False),
+                name="approvalnotice_advance_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.mission_id}/{self.advance_id or '-'} {self.slot} {self.level} {self.sent_on}"

@@ -31,13 +31,22 @@ def _role_users(role: Role):
     return get_user_model().objects.filter(groups__name=role.value, is_active=True)
 
 
+def _approvers(obj) -> list:
+    """Whoever may give an approval of `obj` now: designated approvers, delegates, alternates
+    (R-3.1d)."""
+    from missions import approvals
+
+    ids = approvals.current_approver_ids(obj)
+    return list(get_user_model().objects.filter(pk__in=ids, is_active=True).order_by("pk"))
+
+
 def recipients(event: str, mission) -> list:
     traveler = mission.traveler
-    coordinator = mission.project.coordinator
     if event == "mission_submitted":
-        users = [coordinator, *_role_users(Role.EXECUTIVE_SECRETARY)]
+        users = _approvers(mission)
     elif event == "advance_requested":
-        users = [coordinator, *_role_users(Role.FINANCE_DIRECTOR)]
+        advance = mission.advances.filter(status="requested").select_related("mission").first()
+        users = _approvers(advance) if advance else []
     elif event == "advance_signed":
         users = list(_role_users(Role.TREASURY))
     elif event == "mission_stopped":
@@ -89,3 +98,41 @@ def notify(event: str, mission, comment: str = "") -> None:
     """Queue the e-mail for `event` on `mission`; nothing is sent if the transaction fails."""
     mission_id = mission.pk
     transaction.on_commit(lambda: _send(event, mission_id, comment))
+
+
+def _send_approval_notice(kind: str, pk: int, level: str, recipient_ids: list[int]) -> None:
+    from missions.models import Advance, Mission
+
+    obj = (
+        Mission.objects.select_related("traveler", "project").get(pk=pk)
+        if kind == "mission"
+        else Advance.objects.select_related("mission__traveler", "mission__project").get(pk=pk)
+    )
+    mission = obj if kind == "mission" else obj.mission
+    users = get_user_model().objects.filter(pk__in=recipient_ids, is_active=True)
+    with translation.override(settings.LANGUAGE_CODE):
+        if level == "escalation":
+            subject = _("%(code)s has waited too long: you are asked to decide as alternate")
+        else:
+            subject = _("Reminder: %(code)s waits for your decision")
+        subject = subject % {"code": obj.code}
+        body = "\n\n".join(
+            [
+                subject + ".",
+                _("Traveler: %(name)s. Project: %(project)s. Destinations: %(places)s.")
+                % {
+                    "name": display_name(mission.traveler),
+                    "project": mission.project.code,
+                    "places": mission.destinations_label,
+                },
+                _("Open it in Viáticos: %(link)s") % {"link": site_link("missions:inbox")},
+            ]
+        )
+    messages = [(subject, body, settings.DEFAULT_FROM_EMAIL, [u.email]) for u in users if u.email]
+    if messages:
+        send_mass_mail(messages, fail_silently=False)
+
+
+def notify_approval(kind: str, pk: int, level: str, recipient_ids: list[int]) -> None:
+    """R-3.1d: a reminder or an escalation for a pending approval, after commit."""
+    transaction.on_commit(lambda: _send_approval_notice(kind, pk, level, list(recipient_ids)))

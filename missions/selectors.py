@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from missions import approvals
 from missions.access import reads_all
 from missions.models import Advance, Mission, MissionEvent, MissionLeg
+from viaticos.people import display_name
 from viaticos.roles import Role, has_role
 from viaticos.rules_registry import enforces
 
@@ -21,7 +26,12 @@ def _mission_prefetches() -> tuple[Prefetch, ...]:
 
 def _mission_base() -> QuerySet[Mission]:
     return Mission.objects.select_related(
-        "traveler", "project", "coordinator_authorized_by", "secretary_authorized_by"
+        "traveler",
+        "project",
+        "coordinator_authorized_by",
+        "secretary_authorized_by",
+        "coordinator_authorized_for",
+        "secretary_authorized_for",
     ).prefetch_related(*_mission_prefetches())
 
 
@@ -41,15 +51,33 @@ def missions_visible_to(user) -> QuerySet[Mission]:
     qs = _mission_base()
     if reads_all(user):
         return qs
-    visible = Q(traveler=user)
+    return qs.filter(_mission_visibility(user))
+
+
+def _mission_visibility(user, prefix: str = "", stand_in: bool = True) -> Q:
+    """Besides their own and their projects', a delegate or an alternate sees the missions they
+    may decide on now (R-3.1d) and those they decided on."""
+    visible = Q(**{f"{prefix}traveler": user})
     if has_role(user, Role.PROJECT_COORDINATOR):
-        visible |= Q(project__coordinator=user)
-    return qs.filter(visible)
+        visible |= Q(**{f"{prefix}project__coordinator": user})
+    if stand_in and approvals.stands_in(user):
+        visible |= Q(**{f"{prefix}coordinator_authorized_by": user}) | Q(
+            **{f"{prefix}secretary_authorized_by": user}
+        )
+        decidable = approvals.decidable_by(approvals.Directory.load(), user.pk, "mission")
+        if decidable:
+            visible |= Q(**{f"{prefix}pk__in": list(decidable)})
+    return visible
 
 
 def mission_get_for_user(user, pk) -> Mission:
-    """The one access check for a mission: 404 for anyone who may not see it."""
-    return get_object_or_404(missions_visible_to(user), pk=pk)
+    """The one access check for a mission: 404 for anyone who may not see it. Asked first
+    without the delegates' and alternates' reach (R-3.1d), which costs a query more."""
+    qs = _mission_base()
+    if reads_all(user):
+        return get_object_or_404(qs, pk=pk)
+    mission = qs.filter(_mission_visibility(user, stand_in=False), pk=pk).first()
+    return mission or get_object_or_404(qs.filter(_mission_visibility(user)), pk=pk)
 
 
 def _advance_base() -> QuerySet[Advance]:
@@ -59,6 +87,8 @@ def _advance_base() -> QuerySet[Advance]:
         "requested_by",
         "coordinator_approved_by",
         "finance_approved_by",
+        "coordinator_approved_for",
+        "finance_approved_for",
         "disbursed_by",
     ).prefetch_related(
         Prefetch("mission__legs", queryset=MissionLeg.objects.select_related("destination"))
@@ -81,9 +111,12 @@ def _advances_visible(qs: QuerySet[Advance], user) -> QuerySet[Advance]:
     """The same visibility as their missions (see missions_visible_to)."""
     if reads_all(user):
         return qs
-    visible = Q(mission__traveler=user)
-    if has_role(user, Role.PROJECT_COORDINATOR):
-        visible |= Q(mission__project__coordinator=user)
+    visible = _mission_visibility(user, "mission__")
+    if approvals.stands_in(user):
+        visible |= Q(coordinator_approved_by=user) | Q(finance_approved_by=user)
+        decidable = approvals.decidable_by(approvals.Directory.load(), user.pk, "advance")
+        if decidable:
+            visible |= Q(pk__in=list(decidable))
     return qs.filter(visible)
 
 
@@ -91,7 +124,12 @@ def advances_visible_to(user) -> QuerySet[Advance]:
     """The advances list (API): only what a row shows — the mission's code and traveler and who
     decided — without the mission's per-diem snapshot, its project or its itinerary."""
     qs = Advance.objects.select_related(
-        "mission__traveler", "coordinator_approved_by", "finance_approved_by", "disbursed_by"
+        "mission__traveler",
+        "coordinator_approved_by",
+        "finance_approved_by",
+        "coordinator_approved_for",
+        "finance_approved_for",
+        "disbursed_by",
     ).defer("mission__planned_perdiem")
     return _advances_visible(qs, user)
 
@@ -115,33 +153,56 @@ def advances_pending_settlement(*, traveler) -> list[Advance]:
     )
 
 
+@enforces("R-3.1d")
+def awaiting_decision(user, directory=None) -> dict[str, tuple[QuerySet, dict]]:
+    """Per kind ("mission", "advance"): the requests `user` may decide on now — as designated
+    approver, delegate or alternate (R-3.1d), never their own, never a second slot (R-3.1s) —
+    and the authority of each. Missions oldest submission first; advances emergencies first
+    (R-5), then the oldest."""
+    directory = directory or approvals.Directory.load()
+    missions = approvals.decidable_by(directory, user.pk, approvals.MISSION)
+    advances = approvals.decidable_by(directory, user.pk, approvals.ADVANCE)
+    return {
+        approvals.MISSION: (
+            Mission.objects.select_related("traveler", "project")
+            .prefetch_related(
+                Prefetch("legs", queryset=MissionLeg.objects.select_related("destination"))
+            )
+            .defer("planned_perdiem")
+            .filter(pk__in=list(missions), status=Mission.Status.SUBMITTED)
+            .order_by("submitted_at", "pk"),
+            missions,
+        ),
+        approvals.ADVANCE: (
+            _advance_list_base()
+            .filter(pk__in=list(advances), status=Advance.Status.REQUESTED)
+            .order_by("-priority", "requested_at", "pk"),
+            advances,
+        ),
+    }
+
+
 def missions_awaiting_decision(user) -> QuerySet[Mission]:
-    """Submitted missions where `user` still has to authorize or reject (never their own)."""
-    slots = Q(pk__in=[])
-    if has_role(user, Role.PROJECT_COORDINATOR):
-        slots |= Q(project__coordinator=user, coordinator_authorized_at__isnull=True)
-    if has_role(user, Role.EXECUTIVE_SECRETARY):
-        slots |= Q(secretary_authorized_at__isnull=True) & ~Q(coordinator_authorized_by=user)
-    return (
-        _mission_list_base()
-        .filter(slots, status=Mission.Status.SUBMITTED)
-        .exclude(traveler=user)
-        .order_by("updated_at", "pk")
-    )
+    return awaiting_decision(user)[approvals.MISSION][0]
 
 
 def advances_awaiting_decision(user) -> QuerySet[Advance]:
-    slots = Q(pk__in=[])
-    if has_role(user, Role.PROJECT_COORDINATOR):
-        slots |= Q(mission__project__coordinator=user, coordinator_approved_at__isnull=True)
-    if has_role(user, Role.FINANCE_DIRECTOR):
-        slots |= Q(finance_approved_at__isnull=True) & ~Q(coordinator_approved_by=user)
-    return (
-        _advance_list_base()
-        .filter(slots, status=Advance.Status.REQUESTED)
-        .exclude(mission__traveler=user)
-        .order_by("-priority", "requested_at", "pk")
-    )
+    return awaiting_decision(user)[approvals.ADVANCE][0]
+
+
+def pending_settlement_by_traveler(traveler_ids) -> dict[int, list[Advance]]:
+    """The advances each traveler still has to settle (R-3.11a), for the approvers' inbox."""
+    result: dict[int, list[Advance]] = {}
+    for advance in (
+        Advance.objects.filter(
+            mission__traveler_id__in=set(traveler_ids), status__in=Advance.PENDING_SETTLEMENT
+        )
+        .select_related("mission")
+        .defer("mission__planned_perdiem")
+        .order_by("disbursed_on", "pk")
+    ):
+        result.setdefault(advance.mission.traveler_id, []).append(advance)
+    return result
 
 
 @enforces("R-5")
@@ -156,7 +217,7 @@ def disbursement_queue() -> QuerySet[Advance]:
 
 
 def mission_timeline(mission: Mission) -> QuerySet[MissionEvent]:
-    return mission.events.select_related("actor", "advance").order_by("at", "pk")
+    return mission.events.select_related("actor", "advance", "on_behalf_of").order_by("at", "pk")
 
 
 def mission_next_step(mission: Mission) -> str:
@@ -194,3 +255,117 @@ def mission_next_step(mission: Mission) -> str:
     if mission.status in Mission.STOPPED and advance and advance.settlement_required:
         return _("Submit the settlement of the money spent (R-4).")
     return _("Nothing to do.")
+
+
+def overlapping_missions(mission: Mission) -> list[Mission]:
+    """The traveler's other live missions whose dates overlap `mission` (asked for a reason at
+    submission)."""
+    return list(
+        Mission.objects.filter(
+            traveler_id=mission.traveler_id,
+            departure_at__lt=mission.return_at,
+            return_at__gt=mission.departure_at,
+        )
+        .exclude(pk=mission.pk)
+        .exclude(status__in=[*Mission.EDITABLE, *Mission.STOPPED])
+        .defer("planned_perdiem")
+        .order_by("departure_at")
+    )
+
+
+@dataclass(frozen=True)
+class SlotView:
+    """One of the two approvals of a request as a page shows it."""
+
+    label: str
+    by: str
+    on_behalf_of: str
+    at: object
+    waiting_for: list[tuple[str, str]]  # (who may decide, why them) while open
+
+
+def approval_slots(obj: Mission | Advance, directory=None) -> list[SlotView]:
+    """R-3.1d: who gave each approval (and on whose behalf), or who may give it now and why;
+    an open approval with nobody to give it says so."""
+    kind = approvals.MISSION if isinstance(obj, Mission) else approvals.ADVANCE
+    pending = (
+        (obj.status == Mission.Status.SUBMITTED)
+        if kind == approvals.MISSION
+        else (obj.status == Advance.Status.REQUESTED)
+    )
+    request = approvals.PendingRequest.of(obj)
+    directory = directory or (approvals.Directory.load() if pending else None)
+    views = []
+    for slot in approvals.SLOTS[kind]:
+        prefix = approvals.FIELD_PREFIX[(kind, slot)]
+        at = getattr(obj, f"{prefix}_at")
+        waiting = []
+        if pending and not at:
+            for authority in approvals.candidates(directory, request, slot):
+                who = directory.name(authority.actor_id)
+                if authority.principal_id:
+                    who = _("%(delegate)s on behalf of %(principal)s") % {
+                        "delegate": who,
+                        "principal": directory.name(authority.principal_id),
+                    }
+                waiting.append((who, authority.reason))
+        by = getattr(obj, f"{prefix}_by") if at else None
+        principal = getattr(obj, f"{prefix}_for") if at else None
+        views.append(
+            SlotView(
+                slot.label,
+                display_name(by) if by else "",
+                display_name(principal) if principal else "",
+                at,
+                waiting,
+            )
+        )
+    return views
+
+
+def stuck_approvals(directory=None) -> list[dict]:
+    """R-3.1d: pending requests with an approval nobody may give now, oldest first."""
+    directory = directory or approvals.Directory.load()
+    stuck = approvals.stuck_requests(directory)
+    missions = Mission.objects.select_related("traveler", "project").defer("planned_perdiem")
+    advances = Advance.objects.select_related("mission__traveler", "mission__project").defer(
+        "mission__planned_perdiem"
+    )
+    objects = {
+        (approvals.MISSION, m.pk): m
+        for m in missions.filter(pk__in=[s.pk for s in stuck if s.kind == approvals.MISSION])
+    } | {
+        (approvals.ADVANCE, a.pk): a
+        for a in advances.filter(pk__in=[s.pk for s in stuck if s.kind == approvals.ADVANCE])
+    }
+    rows = []
+    for item in stuck:
+        obj = objects.get((item.kind, item.pk))
+        if obj is None:
+            continue
+        mission = obj if item.kind == approvals.MISSION else obj.mission
+        request = approvals.PendingRequest.of(obj)
+        rows.append(
+            {
+                "obj": obj,
+                "mission": mission,
+                "slot": item.slot.label,
+                "since": request.since,
+                "why": approvals.why_nobody(directory, request, item.slot),
+            }
+        )
+    return sorted(rows, key=lambda r: (r["since"] is None, r["since"]))
+
+
+def delegations_of(user) -> dict:
+    from missions.models import Delegation
+
+    today = timezone.localdate()
+    base = Delegation.objects.select_related("delegator", "delegate").filter(
+        revoked_at__isnull=True, ends_on__gte=today
+    )
+    return {
+        "given": list(base.filter(delegator=user).order_by("starts_on")),
+        "received": list(base.filter(delegate=user).order_by("starts_on")),
+        "today": today,
+    }

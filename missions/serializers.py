@@ -168,6 +168,16 @@ class InvitationInput(serializers.Serializer):
     file = serializers.FileField()
 
 
+class SubmitInput(serializers.Serializer):
+    overlap_reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=2000,
+        help_text="Why the mission overlaps another one of the traveler (needed only then).",
+    )
+
+
 class CommentInput(serializers.Serializer):
     comment = serializers.CharField(required=False, allow_blank=True, default="")
 
@@ -232,6 +242,18 @@ class MissionOutput(serializers.ModelSerializer):
     secretary_authorized_by = serializers.CharField(
         source="secretary_authorized_by.get_username", default=None, allow_null=True
     )
+    coordinator_authorized_for = serializers.CharField(
+        source="coordinator_authorized_for.get_username",
+        default=None,
+        allow_null=True,
+        help_text="R-3.1d: set when a delegate authorized on this person's behalf.",
+    )
+    secretary_authorized_for = serializers.CharField(
+        source="secretary_authorized_for.get_username",
+        default=None,
+        allow_null=True,
+        help_text="R-3.1d: set when a delegate authorized on this person's behalf.",
+    )
     has_invitation = serializers.SerializerMethodField()
 
     class Meta:
@@ -255,9 +277,13 @@ class MissionOutput(serializers.ModelSerializer):
             "planned_total",
             "planned_perdiem",
             "coordinator_authorized_by",
+            "coordinator_authorized_for",
             "coordinator_authorized_at",
             "secretary_authorized_by",
+            "secretary_authorized_for",
             "secretary_authorized_at",
+            "submitted_at",
+            "overlap_reason",
             "emergency_qualified",
             "status_reason",
             "has_invitation",
@@ -278,6 +304,18 @@ class AdvanceOutput(serializers.ModelSerializer):
     finance_approved_by = serializers.CharField(
         source="finance_approved_by.get_username", default=None, allow_null=True
     )
+    coordinator_approved_for = serializers.CharField(
+        source="coordinator_approved_for.get_username",
+        default=None,
+        allow_null=True,
+        help_text="R-3.1d: set when a delegate approved on this person's behalf.",
+    )
+    finance_approved_for = serializers.CharField(
+        source="finance_approved_for.get_username",
+        default=None,
+        allow_null=True,
+        help_text="R-3.1d: set when a delegate approved on this person's behalf.",
+    )
     disbursed_by = serializers.CharField(
         source="disbursed_by.get_username", default=None, allow_null=True
     )
@@ -297,8 +335,10 @@ class AdvanceOutput(serializers.ModelSerializer):
             "amount",
             "requested_at",
             "coordinator_approved_by",
+            "coordinator_approved_for",
             "coordinator_approved_at",
             "finance_approved_by",
+            "finance_approved_for",
             "finance_approved_at",
             "signed_at",
             "disbursed_by",

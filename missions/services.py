@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
@@ -17,10 +18,20 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from missions import access, hooks, spend
-from missions.models import Advance, Destination, Mission, MissionEvent, MissionLeg, Quote
+from missions import access, approvals, hooks, spend
+from missions.models import (
+    Advance,
+    Delegation,
+    Destination,
+    Mission,
+    MissionEvent,
+    MissionLeg,
+    Quote,
+    Slot,
+)
 from missions.notifications import notify
 from missions.rules import (
     LegInput,
@@ -31,9 +42,10 @@ from missions.rules import (
     plan_per_diem,
     result_to_snapshot,
 )
-from missions.selectors import advances_pending_settlement
+from missions.selectors import advances_pending_settlement, overlapping_missions
 from viaticos.errors import DomainError, NotAllowed, require_reason
 from viaticos.money import round_money
+from viaticos.people import display_name
 from viaticos.roles import Role, has_role
 from viaticos.rules_registry import enforces
 from viaticos.uploads import check_upload
@@ -162,12 +174,49 @@ def _save(obj, actor, reason: str, fields: Sequence[str]) -> None:
     obj._history_user = actor
     obj._change_reason = reason
     obj.save(update_fields=[*fields, *(["updated_at"] if isinstance(obj, Mission) else [])])
+    approvals.changed()
 
 
-def _event(mission, actor, action, comment: str = "", advance=None) -> MissionEvent:
+def _event(mission, actor, action, comment: str = "", advance=None, authority=None) -> MissionEvent:
     return MissionEvent.objects.create(
-        mission=mission, advance=advance, action=action, actor=actor, comment=comment or ""
+        mission=mission,
+        advance=advance,
+        action=action,
+        actor=actor,
+        comment=comment or "",
+        on_behalf_of_id=authority.principal_id if authority else None,
+        basis=authority.reason if authority else "",
     )
+
+
+SLOT_EVENTS = {
+    (approvals.MISSION, Slot.COORDINATOR): A.AUTHORIZED_COORDINATOR,
+    (approvals.MISSION, Slot.SECRETARY): A.AUTHORIZED_SECRETARY,
+    (approvals.ADVANCE, Slot.COORDINATOR): A.ADVANCE_APPROVED_COORDINATOR,
+    (approvals.ADVANCE, Slot.FINANCE): A.ADVANCE_APPROVED_FINANCE,
+}
+
+
+@enforces("R-3.1s", "R-3.1d")
+def _authority(actor, obj: Mission | Advance) -> approvals.Authority:
+    """R-3.1s, R-3.1d: the slot `actor` may fill on the locked `obj`, or the refusal."""
+    request = approvals.PendingRequest.of(obj)
+    authority = approvals.authority_of(approvals.Directory.load(), request, actor.pk)
+    if authority is None:
+        raise approvals.refusal(request, actor)
+    return authority
+
+
+def _fill_slot(actor, obj: Mission | Advance, authority: approvals.Authority) -> tuple[list, str]:
+    """Record `actor`'s decision in its slot; the fields changed and the timeline action.
+    R-3.1s is checked again on the result, under the row lock."""
+    kind = approvals.MISSION if isinstance(obj, Mission) else approvals.ADVANCE
+    prefix = approvals.FIELD_PREFIX[(kind, authority.slot)]
+    setattr(obj, f"{prefix}_by", actor)
+    setattr(obj, f"{prefix}_for_id", authority.principal_id)
+    setattr(obj, f"{prefix}_at", timezone.now())
+    approvals.check_two_people(approvals.PendingRequest.of(obj))
+    return [f"{prefix}_by", f"{prefix}_for", f"{prefix}_at"], SLOT_EVENTS[(kind, authority.slot)]
 
 
 # --- missions -------------------------------------------------------------------------------
@@ -374,9 +423,10 @@ def mission_attach_invitation(*, actor, mission: Mission, upload: UploadedFile) 
 
 
 @transaction.atomic
-def mission_submit(*, actor, mission: Mission) -> Mission:
+def mission_submit(*, actor, mission: Mission, overlap_reason: str = "") -> Mission:
     """Send a draft (or a corrected rejected mission) to the Project Coordinator and the
-    Executive Secretary."""
+    Executive Secretary. A mission whose dates overlap another of the same traveler needs a
+    reason, which the approvers read."""
     mission = _lock_mission(mission)
     if not access.is_own(actor, mission):
         raise _not_allowed()
@@ -388,9 +438,26 @@ def mission_submit(*, actor, mission: Mission) -> Mission:
             _("This type of mission needs the invitation letter attached (R-3.11c)."),
             field="invitation",
         )
+    overlapping = overlapping_missions(mission)
+    overlap_reason = (overlap_reason or "").strip()
+    if overlapping and not overlap_reason:
+        raise DomainError(
+            "overlapping_mission",
+            _(
+                "Its dates overlap your mission %(codes)s. If both are right, say why in "
+                "“Reason for the overlap” and submit it again."
+            )
+            % {"codes": ", ".join(m.code for m in overlapping)},
+            field="overlap_reason",
+        )
     mission.status = Mission.Status.SUBMITTED
-    mission.coordinator_authorized_by = mission.secretary_authorized_by = None
-    mission.coordinator_authorized_at = mission.secretary_authorized_at = None
+    mission.submitted_at = timezone.now()
+    mission.approval_escalates_on = approvals.escalation_date(mission.submitted_at)
+    mission.overlap_reason = overlap_reason if overlapping else ""
+    for prefix in ("coordinator_authorized", "secretary_authorized"):
+        setattr(mission, f"{prefix}_by", None)
+        setattr(mission, f"{prefix}_for", None)
+        setattr(mission, f"{prefix}_at", None)
     mission.emergency_qualified = False
     mission.status_reason = ""
     _save(
@@ -399,61 +466,47 @@ def mission_submit(*, actor, mission: Mission) -> Mission:
         "submitted",
         [
             "status",
-            "coordinator_authorized_by",
-            "coordinator_authorized_at",
-            "secretary_authorized_by",
-            "secretary_authorized_at",
+            "submitted_at",
+            "approval_escalates_on",
+            "overlap_reason",
+            *[
+                f"{prefix}_{suffix}"
+                for prefix in ("coordinator_authorized", "secretary_authorized")
+                for suffix in ("by", "for", "at")
+            ],
             "emergency_qualified",
             "status_reason",
         ],
     )
-    _event(mission, actor, A.SUBMITTED)
+    _event(mission, actor, A.SUBMITTED, mission.overlap_reason)
     notify("mission_submitted", mission)
     return mission
 
 
-@enforces("R-5")
+@enforces("R-5", "R-3.1s")
 @transaction.atomic
 def mission_authorize(*, actor, mission: Mission, comment: str = "") -> Mission:
     """§2.4: the Project Coordinator (of the mission's project) and the Executive Secretary
-    both authorize; each decision is recorded. The Executive Secretary's authorization of an
-    emergency mission qualifies it as an emergency (R-5). Nobody authorizes their own."""
+    both authorize, or whoever stands in for them (R-3.1d); two different people, never the
+    traveler (R-3.1s). The authorization in the Executive Secretary's slot qualifies an
+    emergency mission as an emergency (R-5)."""
     mission = _lock_mission(mission)
     if access.is_own(actor, mission):
         raise _own_request()
     if mission.status != Mission.Status.SUBMITTED:
         raise _wrong_state(mission, _("authorized"))
-    now = timezone.now()
-    fields = ["status"]
-    if access.is_project_coordinator_of(actor, mission) and not mission.coordinator_authorized_at:
-        mission.coordinator_authorized_by, mission.coordinator_authorized_at = actor, now
-        fields += ["coordinator_authorized_by", "coordinator_authorized_at"]
-        action = A.AUTHORIZED_COORDINATOR
-    elif (
-        access.is_executive_secretary(actor)
-        and not mission.secretary_authorized_at
-        and mission.coordinator_authorized_by_id != actor.pk
-    ):
-        mission.secretary_authorized_by, mission.secretary_authorized_at = actor, now
-        fields += ["secretary_authorized_by", "secretary_authorized_at"]
-        action = A.AUTHORIZED_SECRETARY
-        if mission.kind == Mission.Kind.EMERGENCY:
-            mission.emergency_qualified = True
-            fields.append("emergency_qualified")
-    elif mission.coordinator_authorized_by_id == actor.pk or (
-        mission.secretary_authorized_by_id == actor.pk
-    ):
-        raise DomainError(
-            "already_decided", _("You already authorized %(code)s.") % {"code": mission.code}
-        )
-    else:
-        raise _not_allowed()
+    authority = _authority(actor, mission)
+    fields, action = _fill_slot(actor, mission, authority)
+    if authority.slot == Slot.SECRETARY and mission.kind == Mission.Kind.EMERGENCY:
+        mission.emergency_qualified = True
+        fields.append("emergency_qualified")
     if mission.is_authorized_by_both:
         mission.status = Mission.Status.AUTHORIZED
+        fields.append("status")
     _save(mission, actor, action, fields)
-    _event(mission, actor, action, comment)
+    _event(mission, actor, action, comment, authority=authority)
     if mission.emergency_qualified and action == A.AUTHORIZED_SECRETARY:
-        _event(mission, actor, A.EMERGENCY_QUALIFIED)
+        _event(mission, actor, A.EMERGENCY_QUALIFIED, authority=authority)
     if mission.status == Mission.Status.AUTHORIZED:
         notify("mission_authorized", mission, comment)
     return mission
@@ -480,8 +533,9 @@ def mission_reject(*, actor, mission: Mission, reason: str) -> Mission:
 
 @enforces("R-2e", "R-3.11b")
 @transaction.atomic
-def mission_start(*, actor, mission: Mission) -> Mission:
-    """R-2e, R-3.11b: only an authorized mission starts. R-5: no advance is needed."""
+def mission_start(*, actor, mission: Mission, today: dt.date | None = None) -> Mission:
+    """R-2e, R-3.11b: only an authorized mission starts, and not before its departure day.
+    R-5: no advance is needed."""
     mission = _lock_mission(mission)
     if not access.is_own(actor, mission):
         raise _not_allowed()
@@ -493,6 +547,13 @@ def mission_start(*, actor, mission: Mission) -> Mission:
                 "Executive Secretary (R-2e)."
             ),
         )
+    departure = timezone.localdate(mission.departure_at)
+    if (today or timezone.localdate()) < departure:
+        raise DomainError(
+            "before_departure",
+            _("The mission starts on its departure day, %(date)s.")
+            % {"date": date_format(departure, "SHORT_DATE_FORMAT")},
+        )
     mission.status = Mission.Status.IN_PROGRESS
     _save(mission, actor, "started", ["status"])
     _event(mission, actor, A.STARTED)
@@ -500,13 +561,26 @@ def mission_start(*, actor, mission: Mission) -> Mission:
 
 
 @transaction.atomic
-def mission_mark_returned(*, actor, mission: Mission, comment: str = "") -> Mission:
-    """The traveler is back at the duty station; the settlement (liquidación) comes next."""
+def mission_mark_returned(
+    *, actor, mission: Mission, comment: str = "", now: dt.datetime | None = None
+) -> Mission:
+    """The traveler is back at the duty station; the settlement (liquidación) comes next.
+    Nobody is back before leaving."""
     mission = _lock_mission(mission)
     if not access.is_own(actor, mission):
         raise _not_allowed()
     if mission.status != Mission.Status.IN_PROGRESS:
         raise _wrong_state(mission, _("marked as returned"))
+    if (now or timezone.now()) < mission.departure_at:
+        raise DomainError(
+            "before_departure",
+            _("You cannot be back before the departure (%(when)s).")
+            % {
+                "when": date_format(
+                    timezone.localtime(mission.departure_at), "SHORT_DATETIME_FORMAT"
+                )
+            },
+        )
     mission.status = Mission.Status.RETURNED
     _save(mission, actor, "returned", ["status"])
     _event(mission, actor, A.RETURNED, comment)
@@ -655,49 +729,35 @@ def advance_request(*, actor, mission: Mission, terminal_estimate: Decimal) -> A
         amount=mission.planned_total + terminal_estimate,
         priority=mission.is_emergency,
         requested_by=actor,
+        approval_escalates_on=approvals.escalation_date(timezone.now()),
     )
     advance._history_user = actor
     advance._change_reason = "requested"
     advance.save()
+    approvals.changed()
     _event(mission, actor, A.ADVANCE_REQUESTED, "", advance)
     notify("advance_requested", mission)
     return advance
 
 
-@enforces("R-3.1")
+@enforces("R-3.1", "R-3.1s")
 @transaction.atomic
 def advance_approve(*, actor, advance: Advance, comment: str = "") -> Advance:
-    """§2.4: the Project Coordinator and the Finance Director both approve."""
+    """§2.4: the Project Coordinator and the Finance Director both approve, or whoever stands
+    in for them (R-3.1d); two different people, never the requester (R-3.1s)."""
     advance = _lock_advance(advance)
     mission = advance.mission
     if access.is_own(actor, mission):
         raise _own_request()
     if advance.status != Advance.Status.REQUESTED:
         raise _wrong_state(advance, _("approved"))
-    now = timezone.now()
-    if access.is_project_coordinator_of(actor, mission) and not advance.coordinator_approved_at:
-        advance.coordinator_approved_by, advance.coordinator_approved_at = actor, now
-        fields = ["coordinator_approved_by", "coordinator_approved_at"]
-        action = A.ADVANCE_APPROVED_COORDINATOR
-    elif (
-        access.is_finance_director(actor)
-        and not advance.finance_approved_at
-        and advance.coordinator_approved_by_id != actor.pk
-    ):
-        advance.finance_approved_by, advance.finance_approved_at = actor, now
-        fields = ["finance_approved_by", "finance_approved_at"]
-        action = A.ADVANCE_APPROVED_FINANCE
-    elif actor.pk in (advance.coordinator_approved_by_id, advance.finance_approved_by_id):
-        raise DomainError(
-            "already_decided", _("You already approved %(code)s.") % {"code": advance.code}
-        )
-    else:
-        raise _not_allowed()
+    authority = _authority(actor, advance)
+    fields, action = _fill_slot(actor, advance, authority)
     if advance.coordinator_approved_at and advance.finance_approved_at:
         advance.status = Advance.Status.APPROVED
         fields.append("status")
     _save(advance, actor, action, fields)
-    _event(mission, actor, action, comment, advance)
+    _event(mission, actor, action, comment, advance, authority=authority)
     if advance.status == Advance.Status.APPROVED:
         notify("advance_approved", mission, comment)
     return advance
@@ -855,3 +915,254 @@ def advance_cancel_unpaid(*, actor, mission: Mission, reason: str) -> list[Advan
         _event(mission, actor, A.ADVANCE_CANCELLED, reason, advance)
         cancelled.append(advance)
     return cancelled
+
+
+# --- delegations of approvals (R-3.1d) ---------------------------------------------------------
+
+DELEGATION_MAX_DAYS = 366
+
+
+def _slots_held(directory: approvals.Directory, person_id: int) -> set[Slot]:
+    held = {slot for slot, people in directory.holders.items() if person_id in people}
+    held |= {slot for (_p, slot), people in directory.alternates.items() if person_id in people}
+    return held
+
+
+@enforces("R-3.1d", "R-3.1s")
+@transaction.atomic
+def delegation_create(
+    *,
+    actor,
+    delegate,
+    starts_on: dt.date,
+    ends_on: dt.date,
+    reason: str = "",
+    today: dt.date | None = None,
+) -> Delegation:
+    """R-3.1d: `actor` is away from `starts_on` to `ends_on`; `delegate` (optional) decides on
+    their approvals meanwhile. Refused when it would let the delegate fill both approvals of a
+    request or approve their own (R-3.1s)."""
+    today = today or timezone.localdate()
+    get_user_model().objects.select_for_update(no_key=True).filter(pk=actor.pk).first()
+    directory = approvals.Directory.load(today=today)
+    mine = _slots_held(directory, actor.pk)
+    if not mine:
+        raise NotAllowed(
+            "not_an_approver", _("Only people who approve missions or advances delegate them.")
+        )
+    if ends_on < starts_on:
+        raise DomainError(
+            "invalid_window", _("The last day is before the first one."), field="ends_on"
+        )
+    if ends_on < today:
+        raise DomainError("invalid_window", _("The window is already over."), field="ends_on")
+    if (ends_on - starts_on).days >= DELEGATION_MAX_DAYS:
+        raise DomainError(
+            "invalid_window", _("A delegation lasts one year at the most."), field="ends_on"
+        )
+    clash = Delegation.objects.filter(
+        delegator=actor, revoked_at__isnull=True, starts_on__lte=ends_on, ends_on__gte=starts_on
+    ).first()
+    if clash:
+        raise DomainError(
+            "overlapping_delegation",
+            _("You already delegated from %(start)s to %(end)s; end it first.")
+            % {
+                "start": date_format(clash.starts_on, "SHORT_DATE_FORMAT"),
+                "end": date_format(clash.ends_on, "SHORT_DATE_FORMAT"),
+            },
+            field="starts_on",
+        )
+    if delegate is not None:
+        if delegate.pk == actor.pk:
+            raise DomainError("invalid_delegate", _("Delegate to somebody else."), field="delegate")
+        if not delegate.is_active:
+            raise DomainError(
+                "invalid_delegate", _("That person's account is not active."), field="delegate"
+            )
+        theirs = _slots_held(directory, delegate.pk)
+        for kind, pair in approvals.SLOTS.items():
+            if (pair[0] in mine and pair[1] in theirs) or (pair[1] in mine and pair[0] in theirs):
+                raise DomainError(
+                    "delegate_fills_both",
+                    _(
+                        "%(name)s already gives the other approval of the same %(what)s as "
+                        "%(role)s: with this delegation one person would give both "
+                        "(segregation of duties). Choose someone else."
+                    )
+                    % {
+                        "name": display_name(delegate),
+                        "what": _("missions") if kind == approvals.MISSION else _("advances"),
+                        "role": (pair[1] if pair[0] in mine else pair[0]).label,
+                    },
+                    field="delegate",
+                )
+        own = [
+            code
+            for kind in (approvals.MISSION, approvals.ADVANCE)
+            for code in _own_requests_in_scope(directory, actor.pk, delegate.pk, kind)
+        ]
+        if own:
+            raise DomainError(
+                "delegate_own_request",
+                _(
+                    "%(name)s would have to approve their own request %(codes)s. Choose someone "
+                    "else, or wait until it is decided."
+                )
+                % {"name": display_name(delegate), "codes": ", ".join(own)},
+                field="delegate",
+            )
+    delegation = Delegation(
+        delegator=actor,
+        delegate=delegate,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        reason=(reason or "").strip(),
+    )
+    delegation._history_user = actor
+    delegation._change_reason = "delegation created"
+    delegation.save()
+    approvals.changed()
+    return delegation
+
+
+def _own_requests_in_scope(directory, delegator_id: int, delegate_id: int, kind: str) -> list[str]:
+    """Codes of `delegate_id`'s pending requests that `delegator_id` may decide on."""
+    decidable = approvals.decidable_by(directory, delegator_id, kind)
+    model = Mission if kind == approvals.MISSION else Advance
+    traveler = "traveler_id" if kind == approvals.MISSION else "mission__traveler_id"
+    return [
+        obj.code for obj in model.objects.filter(pk__in=list(decidable), **{traveler: delegate_id})
+    ]
+
+
+@transaction.atomic
+def delegation_end(*, actor, delegation: Delegation) -> Delegation:
+    """End a delegation early (the delegator is back); decisions already taken stay."""
+    delegation = Delegation.objects.select_for_update().get(pk=delegation.pk)
+    if delegation.delegator_id != actor.pk:
+        raise _not_allowed()
+    if delegation.revoked_at is not None:
+        raise DomainError("already_ended", _("This delegation was already ended."))
+    delegation.revoked_at = timezone.now()
+    delegation._history_user = actor
+    delegation._change_reason = "delegation ended"
+    delegation.save(update_fields=["revoked_at"])
+    approvals.changed()
+    return delegation
+
+
+@dataclass(frozen=True)
+class BulkOutcome:
+    code: str
+    done: bool
+    message: str
+
+
+def approve_many(
+    *, actor, missions: Sequence[Mission], advances: Sequence[Advance], comment: str = ""
+) -> list[BulkOutcome]:
+    """Approve several requests at once from the inbox: each one is checked and recorded on
+    its own (its own transaction), so one refusal stops nothing else."""
+    outcomes = []
+    for obj in [*missions, *advances]:
+        try:
+            if isinstance(obj, Mission):
+                mission_authorize(actor=actor, mission=obj, comment=comment)
+            else:
+                advance_approve(actor=actor, advance=obj, comment=comment)
+        except DomainError as error:
+            outcomes.append(BulkOutcome(obj.code, False, error.message))
+        else:
+            outcomes.append(BulkOutcome(obj.code, True, ""))
+    return outcomes
+
+
+@dataclass
+class ReminderRun:
+    reminders: int = 0
+    escalations: int = 0
+    stuck: int = 0
+    lines: list[str] = field(default_factory=list)
+
+
+@enforces("R-3.1d")
+@transaction.atomic
+def approvals_remind(*, today: dt.date, dry_run: bool = False) -> ReminderRun:
+    """R-3.1d, daily: every open approval pending for `VIATICOS_APPROVAL_REMINDER_BUSINESS_DAYS`
+    is reminded to whoever may give it; once it escalates (the escalation business days after
+    submission) the alternates are asked too, being candidates from then on. Each notice is
+    sent once per submission; running it twice sends nothing more."""
+    from django.conf import settings
+
+    from missions.models import ApprovalNotice
+    from missions.notifications import notify_approval
+    from viaticos.business_days import duty_calendar
+
+    calendar = duty_calendar()
+    directory = approvals.Directory.load(today=today)
+    remind_after = settings.VIATICOS_APPROVAL_REMINDER_BUSINESS_DAYS
+    run = ReminderRun()
+    sent = set(
+        ApprovalNotice.objects.values_list(
+            "mission_id", "advance_id", "slot", "level", "pending_since"
+        )
+    )
+    Level = ApprovalNotice.Level
+    for kind in (approvals.MISSION, approvals.ADVANCE):
+        requests = list(approvals.pending_requests(kind))
+        mission_of = (
+            {r.pk: r.pk for r in requests}
+            if kind == approvals.MISSION
+            else dict(
+                Advance.objects.filter(pk__in=[r.pk for r in requests]).values_list(
+                    "pk", "mission_id"
+                )
+            )
+        )
+        for request in requests:
+            if request.since is None:
+                continue
+            waited = calendar.business_days_between(timezone.localdate(request.since), today)
+            for slot in request.open_slots():
+                found = approvals.candidates(directory, request, slot)
+                if not found:
+                    run.stuck += 1
+                    continue
+                escalated = directory.is_escalated(request)
+                for level, due, people in (
+                    (Level.REMINDER, waited >= remind_after, found),
+                    (
+                        Level.ESCALATION,
+                        escalated,
+                        [a for a in found if a.basis == approvals.Basis.ALTERNATE],
+                    ),
+                ):
+                    mission_id = mission_of[request.pk]
+                    advance_id = request.pk if kind == approvals.ADVANCE else None
+                    key = (mission_id, advance_id, slot.value, level.value, request.since)
+                    if not due or not people or key in sent:
+                        continue
+                    ids = sorted({a.actor_id for a in people})
+                    code = f"{'M' if kind == approvals.MISSION else 'A'}-{request.pk:05d}"
+                    run.lines.append(
+                        f"{level.label}: {code} {slot.label} → "
+                        + ", ".join(directory.name(i) for i in ids)
+                    )
+                    if level == Level.REMINDER:
+                        run.reminders += 1
+                    else:
+                        run.escalations += 1
+                    if dry_run:
+                        continue
+                    ApprovalNotice.objects.create(
+                        mission_id=mission_id,
+                        advance_id=advance_id,
+                        slot=slot,
+                        level=level,
+                        pending_since=request.since,
+                        sent_on=today,
+                        recipients=",".join(map(str, ids)),
+                    )
+                    notify_approval(kind, request.pk, level.value, ids)
+    return run

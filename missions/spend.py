@@ -20,6 +20,7 @@ from django.db.models import F, FilteredRelation, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 
 from missions.models import Advance, DestinationSpend, MissionLeg, ProjectSpend
+from viaticos.money import round_money
 
 # An advance counts from its disbursement on: these are the statuses it can have from then.
 SPEND_STATUSES = (
@@ -110,7 +111,8 @@ class Difference:
 
 
 def _actual(series: Series) -> dict[tuple[dt.date, int], Decimal]:
-    return {(_month(month), key): total for month, key, total in from_advances(series)}
+    # Money has two places whatever the database's SUM returns (SQLite drops the scale).
+    return {(_month(month), key): round_money(total) for month, key, total in from_advances(series)}
 
 
 def differences() -> list[Difference]:

@@ -15,5 +15,10 @@ urlpatterns = [
     path("anticipos/<int:pk>/solicitud.pdf", views.advance_pdf, name="advance-pdf"),
     path("anticipos/<int:pk>/<slug:name>/", views.advance_action, name="advance-action"),
     path("por-aprobar/", views.inbox, name="inbox"),
+    path("por-aprobar/aprobar/", views.inbox_decide, name="inbox-decide"),
+    path("por-aprobar/contador/", views.inbox_badge, name="inbox-badge"),
+    path("por-aprobar/sin-aprobador/", views.approvals_stuck, name="approvals-stuck"),
+    path("cuenta/delegaciones/", views.delegations, name="delegations"),
+    path("cuenta/delegaciones/<int:pk>/terminar/", views.delegation_end, name="delegation-end"),
     path("tesoreria/desembolsos/", views.disbursements, name="disbursements"),
 ]

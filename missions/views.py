@@ -16,9 +16,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from missions import access, forms, selectors, services
+from missions import access, approvals, forms, selectors, services
 from missions.forms import CalculatorForm, QuoteForm
-from missions.models import Advance, Destination
+from missions.models import Advance, Delegation, Destination, Mission
 from missions.privacy import staff_access_log
 from missions.rates import AdHocQuote, per_diem_estimate, quotes_for_user
 from missions.rules import check_itinerary, plan_per_diem, snapshot_to_result
@@ -231,15 +231,26 @@ def mission_detail(request, pk):
     )
     if advance:
         advance.mission = mission
+    pending = mission.status == Mission.Status.SUBMITTED or (
+        advance is not None and advance.status == Advance.Status.REQUESTED
+    )
+    directory = approvals.Directory.load() if pending else None
+    actions = access.mission_actions(request.user, mission, directory)
     return render(
         request,
         "missions/detail.html",
         {
             "mission": mission,
             "result": snapshot_to_result(mission.planned_perdiem),
-            "actions": access.mission_actions(request.user, mission),
+            "actions": actions,
+            "mission_slots": selectors.approval_slots(mission, directory),
+            "mission_pending": mission.status == Mission.Status.SUBMITTED,
+            "advance_slots": selectors.approval_slots(advance, directory) if advance else [],
+            "overlapping": selectors.overlapping_missions(mission) if "submit" in actions else [],
             "advance": advance,
-            "advance_actions": access.advance_actions(request.user, advance) if advance else set(),
+            "advance_actions": (
+                access.advance_actions(request.user, advance, directory) if advance else set()
+            ),
             "timeline": selectors.mission_timeline(mission),
             "history": mission.history.select_related("history_user").order_by("-history_date")[
                 :30
@@ -261,7 +272,8 @@ def _amount(value) -> Decimal:
 def _run_mission_action(request, mission, name):
     user = request.user
     if name == "submit":
-        services.mission_submit(actor=user, mission=mission)
+        form = _bound(forms.SubmitForm, request)
+        services.mission_submit(actor=user, mission=mission, overlap_reason=form["overlap_reason"])
         return _("Mission submitted for authorization.")
     if name == "authorize":
         form = _bound(forms.CommentForm, request)
@@ -368,21 +380,146 @@ def advance_action(request, pk, name):
     return _back(request, advance.mission.get_absolute_url())
 
 
+def _inbox_rows(page, authorities, traveler_of, pending, names) -> list[dict]:
+    rows = []
+    for obj in page:
+        authority = authorities.get(obj.pk)
+        principal = authority.principal_id if authority else None
+        rows.append(
+            {
+                "obj": obj,
+                "authority": authority,
+                "on_behalf_of": names.get(principal, "") if principal else "",
+                "pending": pending.get(traveler_of(obj), []),
+            }
+        )
+    return rows
+
+
 @login_required
 def inbox(request):
-    """Por aprobar: missions and advances waiting for this user's decision."""
-    if not has_role(request.user, *APPROVER_ROLES):
+    """Por aprobar: missions and advances waiting for this user's decision, as designated
+    approver, delegate or alternate (R-3.1d), with what the approver needs to decide."""
+    user = request.user
+    directory = approvals.Directory.load()
+    if not (has_role(user, *APPROVER_ROLES) or directory.involves(user.pk)):
         raise PermissionDenied
+    waiting = selectors.awaiting_decision(user, directory)
+    missions, mission_authorities = waiting[approvals.MISSION]
+    advances, advance_authorities = waiting[approvals.ADVANCE]
+    missions = paginate(request, missions, count=len(mission_authorities))
+    advances = paginate(request, advances, param="apage", count=len(advance_authorities))
+    pending = selectors.pending_settlement_by_traveler(
+        [m.traveler_id for m in missions] + [a.mission.traveler_id for a in advances]
+    )
+    names = approvals.names_of(
+        a.principal_id
+        for a in [*mission_authorities.values(), *advance_authorities.values()]
+        if a.principal_id
+    )
     return render(
         request,
         "missions/inbox.html",
         {
-            "missions": paginate(request, selectors.missions_awaiting_decision(request.user)),
-            "advances": paginate(
-                request, selectors.advances_awaiting_decision(request.user), param="apage"
+            "missions": missions,
+            "advances": advances,
+            "mission_rows": _inbox_rows(
+                missions, mission_authorities, lambda m: m.traveler_id, pending, names
+            ),
+            "advance_rows": _inbox_rows(
+                advances,
+                advance_authorities,
+                lambda a: a.mission.traveler_id,
+                pending,
+                names,
             ),
         },
     )
+
+
+@login_required
+def inbox_badge(request):
+    """The number beside "To approve" in the navigation, loaded after the page (R-3.1d)."""
+    count = approvals.inbox_count(request.user) if approvals.may_ever_approve(request.user) else 0
+    return render(request, "missions/_inbox_badge.html", {"count": count})
+
+
+@login_required
+@require_POST
+def inbox_decide(request):
+    """Approve the selected requests at once; each is checked on its own and the result lists
+    what was approved and what was refused, and why."""
+    form = forms.BulkDecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect("missions:inbox")
+    data = form.cleaned_data
+    missions = list(selectors.missions_visible_to(request.user).filter(pk__in=data["missions"]))
+    advances = list(selectors.advances_visible_to(request.user).filter(pk__in=data["advances"]))
+    outcomes = services.approve_many(
+        actor=request.user, missions=missions, advances=advances, comment=data["comment"]
+    )
+    unknown = len(data["missions"]) + len(data["advances"]) - len(outcomes)
+    done = [o.code for o in outcomes if o.done]
+    if done:
+        messages.success(request, _("Approved: %(codes)s.") % {"codes": ", ".join(done)})
+    for outcome in outcomes:
+        if not outcome.done:
+            messages.error(
+                request,
+                _("%(code)s not approved: %(why)s")
+                % {"code": outcome.code, "why": outcome.message},
+            )
+    if unknown:
+        messages.error(
+            request,
+            _("%(n)s selected requests no longer exist or are not yours to decide.")
+            % {"n": unknown},
+        )
+    return redirect("missions:inbox")
+
+
+@login_required
+def approvals_stuck(request):
+    """R-3.1d: pending requests that nobody may decide on now, for the Executive Secretary and
+    the General Administrator to configure an alternate or a delegation."""
+    if not has_role(
+        request.user, Role.EXECUTIVE_SECRETARY, Role.GENERAL_ADMINISTRATOR, Role.AUDITOR
+    ):
+        raise PermissionDenied
+    return render(request, "missions/approvals_stuck.html", {"rows": selectors.stuck_approvals()})
+
+
+@login_required
+def delegations(request):
+    """Mi cuenta → out of office: delegate one's approvals for a date window (R-3.1d)."""
+    user = request.user
+    form = forms.DelegationForm(request.POST or None, user=user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.delegation_create(actor=user, **form.cleaned_data)
+        except DomainError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(request, _("Delegation recorded."))
+            return redirect("missions:delegations")
+    return render(
+        request,
+        "missions/delegations.html",
+        {"form": form, **selectors.delegations_of(user)},
+    )
+
+
+@login_required
+@require_POST
+def delegation_end(request, pk):
+    delegation = get_object_or_404(Delegation, pk=pk, delegator=request.user)
+    try:
+        services.delegation_end(actor=request.user, delegation=delegation)
+        messages.success(request, _("Delegation ended: your approvals come back to you."))
+    except DomainError as error:
+        messages.error(request, error.message)
+    return redirect("missions:delegations")
 
 
 @login_required
@@ -431,20 +568,28 @@ def invitation_file(request, pk):
     )
 
 
-def _who(user) -> str:
-    return display_name(user) if user else ""
+def _who(user, principal=None) -> str:
+    """The signer of a block; "X on behalf of Y" when a delegate decided (R-3.1d)."""
+    if not user:
+        return ""
+    if principal:
+        return _("%(delegate)s on behalf of %(principal)s") % {
+            "delegate": display_name(user),
+            "principal": display_name(principal),
+        }
+    return display_name(user)
 
 
 def mission_blocks(mission) -> list[dict]:
     return [
         {
             "role": _("Project Coordinator"),
-            "who": _who(mission.coordinator_authorized_by),
+            "who": _who(mission.coordinator_authorized_by, mission.coordinator_authorized_for),
             "at": mission.coordinator_authorized_at,
         },
         {
             "role": _("Executive Secretary"),
-            "who": _who(mission.secretary_authorized_by),
+            "who": _who(mission.secretary_authorized_by, mission.secretary_authorized_for),
             "at": mission.secretary_authorized_at,
         },
     ]
@@ -454,12 +599,12 @@ def advance_blocks(advance) -> list[dict]:
     return [
         {
             "role": _("Project Coordinator"),
-            "who": _who(advance.coordinator_approved_by),
+            "who": _who(advance.coordinator_approved_by, advance.coordinator_approved_for),
             "at": advance.coordinator_approved_at,
         },
         {
             "role": _("Finance Director"),
-            "who": _who(advance.finance_approved_by),
+            "who": _who(advance.finance_approved_by, advance.finance_approved_for),
             "at": advance.finance_approved_at,
         },
         {

@@ -176,6 +176,23 @@ MATRIX: dict[str, Entry] = {
         },
     ),
     "missions:disbursements": Entry(default=403, expect={ANON: 302, Role.TREASURY.value: 200}),
+    # R-3.1d: the inbox count (a fragment), the bulk approval (refuses per request), the list of
+    # approvals nobody can give, and one's own delegations.
+    "missions:inbox-badge": page(),
+    "missions:inbox-decide": page(method="POST", default=302, data={"missions": ["999999"]}),
+    "missions:approvals-stuck": Entry(
+        default=403,
+        expect={
+            ANON: 302,
+            Role.EXECUTIVE_SECRETARY.value: 200,
+            Role.GENERAL_ADMINISTRATOR.value: 200,
+            Role.AUDITOR.value: 200,
+        },
+    ),
+    "missions:delegations": page(),
+    "missions:delegation-end": page(
+        method="POST", default=404, kwargs=lambda ctx: {"pk": ctx["delegation"].pk}
+    ),
     "missions:edit": Entry(
         kwargs=MISSION,
         default=403,
@@ -662,7 +679,13 @@ def _matrix_objects() -> dict:
         valid_to=dt.date(2026, 5, 10),
     )
     mission = _matrix_mission(requester)
+    from missions.models import Delegation
+
+    delegation = Delegation.objects.create(  # only its delegator may end it
+        delegator=requester, starts_on=dt.date(2026, 5, 1), ends_on=dt.date(2026, 5, 10)
+    )
     return {
+        "delegation": delegation,
         "quote": quote,
         "mission": mission,
         "advance": mission.advances.first(),

@@ -1,7 +1,18 @@
+from django import forms
 from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from viaticos.models import ClosureDay, ExchangeRate, Organization, Project, TravelerProfile
+from viaticos.models import (
+    ClosureDay,
+    ExchangeRate,
+    Organization,
+    Project,
+    RoleChange,
+    TravelerProfile,
+)
 
 
 class _NoHandEdits:
@@ -38,12 +49,106 @@ class OrganizationAdmin(SimpleHistoryAdmin):
         return super().has_add_permission(request) and not Organization.objects.exists()
 
 
+class ProjectForm(forms.ModelForm):
+    change_reason = forms.CharField(
+        label=_("Reason for the change of coordinator"),
+        required=False,
+        max_length=300,
+        help_text=_(
+            "Required when the coordinator changes; kept in the project's history. Approvals "
+            "already given are not affected."
+        ),
+    )
+
+    class Meta:
+        model = Project
+        fields = ["code", "name", "donor", "coordinator", "is_active"]
+
+    def clean(self):
+        data = super().clean()
+        if (
+            self.instance.pk
+            and "coordinator" in self.changed_data
+            and not (data.get("change_reason") or "").strip()
+        ):
+            self.add_error("change_reason", _("Say why the coordinator changes."))
+        return data
+
+
 @admin.register(Project)
 class ProjectAdmin(SimpleHistoryAdmin):
+    """R-3.1s: a change of coordinator is recorded with who and why."""
+
+    form = ProjectForm
     list_display = ["code", "name", "donor", "coordinator", "is_active"]
     list_filter = ["is_active"]
     search_fields = ["code", "name", "donor"]
     list_select_related = ["coordinator"]
+
+    def save_model(self, request, obj, form, change):
+        reason = (form.cleaned_data.get("change_reason") or "").strip()
+        obj._change_reason = reason or ("created" if not change else "edited")
+        super().save_model(request, obj, form, change)
+
+
+class RoleChangeForm(forms.ModelForm):
+    role_change_reason = forms.CharField(
+        label=_("Reason for a change of roles"),
+        required=False,
+        max_length=300,
+        help_text=_("Required when groups (roles) change; kept in the role change log."),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if (
+            self.instance.pk
+            and "groups" in self.changed_data
+            and not (data.get("role_change_reason") or "").strip()
+        ):
+            self.add_error("role_change_reason", _("Say why the roles change."))
+        return data
+
+
+User = get_user_model()
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class PersonAdmin(UserAdmin):
+    """Django's user admin, with every change of roles logged with who and why (R-3.1s)."""
+
+    form = type("PersonChangeForm", (RoleChangeForm, UserAdmin.form), {})
+    fieldsets = (
+        *UserAdmin.fieldsets,
+        (_("Reason"), {"fields": ("role_change_reason",)}),
+    )
+
+    def save_related(self, request, form, formsets, change):
+        before = set(form.instance.groups.values_list("name", flat=True)) if change else set()
+        super().save_related(request, form, formsets, change)
+        after = set(form.instance.groups.values_list("name", flat=True))
+        reason = (form.cleaned_data.get("role_change_reason") or "").strip() or _("new account")
+        RoleChange.objects.bulk_create(
+            [
+                RoleChange(
+                    user=form.instance,
+                    role=name,
+                    change=RoleChange.Change.ADDED if name in after else RoleChange.Change.REMOVED,
+                    changed_by=request.user,
+                    reason=reason,
+                )
+                for name in sorted(before ^ after)
+            ]
+        )
+
+
+@admin.register(RoleChange)
+class RoleChangeAdmin(ReadOnlyAdmin):
+    list_display = ["at", "user", "change", "role", "changed_by", "reason"]
+    list_filter = ["role", "change"]
+    search_fields = ["user__username", "user__last_name", "reason"]
+    list_select_related = ["user", "changed_by"]
 
 
 @admin.register(TravelerProfile)

@@ -159,3 +159,38 @@ class ExchangeRate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.currency} {self.date:%Y-%m-%d}: {self.units_per_usd} / USD ({self.source})"
+
+
+class RoleChange(models.Model):
+    """Who gave or took a role, when and why (R-3.1s: role changes are on record, and never
+    change a decision already given)."""
+
+    class Change(models.TextChoices):
+        ADDED = "added", _("added")
+        REMOVED = "removed", _("removed")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="role_changes",
+        verbose_name=_("person"),
+    )
+    role = models.CharField(_("role"), max_length=40)
+    change = models.CharField(_("change"), max_length=10, choices=Change.choices)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        verbose_name=_("changed by"),
+    )
+    reason = models.CharField(_("reason"), max_length=300)
+    at = models.DateTimeField(_("when"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("role change")
+        verbose_name_plural = _("role changes")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.change} {self.role}"

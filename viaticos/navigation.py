@@ -21,6 +21,9 @@ class NavItem:
     url_name: str
     roles: frozenset[Role] | None = None  # None: every signed-in user
     order: int = 100
+    # URL name of a fragment with a number beside the label (what waits for the user), loaded
+    # after the page so that no page pays for counting it.
+    badge: str | None = None
 
 
 @dataclass(frozen=True)
@@ -33,10 +36,13 @@ class HomePanel:
     roles: frozenset[Role] | None = None
     order: int = 100
     context: Callable[..., dict] | None = field(default=None, compare=False)
+    # Shown also to users without those roles for whom this answers True (a delegate).
+    also_for: Callable[..., bool] | None = field(default=None, compare=False)
 
 
 _nav: dict[str, NavItem] = {}
 _panels: dict[str, HomePanel] = {}
+_account_sections: dict[str, HomePanel] = {}
 
 
 def register_nav(*items: NavItem) -> None:
@@ -47,6 +53,12 @@ def register_nav(*items: NavItem) -> None:
 def register_panel(*panels: HomePanel) -> None:
     for panel in panels:
         _panels[panel.key] = panel
+
+
+def register_account_section(*sections: HomePanel) -> None:
+    """A block of *Mi cuenta* contributed by an app (e.g. delegating one's approvals)."""
+    for section in sections:
+        _account_sections[section.key] = section
 
 
 def _applies(roles: frozenset[Role] | None, held: set[Role]) -> bool:
@@ -62,16 +74,26 @@ def navigation_for(user) -> list[dict]:
         if not _applies(item.roles, held):
             continue
         try:
-            items.append({"label": item.label, "url": reverse(item.url_name)})
+            url = reverse(item.url_name)
         except NoReverseMatch:
             continue
+        badge_url = reverse(item.badge) if item.badge else ""
+        items.append({"label": item.label, "url": url, "badge_url": badge_url})
     return items
 
 
-def panels_for(user) -> list[tuple[HomePanel, dict]]:
+def _blocks(registry: dict[str, HomePanel], user) -> list[tuple[HomePanel, dict]]:
     held = user_roles(user)
     result = []
-    for panel in sorted(_panels.values(), key=lambda p: (p.order, p.key)):
-        if _applies(panel.roles, held):
+    for panel in sorted(registry.values(), key=lambda p: (p.order, p.key)):
+        if _applies(panel.roles, held) or (panel.also_for and panel.also_for(user)):
             result.append((panel, panel.context(user) if panel.context else {}))
     return result
+
+
+def panels_for(user) -> list[tuple[HomePanel, dict]]:
+    return _blocks(_panels, user)
+
+
+def account_sections_for(user) -> list[tuple[HomePanel, dict]]:
+    return _blocks(_account_sections, user)

@@ -120,6 +120,18 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
         "An advance is approved by the Project Coordinator and the Finance Director and signed by the requester before it is paid.",
     ),
     (
+        "R-3.1s",
+        "§2.4",
+        "Segregación de funciones: las dos aprobaciones de una misión o de un anticipo las dan dos personas distintas, nunca el solicitante, aunque cambien roles o coordinadores mientras está pendiente.",
+        "Segregation of duties: the two approvals of a mission or an advance come from two different people, never the requester, whatever roles or coordinators change while it is pending.",
+    ),
+    (
+        "R-3.1d",
+        "§2.4",
+        "Nadie queda sin aprobador: suplentes por proyecto y rol, delegación por ausencia (“X en nombre de Y”), recordatorios y escalamiento; las solicitudes sin aprobador se muestran.",
+        'Nobody is stuck: alternates per project and role, delegation while away ("X on behalf of Y"), reminders and escalation; requests without an approver are shown.',
+    ),
+    (
         "R-3.11",
         "§2.4",
         "Un anticipo se concede solo si se cumplen las condiciones (a), (b) y (c).",

@@ -216,6 +216,12 @@ PRIVACY_CLIENT_IP_HEADER = os.environ.get("PRIVACY_CLIENT_IP_HEADER", "")
 # R-8b (interpretation): business days after the documentation requirement before the
 # payroll deduction order is created.
 VIATICOS_DEDUCTION_GRACE_BUSINESS_DAYS = env_int("VIATICOS_DEDUCTION_GRACE_BUSINESS_DAYS", 5)
+# R-3.1d: a pending approval is reminded to its approvers after this many business days, and
+# escalated to the configured alternates after the second number.
+VIATICOS_APPROVAL_REMINDER_BUSINESS_DAYS = env_int("VIATICOS_APPROVAL_REMINDER_BUSINESS_DAYS", 2)
+VIATICOS_APPROVAL_ESCALATION_BUSINESS_DAYS = env_int(
+    "VIATICOS_APPROVAL_ESCALATION_BUSINESS_DAYS", 5
+)
 # Public address, prefix of the links in e-mails (https://viaticos.example.org); `check --deploy`
 # warns when it is missing in production.
 VIATICOS_SITE_URL = os.environ.get(

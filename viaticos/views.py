@@ -10,7 +10,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.exceptions import NotFound
 
 from viaticos import rules_registry
-from viaticos.navigation import panels_for
+from viaticos.navigation import account_sections_for, panels_for
 from viaticos.roles import user_roles
 
 
@@ -29,6 +29,7 @@ def account(request):
             "profile": getattr(user, "traveler_profile", None),
             "roles": sorted(user_roles(user), key=lambda r: r.label),
             "has_token": Token.objects.filter(user=user).exists(),
+            "sections": account_sections_for(user),
         },
     )
 

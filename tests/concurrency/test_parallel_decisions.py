@@ -230,3 +230,32 @@ def test_r_3_11a_two_advances_paid_at_once_only_one_is_disbursed(
     )
     assert statuses == ["disbursed", "signed"]
     assert MissionEvent.objects.filter(action="advance_disbursed").count() == 1
+
+
+def test_r_3_1s_twenty_parallel_approvals_by_two_people_holding_both_roles_give_two_distinct(
+    make_mission, coordinator, executive_secretary, race
+):
+    """R-3.1s under load: the coordinator also holds the Executive Secretary role, so each of
+    their clicks could take either slot; twenty clicks of the two give exactly two approvals,
+    by two different people."""
+    from django.contrib.auth.models import Group
+
+    coordinator.groups.add(Group.objects.get(name=Role.EXECUTIVE_SECRETARY.value))
+    mission = make_mission()
+    mission_services.mission_submit(actor=mission.traveler, mission=mission)
+    actors = [coordinator, executive_secretary]
+
+    outcomes = race(
+        N, lambda i: mission_services.mission_authorize(actor=actors[i % 2], mission=mission)
+    )
+
+    assert outcomes["ok"] == 2, outcomes
+    assert set(outcomes) <= {"ok", "already_decided", "wrong_state", "not_allowed"}, outcomes
+    mission.refresh_from_db()
+    assert mission.status == Mission.Status.AUTHORIZED
+    deciders = {mission.coordinator_authorized_by_id, mission.secretary_authorized_by_id}
+    assert deciders == {coordinator.pk, executive_secretary.pk}
+    decided = MissionEvent.objects.filter(
+        mission=mission, action__in=["authorized_coordinator", "authorized_secretary"]
+    )
+    assert sorted(decided.values_list("actor_id", flat=True)) == sorted(deciders)

@@ -100,17 +100,24 @@ def mission_code(pk: int) -> str:
     return Mission.objects.get(pk=pk).code
 
 
+def inbox_item(page: Page, code: str):
+    """A request's card in *Por aprobar*."""
+    return page.locator("li.request-card").filter(has_text=code)
+
+
 def authorize_in_inbox(page: Page, base: str, code: str) -> None:
     page.goto(f"{base}/por-aprobar/")
-    row = page.locator("tr").filter(has_text=code)
-    click_and_wait(page, row.get_by_role("button", name=es("Authorize"), exact=True))
+    click_and_wait(
+        page, inbox_item(page, code).get_by_role("button", name=es("Authorize"), exact=True)
+    )
     expect_message(page, es("Authorization recorded."))
 
 
 def approve_advance_in_inbox(page: Page, base: str, code: str) -> None:
     page.goto(f"{base}/por-aprobar/")
-    row = page.locator("tr").filter(has_text=code)
-    click_and_wait(page, row.get_by_role("button", name=es("Approve"), exact=True))
+    click_and_wait(
+        page, inbox_item(page, code).get_by_role("button", name=es("Approve"), exact=True)
+    )
     expect_message(page, es("Approval recorded."))
 
 

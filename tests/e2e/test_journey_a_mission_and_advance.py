@@ -16,6 +16,7 @@ from tests.e2e.steps import (
     es,
     expect_message,
     fill_mission,
+    inbox_item,
     label,
     mission_code,
     request_advance,
@@ -57,10 +58,10 @@ def test_mission_and_advance_from_request_to_disbursement(live_server, story, sh
     # Por aprobar: the coordinator sees it, authorizes; then the Executive Secretary.
     coordinator = story.page("coordinator")
     coordinator.goto(f"{base}/por-aprobar/")
-    expect(coordinator.locator("tr", has_text=code)).to_contain_text("400.00")
+    expect(inbox_item(coordinator, code)).to_contain_text("400.00")
     shot(coordinator, "04-coordinator-inbox")
     authorize_in_inbox(coordinator, base, code)
-    expect(coordinator.locator("tr", has_text=code)).to_have_count(0)
+    expect(inbox_item(coordinator, code)).to_have_count(0)
     authorize_in_inbox(story.page("executive_secretary"), base, code)
 
     traveler.goto(f"{base}/misiones/{pk}/")
@@ -79,7 +80,7 @@ def test_mission_and_advance_from_request_to_disbursement(live_server, story, sh
     approve_advance_in_inbox(coordinator, base, code)
     finance = story.page("finance_director")
     finance.goto(f"{base}/por-aprobar/")
-    expect(finance.locator("tr", has_text=code)).to_contain_text("450.00")
+    expect(inbox_item(finance, code)).to_contain_text("450.00")
     shot(finance, "06-finance-inbox")
     approve_advance_in_inbox(finance, base, code)
 

@@ -51,7 +51,9 @@ def make_mission(seed_rates, organization, project, traveler):
 def authorized_mission(make_mission, traveler, coordinator, executive_secretary):
     def make(user=None, **kwargs):
         mission = make_mission(user, **kwargs)
-        services.mission_submit(actor=mission.traveler, mission=mission)
+        services.mission_submit(
+            actor=mission.traveler, mission=mission, overlap_reason="Misiones de prueba paralelas"
+        )
         services.mission_authorize(actor=coordinator, mission=mission)
         services.mission_authorize(actor=executive_secretary, mission=mission)
         mission.refresh_from_db()

@@ -74,8 +74,8 @@ def test_por_aprobar_one_click_authorize_and_reject_with_reason(
 ):
     missions = [make_mission() for _ in range(3)]
     client.force_login(traveler)
-    for mission in missions:
-        client.post(f"/misiones/{mission.pk}/submit/")
+    for mission in missions:  # same dates: each says why
+        client.post(f"/misiones/{mission.pk}/submit/", {"overlap_reason": "Talleres paralelos"})
     client.force_login(coordinator)
     with django_assert_max_num_queries(14):
         page = client.get("/por-aprobar/")
