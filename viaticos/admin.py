@@ -1,7 +1,14 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from viaticos.models import ClosureDay, ExchangeRate, Organization, Project, TravelerProfile
+from viaticos.models import (
+    ClosureDay,
+    ExchangeRate,
+    ExchangeRateFeed,
+    Organization,
+    Project,
+    TravelerProfile,
+)
 
 
 class _NoHandEdits:
@@ -73,3 +80,18 @@ class ExchangeRateAdmin(SimpleHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser
+
+
+@admin.register(ExchangeRateFeed)
+class ExchangeRateFeedAdmin(ReadOnlyAdmin):
+    """How the daily `fetch_exchange_rates` went for each central bank (R-3.10)."""
+
+    list_display = [
+        "country",
+        "source",
+        "currency",
+        "last_attempt_at",
+        "last_success_at",
+        "latest_rate_date",
+        "last_error",
+    ]
