@@ -81,6 +81,27 @@ class ExchangeRateAdmin(SimpleHistoryAdmin):
     def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser
 
+    def save_model(self, request, obj, form, change):
+        """R-3.10: a rate added or corrected here reaches the receipts of its date, like one
+        imported or fetched (viaticos.exchange.rates_changed)."""
+        from django.db import transaction
+
+        from viaticos.exchange import rates_changed
+
+        changes: dict[str, set] = {}
+        for currency, date in ((obj.currency, obj.date), *self._before(form)):
+            changes.setdefault(currency.upper(), set()).add(date)
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+            rates_changed.send(sender=ExchangeRate, changes=changes)
+
+    @staticmethod
+    def _before(form):
+        initial = form.initial
+        if initial.get("currency") and initial.get("date"):
+            return [(initial["currency"], initial["date"])]
+        return []
+
 
 @admin.register(ExchangeRateFeed)
 class ExchangeRateFeedAdmin(ReadOnlyAdmin):

@@ -43,7 +43,10 @@ def exchange_rate_on(currency: str, on: dt.date) -> ExchangeRate:
     if rate is None:
         raise DomainError(
             "exchange_rate_missing",
-            _("There is no exchange rate for %(currency)s on or before %(date)s; import it first.")
+            _(
+                "There is no official exchange rate for %(currency)s on or before %(date)s; "
+                "finance keeps the rates up to date."
+            )
             % {"currency": currency, "date": on.isoformat()},
             field="currency",
         )
@@ -53,8 +56,7 @@ def exchange_rate_on(currency: str, on: dt.date) -> ExchangeRate:
             "exchange_rate_too_old",
             _(
                 "The latest exchange rate for %(currency)s before %(date)s is from %(rate_date)s, "
-                "%(age)s days earlier; rates older than %(max)s days are not used. Import the "
-                "rates for that period."
+                "%(age)s days earlier; rates older than %(max)s days are not used."
             )
             % {
                 "currency": currency,
