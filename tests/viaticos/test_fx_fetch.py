@@ -238,3 +238,10 @@ def test_r_3_10_no_successful_fetch_for_longer_than_the_rate_age_is_a_problem(se
 def test_fetch_refuses_a_bad_since():
     with pytest.raises(CommandError, match="not a date"):
         call_command("fetch_exchange_rates", "--since", "02/12/2026")
+
+
+@pytest.mark.django_db
+def test_fetch_refuses_a_since_after_today_without_recording_a_failure(http):
+    with pytest.raises(CommandError, match="after today"):
+        fetch("--country", "PE", "--since", "2026-12-05")
+    assert http.asked == [] and not ExchangeRateFeed.objects.exists()

@@ -43,6 +43,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         today = options["date"] or timezone.localdate()
+        if options["since"] and options["since"] > today:
+            raise CommandError(f"--since {options['since']} is after today ({today})")
         reports = exchange_rates_fetch(
             today=today,
             countries=options["country"] or fetch_countries(),
