@@ -29,9 +29,10 @@
         entry.option.disabled = !match && !entry.option.selected;
         if (match && entry.option.value && first === null) { first = entry.option; }
       });
-      if (first !== null && words.length && select.selectedOptions.length &&
-          select.selectedOptions[0].hidden) {
-        select.value = first.value;
+      var current = select.selectedOptions.length ? select.selectedOptions[0] : null;
+      if (first !== null && words.length && (!current || !current.value || current.hidden)) {
+        select.value = first.value; // the best match, as the select shows it
+        select.dispatchEvent(new Event("input", { bubbles: true }));
         select.dispatchEvent(new Event("change", { bubbles: true }));
       }
     });
