@@ -209,3 +209,19 @@ def test_r_3_10_the_daily_fetch_converts_pending_receipts(draft, monkeypatch):
     receipt.refresh_from_db()
     assert receipt.amount_usd == D("20.00")  # 67.50 / 3.375
     assert (receipt.fx_rate_date, receipt.fx_source) == (dt.date(2026, 12, 2), "BCRP")
+
+
+def test_r_3_10_a_rate_corrected_in_the_admin_reaches_the_receipts_of_its_date(client, draft):
+    from django.contrib.auth import get_user_model
+
+    stored = rate("PEN", RECEIPT_DAY, "3.400000")
+    receipt = add(draft(), currency="PEN", amount=D("68.00"))
+    admin = get_user_model().objects.create_superuser("root", "root@example.org", "x")
+    client.force_login(admin)
+    response = client.post(
+        reverse("admin:viaticos_exchangerate_change", args=[stored.pk]),
+        {"currency": "PEN", "date": "2026-03-03", "units_per_usd": "3.200000", "source": "BCRP"},
+    )
+    assert response.status_code == 302, response.content.decode()[:500]
+    receipt.refresh_from_db()
+    assert receipt.amount_usd == D("21.25") and receipt.fx_rate == D("3.2")
