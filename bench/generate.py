@@ -126,7 +126,7 @@ def generate(scale: float, *, today: dt.date, seed: int = 9, out=sys.stdout) -> 
             duty_country="PE",
         )
     org = Organization.current()
-    destinations = list(Destination.objects.filter(in_table_region=True))
+    destinations = list(Destination.objects.filter(rates__isnull=False).distinct().order_by("pk"))
     groups = {g.name: g for g in Group.objects.all()}
 
     # --- people --------------------------------------------------------------------------

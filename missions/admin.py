@@ -24,9 +24,9 @@ from viaticos.models import Project
 
 @admin.register(Destination)
 class DestinationAdmin(SimpleHistoryAdmin):
-    list_display = ["code", "name", "country", "in_table_region"]
+    list_display = ["code", "name", "name_en", "country", "in_table_region"]
     list_filter = ["in_table_region", "country"]
-    search_fields = ["code", "name"]
+    search_fields = ["code", "name", "name_en"]
 
 
 class RateInline(admin.TabularInline):

@@ -47,7 +47,14 @@ class MissionsConfig(AppConfig):
 
         register_privacy()  # personal data declared to privacy (R-A8, R-T1…R-T4)
 
-        from django.db.models.signals import post_delete, post_save
+        from django.db.models.signals import post_delete, post_migrate, post_save
+
+        from missions.countries import sync_countries_after_migrate
+
+        # SPEC §2.1: every country is a destination out of the box.
+        post_migrate.connect(
+            sync_countries_after_migrate, sender=self, dispatch_uid="missions-countries"
+        )
 
         from missions.models import Destination, Quote, Rate, RateTable
         from missions.rates import rate_cache_clear

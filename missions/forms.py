@@ -73,8 +73,27 @@ class CoveredMealsField(forms.MultipleChoiceField):
             raise forms.ValidationError(self.error_messages["required"], code="required")
 
 
+def destination_search_attrs() -> dict[str, str]:
+    """Marks a destination <select> for the search box of missions/destination-search.js."""
+    return {"data-destination-search": _("Search a country or city, in Spanish or English")}
+
+
+class DestinationChoiceField(forms.ModelChoiceField):
+    """A destination picker (SPEC §2.1): every country and city, each labelled with its names
+    in both languages so that the search box finds it either way."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", forms.Select(attrs=destination_search_attrs()))
+        super().__init__(**kwargs)
+
+    def label_from_instance(self, obj):
+        return obj.search_label
+
+
 class CalculatorForm(forms.Form):
-    destination = forms.ChoiceField(label=_("Destination"))
+    destination = forms.ChoiceField(
+        label=_("Destination"), widget=forms.Select(attrs=destination_search_attrs())
+    )
     departure_at = LocalDateTimeField(
         label=_("Departure"), help_text=_("Date and time you leave the duty station.")
     )
@@ -104,7 +123,7 @@ class CalculatorForm(forms.Form):
         destinations = destinations if destinations is not None else Destination.objects.all()
         choices = []
         for destination in destinations:
-            label = f"{destination.name} ({destination.code})"
+            label = destination.search_label
             if not destination.in_table_region:
                 label = _("%(label)s — needs a quote") % {"label": label}
             choices.append((destination.code, label))
@@ -124,7 +143,7 @@ class CalculatorForm(forms.Form):
 
 
 class QuoteForm(forms.Form):
-    destination = forms.ModelChoiceField(
+    destination = DestinationChoiceField(
         label=_("Destination"), queryset=Destination.objects.all(), to_field_name="code"
     )
     lodging = _amount(_("Lodging (USD per night)"))
@@ -208,7 +227,7 @@ class MissionForm(forms.Form):
         destinations = Destination.objects.order_by("name")
         for n in range(1, LEG_SLOTS + 1):
             required = n == 1
-            self.fields[f"leg{n}_destination"] = forms.ModelChoiceField(
+            self.fields[f"leg{n}_destination"] = DestinationChoiceField(
                 label=_("Destination %(n)s") % {"n": n},
                 queryset=destinations,
                 required=required,

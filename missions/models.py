@@ -11,6 +11,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -21,11 +22,22 @@ from viaticos.rules_registry import enforces
 SHARE_VALIDATORS = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))]
 
 
+class DestinationManager(models.Manager):
+    def get_by_natural_key(self, code):
+        return self.get(code=code)
+
+
 class Destination(models.Model):
-    """A place missions go to. Outside the table region it needs an approved quote (R-3.8b)."""
+    """A place missions go to: every ISO country (missions.countries) and the cities finance
+    adds. Outside the table region it needs an approved quote (R-3.8b)."""
 
     code = models.CharField(_("code"), max_length=12, unique=True)
-    name = models.CharField(_("name"), max_length=120)
+    name = models.CharField(
+        _("name"), max_length=120, help_text=_("In Spanish, the default language.")
+    )
+    name_en = models.CharField(
+        _("name in English"), max_length=120, blank=True, help_text=_("Empty: same as the name.")
+    )
     country = models.CharField(_("country"), max_length=2, help_text=_("ISO 3166-1 alpha-2."))
     in_table_region = models.BooleanField(
         _("inside the rate-table region"),
@@ -34,13 +46,35 @@ class Destination(models.Model):
     )
     history = HistoricalRecords()
 
+    objects = DestinationManager()
+
     class Meta:
         verbose_name = _("destination")
         verbose_name_plural = _("destinations")
         ordering = ["name"]
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.code})"
+        return f"{self.display_name} ({self.code})"
+
+    def natural_key(self) -> tuple[str]:
+        return (self.code,)
+
+    @property
+    def display_name(self) -> str:
+        """The name in the active language (English, or Spanish for anything else)."""
+        language = (get_language() or "es").split("-")[0]
+        if language == "en" and self.name_en:
+            return self.name_en
+        return self.name
+
+    @property
+    def search_label(self) -> str:
+        """Both names and the code, what a destination picker matches a search against."""
+        names = [self.display_name]
+        other = self.name_en if names[0] == self.name else self.name
+        if other and other != names[0]:
+            names.append(other)
+        return f"{' · '.join(names)} ({self.code})"
 
 
 class Quote(models.Model):
@@ -443,7 +477,7 @@ class Mission(models.Model):
 
     @property
     def destinations_label(self) -> str:
-        return ", ".join(leg.destination.name for leg in self.legs.all())
+        return ", ".join(leg.destination.display_name for leg in self.legs.all())
 
     @property
     def needs_invitation(self) -> bool:

@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from django.db.models import Q
 
+from missions.countries import iso_country
 from missions.models import Destination, Quote, Rate
 from missions.perdiem import DailyRate, Leg, PerDiemError, PerDiemResult, compute_per_diem
 from missions.perdiem_messages import to_domain_error
@@ -20,6 +21,8 @@ from viaticos.rules_registry import enforces
 
 def rate_in_force(*, destination: Destination, on: dt.date) -> Rate | None:
     """The table rate for `destination` valid on `on`; a later table never changes a past trip."""
+    if destination.pk is None:
+        return None
     return (
         Rate.objects.select_related("table", "destination")
         .filter(destination=destination, table__valid_from__lte=on)
@@ -33,6 +36,8 @@ def rate_in_force(*, destination: Destination, on: dt.date) -> Rate | None:
 def approved_quote_for(*, destination: Destination, on: dt.date) -> Quote | None:
     """R-3.8b: the latest approved quote for `destination` covering `on`; proposed or rejected
     quotes never count."""
+    if destination.pk is None:
+        return None
     return (
         Quote.objects.select_related("destination")
         .filter(
@@ -58,10 +63,23 @@ def daily_rate_for(*, destination: Destination, on: dt.date) -> DailyRate | None
 
 
 def destination_by_code(code: str) -> Destination:
+    """The destination with rate code `code` (any case). Every ISO 3166-1 alpha-2 code is one
+    (SPEC §2.1, §7): should its row be missing (deleted in the admin), an unsaved destination
+    stands for the country, which has no table rate and no approved quote, so it needs the
+    caller's quote (R-3.8b). Anything else is `unknown_destination`."""
     destination = Destination.objects.filter(code__iexact=(code or "").strip()).first()
-    if destination is None:
+    if destination is not None:
+        return destination
+    country = iso_country(code)
+    if country is None:
         raise to_domain_error(PerDiemError("unknown_destination", destination=code))
-    return destination
+    return Destination(
+        code=country.code,
+        name=country.name_es,
+        name_en=country.name_en,
+        country=country.code,
+        in_table_region=False,
+    )
 
 
 # The calculator and the quote API ask for the same few (destination, day) pairs all day long;

@@ -55,7 +55,7 @@ def check_itinerary(
             raise DomainError(
                 "leg_dates_out_of_order",
                 _("Destination %(n)s: the departure from %(place)s is before the arrival.")
-                % {"n": number, "place": leg.destination.name},
+                % {"n": number, "place": leg.destination.display_name},
                 field="legs",
             )
         if leg.arrive_at < previous_leave:
@@ -72,7 +72,7 @@ def check_itinerary(
                 )
             )
             raise DomainError(
-                code, message % {"n": number, "place": leg.destination.name}, field="legs"
+                code, message % {"n": number, "place": leg.destination.display_name}, field="legs"
             )
         if organization and _is_duty_station(leg.destination, organization):
             raise DomainError(
@@ -81,7 +81,7 @@ def check_itinerary(
                     "%(place)s is the duty station: a mission is a trip outside the duty-station "
                     "city (R-2e)."
                 )
-                % {"place": leg.destination.name},
+                % {"place": leg.destination.display_name},
                 field="legs",
             )
         previous_leave = leg.leave_at
@@ -92,7 +92,7 @@ def check_itinerary(
                 "The itinerary must end at the duty station: the departure from %(place)s is "
                 "after the return to the duty station."
             )
-            % {"place": legs[-1].destination.name},
+            % {"place": legs[-1].destination.display_name},
             field="legs",
         )
 

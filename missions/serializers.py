@@ -218,7 +218,7 @@ class ReturnInput(serializers.Serializer):
 
 class LegOutput(serializers.ModelSerializer):
     destination = serializers.CharField(source="destination.code")
-    destination_name = serializers.CharField(source="destination.name")
+    destination_name = serializers.CharField(source="destination.display_name")
 
     class Meta:
         model = MissionLeg

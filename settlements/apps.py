@@ -16,3 +16,9 @@ class SettlementsConfig(AppConfig):
         from settlements.privacy import register_privacy
 
         register_privacy()  # personal data declared to privacy (R-A8, R-T1…R-T4)
+
+        from settlements.fx import on_rates_changed
+        from viaticos.exchange import rates_changed
+
+        # receipts follow a rate published or corrected for their date.
+        rates_changed.connect(on_rates_changed, dispatch_uid="settlements-receipts-follow-rates")

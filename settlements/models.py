@@ -142,7 +142,14 @@ class Receipt(models.Model):
     date = models.DateField(_("date"))
     currency = models.CharField(_("currency"), max_length=3)
     amount = money_field(_("amount"))
-    amount_usd = money_field(_("amount (USD)"))
+    # R-3.10: empty while the official rate of `date` is not published yet (*rate pending*);
+    # recomputed when a rate for its date arrives or is corrected, frozen once settled.
+    amount_usd = money_field(_("amount (USD)"), null=True, blank=True)
+    fx_rate = models.DecimalField(
+        _("exchange rate (units per USD)"), max_digits=18, decimal_places=6, null=True, blank=True
+    )
+    fx_rate_date = models.DateField(_("date of the exchange rate"), null=True, blank=True)
+    fx_source = models.CharField(_("source of the exchange rate"), max_length=100, blank=True)
     description = models.CharField(_("description"), max_length=200, blank=True)
     outside_dates_reason = models.CharField(
         _("reason for a date outside the mission"), max_length=300, blank=True
@@ -178,6 +185,25 @@ class Receipt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_receipt_type_display()} {self.number}"
+
+    @property
+    def rate_pending(self) -> bool:
+        """R-3.10: kept in its currency until the official rate of its date is published."""
+        return self.amount_usd is None
+
+    @property
+    def fx_note(self) -> str:
+        """R-3.10: the rate and its date beside the converted amount ("" for USD)."""
+        if self.rate_pending:
+            return str(_("Rate pending: converted when the official rate is published."))
+        if self.fx_rate is None or self.fx_rate_date is None:
+            return ""
+        return str(_("at %(rate)s %(currency)s per US$ of %(date)s (%(source)s)")) % {
+            "rate": f"{self.fx_rate.normalize():f}",
+            "currency": self.currency,
+            "date": self.fx_rate_date.strftime("%d/%m/%Y"),
+            "source": self.fx_source or "—",
+        }
 
 
 class Document(models.Model):

@@ -100,7 +100,8 @@ class ReceiptFacts:
     category: str
     date: dt.date
     amount: Decimal  # in the receipt's currency
-    amount_usd: Decimal  # converted at the official rate of `date` (R-3.10)
+    # converted at the official rate of `date` (R-3.10); None while that rate is pending
+    amount_usd: Decimal | None
     customer_name: str = ""  # to whom the receipt is issued
     customer_tax_id: str = ""
     has_call_detail: bool = False
@@ -291,6 +292,22 @@ def check_date_in_mission(facts: ReceiptFacts, mission: MissionFacts) -> list[Fi
     ]
 
 
+@enforces("R-3.10")
+def rate_pending_finding(facts: ReceiptFacts) -> Finding:
+    """R-3.10: a receipt whose official rate is not published yet counts 0 USD for now; it is
+    converted when the rate arrives (the traveler has nothing to do)."""
+    return Finding(
+        "exchange_rate_pending",
+        _(
+            "Rate pending: the official exchange rate of %(date)s is not published yet; the "
+            "amount is converted to USD when it arrives."
+        )
+        % {"date": facts.date.isoformat()},
+        "R-3.10",
+        Severity.NOTE,
+    )
+
+
 def evaluate_receipts(
     receipts: Sequence[ReceiptFacts], mission: MissionFacts
 ) -> list[ReceiptVerdict]:
@@ -314,7 +331,9 @@ def evaluate_receipts(
             *check_call_detail(facts),
             *check_date_in_mission(facts, mission),
         ]
-        amount_usd = round_money(facts.amount_usd)
+        if facts.amount_usd is None:
+            findings.append(rate_pending_finding(facts))
+        amount_usd = ZERO if facts.amount_usd is None else round_money(facts.amount_usd)
         rejected = any(f.severity == Severity.REJECTED for f in findings)
         accepted = ZERO if rejected or amount_usd < 0 else amount_usd
         if facts.category == Category.PHONE and not rejected:

@@ -103,8 +103,26 @@ class LineOut(serializers.Serializer):
     currency = serializers.CharField(source="receipt.currency")
     amount = serializers.DecimalField(source="receipt.amount", max_digits=14, decimal_places=2)
     amount_usd = serializers.DecimalField(
-        source="receipt.amount_usd", max_digits=14, decimal_places=2
+        source="receipt.amount_usd",
+        max_digits=14,
+        decimal_places=2,
+        allow_null=True,
+        help_text="Null while the official rate of the receipt's date is pending (R-3.10).",
     )
+    rate_pending = serializers.BooleanField(source="receipt.rate_pending")
+    fx_rate = serializers.DecimalField(
+        source="receipt.fx_rate",
+        max_digits=18,
+        decimal_places=6,
+        allow_null=True,
+        help_text="Units of the currency per US dollar used for amount_usd (1 for USD).",
+    )
+    fx_rate_date = serializers.DateField(
+        source="receipt.fx_rate_date",
+        allow_null=True,
+        help_text="Date of the official rate used (null for USD or while pending).",
+    )
+    fx_source = serializers.CharField(source="receipt.fx_source")
     checked_usd = serializers.DecimalField(
         source="verdict.accepted_usd", max_digits=14, decimal_places=2
     )

@@ -27,6 +27,7 @@ from missions.perdiem import PerDiemError, PerDiemResult
 from missions.perdiem_messages import to_domain_error
 from missions.rules import LegInput, plan_per_diem, result_to_snapshot
 from settlements import access
+from settlements.fx import check_currency, receipt_fx
 from settlements.models import Document, Receipt, Settlement, SettlementEvent
 from settlements.rules import (
     NON_ELIGIBLE,
@@ -44,7 +45,6 @@ from settlements.selectors import (
 from settlements.stamping import Stamp, stamp_document
 from viaticos.business_days import duty_calendar
 from viaticos.errors import DomainError, NotAllowed, require_reason
-from viaticos.exchange import convert_to_usd
 from viaticos.money import round_money
 from viaticos.people import display_name
 from viaticos.rules_registry import enforces
@@ -329,7 +329,8 @@ def receipt_add(
     call_detail: UploadedFile | None = None,
 ) -> Receipt:
     """R-2b: a terminal-expense receipt, its USD amount at the official rate of its date
-    (R-3.10), refused when negative or already used (R-7c). The other checks (R-3.12, R-2h,
+    (R-3.10; *rate pending* while that rate is not published), refused when negative or
+    already used (R-7c). The other checks (R-3.12, R-2h,
     phone cap) do not refuse the line: they are shown next to it and decide what is accepted."""
     if receipt_type not in ReceiptType.values:
         raise DomainError("invalid_type", _("Choose the type of receipt."), field="receipt_type")
@@ -350,10 +351,9 @@ def receipt_add(
             "issuer_tax_id_required", _("Enter the issuer's tax id."), field="issuer_tax_id"
         )
     amount = round_money(amount)
-    currency = (currency or "").strip().upper()
-    if len(currency) != 3 or not currency.isalpha():
-        raise DomainError("invalid_currency", _("Enter an ISO currency code."), field="currency")
-    amount_usd = convert_to_usd(amount, currency.upper(), date)
+    currency = check_currency(currency)
+    # R-3.10: at the official rate of its date; kept as *rate pending* until it is published.
+    fx = receipt_fx(amount, currency, date)
     checked = check_upload(upload)
     detail = check_upload(call_detail, field="call_detail") if call_detail else None
     settlement = _editable_by_traveler(settlement, actor)
@@ -374,7 +374,10 @@ def receipt_add(
             date=date,
             currency=currency,
             amount=amount,
-            amount_usd=amount_usd,
+            amount_usd=fx.amount_usd,
+            fx_rate=fx.rate,
+            fx_rate_date=fx.rate_date,
+            fx_source=fx.source,
             description=description.strip(),
             outside_dates_reason=outside_dates_reason.strip(),
             exception_reason=exception_reason.strip(),
@@ -654,6 +657,7 @@ def settlement_settle(*, actor, settlement: Settlement, today: dt.date) -> Settl
     settlement = _reviewer(settlement, actor)
     if settlement.status != S.REVIEWED:
         raise _wrong_state(settlement, _("settled"))
+    _refuse_rate_pending(settlement)
     summary = settlement_summary(settlement)
     balance = settlement_balance(
         advance=settlement.advance_amount,
@@ -709,6 +713,34 @@ def _close(settlement: Settlement, actor) -> None:
     mission = settlement.mission
     if mission.status in (Mission.Status.RETURNED, *Mission.STOPPED):
         mission_services.mission_close(actor=actor, mission=mission, comment=settlement.code)
+
+
+@enforces("R-3.10")
+def _refuse_rate_pending(settlement: Settlement) -> None:
+    """R-3.10: a settlement is settled (and its amounts frozen) only once every receipt has its
+    official rate."""
+    pending = settlement.receipts.filter(amount_usd__isnull=True).order_by("date").first()
+    if pending is not None:
+        raise DomainError(
+            "exchange_rate_pending",
+            _(
+                "The official exchange rate of %(currency)s for %(date)s is not published yet; "
+                "the settlement can be settled once it arrives (it is fetched every day)."
+            )
+            % {"currency": pending.currency, "date": pending.date.isoformat()},
+        )
+
+
+@transaction.atomic
+def settlement_follow_rates(*, settlement: Settlement) -> Settlement:
+    """R-3.10: after its receipts were converted again at a new or corrected rate, the lines
+    accepted and the live balance follow (settlements.fx.receipts_follow_rates)."""
+    settlement = _lock(settlement)
+    if settlement.status in (S.SETTLED, S.CLOSED):
+        return settlement  # frozen
+    _follow_accepted(settlement, None)
+    _refresh_totals(settlement)
+    return settlement
 
 
 def _refresh_totals(settlement: Settlement) -> None:

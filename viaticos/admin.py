@@ -8,6 +8,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from viaticos.models import (
     ClosureDay,
     ExchangeRate,
+    ExchangeRateFeed,
     Organization,
     Project,
     RoleChange,
@@ -178,3 +179,39 @@ class ExchangeRateAdmin(SimpleHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser
+
+    def save_model(self, request, obj, form, change):
+        """R-3.10: a rate added or corrected here reaches the receipts of its date, like one
+        imported or fetched (viaticos.exchange.rates_changed)."""
+        from django.db import transaction
+
+        from viaticos.exchange import rates_changed
+
+        changes: dict[str, set] = {}
+        for currency, date in ((obj.currency, obj.date), *self._before(form)):
+            changes.setdefault(currency.upper(), set()).add(date)
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+            rates_changed.send(sender=ExchangeRate, changes=changes)
+
+    @staticmethod
+    def _before(form):
+        initial = form.initial
+        if initial.get("currency") and initial.get("date"):
+            return [(initial["currency"], initial["date"])]
+        return []
+
+
+@admin.register(ExchangeRateFeed)
+class ExchangeRateFeedAdmin(ReadOnlyAdmin):
+    """How the daily `fetch_exchange_rates` went for each central bank (R-3.10)."""
+
+    list_display = [
+        "country",
+        "source",
+        "currency",
+        "last_attempt_at",
+        "last_success_at",
+        "latest_rate_date",
+        "last_error",
+    ]

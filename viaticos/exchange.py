@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
+from django.dispatch import Signal
 from django.utils.translation import gettext as _
 
 from viaticos.errors import DomainError
@@ -42,7 +43,10 @@ def exchange_rate_on(currency: str, on: dt.date) -> ExchangeRate:
     if rate is None:
         raise DomainError(
             "exchange_rate_missing",
-            _("There is no exchange rate for %(currency)s on or before %(date)s; import it first.")
+            _(
+                "There is no official exchange rate for %(currency)s on or before %(date)s; "
+                "finance keeps the rates up to date."
+            )
             % {"currency": currency, "date": on.isoformat()},
             field="currency",
         )
@@ -52,8 +56,7 @@ def exchange_rate_on(currency: str, on: dt.date) -> ExchangeRate:
             "exchange_rate_too_old",
             _(
                 "The latest exchange rate for %(currency)s before %(date)s is from %(rate_date)s, "
-                "%(age)s days earlier; rates older than %(max)s days are not used. Import the "
-                "rates for that period."
+                "%(age)s days earlier; rates older than %(max)s days are not used."
             )
             % {
                 "currency": currency,
@@ -176,32 +179,90 @@ def parse_exchange_rates_csv(text: str) -> list[ExchangeRateRow]:
     return rows
 
 
+# Sent, inside the transaction that stored them, with the rates added or changed:
+# `changes` maps each currency to the set of its dates that changed. Apps that keep amounts
+# converted at those rates (settlements: receipts) recompute them (R-3.10).
+rates_changed = Signal()
+
+
+@enforces("R-3.10")
+def exchange_rates_store(*, rows, reason: str, by=None) -> tuple[int, int]:
+    """Store (currency, date, units_per_usd, source) rows: (created, updated). An identical rate
+    is left alone, so storing the same rows twice changes nothing (idempotent); a different
+    one replaces it, with history, and the amounts converted at it are recomputed through
+    `rates_changed`. Call inside a transaction."""
+    rows = list(rows)
+    created = updated = 0
+    changes: dict[str, set[dt.date]] = {}
+    existing = {
+        (rate.currency, rate.date): rate
+        for rate in ExchangeRate.objects.select_for_update().filter(
+            currency__in={row.currency for row in rows},
+            date__in={row.date for row in rows},
+        )
+    }
+    for row in rows:
+        rate = existing.get((row.currency, row.date))
+        if rate is None:
+            rate = ExchangeRate(currency=row.currency, date=row.date)
+            created += 1
+        elif rate.units_per_usd == row.units_per_usd and rate.source == row.source:
+            continue
+        else:
+            updated += 1
+        rate.units_per_usd = row.units_per_usd
+        rate.source = row.source
+        rate._history_user = by
+        rate._change_reason = reason
+        rate.save()
+        changes.setdefault(row.currency, set()).add(row.date)
+    if changes:
+        rates_changed.send(sender=ExchangeRate, changes=changes)
+    return created, updated
+
+
 def exchange_rates_import(*, text: str, by=None) -> tuple[int, int]:
     """R-3.10: store the rates of a CSV (created, updated); all or nothing."""
     from django.db import transaction
 
     rows = parse_exchange_rates_csv(text)
-    created = updated = 0
     with transaction.atomic():
-        existing = {
-            (rate.currency, rate.date): rate
-            for rate in ExchangeRate.objects.select_for_update().filter(
-                currency__in={row.currency for row in rows},
-                date__in={row.date for row in rows},
+        return exchange_rates_store(rows=rows, reason="import_exchange_rates", by=by)
+
+
+# --- The daily fetch, as /readyz sees it (R-3.10) -----------------------------------------------
+
+
+def rates_fetch_problem(*, now: dt.datetime | None = None) -> str | None:
+    """None while the official rates arrive; otherwise what is wrong, in one sentence (for
+    /readyz and the admin). For each configured (or once fetched) country: no adapter, a last
+    fetch that failed, or no successful fetch for more than VIATICOS_FX_MAX_AGE_DAYS days
+    (rates older than that are not used) is a problem. A country never fetched yet is not:
+    a new installation is ready before the first scheduled run."""
+    from django.utils import timezone
+
+    from viaticos.exchange_fetch import fetch_countries
+    from viaticos.fx_sources import ADAPTERS
+    from viaticos.models import ExchangeRateFeed
+
+    now = now or timezone.now()
+    feeds = {feed.country: feed for feed in ExchangeRateFeed.objects.all()}
+    problems = []
+    # the configured countries, and any other one fetched by hand (`--country`)
+    for country in dict.fromkeys([*fetch_countries(), *sorted(feeds)]):
+        feed = feeds.get(country)
+        if country not in ADAPTERS:
+            problems.append(f"{country}: no exchange-rate adapter")
+        elif feed is None:
+            continue
+        elif feed.failing:
+            problems.append(
+                f"{country} ({feed.source}): the fetch of {feed.last_attempt_at:%Y-%m-%d %H:%M} "
+                f"failed: {feed.last_error[:200]}"
             )
-        }
-        for row in rows:
-            rate = existing.get((row.currency, row.date))
-            if rate is None:
-                rate = ExchangeRate(currency=row.currency, date=row.date)
-                created += 1
-            elif rate.units_per_usd == row.units_per_usd and rate.source == row.source:
-                continue
-            else:
-                updated += 1
-            rate.units_per_usd = row.units_per_usd
-            rate.source = row.source
-            rate._history_user = by
-            rate._change_reason = "import_exchange_rates"
-            rate.save()
-    return created, updated
+        elif feed.last_success_at and (now - feed.last_success_at).days > max_age_days():
+            problems.append(
+                f"{country} ({feed.source}): no successful fetch since "
+                f"{feed.last_success_at:%Y-%m-%d}"
+            )
+    return "; ".join(problems) or None

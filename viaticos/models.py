@@ -194,3 +194,30 @@ class RoleChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.change} {self.role}"
+
+
+class ExchangeRateFeed(models.Model):
+    """How the daily fetch of one central bank went (R-3.10): never silent about a failure."""
+
+    country = models.CharField(_("country"), max_length=2, unique=True)
+    source = models.CharField(_("source"), max_length=100)
+    currency = models.CharField(_("currency"), max_length=3)
+    last_attempt_at = models.DateTimeField(_("last attempt"), null=True, blank=True)
+    last_success_at = models.DateTimeField(_("last success"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    latest_rate_date = models.DateField(_("latest published rate"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("exchange-rate feed")
+        verbose_name_plural = _("exchange-rate feeds")
+        ordering = ["country"]
+
+    def __str__(self) -> str:
+        return f"{self.country} ({self.source})"
+
+    @property
+    def failing(self) -> bool:
+        return bool(self.last_error) and (
+            self.last_success_at is None
+            or (self.last_attempt_at is not None and self.last_attempt_at > self.last_success_at)
+        )

@@ -63,6 +63,7 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "viaticos.view_exchangerate",
         "viaticos.add_exchangerate",
         "viaticos.change_exchangerate",
+        "viaticos.view_exchangeratefeed",
         "missions.view_mission",
         "missions.view_advance",
         "missions.approve_advance",
@@ -113,6 +114,7 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "missions.view_rate",
         "missions.view_quote",
         "viaticos.view_exchangerate",
+        "viaticos.view_exchangeratefeed",
     ],
     Role.ACCOUNTING_ASSISTANT: [
         "viaticos.view_project",

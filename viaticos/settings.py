@@ -184,6 +184,11 @@ except NotImplementedError:
 
 # an exchange rate older than this many days (before the expense date) is not used.
 VIATICOS_FX_MAX_AGE_DAYS = env_int("VIATICOS_FX_MAX_AGE_DAYS", 7)
+# the countries whose central bank `fetch_exchange_rates` asks (viaticos.fx_sources has
+# one adapter per country: PE = BCRP, GT = Banguat); the duty country by default.
+VIATICOS_FX_COUNTRIES = [
+    c.upper() for c in env_list("VIATICOS_FX_COUNTRIES", VIATICOS_DUTY_COUNTRY)
+]
 # Django's cache holds the public ARCO form's rate limits and the dashboard's spend series:
 # per-process memory by default; with several gunicorn workers or app servers set CACHE_URL to a
 # shared Redis (redis://host:6379/0, rediss:// with TLS) so that a limit counts every request.

@@ -184,12 +184,12 @@ def test_domain_error_on_a_page_is_a_message_not_a_crash(client, draft, traveler
     login(client, traveler)
     response = client.post(
         reverse("settlements:action", args=[settlement.pk, "receipt"]),
-        receipt_post(currency="GTQ"),
+        receipt_post(currency="QQQ"),
         follow=True,
     )
     assert response.status_code == 200
     assert not settlement.receipts.exists()
-    assert "GTQ" in response.content.decode()
+    assert "Ingrese un código de moneda ISO." in response.content.decode()
 
 
 def test_recibo_de_egresos_download(client, draft, traveler):

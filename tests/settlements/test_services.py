@@ -98,13 +98,23 @@ def test_negative_amount_is_refused_and_nothing_is_stored(draft, traveler, amoun
     assert not Receipt.objects.exists() and stored_files() == []
 
 
-def test_r_3_10_currency_without_a_rate_is_refused_and_nothing_is_stored(draft, traveler):
+def test_r_3_10_currency_without_a_published_rate_is_kept_as_rate_pending(draft, traveler):
+    settlement = draft()
+    receipt = services.receipt_add(
+        actor=traveler, settlement=settlement, **receipt_fields(currency="GTQ")
+    )
+    receipt.refresh_from_db()
+    assert receipt.rate_pending and receipt.amount_usd is None and receipt.fx_rate is None
+    assert receipt.amount > 0 and len(stored_files()) == 1
+
+
+def test_r_3_10_a_currency_that_is_no_iso_code_is_refused_and_nothing_is_stored(draft, traveler):
     settlement = draft()
     with pytest.raises(DomainError) as error:
         services.receipt_add(
-            actor=traveler, settlement=settlement, **receipt_fields(currency="GTQ")
+            actor=traveler, settlement=settlement, **receipt_fields(currency="QQQ")
         )
-    assert error.value.code == "exchange_rate_missing"
+    assert error.value.code == "invalid_currency"
     assert not Receipt.objects.exists() and stored_files() == []
 
 

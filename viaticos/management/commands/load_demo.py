@@ -1,4 +1,5 @@
-"""Load the demo organization, its projects, one account per role and the seed's rate table."""
+"""Load the demo organization, its projects, one account per role, the seed's rate table and
+a year of sample exchange rates."""
 
 from importlib import import_module
 
@@ -9,7 +10,9 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
+from viaticos.demo_rates import demo_rates_load
 from viaticos.models import Organization, Project, TravelerProfile
 from viaticos.roles import STAFF_ROLES, Role, sync_role_permissions
 
@@ -70,6 +73,8 @@ class Command(BaseCommand):
         # Only the first time: finance may have edited the rates since.
         if not apps.get_model("missions", "RateTable").objects.exists():
             call_command("loaddata", "rates_seed", verbosity=0)
+        # R-3.10: a year of sample rates (marked as such), so any demo receipt converts.
+        demo_rates_load(today=timezone.localdate())
         Organization.objects.get_or_create(
             pk=1,
             defaults={

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('viaticos', '0003_exchangerate_historicalexchangerate'),
+        ('viaticos', '0004_exchange_rate_feed'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

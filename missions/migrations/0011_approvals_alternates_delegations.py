@@ -50,9 +50,8 @@ def backfill_pending(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("viaticos", "0004_role_change_log"),
-        ('missions', '0009_dashboard_covering_indexes'),
-        ('viaticos', '0004_role_change_log'),
+        ('missions', '0010_destination_name_en'),
+        ('viaticos', '0005_role_change_log'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
