@@ -16,6 +16,7 @@ from missions.perdiem import PerDiemResult
 from missions.rules import snapshot_to_result
 from settlements import access, deadlines
 from settlements.models import Document, Receipt, Settlement
+from settlements.receipt_reader import ReceiptReading, read_receipt
 from settlements.rules import (
     NON_ELIGIBLE,
     Balance,
@@ -31,6 +32,7 @@ from viaticos.business_days import duty_calendar
 from viaticos.models import Organization
 from viaticos.money import round_money
 from viaticos.people import display_name
+from viaticos.uploads import check_upload
 
 ZERO = Decimal("0.00")
 
@@ -308,3 +310,16 @@ def _local_date(moment):
 def settlement_get_for_user_unchecked(pk) -> Settlement:
     """For a response right after a service already checked access."""
     return _base().prefetch_related("documents").get(pk=pk)
+
+
+def receipt_read(upload) -> ReceiptReading:
+    """SPEC §3 "Reading receipts": what a receipt file's SUNAT QR says, the RUC check digits
+    and whether the buyer is the organization (R-3.12). Checks the upload as every document is
+    checked (viaticos.uploads) and saves nothing."""
+    checked = check_upload(upload)
+    organization = Organization.current()
+    return read_receipt(
+        checked.content,
+        checked.content_type,
+        organization_tax_id=organization.tax_id if organization else "",
+    )

@@ -441,6 +441,8 @@ MATRIX: dict[str, Entry] = {
     "v1:receipt-detail": Entry(
         method="DELETE", kwargs=RECEIPT, default=403, expect={ANON: 401, **NO_SETTLEMENTS}
     ),
+    # Any signed-in person may read a receipt's QR: it reads the file sent and saves nothing.
+    "v1:receipt-read": api(method="POST", data=lambda c: {"file": _pdf("read")}),
     "v1:receipt-review": Entry(
         method="POST",
         kwargs=RECEIPT,
