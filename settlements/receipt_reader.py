@@ -295,3 +295,82 @@ def read_receipt(content: bytes, content_type: str, *, organization_tax_id: str)
     return reading_from_texts(
         decode_qr_texts(content, content_type), organization_tax_id=organization_tax_id
     )
+
+
+# --- pre-filling a draft line -----------------------------------------------------------------
+
+# SUNAT document type → the product's receipt type (notes are "other documents").
+RECEIPT_TYPES = {"01": "invoice", "03": "ticket", "07": "other", "08": "other"}
+# The currency receipts of a country are issued in (the destinations of the region and a few
+# others); a country not listed defaults to US dollars.
+COUNTRY_CURRENCIES = {
+    "PE": "PEN",
+    "GT": "GTQ",
+    "SV": "USD",
+    "HN": "HNL",
+    "NI": "NIO",
+    "CR": "CRC",
+    "PA": "USD",
+    "BZ": "BZD",
+    "DO": "DOP",
+    "MX": "MXN",
+    "CO": "COP",
+    "EC": "USD",
+    "BO": "BOB",
+    "CL": "CLP",
+    "AR": "ARS",
+    "BR": "BRL",
+    "US": "USD",
+    "ES": "EUR",
+}
+
+
+def country_currency(country: str) -> str:
+    return COUNTRY_CURRENCIES.get((country or "").upper(), "USD")
+
+
+@dataclass(frozen=True)
+class Prefill:
+    values: dict
+    read_fields: tuple[str, ...]  # the fields whose value the QR code gave
+
+
+def prefill(
+    reading: ReceiptReading,
+    *,
+    organization_name: str,
+    organization_tax_id: str,
+    first_day: dt.date,
+    destination_country: str,
+) -> Prefill:
+    """The values a draft line starts with: what the QR code says, else what can be defaulted
+    (issued to the organization, dated on the first day of the mission, in the currency of
+    the destination). The traveler confirms or corrects every one of them."""
+    qr = reading.qr
+    if qr is None:
+        return Prefill(
+            {
+                "receipt_type": "",
+                "issuer_tax_id": "",
+                "number": "",
+                "date": first_day,
+                "currency": country_currency(destination_country),
+                "amount": Decimal("0.00"),
+                "customer_name": organization_name,
+                "customer_tax_id": organization_tax_id,
+            },
+            (),
+        )
+    values = {
+        "receipt_type": RECEIPT_TYPES[qr.document_type],
+        "issuer_tax_id": qr.issuer_tax_id,
+        "number": qr.receipt_number,
+        "date": qr.date,
+        "currency": "PEN",  # a SUNAT CPE is issued in Peru
+        "amount": qr.total,
+        "customer_tax_id": qr.buyer_document_number or "",
+        "customer_name": organization_name if reading.buyer_is_organization else "",
+    }
+    read = [key for key, value in values.items() if value not in ("", None)]
+    read.remove("customer_name")  # not in the QR: defaulted when the buyer is the organization
+    return Prefill(values, tuple(read))
