@@ -371,6 +371,6 @@ def prefill(
         "customer_tax_id": qr.buyer_document_number or "",
         "customer_name": organization_name if reading.buyer_is_organization else "",
     }
-    read = [key for key, value in values.items() if value not in ("", None)]
-    read.remove("customer_name")  # not in the QR: defaulted when the buyer is the organization
+    # The customer's name is not in the QR: it is defaulted when the buyer is the organization.
+    read = [k for k, v in values.items() if v not in ("", None) and k != "customer_name"]
     return Prefill(values, tuple(read))

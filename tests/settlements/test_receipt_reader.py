@@ -12,6 +12,7 @@ import pytest
 from settlements.receipt_reader import (
     buyer_is_organization,
     parse_sunat_qr,
+    prefill,
     read_receipt,
     reading_from_texts,
 )
@@ -165,3 +166,33 @@ def test_reader_hit_rate_on_the_sample_receipts(corpus, capsys):
     assert totals["clean"] >= 15 and totals["moderate"] >= 10
     assert hits["clean"] == totals["clean"]
     assert hits["moderate"] == totals["moderate"]
+
+
+def test_prefill_takes_the_qr_values_and_marks_them_read():
+    reading = reading_from_texts([samples.PAYLOADS[1].text], organization_tax_id=ORG)
+    filled = prefill(
+        reading,
+        organization_name="Org",
+        organization_tax_id=ORG,
+        first_day=dt.date(2026, 3, 2),
+        destination_country="SV",
+    )
+    assert filled.values["receipt_type"] == "ticket" and filled.values["currency"] == "PEN"
+    assert filled.values["number"] == "B002-98" and filled.values["amount"] == Decimal("30.00")
+    assert filled.values["customer_name"] == ""  # the buyer is a DNI, not the organization
+    assert "customer_name" not in filled.read_fields and "amount" in filled.read_fields
+
+
+@pytest.mark.parametrize(("country", "currency"), [("GT", "GTQ"), ("SV", "USD"), ("XX", "USD")])
+def test_prefill_without_a_qr_defaults_to_the_organization_and_the_destination(country, currency):
+    filled = prefill(
+        reading_from_texts([], organization_tax_id=ORG),
+        organization_name="Org",
+        organization_tax_id=ORG,
+        first_day=dt.date(2026, 3, 2),
+        destination_country=country,
+    )
+    assert filled.read_fields == ()
+    assert filled.values["customer_name"] == "Org" and filled.values["customer_tax_id"] == ORG
+    assert filled.values["date"] == dt.date(2026, 3, 2)
+    assert filled.values["currency"] == currency
