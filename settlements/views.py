@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -109,17 +110,27 @@ def settlement_detail(request, pk):
     return _detail_page(request, settlement, edit=int(edit) if (edit or "").isdigit() else None)
 
 
+def _review_page(request, settlement, *, bound=None, status=200):
+    """The review page; `bound` is a line's review form that was refused, shown again with
+    what the accountant chose and typed."""
+    context = _context(request, settlement)
+    lines = context["summary"].lines
+    fields = forms.review_fields(line.receipt.pk for line in lines)
+    if bound is not None:
+        fields[bound.receipt_pk] = render_to_string(
+            "settlements/_review_fields.html", {"form": bound}
+        )
+    context["review_lines"] = [(line, fields[line.receipt.pk]) for line in lines]
+    context["balance_form"] = forms.BalanceForm(initial={"on": timezone.localdate()})
+    return render(request, "settlements/review.html", context, status=status)
+
+
 @login_required
 def settlement_review(request, pk):
     settlement = selectors.settlement_get_for_user(request.user, pk)
     if access.is_own(request.user, settlement):
         raise Http404
-    context = _context(request, settlement)
-    lines = context["summary"].lines
-    fields = forms.review_fields(line.receipt.pk for line in lines)
-    context["review_lines"] = [(line, fields[line.receipt.pk]) for line in lines]
-    context["balance_form"] = forms.BalanceForm(initial={"on": timezone.localdate()})
-    return render(request, "settlements/review.html", context)
+    return _review_page(request, settlement)
 
 
 @login_required
@@ -376,18 +387,27 @@ def receipt_action(request, pk, action):
         )
     detail = reverse("settlements:detail", args=[receipt.settlement_id])
     review = reverse("settlements:review", args=[receipt.settlement_id])
+    if action == "review":
+        form = forms.ReviewForm(request.POST, auto_id=f"line{receipt.pk}_%s")
+        form.receipt_pk = receipt.pk
+        if form.is_valid():
+            try:
+                services.receipt_review(actor=user, receipt=receipt, **form.cleaned_data)
+            except DomainError as error:
+                form.add_error(error.field if error.field in form.fields else None, error.message)
+                messages.error(request, error.message)
+            else:
+                messages.success(request, _("Line reviewed."))
+                return redirect(reverse("settlements:review", args=[receipt.settlement_id]))
+        if access.is_own(user, receipt.settlement):
+            raise Http404
+        return _review_page(request, receipt.settlement, bound=form, status=400)
     table = {
         "remove": (
             None,
             lambda d: services.receipt_remove(actor=user, receipt=receipt),
             _("Receipt removed."),
             detail,
-        ),
-        "review": (
-            forms.ReviewForm,
-            lambda d: services.receipt_review(actor=user, receipt=receipt, **d),
-            _("Line reviewed."),
-            review,
         ),
         "approve_exception": (
             None,

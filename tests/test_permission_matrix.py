@@ -401,6 +401,12 @@ MATRIX: dict[str, Entry] = {
     "settlements:document": Entry(
         kwargs=lambda c: {"pk": c["document"].pk}, expect={ANON: 302, **NO_SETTLEMENTS}
     ),
+    "settlements:document_remove": Entry(
+        method="POST",
+        kwargs=lambda c: {"pk": c["document"].pk},
+        default=302,  # refused with a message: only the traveler, while editable
+        expect=NO_SETTLEMENTS,
+    ),
     "settlements:inbox": Entry(
         default=404,
         expect={

@@ -296,3 +296,25 @@ def test_another_person_cannot_change_or_confirm_a_line(page, client, django_use
     response = client.post(_change_url(receipt), _form_data(receipt, issuer_name="x"))
     assert response.status_code == 404
     assert Receipt.objects.get(pk=receipt.pk).issuer_name == ""
+
+
+def test_the_accountants_review_of_a_line_comes_back_with_what_was_typed(
+    client, submitted, accounting_assistant, accountant
+):
+    settlement = submitted()
+    services.settlement_receive(
+        actor=accounting_assistant, settlement=settlement, today=dt.date(2026, 3, 9)
+    )
+    receipt = settlement.receipts.get()
+    client.force_login(accountant)
+    reason = "El taxi del aeropuerto cuesta a lo sumo US$ 25 según la tarifa oficial."
+    response = client.post(
+        reverse("settlements:receipt_action", args=[receipt.pk, "review"]),
+        {"decision": "cut", "accepted_usd": "99.00", "reason": reason},
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert f'value="{reason}"' in html and 'value="99.00"' in html
+    assert '<option value="cut" selected>' in html
+    receipt.refresh_from_db()
+    assert receipt.decision == Receipt.Decision.PENDING
