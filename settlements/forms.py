@@ -83,10 +83,11 @@ class UploadForm(forms.Form):
     """Upload first (issue 19): a photo taken now, or one or several files; each becomes a
     draft line at once."""
 
+    # One photo at a time: some phone browsers ignore `capture` on a `multiple` input.
     photo = MultipleFileField(
         label=_("Take a photo of the receipt"),
         required=False,
-        widget=MultipleFileInput(
+        widget=forms.ClearableFileInput(
             attrs={"accept": "image/jpeg,image/png", "capture": "environment"}
         ),
     )
