@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
@@ -17,7 +18,7 @@ from missions.perdiem import PerDiemResult
 from missions.rules import snapshot_to_result
 from settlements import access, deadlines
 from settlements.models import Document, Receipt, Settlement
-from settlements.receipt_reader import ReceiptReading, read_receipt
+from settlements.receipt_reader import COUNTRY_CURRENCIES, ReceiptReading, read_receipt
 from settlements.rules import (
     NON_ELIGIBLE,
     Balance,
@@ -345,22 +346,21 @@ class DraftLine:
         return bool(self.receipt.read_fields)
 
 
-def _tax_id_countries(settlement: Settlement) -> list[str]:
-    """Where the receipts of a mission may come from: its destinations and the duty station."""
-    organization = Organization.current()
-    countries = [leg.destination.country for leg in settlement.mission.legs.all()]
-    return [*countries, organization.duty_country if organization else "PE"]
+def _tax_id_countries(receipt: Receipt) -> list[str]:
+    """Where a receipt may come from: the duty station, and the countries of its currency (a
+    receipt in GTQ is Guatemalan). Read from the receipt and the settings: no query per page."""
+    currency_countries = [c for c, code in COUNTRY_CURRENCIES.items() if code == receipt.currency]
+    return [*currency_countries, settings.VIATICOS_DUTY_COUNTRY]
 
 
-def tax_id_findings(settlement: Settlement, receipts: list[Receipt]) -> dict[int, Finding]:
-    """Issuer tax ids that fail the check digit of every country the mission went to (RUC,
-    NIT...): a note next to the line, never a refusal."""
-    countries = _tax_id_countries(settlement)
+def tax_id_findings(receipts: list[Receipt]) -> dict[int, Finding]:
+    """Issuer tax ids that fail the check digit of every country the receipt may come from
+    (RUC, NIT...): a note next to the line, never a refusal."""
     notes = {}
     for receipt in receipts:
         if receipt.receipt_type == "recibo_egresos" or not receipt.issuer_tax_id:
             continue
-        failed = issuer_tax_id_warning(receipt.issuer_tax_id, countries)
+        failed = issuer_tax_id_warning(receipt.issuer_tax_id, _tax_id_countries(receipt))
         if failed is not None:
             notes[receipt.pk] = Finding(
                 "issuer_tax_id_check_digit",
@@ -391,7 +391,7 @@ def settlement_drafts(settlement: Settlement) -> list[DraftLine]:
         _local_date(settlement.actual_departure_at),
         _local_date(settlement.actual_return_at),
     )
-    tax_ids = tax_id_findings(settlement, drafts)
+    tax_ids = tax_id_findings(drafts)
     lines = []
     for receipt in drafts:
         findings = []

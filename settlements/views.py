@@ -75,7 +75,7 @@ def _detail_page(request, settlement: Settlement, *, bound=None, edit=None, stat
     context = _context(request, settlement)
     context["events"] = settlement.events.select_related("actor")
     lines = context["summary"].lines
-    notes = selectors.tax_id_findings(settlement, [line.receipt for line in lines])
+    notes = selectors.tax_id_findings([line.receipt for line in lines])
     context["receipt_lines"] = [(line, notes.get(line.receipt.pk)) for line in lines]
     if "edit" in context["actions"]:
         context.update(_edit_forms(settlement, bound or {}, edit))

@@ -318,3 +318,25 @@ def test_the_accountants_review_of_a_line_comes_back_with_what_was_typed(
     assert '<option value="cut" selected>' in html
     receipt.refresh_from_db()
     assert receipt.decision == Receipt.Decision.PENDING
+
+
+def test_an_issuer_tax_id_with_a_wrong_check_digit_is_a_note_not_a_refusal(page):
+    client, settlement = page
+    traveler = settlement.mission.traveler
+    wrong = services.receipt_add(
+        actor=traveler,
+        settlement=settlement,
+        **receipt_fields(issuer_tax_id="0614-050707-104-1", number="F001-501"),
+    )
+    right = services.receipt_add(
+        actor=traveler,
+        settlement=settlement,
+        **receipt_fields(issuer_tax_id="0614-050707-104-8", number="F001-502"),
+    )
+    html = _detail(client, settlement).content.decode()
+    line = html.split(f'id="receipt-{wrong.pk}"')[1].split("</article>")[0]
+    assert "0614-050707-104-1" in line and "NIT (El Salvador)" in line
+    other = html.split(f'id="receipt-{right.pk}"')[1].split("</article>")[0]
+    assert "NIT (El Salvador)" not in other
+    settlement.refresh_from_db()
+    assert settlement.terminal_accepted == D("70.00")  # both lines count: a note only
