@@ -330,6 +330,12 @@ ACTIONS = {
 @login_required
 def request_detail(request, pk: int):
     req = selectors.arco_request_get_for_user(request.user, pk)
+    return _request_page(request, req)
+
+
+def _request_page(request, req, *, bound=None, status=200):
+    """The officer's page of an ARCO file; `bound` is the form of a refused action, shown again
+    with what the officer typed (nothing typed is lost, issue 19)."""
     services.access_log_record(
         actor=request.user,
         what=_("ARCO file"),
@@ -345,13 +351,14 @@ def request_detail(request, pk: int):
         {
             "req": req,
             "today": today,
-            "forms": {name: form() for name, form in ACTIONS.items()},
+            "forms": {name: form() for name, form in ACTIONS.items()} | (bound or {}),
             "candidates": selectors.subject_candidates(req),
             "purposes": [p for p in selectors.purposes_active() if p.needs_consent],
             "history": req.history.select_related("history_user")[:30],
             "can_write": has_role(request.user, Role.PRIVACY_OFFICER),
             "data_pending": selectors.data_pending(req),
         },
+        status=status,
     )
 
 
@@ -436,6 +443,12 @@ def request_action(request, pk: int, action: str):
             raise Http404
     except DomainError as exc:
         messages.error(request, exc.message)
+        if action in ACTIONS:
+            form = ACTIONS[action](post)
+            form.is_valid()
+            if exc.field in form.fields:
+                form.add_error(exc.field, exc.message)
+            return _request_page(request, req, bound={action: form}, status=400)
     else:
         messages.success(request, _("Done."))
     return redirect("privacy:request", pk=req.pk)

@@ -178,3 +178,16 @@ class ReceiptExceptionView(APIView):
         data = _valid(serializers.CommentIn, request)
         services.receipt_exception_approve(actor=request.user, receipt=receipt, **data)
         return detail_response(receipt.settlement)
+
+
+class ReceiptReadView(APIView):
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(request=serializers.ReceiptReadIn, responses=serializers.ReceiptReadOut)
+    def post(self, request):
+        """Read a receipt's SUNAT QR code (SPEC §3, §7): issuer RUC and its check digit, type,
+        series, number, IGV, total, date and buyer, and whether the buyer is the organization
+        (R-3.12). Saves nothing; a file that is not a PDF, JPEG or PNG document is 400."""
+        data = _valid(serializers.ReceiptReadIn, request)
+        reading = selectors.receipt_read(data["file"])
+        return Response(reading.as_dict())

@@ -40,6 +40,7 @@ urlpatterns = [
         api.SettlementRecordBalanceView.as_view(),
         name="settlement-record-balance",
     ),
+    path("receipts/read/", api.ReceiptReadView.as_view(), name="receipt-read"),
     path("receipts/<int:pk>/", api.ReceiptView.as_view(), name="receipt-detail"),
     path("receipts/<int:pk>/review/", api.ReceiptReviewView.as_view(), name="receipt-review"),
     path(

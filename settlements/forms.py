@@ -58,6 +58,88 @@ class ReceiptForm(forms.Form):
     call_detail = forms.FileField(label=_("Call detail (phone calls)"), required=False)
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """One or several files in one field (`<input type="file" multiple>`)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data]
+        return [single(data, initial)] if data else single(data, initial)
+
+
+ACCEPT = "application/pdf,image/jpeg,image/png"
+
+
+class UploadForm(forms.Form):
+    """Upload first (issue 19): a photo taken now, or one or several files; each becomes a
+    draft line at once."""
+
+    # One photo at a time: some phone browsers ignore `capture` on a `multiple` input.
+    photo = MultipleFileField(
+        label=_("Take a photo of the receipt"),
+        required=False,
+        widget=forms.ClearableFileInput(
+            attrs={"accept": "image/jpeg,image/png", "capture": "environment"}
+        ),
+    )
+    files = MultipleFileField(
+        label=_("Or choose or drop one or several files (PDF, JPEG or PNG)"),
+        required=False,
+        widget=MultipleFileInput(attrs={"accept": ACCEPT, "multiple": True}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        uploads = [*(data.get("photo") or []), *(data.get("files") or [])]
+        if not uploads:
+            raise forms.ValidationError(_("Take a photo or choose at least one file."))
+        data["uploads"] = uploads
+        return data
+
+
+def _blank_first(choices):
+    return [("", "—"), *choices]
+
+
+class ReceiptEditForm(ReceiptForm):
+    """Every field of a line, changed in place; a new file or call detail replaces the old."""
+
+    receipt_type = forms.ChoiceField(label=_("Type"), choices=_blank_first(ReceiptType.choices))
+    category = forms.ChoiceField(label=_("Category"), choices=_blank_first(Category.choices))
+    file = forms.FileField(
+        label=_("Replace the receipt file"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
+    )
+    call_detail = forms.FileField(
+        label=_("Call detail (phone calls)"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
+    )
+
+    @classmethod
+    def for_receipt(cls, receipt: Receipt, data=None, files=None) -> ReceiptEditForm:
+        initial = {
+            name: getattr(receipt, name)
+            for name in cls.base_fields
+            if name not in ("file", "call_detail")
+        }
+        if receipt.draft and not receipt.amount:
+            initial["amount"] = None
+        form = cls(data, files, initial=initial, prefix=f"r{receipt.pk}")
+        form.receipt = receipt
+        return form
+
+
 class ReviewForm(forms.Form):
     decision = forms.ChoiceField(
         label=_("Decision"),

@@ -166,6 +166,11 @@ class Receipt(models.Model):
     decision = models.CharField(
         _("decision"), max_length=10, choices=Decision.choices, default=Decision.PENDING
     )
+    # Upload first (SPEC §3 "Reading receipts"): a file stored at once as a draft line, pre-filled
+    # from its SUNAT QR or from defaults, counted nowhere until the traveler confirms it.
+    draft = models.BooleanField(_("draft, to be confirmed"), default=False)
+    # The fields whose value was read from the QR code (and not changed since).
+    read_fields = models.JSONField(_("fields read from the QR code"), default=list, blank=True)
     accepted_usd = money_field(_("accepted (USD)"), null=True, blank=True)
     decision_reason = models.CharField(_("reason"), max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -256,6 +261,9 @@ class SettlementEvent(models.Model):
         DOCUMENT_ADDED = "document_added", _("Document attached")
         RECEIPT_ADDED = "receipt_added", _("Receipt added")
         RECEIPT_REMOVED = "receipt_removed", _("Receipt removed")
+        RECEIPT_UPLOADED = "receipt_uploaded", _("Receipt uploaded (draft)")
+        RECEIPT_CHANGED = "receipt_changed", _("Receipt changed")
+        DOCUMENT_REMOVED = "document_removed", _("Document removed")
         EXCEPTION_APPROVED = "exception_approved", _("Exception approved (R-2h)")
         SUBMITTED = "submitted", _("Submitted")
         RECEIVED = "received", _("Received and stamped (R-3.7)")

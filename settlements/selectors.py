@@ -6,31 +6,39 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from missions.models import Advance, Mission, MissionEvent
 from missions.perdiem import PerDiemResult
 from missions.rules import snapshot_to_result
 from settlements import access, deadlines
 from settlements.models import Document, Receipt, Settlement
+from settlements.receipt_reader import COUNTRY_CURRENCIES, ReceiptReading, read_receipt
 from settlements.rules import (
     NON_ELIGIBLE,
     Balance,
     ExceptionApproval,
+    Finding,
     MissionFacts,
     ReceiptFacts,
     ReceiptVerdict,
+    Severity,
+    check_issued_to_organization,
     evaluate_receipts,
     settlement_balance,
 )
+from settlements.tax_ids import issuer_tax_id_warning
 from viaticos import pagination
 from viaticos.business_days import duty_calendar
 from viaticos.models import Organization
 from viaticos.money import round_money
 from viaticos.people import display_name
+from viaticos.uploads import check_upload
 
 ZERO = Decimal("0.00")
 
@@ -261,8 +269,9 @@ def settlement_summary(settlement: Settlement, *, calendar=None) -> SettlementSu
     A line accepted counts what the checks allow now (so a phone receipt gets the part of the
     cap that another one, rejected later, left free: R-2b); a cut counts at most its amount; a
     rejected line counts 0."""
+    # Drafts (uploaded, not yet confirmed) count nowhere until the traveler confirms them.
     receipts = list(
-        Receipt.objects.filter(settlement=settlement)
+        Receipt.objects.filter(settlement=settlement, draft=False)
         .select_related("exception_approved_by")
         .prefetch_related(Prefetch("documents", queryset=Document.objects.order_by("pk")))
     )
@@ -308,3 +317,104 @@ def _local_date(moment):
 def settlement_get_for_user_unchecked(pk) -> Settlement:
     """For a response right after a service already checked access."""
     return _base().prefetch_related("documents").get(pk=pk)
+
+
+def receipt_read(upload) -> ReceiptReading:
+    """SPEC §3 "Reading receipts": what a receipt file's SUNAT QR says, the RUC check digits
+    and whether the buyer is the organization (R-3.12). Checks the upload as every document is
+    checked (viaticos.uploads) and saves nothing."""
+    checked = check_upload(upload)
+    organization = Organization.current()
+    return read_receipt(
+        checked.content,
+        checked.content_type,
+        organization_tax_id=organization.tax_id if organization else "",
+    )
+
+
+@dataclass(frozen=True)
+class DraftLine:
+    """An uploaded receipt waiting for the traveler to confirm it, with what can be said at
+    once: whether its QR code was read, R-3.12, the issuer's tax id check digit."""
+
+    receipt: Receipt
+    documents: list[Document]
+    findings: list[Finding]
+
+    @property
+    def read_from_qr(self) -> bool:
+        return bool(self.receipt.read_fields)
+
+
+def _tax_id_countries(receipt: Receipt) -> list[str]:
+    """Where a receipt may come from: the duty station, and the countries of its currency (a
+    receipt in GTQ is Guatemalan). Read from the receipt and the settings: no query per page."""
+    currency_countries = [c for c, code in COUNTRY_CURRENCIES.items() if code == receipt.currency]
+    return [*currency_countries, settings.VIATICOS_DUTY_COUNTRY]
+
+
+def tax_id_findings(receipts: list[Receipt]) -> dict[int, Finding]:
+    """Issuer tax ids that fail the check digit of every country the receipt may come from
+    (RUC, NIT...): a note next to the line, never a refusal."""
+    notes = {}
+    for receipt in receipts:
+        if receipt.receipt_type == "recibo_egresos" or not receipt.issuer_tax_id:
+            continue
+        failed = issuer_tax_id_warning(receipt.issuer_tax_id, _tax_id_countries(receipt))
+        if failed is not None:
+            notes[receipt.pk] = Finding(
+                "issuer_tax_id_check_digit",
+                _(
+                    "The issuer's tax id %(value)s is not a valid %(label)s: check it against "
+                    "the receipt."
+                )
+                % {"value": receipt.issuer_tax_id, "label": failed.label},
+                "",
+                Severity.NOTE,
+            )
+    return notes
+
+
+def settlement_drafts(settlement: Settlement) -> list[DraftLine]:
+    """The uploaded receipts still to confirm, oldest first."""
+    drafts = list(
+        Receipt.objects.filter(settlement=settlement, draft=True)
+        .prefetch_related(Prefetch("documents", queryset=Document.objects.order_by("pk")))
+        .order_by("pk")
+    )
+    if not drafts:
+        return []
+    organization = Organization.current()
+    mission_facts = MissionFacts(
+        organization.name if organization else "",
+        organization.tax_id if organization else "",
+        _local_date(settlement.actual_departure_at),
+        _local_date(settlement.actual_return_at),
+    )
+    tax_ids = tax_id_findings(drafts)
+    lines = []
+    for receipt in drafts:
+        findings = []
+        if not receipt.read_fields:
+            findings.append(
+                Finding(
+                    "no_qr_code",
+                    _("No SUNAT QR code was found in this file: enter the details below."),
+                    "",
+                    Severity.NOTE,
+                )
+            )
+        facts = ReceiptFacts(
+            receipt_type=receipt.receipt_type,
+            category=receipt.category,
+            date=receipt.date,
+            amount=receipt.amount,
+            amount_usd=receipt.amount_usd,
+            customer_name=receipt.customer_name,
+            customer_tax_id=receipt.customer_tax_id,
+        )
+        findings += check_issued_to_organization(facts, mission_facts)
+        if receipt.pk in tax_ids:
+            findings.append(tax_ids[receipt.pk])
+        lines.append(DraftLine(receipt, list(receipt.documents.all()), findings))
+    return lines

@@ -45,6 +45,27 @@ class ReceiptIn(serializers.Serializer):
     exception_reason = serializers.CharField(max_length=300, required=False, allow_blank=True)
 
 
+class ReceiptReadIn(serializers.Serializer):
+    file = serializers.FileField()
+
+
+class ReceiptReadOut(serializers.Serializer):
+    """SPEC §7: what the SUNAT QR of a receipt says; nulls when `found` is false."""
+
+    found = serializers.BooleanField()
+    issuer_tax_id = serializers.CharField(allow_null=True)
+    issuer_tax_id_valid = serializers.BooleanField(allow_null=True)
+    document_type = serializers.ChoiceField(choices=["01", "03", "07", "08"], allow_null=True)
+    series = serializers.CharField(allow_null=True)
+    number = serializers.CharField(allow_null=True)
+    igv = serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True)
+    total = serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True)
+    date = serializers.DateField(allow_null=True)
+    buyer_document_type = serializers.CharField(allow_null=True)
+    buyer_document_number = serializers.CharField(allow_null=True)
+    buyer_is_organization = serializers.BooleanField(allow_null=True)
+
+
 class ReviewIn(serializers.Serializer):
     decision = serializers.ChoiceField(choices=Receipt.Decision.choices)
     accepted_usd = serializers.DecimalField(max_digits=14, decimal_places=2, required=False)

@@ -29,6 +29,7 @@ from missions.rules import LegInput, plan_per_diem, result_to_snapshot
 from settlements import access
 from settlements.fx import check_currency, receipt_fx
 from settlements.models import Document, Receipt, Settlement, SettlementEvent
+from settlements.receipt_reader import prefill, read_receipt
 from settlements.rules import (
     NON_ELIGIBLE,
     Category,
@@ -45,6 +46,7 @@ from settlements.selectors import (
 from settlements.stamping import Stamp, stamp_document
 from viaticos.business_days import duty_calendar
 from viaticos.errors import DomainError, NotAllowed, require_reason
+from viaticos.models import Organization
 from viaticos.money import round_money
 from viaticos.people import display_name
 from viaticos.rules_registry import enforces
@@ -276,16 +278,21 @@ def settlement_attach_document(
 
 
 @enforces("R-7c")
-def _check_not_duplicate(*, key: str, sha256: str) -> None:
+def _check_not_duplicate(*, key: str, sha256: str, receipt: Receipt | None = None) -> None:
     """R-7c: the same receipt (same file, or same issuer tax id + number) is used only once,
-    in any settlement of any traveler."""
-    if Document.objects.filter(kind=Document.Kind.RECEIPT, sha256=sha256).exists():
+    in any settlement of any traveler (`receipt`: the line being changed, not a duplicate of
+    itself)."""
+    files = Document.objects.filter(kind=Document.Kind.RECEIPT, sha256=sha256)
+    keys = Receipt.objects.filter(duplicate_key=key)
+    if receipt is not None:
+        files, keys = files.exclude(receipt=receipt), keys.exclude(pk=receipt.pk)
+    if sha256 and files.exists():
         raise DomainError(
             "duplicate_receipt_file",
             _("This file was already submitted as a receipt in a settlement (R-7c)."),
             field="file",
         )
-    if key and Receipt.objects.filter(duplicate_key=key).exists():
+    if key and keys.exists():
         raise DomainError(
             "duplicate_receipt_number",
             _(
@@ -305,6 +312,46 @@ def duplicate_key(issuer_tax_id: str, number: str) -> str:
     parts = [p for p in re.split(r"[^0-9A-Z]+", (number or "").upper()) if p]
     parts = [str(int(p)) if p.isdigit() else p for p in parts]
     return f"{tax_id}|{'-'.join(parts)}"
+
+
+def _clean_line(
+    *,
+    receipt_type: str,
+    category: str,
+    issuer_name: str,
+    issuer_tax_id: str,
+    number: str,
+    currency: str,
+    amount,
+) -> tuple[Decimal, str]:
+    """The input checks of a receipt line, added or changed; the amount rounded and the
+    currency normalized."""
+    if receipt_type not in ReceiptType.values:
+        raise DomainError("invalid_type", _("Choose the type of receipt."), field="receipt_type")
+    if category not in Category.values:
+        raise DomainError("invalid_category", _("Choose the category."), field="category")
+    if not isinstance(amount, Decimal) or amount <= 0:
+        raise DomainError(
+            "negative_amount",
+            _("The amount must be greater than zero."),
+            field="amount",
+        )
+    if not (number or "").strip():
+        raise DomainError("number_required", _("Enter the receipt number."), field="number")
+    if not (issuer_name or "").strip():
+        raise DomainError("issuer_required", _("Enter the issuer."), field="issuer_name")
+    if receipt_type != ReceiptType.RECIBO_EGRESOS and not normalize_tax_id(issuer_tax_id):
+        raise DomainError(
+            "issuer_tax_id_required", _("Enter the issuer's tax id."), field="issuer_tax_id"
+        )
+    return round_money(amount), check_currency(currency)
+
+
+def _line_key(settlement: Settlement, receipt_type: str, issuer_tax_id: str, number: str) -> str:
+    """R-7c: the duplicate key of a line; a Recibo de Egresos is numbered per settlement."""
+    if receipt_type == ReceiptType.RECIBO_EGRESOS:
+        return f"RE|{settlement.pk}|{normalize_tax_id(number)}"
+    return duplicate_key(issuer_tax_id, number)
 
 
 @transaction.atomic
@@ -332,34 +379,21 @@ def receipt_add(
     (R-3.10; *rate pending* while that rate is not published), refused when negative or
     already used (R-7c). The other checks (R-3.12, R-2h,
     phone cap) do not refuse the line: they are shown next to it and decide what is accepted."""
-    if receipt_type not in ReceiptType.values:
-        raise DomainError("invalid_type", _("Choose the type of receipt."), field="receipt_type")
-    if category not in Category.values:
-        raise DomainError("invalid_category", _("Choose the category."), field="category")
-    if not isinstance(amount, Decimal) or amount <= 0:
-        raise DomainError(
-            "negative_amount",
-            _("The amount must be greater than zero."),
-            field="amount",
-        )
-    if not (number or "").strip():
-        raise DomainError("number_required", _("Enter the receipt number."), field="number")
-    if not (issuer_name or "").strip():
-        raise DomainError("issuer_required", _("Enter the issuer."), field="issuer_name")
-    if receipt_type != ReceiptType.RECIBO_EGRESOS and not normalize_tax_id(issuer_tax_id):
-        raise DomainError(
-            "issuer_tax_id_required", _("Enter the issuer's tax id."), field="issuer_tax_id"
-        )
-    amount = round_money(amount)
-    currency = check_currency(currency)
+    amount, currency = _clean_line(
+        receipt_type=receipt_type,
+        category=category,
+        issuer_name=issuer_name,
+        issuer_tax_id=issuer_tax_id,
+        number=number,
+        currency=currency,
+        amount=amount,
+    )
     # R-3.10: at the official rate of its date; kept as *rate pending* until it is published.
     fx = receipt_fx(amount, currency, date)
     checked = check_upload(upload)
     detail = check_upload(call_detail, field="call_detail") if call_detail else None
     settlement = _editable_by_traveler(settlement, actor)
-    key = duplicate_key(issuer_tax_id, number)
-    if receipt_type == ReceiptType.RECIBO_EGRESOS:
-        key = f"RE|{settlement.pk}|{normalize_tax_id(number)}"
+    key = _line_key(settlement, receipt_type, issuer_tax_id, number)
     _check_not_duplicate(key=key, sha256=checked.sha256)
     with _files() as write:
         receipt = Receipt(
@@ -435,6 +469,201 @@ def receipt_remove(*, actor, receipt: Receipt) -> None:
     transaction.on_commit(lambda: [default_storage.delete(name) for name in names])
 
 
+def _organization() -> tuple[str, str]:
+    organization = Organization.current()
+    return (organization.name, organization.tax_id) if organization else ("", "")
+
+
+@transaction.atomic
+def receipt_upload(*, actor, settlement: Settlement, upload: UploadedFile) -> Receipt:
+    """Upload first (SPEC §3 "Reading receipts"): the file is checked and stored at once as a
+    draft line, so nothing is lost whatever happens to the rest of the form; its SUNAT QR
+    pre-fills the line (R-3.12 is shown at once), else defaults do. A draft counts in no
+    balance until the traveler confirms it (`receipt_change`). The same file twice is refused
+    at once (R-7c)."""
+    checked = check_upload(upload)
+    org_name, org_tax_id = _organization()
+    # Decoded before the lock: reading a photo takes a moment, and needs nothing locked.
+    reading = read_receipt(checked.content, checked.content_type, organization_tax_id=org_tax_id)
+    settlement = _editable_by_traveler(settlement, actor)
+    _check_not_duplicate(key="", sha256=checked.sha256)
+    legs = list(settlement.mission.legs.select_related("destination").order_by("arrive_at"))
+    filled = prefill(
+        reading,
+        organization_name=org_name,
+        organization_tax_id=org_tax_id,
+        first_day=timezone.localtime(settlement.actual_departure_at).date(),
+        destination_country=legs[0].destination.country if legs else "",
+    )
+    with _files() as write:
+        receipt = Receipt(
+            settlement=settlement,
+            category="",
+            issuer_name="",
+            amount_usd=ZERO,
+            draft=True,
+            read_fields=list(filled.read_fields),
+            duplicate_key="",
+            **filled.values,
+        )
+        receipt._history_user = actor
+        receipt._change_reason = "uploaded"
+        try:
+            with transaction.atomic():
+                receipt.save()
+                document = _new_document(
+                    settlement,
+                    actor=actor,
+                    kind=Document.Kind.RECEIPT,
+                    checked=checked,
+                    receipt=receipt,
+                )
+                _store(write, document, checked.content)
+        except IntegrityError:  # a concurrent request stored the same file first (R-7c)
+            _check_not_duplicate(key="", sha256=checked.sha256)
+            raise
+        _event(settlement, actor, A.RECEIPT_UPLOADED, checked.original_name)
+    return receipt
+
+
+def _replace_document(write, receipt: Receipt, kind: str, checked: CheckedUpload, actor) -> list:
+    """Store a new file of the line in place of its file of that kind; the names of the files
+    replaced, to delete once the change is committed."""
+    old = list(receipt.documents.filter(kind=kind))
+    names = [name for d in old for name in (d.file, d.stamped_file) if name]
+    for document in old:
+        document.delete()
+    _store(
+        write,
+        _new_document(receipt.settlement, actor=actor, kind=kind, checked=checked, receipt=receipt),
+        checked.content,
+    )
+    return names
+
+
+@transaction.atomic
+def receipt_change(
+    *,
+    actor,
+    receipt: Receipt,
+    receipt_type: str,
+    category: str,
+    issuer_name: str,
+    issuer_tax_id: str,
+    number: str,
+    date: dt.date,
+    currency: str,
+    amount: Decimal,
+    customer_name: str = "",
+    customer_tax_id: str = "",
+    description: str = "",
+    outside_dates_reason: str = "",
+    exception_reason: str = "",
+    upload: UploadedFile | None = None,
+    call_detail: UploadedFile | None = None,
+) -> Receipt:
+    """Edit, don't retype (issue 19): every field of a line, its file and its call detail are
+    changed in place while the settlement is editable; a draft is confirmed by the same call
+    and from then on counts (R-3.10 conversion, R-7c uniqueness, as when a line is added).
+    Flags are fixed here: the call detail (R-2b), the reason for a date outside the mission,
+    the reason for an exception (R-2h)."""
+    amount, currency = _clean_line(
+        receipt_type=receipt_type,
+        category=category,
+        issuer_name=issuer_name,
+        issuer_tax_id=issuer_tax_id,
+        number=number,
+        currency=currency,
+        amount=amount,
+    )
+    # R-3.10: at the official rate of its date; kept as *rate pending* until it is published.
+    fx = receipt_fx(amount, currency, date)
+    checked = check_upload(upload) if upload else None
+    detail = check_upload(call_detail, field="call_detail") if call_detail else None
+    settlement = _editable_by_traveler(receipt.settlement, actor)
+    receipt = Receipt.objects.select_for_update().get(pk=receipt.pk, settlement=settlement)
+    key = _line_key(settlement, receipt_type, issuer_tax_id, number)
+    _check_not_duplicate(key=key, sha256=checked.sha256 if checked else "", receipt=receipt)
+    confirming = receipt.draft
+    values = {
+        "receipt_type": receipt_type,
+        "category": category,
+        "issuer_name": issuer_name.strip(),
+        "issuer_tax_id": issuer_tax_id.strip(),
+        "number": number.strip(),
+        "customer_name": customer_name.strip(),
+        "customer_tax_id": customer_tax_id.strip(),
+        "date": date,
+        "currency": currency,
+        "amount": amount,
+        "amount_usd": fx.amount_usd,
+        "fx_rate": fx.rate,
+        "fx_rate_date": fx.rate_date,
+        "fx_source": fx.source,
+        "description": description.strip(),
+        "outside_dates_reason": outside_dates_reason.strip(),
+        "exception_reason": exception_reason.strip(),
+        "duplicate_key": key,
+        "draft": False,
+    }
+    # A value read from the QR code stays marked only while it is what the QR code said.
+    read = [f for f in receipt.read_fields if values.get(f) == getattr(receipt, f)]
+    for field_name, value in values.items():
+        setattr(receipt, field_name, value)
+    receipt.read_fields = read
+    # A changed line is decided again (R-2h: an exception approved for another expense does
+    # not carry over to a different category).
+    fields = [*values, "read_fields"]
+    if receipt.exception_approved_by_id and category not in {c.value for c in NON_ELIGIBLE}:
+        receipt.exception_approved_by, receipt.exception_approver_role = None, ""
+        fields += ["exception_approved_by", "exception_approver_role"]
+    deleted: list[str] = []
+    with _files() as write:
+        try:
+            with transaction.atomic():
+                _save(receipt, actor, "confirmed" if confirming else "changed", fields)
+                if checked:
+                    deleted += _replace_document(
+                        write, receipt, Document.Kind.RECEIPT, checked, actor
+                    )
+                if detail:
+                    deleted += _replace_document(
+                        write, receipt, Document.Kind.CALL_DETAIL, detail, actor
+                    )
+        except IntegrityError:  # a concurrent request stored the same receipt first (R-7c)
+            _check_not_duplicate(key=key, sha256=checked.sha256 if checked else "", receipt=receipt)
+            raise
+        _refresh_totals(settlement)
+        _event(
+            settlement,
+            actor,
+            A.RECEIPT_ADDED if confirming else A.RECEIPT_CHANGED,
+            str(receipt),
+        )
+    transaction.on_commit(lambda: [default_storage.delete(name) for name in deleted])
+    return receipt
+
+
+@transaction.atomic
+def document_remove(*, actor, document: Document) -> None:
+    """Documents are removable while the settlement is editable: the proof of travel, the
+    mission report, a call detail. A receipt's own file is replaced (`receipt_change`) or
+    removed with its line (`receipt_remove`)."""
+    settlement = _editable_by_traveler(document.settlement, actor)
+    document = Document.objects.select_for_update().get(pk=document.pk, settlement=settlement)
+    if document.kind == Document.Kind.RECEIPT:
+        raise DomainError(
+            "receipt_file_required",
+            _("A receipt keeps its file: replace it, or remove the receipt."),
+        )
+    names = [name for name in (document.file, document.stamped_file) if name]
+    label = f"{document.get_kind_display()}: {document.original_name}"
+    document.delete()
+    _refresh_totals(settlement)
+    _event(settlement, actor, A.DOCUMENT_REMOVED, label)
+    transaction.on_commit(lambda: [default_storage.delete(name) for name in names])
+
+
 @enforces("R-2h")
 @transaction.atomic
 def receipt_exception_approve(*, actor, receipt: Receipt, comment: str = "") -> Receipt:
@@ -493,6 +722,11 @@ def settlement_submit(*, actor, settlement: Settlement) -> Settlement:
                 "Attach the proof of travel (passport copy, boarding pass or bus ticket) and "
                 "the mission report before submitting (R-2a)."
             ),
+        )
+    if settlement.receipts.filter(draft=True).exists():
+        raise DomainError(
+            "drafts_pending",
+            _("Some uploaded receipts are still drafts: confirm or remove each one."),
         )
     summary = settlement_summary(settlement)
     if any(line.verdict.blocks_submission for line in summary.lines):

@@ -6,9 +6,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
@@ -33,22 +35,51 @@ def _context(request, settlement: Settlement) -> dict:
     }
 
 
-def _edit_forms(settlement: Settlement) -> dict:
-    """The traveler's forms on the detail page (shown only while the settlement is editable)."""
-    return {
-        "times_form": forms.TimesForm(
-            initial={
-                "actual_departure_at": timezone.localtime(settlement.actual_departure_at).strftime(
-                    "%Y-%m-%dT%H:%M"
-                ),
-                "actual_return_at": timezone.localtime(settlement.actual_return_at).strftime(
-                    "%Y-%m-%dT%H:%M"
-                ),
-            }
-        ),
-        "document_form": forms.DocumentForm(auto_id="doc_%s"),  # ids unique on the page
-        "receipt_form": forms.ReceiptForm(),
+def _edit_forms(settlement: Settlement, bound: dict, edit: int | None) -> dict:
+    """The traveler's forms on the detail page (shown only while the settlement is editable).
+
+    `bound` holds the forms of a request that failed, by name (and `receipt<pk>`), so that the
+    page comes back with everything the traveler typed (issue 19)."""
+    times = bound.get("times") or forms.TimesForm(
+        initial={
+            "actual_departure_at": timezone.localtime(settlement.actual_departure_at).strftime(
+                "%Y-%m-%dT%H:%M"
+            ),
+            "actual_return_at": timezone.localtime(settlement.actual_return_at).strftime(
+                "%Y-%m-%dT%H:%M"
+            ),
+        }
+    )
+    drafts = selectors.settlement_drafts(settlement)
+    receipt_forms = {
+        line.receipt.pk: bound.get(f"receipt{line.receipt.pk}")
+        or forms.ReceiptEditForm.for_receipt(line.receipt)
+        for line in drafts
     }
+    editing = None
+    if edit is not None:
+        receipt = settlement.receipts.filter(pk=edit, draft=False).first()
+        if receipt is not None:
+            editing = bound.get(f"receipt{edit}") or forms.ReceiptEditForm.for_receipt(receipt)
+    return {
+        "times_form": times,
+        # ids unique on the page
+        "document_form": bound.get("document") or forms.DocumentForm(auto_id="doc_%s"),
+        "upload_form": bound.get("upload") or forms.UploadForm(auto_id="up_%s"),
+        "drafts": [(line, receipt_forms[line.receipt.pk]) for line in drafts],
+        "editing": editing,
+    }
+
+
+def _detail_page(request, settlement: Settlement, *, bound=None, edit=None, status=200):
+    context = _context(request, settlement)
+    context["events"] = settlement.events.select_related("actor")
+    lines = context["summary"].lines
+    notes = selectors.tax_id_findings([line.receipt for line in lines])
+    context["receipt_lines"] = [(line, notes.get(line.receipt.pk)) for line in lines]
+    if "edit" in context["actions"]:
+        context.update(_edit_forms(settlement, bound or {}, edit))
+    return render(request, "settlements/detail.html", context, status=status)
 
 
 @login_required
@@ -75,11 +106,23 @@ def inbox(request):
 @login_required
 def settlement_detail(request, pk):
     settlement = selectors.settlement_get_for_user(request.user, pk)
+    edit = request.GET.get("editar")
+    return _detail_page(request, settlement, edit=int(edit) if (edit or "").isdigit() else None)
+
+
+def _review_page(request, settlement, *, bound=None, status=200):
+    """The review page; `bound` is a line's review form that was refused, shown again with
+    what the accountant chose and typed."""
     context = _context(request, settlement)
-    context["events"] = settlement.events.select_related("actor")
-    if "edit" in context["actions"]:
-        context.update(_edit_forms(settlement))
-    return render(request, "settlements/detail.html", context)
+    lines = context["summary"].lines
+    fields = forms.review_fields(line.receipt.pk for line in lines)
+    if bound is not None:
+        fields[bound.receipt_pk] = render_to_string(
+            "settlements/_review_fields.html", {"form": bound}
+        )
+    context["review_lines"] = [(line, fields[line.receipt.pk]) for line in lines]
+    context["balance_form"] = forms.BalanceForm(initial={"on": timezone.localdate()})
+    return render(request, "settlements/review.html", context, status=status)
 
 
 @login_required
@@ -87,12 +130,7 @@ def settlement_review(request, pk):
     settlement = selectors.settlement_get_for_user(request.user, pk)
     if access.is_own(request.user, settlement):
         raise Http404
-    context = _context(request, settlement)
-    lines = context["summary"].lines
-    fields = forms.review_fields(line.receipt.pk for line in lines)
-    context["review_lines"] = [(line, fields[line.receipt.pk]) for line in lines]
-    context["balance_form"] = forms.BalanceForm(initial={"on": timezone.localdate()})
-    return render(request, "settlements/review.html", context)
+    return _review_page(request, settlement)
 
 
 @login_required
@@ -185,28 +223,78 @@ def _run(request, form_class, act, success: str, back: str):
     return redirect(back)
 
 
+def _on_page(request, settlement, key: str, form, act, success: str, *, edit=None, anchor=""):
+    """A traveler's form of the detail page: done, back to the page; refused, the page again
+    with the form as it was sent and the reason next to the field (nothing typed is lost)."""
+    if form.is_valid():
+        try:
+            act(form.cleaned_data)
+        except DomainError as error:
+            field = error.field if error.field in form.fields else None
+            form.add_error(field, error.message)
+        else:
+            messages.success(request, success)
+            return redirect(reverse("settlements:detail", args=[settlement.pk]) + anchor)
+    return _detail_page(request, settlement, bound={key: form}, edit=edit, status=400)
+
+
+def _upload(request, settlement: Settlement):
+    """Upload first: every file becomes a draft line on its own, so one refused file (too
+    large, already used) does not lose the others."""
+    form = forms.UploadForm(request.POST, request.FILES, auto_id="up_%s")
+    if not form.is_valid():
+        return _detail_page(request, settlement, bound={"upload": form}, status=400)
+    stored = 0
+    for upload in form.cleaned_data["uploads"]:
+        try:
+            services.receipt_upload(actor=request.user, settlement=settlement, upload=upload)
+        except DomainError as error:
+            messages.error(request, f"{upload.name}: {error.message}")
+        else:
+            stored += 1
+    if stored:
+        messages.success(
+            request,
+            ngettext(
+                "%(count)d receipt uploaded: check what was read and confirm it.",
+                "%(count)d receipts uploaded: check what was read and confirm each one.",
+                stored,
+            )
+            % {"count": stored},
+        )
+    return redirect(reverse("settlements:detail", args=[settlement.pk]) + "#drafts")
+
+
 @login_required
 @require_POST
 def settlement_action(request, pk, action):
     settlement = selectors.settlement_get_for_user(request.user, pk)
     user, today = request.user, timezone.localdate()
-    detail = reverse("settlements:detail", args=[pk])
-    review = reverse("settlements:review", args=[pk])
-    table = {
-        "times": (
-            forms.TimesForm,
+    if action == "times":
+        return _on_page(
+            request,
+            settlement,
+            "times",
+            forms.TimesForm(request.POST),
             lambda d: services.settlement_set_times(actor=user, settlement=settlement, **d),
             _("Actual times saved; the viáticos were recomputed."),
-            detail,
-        ),
-        "document": (
-            forms.DocumentForm,
+        )
+    if action == "document":
+        return _on_page(
+            request,
+            settlement,
+            "document",
+            forms.DocumentForm(request.POST, request.FILES, auto_id="doc_%s"),
             lambda d: services.settlement_attach_document(
                 actor=user, settlement=settlement, kind=d["kind"], upload=d["file"]
             ),
             _("Document attached."),
-            detail,
-        ),
+        )
+    if action == "upload":
+        return _upload(request, settlement)
+    detail = reverse("settlements:detail", args=[pk])
+    review = reverse("settlements:review", args=[pk])
+    table = {
         "receipt": (
             forms.ReceiptForm,
             lambda d: services.receipt_add(
@@ -262,23 +350,64 @@ def settlement_action(request, pk, action):
 
 @login_required
 @require_POST
+def document_remove(request, pk):
+    document = selectors.document_get_for_user(request.user, pk)
+    try:
+        services.document_remove(actor=request.user, document=document)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Document removed."))
+    return redirect("settlements:detail", pk=document.settlement_id)
+
+
+@login_required
+@require_POST
 def receipt_action(request, pk, action):
     receipt = selectors.receipt_get_for_user(request.user, pk)
     user = request.user
+    if action == "change":
+        form = forms.ReceiptEditForm.for_receipt(receipt, request.POST, request.FILES)
+
+        def change(data):
+            upload, call_detail = data.pop("file"), data.pop("call_detail")
+            services.receipt_change(
+                actor=user, receipt=receipt, upload=upload, call_detail=call_detail, **data
+            )
+
+        return _on_page(
+            request,
+            receipt.settlement,
+            f"receipt{receipt.pk}",
+            form,
+            change,
+            _("Receipt confirmed.") if receipt.draft else _("Receipt changed."),
+            edit=None if receipt.draft else receipt.pk,
+            anchor=f"#receipt-{receipt.pk}",
+        )
     detail = reverse("settlements:detail", args=[receipt.settlement_id])
     review = reverse("settlements:review", args=[receipt.settlement_id])
+    if action == "review":
+        form = forms.ReviewForm(request.POST, auto_id=f"line{receipt.pk}_%s")
+        form.receipt_pk = receipt.pk
+        if form.is_valid():
+            try:
+                services.receipt_review(actor=user, receipt=receipt, **form.cleaned_data)
+            except DomainError as error:
+                form.add_error(error.field if error.field in form.fields else None, error.message)
+                messages.error(request, error.message)
+            else:
+                messages.success(request, _("Line reviewed."))
+                return redirect(reverse("settlements:review", args=[receipt.settlement_id]))
+        if access.is_own(user, receipt.settlement):
+            raise Http404
+        return _review_page(request, receipt.settlement, bound=form, status=400)
     table = {
         "remove": (
             None,
             lambda d: services.receipt_remove(actor=user, receipt=receipt),
             _("Receipt removed."),
             detail,
-        ),
-        "review": (
-            forms.ReviewForm,
-            lambda d: services.receipt_review(actor=user, receipt=receipt, **d),
-            _("Line reviewed."),
-            review,
         ),
         "approve_exception": (
             None,

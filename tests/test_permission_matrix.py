@@ -418,6 +418,12 @@ MATRIX: dict[str, Entry] = {
     "settlements:document": Entry(
         kwargs=lambda c: {"pk": c["document"].pk}, expect={ANON: 302, **NO_SETTLEMENTS}
     ),
+    "settlements:document_remove": Entry(
+        method="POST",
+        kwargs=lambda c: {"pk": c["document"].pk},
+        default=302,  # refused with a message: only the traveler, while editable
+        expect=NO_SETTLEMENTS,
+    ),
     "settlements:inbox": Entry(
         default=404,
         expect={
@@ -458,6 +464,8 @@ MATRIX: dict[str, Entry] = {
     "v1:receipt-detail": Entry(
         method="DELETE", kwargs=RECEIPT, default=403, expect={ANON: 401, **NO_SETTLEMENTS}
     ),
+    # Any signed-in person may read a receipt's QR: it reads the file sent and saves nothing.
+    "v1:receipt-read": api(method="POST", data=lambda c: {"file": _pdf("read")}),
     "v1:receipt-review": Entry(
         method="POST",
         kwargs=RECEIPT,

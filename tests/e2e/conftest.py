@@ -38,8 +38,17 @@ def browser():
 def new_page(browser):
     contexts = []
 
-    def make(locale="es-PE"):
-        context = browser.new_context(locale=locale, viewport={"width": 1280, "height": 900})
+    def make(locale="es-PE", phone=False):
+        if phone:  # a 390-px phone: touch, mobile layout, the camera hint on file inputs
+            context = browser.new_context(
+                locale=locale,
+                viewport={"width": 390, "height": 844},
+                device_scale_factor=2,
+                is_mobile=True,
+                has_touch=True,
+            )
+        else:
+            context = browser.new_context(locale=locale, viewport={"width": 1280, "height": 900})
         context.set_default_timeout(15_000)  # a failing step fails fast; pages take < 1 s
         contexts.append(context)
         return context.new_page()

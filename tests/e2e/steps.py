@@ -180,9 +180,10 @@ class Story:
         self._new_page, self._sign_in, self._users = new_page, sign_in, users
         self._pages: dict[str, Page] = {}
 
-    def page(self, who: str) -> Page:
-        if who not in self._pages:
-            page = self._new_page(locale="es-PE")
+    def page(self, who: str, *, phone: bool = False) -> Page:
+        key = f"{who}:phone" if phone else who
+        if key not in self._pages:
+            page = self._new_page(locale="es-PE", phone=phone)
             self._sign_in(page, self._users[who])
-            self._pages[who] = page
-        return self._pages[who]
+            self._pages[key] = page
+        return self._pages[key]

@@ -3,8 +3,10 @@ and a photographed ticket), the Accounting Assistant receives and stamps "Liquid
 the General Accountant reviews line by line, settles (R-3.3) and records the balance returned;
 the stamped bundle downloads as one PDF."""
 
+import datetime as dt
 import io
 import re
+from decimal import Decimal as D
 
 import pytest
 from playwright.sync_api import expect
@@ -19,9 +21,10 @@ from tests.e2e.steps import (
     label,
     mission_code,
     pdf_bytes,
-    png_bytes,
     returned_mission_with_advance,
 )
+from tests.settlements import receipt_samples as samples
+from viaticos.models import ExchangeRate
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -35,24 +38,29 @@ def attach(page, kind, name, content):
     expect_message(page, es("Document attached."))
 
 
-def add_receipt(page, *, receipt_type, category, issuer, number, amount, name, content):
-    page.select_option("#id_receipt_type", receipt_type)
-    page.select_option("#id_category", category)
-    page.fill("#id_issuer_name", issuer)
-    page.fill("#id_issuer_tax_id", "0614-010101-101-1")
-    page.fill("#id_number", number)
-    page.fill("#id_customer_name", ORG)
-    page.fill("#id_customer_tax_id", ORG_TAX_ID)
-    page.fill("#id_date", "2026-03-03")
-    page.fill("#id_currency", "USD")
-    page.fill("#id_amount", amount)
-    page.set_input_files("#id_file", file_payload(name, content))
-    click_and_wait(page, page.get_by_role("button", name=es("Add the receipt")))
-    expect_message(page, es("Receipt added."))
+def upload(page, name, content, mime):
+    """Upload first: the file chosen is sent at once and comes back as a draft line."""
+    with page.expect_navigation():
+        page.set_input_files("#up_files", {"name": name, "mimeType": mime, "buffer": content})
+    expect(page.locator("article.stl-draft")).to_have_count(1)
+    return page.locator("article.stl-draft")
+
+
+def fill(draft, field, value):
+    draft.locator(f"[name$='-{field}']").fill(value)
+
+
+def confirm(page, draft):
+    click_and_wait(page, draft.get_by_role("button", name=es("Confirm the receipt")))
+    expect_message(page, es("Receipt confirmed."))
 
 
 def test_settlement_with_receipts_stamped_reviewed_and_settled(live_server, story, shot):
     base = live_server.url
+    # The official rate of the boleta's date (R-3.10): 46.88 PEN is US$12.50.
+    ExchangeRate.objects.create(
+        currency="PEN", date=dt.date(2026, 3, 3), units_per_usd=D("3.75"), source="BCRP"
+    )
     pk = returned_mission_with_advance(story, base, purpose="Taller regional de riesgos")
     code = mission_code(pk)
     traveler = story.page("traveler")
@@ -67,29 +75,47 @@ def test_settlement_with_receipts_stamped_reviewed_and_settled(live_server, stor
 
     attach(traveler, "proof_of_travel", "tarjeta-embarque.pdf", pdf_bytes("Tarjeta de embarque"))
     attach(traveler, "mission_report", "informe-mision.pdf", pdf_bytes("Informe de misión"))
-    add_receipt(
-        traveler,
-        receipt_type="invoice",
-        category="taxi",
-        issuer="Taxis Seguros S.A.",
-        number="F001-00042",
-        amount="35.00",
-        name="factura-taxi.pdf",
-        content=pdf_bytes("Factura F001-00042"),
-    )
-    add_receipt(
-        traveler,
-        receipt_type="ticket",
-        category="local_transport",
-        issuer="Buses del Centro",
-        number="B001-00007",
-        amount="12.50",
-        name="boleta-bus.png",
-        content=png_bytes(),
-    )
-    receipts = traveler.locator("#receipts-title + table")
-    expect(receipts.locator("tbody tr")).to_have_count(2)
-    expect(receipts.locator("tfoot")).to_contain_text("47.50")
+    # A PDF invoice without a QR code: the draft says so and is pre-filled with the defaults.
+    draft = upload(traveler, "factura-taxi.pdf", pdf_bytes("Factura F001-00042"), "application/pdf")
+    expect(draft).to_contain_text(es("No QR code: manual entry"))
+    expect(draft.locator("[name$='-customer_tax_id']")).to_have_value(ORG_TAX_ID)
+    draft.locator("[name$='-receipt_type']").select_option("invoice")
+    draft.locator("[name$='-category']").select_option("taxi")
+    fill(draft, "issuer_name", "Taxis Seguros S.A.")
+    fill(draft, "issuer_tax_id", "0614-010101-101-1")
+    fill(draft, "number", "F001-00042")
+    fill(draft, "date", "2026-03-03")
+    fill(draft, "currency", "USD")
+    fill(draft, "amount", "35.00")
+    confirm(traveler, draft)
+
+    # On a phone: the traveler photographs a Peruvian boleta; its SUNAT QR fills the line.
+    phone = story.page("traveler", phone=True)
+    phone.goto(traveler.url)
+    camera = phone.locator("#up_photo")
+    expect(camera).to_have_attribute("capture", "environment")
+    ticket = samples.payload(kind="03", series="B001", number=7, igv="7.15", total="46.88")
+    photo = samples.phone_photo(ticket, **samples.MODERATE)
+    with phone.expect_navigation():
+        camera.set_input_files({"name": "IMG_0412.jpg", "mimeType": "image/jpeg", "buffer": photo})
+    draft = phone.locator("article.stl-draft")
+    expect(draft).to_contain_text(es("Read from the SUNAT QR code"))
+    expect(draft.locator("[name$='-number']")).to_have_value("B001-7")
+    expect(draft.locator("[name$='-amount']")).to_have_value("46.88")
+    expect(draft.locator("[name$='-currency']")).to_have_value("PEN")
+    expect(draft.locator("[name$='-customer_name']")).to_have_value(ORG)
+    expect(draft.locator(".stl-read")).to_have_count(7)
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390  # no sideways scroll
+    shot(phone, "02a-phone-receipt-read-from-qr")
+    draft.locator("[name$='-category']").select_option("local_transport")
+    fill(draft, "issuer_name", "Buses del Centro")
+    confirm(phone, draft)
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390  # no sideways scroll
+    shot(phone, "02b-phone-receipt-confirmed")
+
+    traveler.reload()
+    expect(traveler.locator("article.stl-line")).to_have_count(2)
+    expect(traveler.locator(".stl-total")).to_contain_text("47.50")  # 35.00 + 46.88 PEN
     shot(traveler, "02-settlement-with-receipts")
 
     click_and_wait(traveler, traveler.get_by_role("button", name=es("Submit to accounting")))
@@ -113,13 +139,13 @@ def test_settlement_with_receipts_stamped_reviewed_and_settled(live_server, stor
     accountant = story.page("accountant")
     accountant.goto(f"{base}/liquidaciones/bandeja/")
     click_and_wait(accountant, accountant.get_by_role("link", name=settlement_code))
-    for number in ("F001-00042", "B001-00007"):
+    for number in ("F001-00042", "B001-7"):
         line = accountant.locator("article.stl-line", has_text=number)
         line.locator("select[name=decision]").select_option("accepted")
         click_and_wait(accountant, line.get_by_role("button", name=es("Save the decision")))
         expect_message(accountant, es("Line reviewed."))
     # The preview beside the lines shows the stamped document (framed by our own page).
-    ticket = accountant.locator("article.stl-line", has_text="B001-00007")
+    ticket = accountant.locator("article.stl-line", has_text="B001-7")
     ticket.get_by_role("link", name=re.compile(es("Show"))).click()
     preview = accountant.frame_locator("iframe[name=preview]")
     expect(preview.locator("img")).to_be_visible()
