@@ -12,17 +12,44 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from missions.models import Advance, Mission
-from settlements import dashboard, sanctions
+from settlements import dashboard, ledger, sanctions
 from settlements.models import Sanction
 from viaticos.business_days import duty_calendar
+
+
+class LedgerOut(serializers.Serializer):
+    """The advance's ledger (settlements.ledger): every movement from payment to zero."""
+
+    disbursed = serializers.DecimalField(max_digits=14, decimal_places=2)
+    recovered_by_deduction = serializers.DecimalField(
+        source="recovered", max_digits=14, decimal_places=2
+    )
+    returned = serializers.DecimalField(max_digits=14, decimal_places=2)
+    reimbursed = serializers.DecimalField(max_digits=14, decimal_places=2)
+    viaticos_recognized = serializers.DecimalField(
+        source="recognized", max_digits=14, decimal_places=2, allow_null=True
+    )
+    terminal_accepted = serializers.DecimalField(
+        source="accepted", max_digits=14, decimal_places=2, allow_null=True
+    )
 
 
 class DeadlineOut(serializers.Serializer):
     advance = serializers.CharField(source="advance.code")
     mission = serializers.CharField(source="advance.mission.code")
-    amount = serializers.DecimalField(max_digits=14, decimal_places=2)
+    amount = serializers.DecimalField(
+        max_digits=14, decimal_places=2, help_text="What the traveler owes now (≥ 0)."
+    )
+    owed = serializers.DecimalField(
+        max_digits=14,
+        decimal_places=2,
+        help_text="The ledger position: positive, the traveler owes it; negative, the "
+        "organization reimburses it; zero, settled.",
+    )
+    state = serializers.ChoiceField(choices=ledger.State.choices)
+    ledger = LedgerOut(source="movements")
     return_date = serializers.DateField()
-    due_date = serializers.DateField()
+    due_date = serializers.DateField(allow_null=True)
     business_days_left = serializers.IntegerField(source="days_left")
     requirement = serializers.CharField(source="requirement.code", default=None, allow_null=True)
     deduction_order = serializers.CharField(source="order.code", default=None, allow_null=True)
@@ -73,8 +100,9 @@ class LiftIn(serializers.Serializer):
 
 
 class MyDeadlinesView(GenericAPIView):
-    """R-3.3: the signed-in traveler's advances to settle, due dates and next step, the
-    earliest due date first, a page at a time like every API list."""
+    """R-3.3: the signed-in traveler's advances the ledger still follows (paid and not yet
+    accounted for, or settled with a balance either way), what each owes, by when and the
+    next step, a page at a time like every API list."""
 
     permission_classes = [IsAuthenticated]
     serializer_class = DeadlineOut

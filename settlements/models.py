@@ -55,6 +55,12 @@ class Settlement(models.Model):
     reimbursement_due = models.DateField(_("reimbursement due"), null=True, blank=True)
     balance_settled_on = models.DateField(_("balance returned or paid on"), null=True, blank=True)
     balance_reference = models.CharField(_("payment reference"), max_length=80, blank=True)
+    # The ledger (settlements.ledger): what the traveler gave back and what the organization
+    # paid after settling, and the deductions counted when the settlement was accepted (R-8b).
+    recovered_by_deduction = money_field(_("recovered by payroll deduction (USD)"), default=0)
+    balance_returned = money_field(_("returned by the traveler (USD)"), default=0)
+    balance_reimbursed = money_field(_("reimbursed to the traveler (USD)"), default=0)
+    returned_at = models.DateTimeField(_("last returned for corrections"), null=True, blank=True)
     status_reason = models.TextField(_("reason of the last return"), blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     received_by = models.ForeignKey(
@@ -493,6 +499,9 @@ class PayrollDeductionOrder(models.Model):
 
     class State(models.TextChoices):
         PENDING = "pending", _("To export")
+        # R-8b: Accounting received the settlement before the order reached payroll; it
+        # restarts if the settlement is returned and not submitted again in time.
+        STOPPED = "stopped", _("Stopped: the settlement was received")
         EXPORTED = "exported", _("Exported to payroll")
         CANCELLED = "cancelled", _("Cancelled")
 
@@ -523,6 +532,7 @@ class PayrollDeductionOrder(models.Model):
     exports = models.ManyToManyField(PayrollExport, related_name="orders", blank=True)
     exported_at = models.DateTimeField(_("exported"), null=True, blank=True)
     cancelled_on = models.DateField(_("cancelled on"), null=True, blank=True)
+    stopped_on = models.DateField(_("stopped on"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -352,13 +352,40 @@ class BalanceDirection(TextChoices):
 
 
 @dataclass(frozen=True)
+class Movements:
+    """What happened to the money of one advance (USD, each ≥ 0): the ledger's lines."""
+
+    disbursed: Decimal = ZERO
+    recovered: Decimal = ZERO  # payroll deduction orders exported (R-8b)
+    returned: Decimal = ZERO  # given back by the traveler (R-4 return, balance returned)
+    reimbursed: Decimal = ZERO  # paid to the traveler by the organization (R-3.3)
+    recognized: Decimal | None = None  # viáticos recognized, once the settlement is accepted
+    accepted: Decimal | None = None  # terminal expenses accepted, once accepted
+
+    @property
+    def spent(self) -> Decimal:
+        return (self.recognized or ZERO) + (self.accepted or ZERO)
+
+
+@enforces("R-3.3", "R-8b")
+def owed(movements: Movements) -> Decimal:
+    """The ledger (SPEC §4 "Deductions are money recovered"): advance − recovered by
+    deduction − returned + reimbursed − (viáticos recognized + terminal expenses accepted).
+    Positive: the traveler owes it; negative: the organization owes it (R-3.3); zero: settled.
+    The one formula: the settlement balance and settlements.ledger both call it."""
+    m = movements
+    return round_money(m.disbursed - m.recovered - m.returned + m.reimbursed - m.spent)
+
+
+@dataclass(frozen=True)
 class Balance:
     advance: Decimal
     viaticos_recognized: Decimal
     terminal_accepted: Decimal
-    amount: Decimal  # advance − (viáticos + terminal): positive → traveler returns it
+    amount: Decimal  # advance − recovered − (viáticos + terminal): positive → traveler returns
     direction: BalanceDirection
     reimbursement_due: dt.date | None = None
+    recovered: Decimal = ZERO  # by payroll deduction (R-8b), before the settlement
 
     @property
     def spent(self) -> Decimal:
@@ -395,8 +422,11 @@ def settlement_balance(
     terminal_accepted: Decimal,
     submitted_on: dt.date | None = None,
     calendar: BusinessCalendar | None = None,
+    recovered: Decimal = ZERO,
 ) -> Balance:
-    """R-3.3: balance = advance − (viáticos recognized + terminal expenses accepted).
+    """R-3.3: balance = advance − recovered by deduction − (viáticos recognized + terminal
+    expenses accepted) (R-8b: a deduction already exported is money recovered, so a traveler
+    who settles after it is reimbursed what was over-deducted, never charged twice).
 
     Positive: the traveler returns it. Negative: the organization reimburses it within 5
     business days of a correct submission (`submitted_on`: the day of the submission that was
@@ -407,19 +437,30 @@ def settlement_balance(
         ("advance", advance),
         ("viaticos_recognized", viaticos_recognized),
         ("terminal_accepted", terminal_accepted),
+        ("recovered", recovered),
     ):
         if not isinstance(value, Decimal):
             raise TypeError(f"{name} must be Decimal")
         if value < 0:
             raise ValueError(f"{name} cannot be negative")
-    advance, viaticos_recognized, terminal_accepted = (
+    advance, viaticos_recognized, terminal_accepted, recovered = (
         round_money(advance),
         round_money(viaticos_recognized),
         round_money(terminal_accepted),
+        round_money(recovered),
     )
-    amount = advance - (viaticos_recognized + terminal_accepted)
+    amount = owed(
+        Movements(
+            disbursed=advance,
+            recovered=recovered,
+            recognized=viaticos_recognized,
+            accepted=terminal_accepted,
+        )
+    )
     direction = balance_direction(amount)
     due = None
     if direction == BalanceDirection.ORGANIZATION_REIMBURSES and submitted_on and calendar:
         due = calendar.add_business_days(submitted_on, REIMBURSEMENT_BUSINESS_DAYS)
-    return Balance(advance, viaticos_recognized, terminal_accepted, amount, direction, due)
+    return Balance(
+        advance, viaticos_recognized, terminal_accepted, amount, direction, due, recovered
+    )

@@ -15,7 +15,7 @@ from missions.models import Advance, Mission, MissionEvent
 from missions.perdiem import PerDiemResult
 from missions.rules import snapshot_to_result
 from settlements import access, deadlines
-from settlements.models import Document, Receipt, Settlement
+from settlements.models import Document, PayrollDeductionOrder, Receipt, Settlement
 from settlements.rules import (
     NON_ELIGIBLE,
     Balance,
@@ -289,8 +289,26 @@ def settlement_summary(settlement: Settlement, *, calendar=None) -> SettlementSu
         terminal_accepted=terminal,
         submitted_on=submission_date(settlement) if settled else None,
         calendar=calendar or (duty_calendar() if settled else None),
+        recovered=recovered_by_deduction(settlement),
     )
     return SettlementSummary(lines, terminal, balance, snapshot_to_result(settlement.perdiem))
+
+
+def recovered_by_deduction(settlement: Settlement) -> Decimal:
+    """R-8b: what payroll already deducted for the settlement's advance (an exported order),
+    counted in its balance; fixed when the settlement is accepted."""
+    if settlement.settled_on is not None:
+        return settlement.recovered_by_deduction
+    if not settlement.advance_id:
+        return ZERO
+    amount = (
+        PayrollDeductionOrder.objects.filter(
+            advance_id=settlement.advance_id, state=PayrollDeductionOrder.State.EXPORTED
+        )
+        .values_list("amount", flat=True)
+        .first()
+    )
+    return amount or ZERO
 
 
 def submission_date(settlement: Settlement) -> dt.date | None:

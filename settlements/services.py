@@ -26,8 +26,14 @@ from missions.models import Advance, Mission
 from missions.perdiem import PerDiemError, PerDiemResult
 from missions.perdiem_messages import to_domain_error
 from missions.rules import LegInput, plan_per_diem, result_to_snapshot
-from settlements import access
-from settlements.models import Document, Receipt, Settlement, SettlementEvent
+from settlements import access, ledger
+from settlements.models import (
+    Document,
+    PayrollDeductionOrder,
+    Receipt,
+    Settlement,
+    SettlementEvent,
+)
 from settlements.rules import (
     NON_ELIGIBLE,
     Category,
@@ -545,7 +551,19 @@ def settlement_receive(*, actor, settlement: Settlement, today: dt.date) -> Sett
     settlement.received_by, settlement.received_at = actor, timezone.now()
     _save(settlement, actor, "received and stamped", ["status", "received_by", "received_at"])
     _event(settlement, actor, A.RECEIVED)
+    _stop_deduction(settlement, today)
     return settlement
+
+
+@enforces("R-8b")
+def _stop_deduction(settlement: Settlement, today: dt.date) -> None:
+    """R-8b (SPEC §4): a settlement received by Accounting stops the deduction order of its
+    advance that has not reached payroll yet. The daily job restarts it if the settlement is
+    returned and not submitted again in time (settlements.deadlines)."""
+    if settlement.advance_id:
+        PayrollDeductionOrder.objects.filter(
+            advance_id=settlement.advance_id, state=PayrollDeductionOrder.State.PENDING
+        ).update(state=PayrollDeductionOrder.State.STOPPED, stopped_on=today)
 
 
 def _reviewer(settlement: Settlement, actor) -> Settlement:
@@ -639,18 +657,25 @@ def settlement_return(*, actor, settlement: Settlement, reason: str) -> Settleme
     settlement.receipts.update(decision=Receipt.Decision.PENDING, accepted_usd=None)
     settlement.status = S.RETURNED
     settlement.status_reason = reason
-    _save(settlement, actor, "returned", ["status", "status_reason"])
+    settlement.returned_at = timezone.now()
+    _save(settlement, actor, "returned", ["status", "status_reason", "returned_at"])
     _refresh_totals(settlement)
     _event(settlement, actor, A.RETURNED, reason)
     return settlement
 
 
-@enforces("R-3.3")
+@enforces("R-3.3", "R-3.11a", "R-8b")
 @transaction.atomic
 def settlement_settle(*, actor, settlement: Settlement, today: dt.date) -> Settlement:
-    """The General Accountant accepts the settlement as correct (R-3.3): the balance is fixed;
-    a reimbursement is due within 5 business days of the (latest, now correct) submission; the
-    advance is marked settled."""
+    """The General Accountant accepts the settlement as correct (R-3.3): the balance is fixed,
+    counting what payroll already deducted (R-8b); a reimbursement is due within 5 business
+    days of the (latest, now correct) submission.
+
+    The advance is settled only when it owes nothing either way: a balance the traveler still
+    has to return keeps it pending settlement (R-3.11a: it blocks new advances, is due 5
+    business days after today, and follows the requirement → deduction path); a balance the
+    organization owes no longer blocks the traveler, and the settlement stays "settled" until
+    the reimbursement is recorded."""
     settlement = _reviewer(settlement, actor)
     if settlement.status != S.REVIEWED:
         raise _wrong_state(settlement, _("settled"))
@@ -661,8 +686,10 @@ def settlement_settle(*, actor, settlement: Settlement, today: dt.date) -> Settl
         terminal_accepted=summary.terminal_accepted,
         submitted_on=submission_date(settlement) or today,
         calendar=duty_calendar(),
+        recovered=summary.balance.recovered,
     )
     settlement.terminal_accepted = balance.terminal_accepted
+    settlement.recovered_by_deduction = balance.recovered
     settlement.balance = balance.amount
     settlement.reimbursement_due = balance.reimbursement_due
     settlement.status = S.SETTLED
@@ -671,34 +698,67 @@ def settlement_settle(*, actor, settlement: Settlement, today: dt.date) -> Settl
         settlement,
         actor,
         "settled",
-        ["status", "settled_by", "settled_on", "terminal_accepted", "balance", "reimbursement_due"],
+        [
+            "status",
+            "settled_by",
+            "settled_on",
+            "terminal_accepted",
+            "recovered_by_deduction",
+            "balance",
+            "reimbursement_due",
+        ],
     )
     _event(settlement, actor, A.SETTLED, f"{balance.amount}")
-    if settlement.advance_id:
+    _follow_ledger(settlement, actor, today)
+    return settlement
+
+
+def _follow_ledger(settlement: Settlement, actor, today: dt.date) -> None:
+    """After a money event on a settled settlement: what the ledger says decides. Nothing owed
+    by the traveler: the advance is settled (no longer blocks, R-3.11a) and a deduction not
+    exported is cancelled; nothing owed either way: the settlement and mission close."""
+    settlement.refresh_from_db()
+    if settlement.status != S.SETTLED:
+        return
+    amount = ledger.settlement_owed(settlement, today=today)
+    if amount <= 0 and settlement.advance_id:
+        PayrollDeductionOrder.objects.filter(
+            advance_id=settlement.advance_id,
+            state__in=[PayrollDeductionOrder.State.PENDING, PayrollDeductionOrder.State.STOPPED],
+        ).update(state=PayrollDeductionOrder.State.CANCELLED, cancelled_on=today)
         advance = settlement.advance
+        advance.refresh_from_db()
         if advance.status in Advance.PENDING_SETTLEMENT:
             mission_services.advance_mark_settled(
                 actor=actor, advance=advance, comment=settlement.code
             )
-    if balance.amount == 0:
+    if amount == 0:
         _close(settlement, actor)
-    return settlement
 
 
+@enforces("R-3.3")
 @transaction.atomic
 def settlement_record_balance(
     *, actor, settlement: Settlement, on: dt.date, reference: str = ""
 ) -> Settlement:
-    """R-3.3: the traveler returned the positive balance, or the organization paid the negative
-    one; the settlement and the mission are then closed."""
+    """R-3.3: the traveler returned what the ledger says they owe, or the organization paid
+    what it owes; the advance is then settled and the settlement and the mission closed."""
     settlement = _reviewer(settlement, actor)
     if settlement.status != S.SETTLED:
         raise _wrong_state(settlement, _("closed"))
+    amount = ledger.settlement_owed(settlement, today=on)
+    fields = ["balance_settled_on", "balance_reference"]
+    if amount > 0:
+        settlement.balance_returned += amount
+        fields.append("balance_returned")
+    elif amount < 0:
+        settlement.balance_reimbursed += -amount
+        fields.append("balance_reimbursed")
     settlement.balance_settled_on = on
     settlement.balance_reference = (reference or "").strip()
-    _save(settlement, actor, "balance recorded", ["balance_settled_on", "balance_reference"])
-    _event(settlement, actor, A.BALANCE_RECORDED, reference)
-    _close(settlement, actor)
+    _save(settlement, actor, "balance recorded", fields)
+    _event(settlement, actor, A.BALANCE_RECORDED, f"{amount} {reference}".strip())
+    _follow_ledger(settlement, actor, on)
     return settlement
 
 

@@ -216,6 +216,8 @@ PRIVACY_CLIENT_IP_HEADER = os.environ.get("PRIVACY_CLIENT_IP_HEADER", "")
 # R-8b (interpretation): business days after the documentation requirement before the
 # payroll deduction order is created.
 VIATICOS_DEDUCTION_GRACE_BUSINESS_DAYS = env_int("VIATICOS_DEDUCTION_GRACE_BUSINESS_DAYS", 5)
+# R-4 (interpretation): business days after a suspension or cancellation to return its money.
+VIATICOS_R4_RETURN_BUSINESS_DAYS = env_int("VIATICOS_R4_RETURN_BUSINESS_DAYS", 5)
 # Public address, prefix of the links in e-mails (https://viaticos.example.org); `check --deploy`
 # warns when it is missing in production.
 VIATICOS_SITE_URL = os.environ.get(

@@ -1,0 +1,401 @@
+"""The ledger of an advance: what it owes, from the day it is paid to zero (SPEC §3, §4).
+
+Every figure a person sees about what they owe — the settlement balance, "Mis plazos", the
+home page, "Mis liquidaciones", the deadlines dashboard, the payroll export and
+`GET /api/v1/deadlines/mine/` — comes from `position()` below, through `advance_positions()`
+(loaded advances) or `positions_from_values()` (a narrow `.values()` read for totals). Nothing
+else computes an amount owed, so no two screens can disagree.
+
+The movements, all in USD (positive amounts; the sign is in the formula):
+
+    owed = disbursed − recovered by deduction − returned + reimbursed
+           − (viáticos recognized + terminal expenses accepted, once the settlement is accepted)
+
+`owed` > 0: the traveler owes it; < 0: the organization owes the traveler (R-3.3); 0: settled.
+An advance is settled only when it owes nothing either way.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import OuterRef, Q, QuerySet, Subquery, TextChoices
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from missions.models import Advance, Mission, MissionEvent
+from settlements import deadlines as rules
+from settlements.rules import Movements, owed
+from viaticos.business_days import BusinessCalendar
+from viaticos.money import round_money
+from viaticos.rules_registry import enforces
+
+ZERO = Decimal("0.00")
+
+
+class State(TextChoices):
+    NOT_BACK = "not_back", gettext_lazy("Not back yet")
+    TO_SETTLE = "to_settle", gettext_lazy("To settle")
+    WITH_ACCOUNTING = "with_accounting", gettext_lazy("Settlement with Accounting")
+    BALANCE_DUE = "balance_due", gettext_lazy("Balance to return after settling")
+    RETURN_DUE = "return_due", gettext_lazy("To return at once (R-4)")
+    REIMBURSEMENT_DUE = "reimbursement_due", gettext_lazy("To be reimbursed to the traveler")
+    SETTLED = "settled", gettext_lazy("Settled: nothing owed either way")
+
+
+# States whose clock runs: reminders, the requirement (R-3.4) and the deduction (R-8b).
+CLOCK_RUNS = frozenset({State.TO_SETTLE, State.BALANCE_DUE, State.RETURN_DUE})
+# A settlement in Accounting's hands: the clock stops, and a deduction not yet exported stops.
+WITH_ACCOUNTING_STATUSES = frozenset({"submitted", "received", "reviewed"})
+ACCEPTED_STATUSES = frozenset({"settled", "closed"})
+
+
+# --- pure rules --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Clock:
+    state: State
+    counted_from: dt.date | None  # the day the 5 business days count from
+    due_date: dt.date | None
+
+
+@enforces("R-3.3", "R-4", "R-3.11a")
+def clock(
+    *,
+    calendar: BusinessCalendar,
+    today: dt.date,
+    amount_owed: Decimal,
+    advance_status: str,
+    disbursed_on: dt.date | None,
+    planned_return: dt.date,
+    back: bool,
+    stopped_on: dt.date | None,
+    settlement_status: str | None,
+    settled_on: dt.date | None,
+    reimbursement_due: dt.date | None,
+    r4_days: int,
+) -> Clock:
+    """SPEC §4: where an advance stands and by when.
+
+    - Not paid yet, or nothing owed either way: settled (no clock).
+    - Settlement accepted: a balance the traveler returns is due 5 business days after the
+      settlement (R-3.11a "saldos pendientes", same requirement → deduction path); one the
+      organization owes is due by the settlement's reimbursement date (R-3.3).
+    - Settlement with Accounting: the clock stops.
+    - Stopped mission (R-4): due `r4_days` business days after the suspension or cancellation.
+    - Otherwise 5 business days from the return (R-3.3), or from a later payment (R-5). A
+      mission not back is not sanctioned while the traveler may still record the return: the
+      clock then runs from the planned return (SPEC §4 "When the clock starts").
+    """
+    if settlement_status in ACCEPTED_STATUSES and settled_on is not None:
+        if amount_owed > 0:
+            return Clock(
+                State.BALANCE_DUE, settled_on, rules.settlement_due_date(calendar, settled_on)
+            )
+        if amount_owed < 0:
+            return Clock(State.REIMBURSEMENT_DUE, None, reimbursement_due)
+        return Clock(State.SETTLED, None, None)
+    if advance_status not in Advance.PENDING_SETTLEMENT:
+        # Not paid, cancelled, returned (R-4) or settled by an earlier rule.
+        if amount_owed < 0:
+            return Clock(State.REIMBURSEMENT_DUE, None, reimbursement_due)
+        return Clock(State.SETTLED, None, None)
+    if advance_status == Advance.Status.RETURN_DUE and amount_owed <= 0:
+        return Clock(State.SETTLED, None, None)
+    if stopped_on is not None:
+        due = calendar.add_business_days(stopped_on, r4_days)
+        if advance_status == Advance.Status.RETURN_DUE:
+            return Clock(State.RETURN_DUE, stopped_on, due)
+        counted_from, state = stopped_on, State.TO_SETTLE
+    else:
+        counted_from = rules.deadline_counted_from(planned_return, disbursed_on)
+        due = rules.settlement_due_date(calendar, counted_from)
+        state = State.TO_SETTLE if back or today > due else State.NOT_BACK
+    if settlement_status in WITH_ACCOUNTING_STATUSES:
+        state = State.WITH_ACCOUNTING
+    return Clock(state, counted_from, due)
+
+
+def r4_return_days() -> int:
+    days = int(getattr(settings, "VIATICOS_R4_RETURN_BUSINESS_DAYS", 5))
+    if days < 1:
+        raise ValueError("VIATICOS_R4_RETURN_BUSINESS_DAYS must be at least 1")
+    return days
+
+
+# --- the one selector --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Position(rules.Countdown):
+    """Where one advance stands: its movements, what it owes, its state and its clock."""
+
+    advance_id: int
+    movements: Movements
+    owed: Decimal
+    state: State
+    counted_from: dt.date | None
+    due_date: dt.date | None
+    days_left: int  # business days to the due date, negative when late (0 without a clock)
+    return_date: dt.date
+    return_at: dt.datetime
+
+    @property
+    def to_return(self) -> Decimal:
+        """What the traveler owes (0 when the organization owes or nothing is owed)."""
+        return self.owed if self.owed > 0 else ZERO
+
+    @property
+    def to_reimburse(self) -> Decimal:
+        return -self.owed if self.owed < 0 else ZERO
+
+    @property
+    def settled(self) -> bool:
+        return self.state == State.SETTLED
+
+    @property
+    def clock_runs(self) -> bool:
+        return self.state in CLOCK_RUNS and self.owed > 0
+
+    @property
+    def late(self) -> bool:
+        return self.clock_runs and self.days_left < 0
+
+    @property
+    def days_late(self) -> int:
+        return max(0, -self.days_left) if self.clock_runs else 0
+
+    @property
+    def bucket(self) -> str:
+        """The dashboard's column: not back yet, in term, then by business days late."""
+        if self.state == State.NOT_BACK:
+            return "not_back"
+        if not self.late:
+            return "due"
+        return rules.age_bucket(self.days_late)
+
+
+# The columns `position()` reads, from a query on advances (one `.values()` row per advance).
+VALUES = (
+    "pk",
+    "status",
+    "amount",
+    "return_due_amount",
+    "returned_on",
+    "disbursed_on",
+    "mission__status",
+    "mission__return_at",
+    "settlement__status",
+    "settlement__settled_on",
+    "settlement__viaticos_recognized",
+    "settlement__terminal_accepted",
+    "settlement__balance_returned",
+    "settlement__balance_reimbursed",
+    "settlement__reimbursement_due",
+    "deduction_order__state",
+    "deduction_order__amount",
+    "stopped_at",
+)
+# Mission statuses after the traveler is back (or closed after it).
+BACK = frozenset({Mission.Status.RETURNED, Mission.Status.CLOSED})
+
+
+def with_stop_date(qs: QuerySet[Advance]) -> QuerySet[Advance]:
+    """R-4: the moment the advance's mission was suspended or cancelled (None otherwise)."""
+    stops = MissionEvent.objects.filter(
+        mission=OuterRef("mission_id"),
+        action__in=[MissionEvent.Action.SUSPENDED, MissionEvent.Action.CANCELLED],
+    ).order_by("-at")
+    return qs.annotate(stopped_at=Subquery(stops.values("at")[:1]))
+
+
+def _d(value) -> Decimal:
+    return ZERO if value is None else Decimal(value)
+
+
+def movements_of(row: Mapping) -> Movements:
+    """The movements of one advance from its `VALUES` row."""
+    paid = row["disbursed_on"] is not None or row["status"] in (
+        Advance.Status.DISBURSED,
+        Advance.Status.SETTLED,
+        Advance.Status.RETURN_DUE,
+        Advance.Status.RETURNED,
+    )
+    returned = _d(row["settlement__balance_returned"])
+    if row["status"] == Advance.Status.RETURNED:
+        returned += _d(row["return_due_amount"] or row["amount"])
+    accepted = row["settlement__status"] in ACCEPTED_STATUSES
+    return Movements(
+        disbursed=_d(row["amount"]) if paid else ZERO,
+        recovered=(
+            _d(row["deduction_order__amount"])
+            if row["deduction_order__state"] == "exported"
+            else ZERO
+        ),
+        returned=returned,
+        reimbursed=_d(row["settlement__balance_reimbursed"]),
+        recognized=_d(row["settlement__viaticos_recognized"]) if accepted else None,
+        accepted=_d(row["settlement__terminal_accepted"]) if accepted else None,
+    )
+
+
+def position(
+    row: Mapping, *, today: dt.date, calendar: BusinessCalendar, r4_days: int | None = None
+) -> Position:
+    """The position of one advance from its `VALUES` row: the one computation behind every
+    page and API that says what a person owes."""
+    movements = movements_of(row)
+    amount = owed(movements)
+    if row["status"] == Advance.Status.RETURN_DUE and row["return_due_amount"] is not None:
+        # R-4: what the stop said to return (the whole advance, unless decided otherwise).
+        amount = min(amount, round_money(_d(row["return_due_amount"])))
+    planned_return = rules.local_date(row["mission__return_at"])
+    stopped_at = row.get("stopped_at")
+    mission_stopped = row["mission__status"] in Mission.STOPPED
+    result = clock(
+        calendar=calendar,
+        today=today,
+        amount_owed=amount,
+        advance_status=row["status"],
+        disbursed_on=row["disbursed_on"],
+        planned_return=planned_return,
+        back=row["mission__status"] in BACK,
+        stopped_on=rules.local_date(stopped_at) if stopped_at and mission_stopped else None,
+        settlement_status=row["settlement__status"],
+        settled_on=row["settlement__settled_on"],
+        reimbursement_due=row["settlement__reimbursement_due"],
+        r4_days=r4_return_days() if r4_days is None else r4_days,
+    )
+    return Position(
+        advance_id=row["pk"],
+        movements=movements,
+        owed=amount,
+        state=result.state,
+        counted_from=result.counted_from,
+        due_date=result.due_date,
+        days_left=0,
+        return_date=planned_return,
+        return_at=row["mission__return_at"],
+    )
+
+
+def positions_from_values(
+    rows: Iterable[Mapping], *, today: dt.date, calendar: BusinessCalendar
+) -> list[Position]:
+    """`position()` of many rows, the business days left counted in one walk over the
+    calendar."""
+    r4_days = r4_return_days()
+    found = [position(row, today=today, calendar=calendar, r4_days=r4_days) for row in rows]
+    dues = {p.due_date for p in found if p.due_date is not None}
+    left = rules.business_days_left_many(calendar, dues, today)
+    return [_with_days_left(p, left[p.due_date] if p.due_date is not None else 0) for p in found]
+
+
+def _with_days_left(p: Position, days: int) -> Position:
+    from dataclasses import replace
+
+    return replace(p, days_left=days)
+
+
+def ledger_rows(qs: QuerySet[Advance]) -> list[dict]:
+    """The `VALUES` rows of a query on advances (one query)."""
+    return list(with_stop_date(qs).values(*VALUES))
+
+
+def advance_positions(
+    advances: QuerySet[Advance] | Iterable[Advance], *, today: dt.date, calendar: BusinessCalendar
+) -> dict[int, Position]:
+    """THE selector: the positions of these advances by advance id (one query)."""
+    ids = [a.pk for a in advances] if not isinstance(advances, QuerySet) else None
+    qs = Advance.objects.filter(pk__in=ids) if ids is not None else advances
+    rows = ledger_rows(qs.order_by())
+    return {p.advance_id: p for p in positions_from_values(rows, today=today, calendar=calendar)}
+
+
+def position_of(advance: Advance, *, today: dt.date | None = None, calendar=None) -> Position:
+    from viaticos.business_days import duty_calendar
+
+    today = today or timezone.localdate()
+    return advance_positions([advance], today=today, calendar=calendar or duty_calendar())[
+        advance.pk
+    ]
+
+
+def settlement_owed(settlement, *, today: dt.date) -> Decimal:
+    """What the ledger says is owed on a settlement now: its advance's position, or for a
+    settlement without an advance (an emergency the traveler made unpaid, R-5) its own lines."""
+    if settlement.advance_id:
+        return position_of(settlement.advance, today=today).owed
+    accepted = settlement.status in ACCEPTED_STATUSES
+    return owed(
+        Movements(
+            disbursed=settlement.advance_amount,
+            recovered=settlement.recovered_by_deduction,
+            returned=settlement.balance_returned,
+            reimbursed=settlement.balance_reimbursed,
+            recognized=settlement.viaticos_recognized if accepted else None,
+            accepted=settlement.terminal_accepted if accepted else None,
+        )
+    )
+
+
+# Advances the ledger still follows: money out and not yet back (R-3.11a), or settled with a
+# balance not yet returned or paid (the settlement waits, status "settled", until it is).
+OPEN_Q = Q(status__in=Advance.PENDING_SETTLEMENT) | Q(settlement__status="settled")
+
+
+def open_advances() -> QuerySet[Advance]:
+    return Advance.objects.filter(OPEN_Q)
+
+
+def next_step(p: Position, *, order_state: str | None = None) -> str:
+    """What happens next, in words, for the traveler (Mis plazos, the home page, the API)."""
+    if p.state == State.SETTLED:
+        return _("Nothing owed either way.")
+    if p.state == State.REIMBURSEMENT_DUE:
+        return _("The organization reimburses you %(amount)s USD by %(date)s (R-3.3).") % {
+            "amount": p.to_reimburse,
+            "date": p.due_date.strftime("%d/%m/%Y") if p.due_date else "—",
+        }
+    if p.state == State.WITH_ACCOUNTING:
+        return _("Your settlement was submitted: Accounting will review it.")
+    if p.state == State.NOT_BACK:
+        return _(
+            "When you are back, record your return (or an authorized extension) and settle "
+            "within 5 business days."
+        )
+    if p.state == State.BALANCE_DUE:
+        return _(
+            "Your settlement was accepted: return %(amount)s USD to Treasury by %(date)s, or it "
+            "will be deducted from your pay (R-3.11a, R-8b)."
+        ) % {"amount": p.to_return, "date": p.due_date.strftime("%d/%m/%Y")}
+    if p.state == State.RETURN_DUE:
+        return _("Return %(amount)s USD to Treasury by %(date)s (R-4).") % {
+            "amount": p.to_return,
+            "date": p.due_date.strftime("%d/%m/%Y"),
+        }
+    if p.owed <= 0:
+        return _(
+            "The advance was recovered by payroll deduction: submit the settlement to be "
+            "reimbursed what you spent (R-8b)."
+        )
+    if order_state == "pending":
+        return _(
+            "A payroll deduction of %(amount)s USD was ordered. Submit the settlement or "
+            "return the money to stop it before it reaches payroll."
+        ) % {"amount": p.to_return}
+    if p.late:
+        return _(
+            "The deadline has passed: Accounting will send you a documentation "
+            "requirement, and then deduct the amount from your pay."
+        )
+    return _(
+        "Submit the settlement with your proof of travel, the mission report and your "
+        "receipts, or return what you did not spend to Treasury."
+    )
