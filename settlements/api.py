@@ -11,13 +11,14 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from missions.selectors import mission_get_for_user
-from settlements import selectors, serializers, services
+from settlements import ledger, selectors, serializers, services
 from settlements.models import Settlement
 
 
 def detail_response(settlement: Settlement, code=status.HTTP_200_OK) -> Response:
     settlement = selectors.settlement_get_for_user_unchecked(settlement.pk)
     settlement.summary = selectors.settlement_summary(settlement)
+    settlement.owed_now = ledger.settlement_owed(settlement, today=timezone.localdate())
     return Response(serializers.SettlementDetailOut(settlement).data, status=code)
 
 

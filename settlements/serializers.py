@@ -119,6 +119,9 @@ class BalanceOut(serializers.Serializer):
     advance = serializers.DecimalField(max_digits=14, decimal_places=2)
     viaticos_recognized = serializers.DecimalField(max_digits=14, decimal_places=2)
     terminal_accepted = serializers.DecimalField(max_digits=14, decimal_places=2)
+    recovered_by_deduction = serializers.DecimalField(
+        source="recovered", max_digits=14, decimal_places=2
+    )
     amount = serializers.DecimalField(max_digits=14, decimal_places=2)
     direction = serializers.CharField()
     reimbursement_due = serializers.DateField(allow_null=True)
@@ -153,10 +156,16 @@ class SettlementOut(serializers.ModelSerializer):
 class SettlementDetailOut(SettlementOut):
     lines = LineOut(many=True, source="summary.lines")
     live_balance = BalanceOut(source="summary.balance")
+    owed_now = serializers.DecimalField(
+        max_digits=14,
+        decimal_places=2,
+        help_text="What the ledger says is owed now (settlements.ledger): positive, the "
+        "traveler owes it; negative, the organization reimburses it; zero, settled.",
+    )
     documents = serializers.SerializerMethodField()
 
     class Meta(SettlementOut.Meta):
-        fields = [*SettlementOut.Meta.fields, "lines", "live_balance", "documents"]
+        fields = [*SettlementOut.Meta.fields, "lines", "live_balance", "owed_now", "documents"]
 
     def get_documents(self, obj) -> list[dict]:
         docs = [d for d in obj.documents.all() if d.receipt_id is None]

@@ -713,6 +713,11 @@ def settlement_settle(*, actor, settlement: Settlement, today: dt.date) -> Settl
     return settlement
 
 
+def settlement_follow_ledger(*, settlement: Settlement, actor, today: dt.date) -> None:
+    """Called after a deduction is exported (settlements.payroll): see _follow_ledger."""
+    _follow_ledger(_lock(settlement), actor, today)
+
+
 def _follow_ledger(settlement: Settlement, actor, today: dt.date) -> None:
     """After a money event on a settled settlement: what the ledger says decides. Nothing owed
     by the traveler: the advance is settled (no longer blocks, R-3.11a) and a deduction not

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from missions.privacy import staff_access_log
 from missions.selectors import mission_get_for_user
-from settlements import access, documents, forms, selectors, services
+from settlements import access, documents, forms, ledger, selectors, services
 from settlements.models import Settlement
 from viaticos.errors import DomainError
 from viaticos.pagination import paginate
@@ -27,6 +27,7 @@ def _context(request, settlement: Settlement) -> dict:
     return {
         "settlement": settlement,
         "summary": selectors.settlement_summary(settlement),
+        "owed_now": ledger.settlement_owed(settlement, today=timezone.localdate()),
         "actions": access.settlement_actions(request.user, settlement),
         "own": access.is_own(request.user, settlement),
         "general_documents": settlement.documents.filter(receipt__isnull=True),
@@ -54,6 +55,10 @@ def _edit_forms(settlement: Settlement) -> dict:
 @login_required
 def settlement_list(request):
     mine = paginate(request, selectors.settlements_of_traveler(request.user))
+    owed = ledger.settlements_owed(mine.object_list, today=timezone.localdate())
+    for settlement in mine.object_list:
+        settlement.owed_now = owed[settlement.pk]
+        settlement.owed_now_abs = abs(settlement.owed_now)
     ready = selectors.missions_to_settle_page(request.user, page=request.GET.get("mpage"))
     return render(request, "settlements/list.html", {"settlements": mine, "ready_missions": ready})
 
