@@ -245,16 +245,41 @@ def movements_of(row: Mapping) -> Movements:
     )
 
 
+def owed_of(row: Mapping, movements: Movements | None = None) -> Decimal:
+    """What one advance owes from its `VALUES` row (rules.owed of its movements)."""
+    amount = owed(movements or movements_of(row))
+    if row["status"] == Advance.Status.RETURN_DUE and row["return_due_amount"] is not None:
+        # R-4: what the stop said to return (the whole advance, unless decided otherwise).
+        amount = min(amount, round_money(_d(row["return_due_amount"])))
+    return amount
+
+
+def row_of(advance: Advance, settlement=None) -> dict:
+    """The owed-related part of a `VALUES` row from loaded objects (the settlement pages: the
+    advance and its deduction order come with the settlement, no query)."""
+    order = getattr(advance, "deduction_order", None)
+    return {
+        "status": advance.status,
+        "amount": advance.amount,
+        "return_due_amount": advance.return_due_amount,
+        "disbursed_on": advance.disbursed_on,
+        "settlement__status": settlement.status if settlement else None,
+        "settlement__viaticos_recognized": settlement.viaticos_recognized if settlement else None,
+        "settlement__terminal_accepted": settlement.terminal_accepted if settlement else None,
+        "settlement__balance_returned": settlement.balance_returned if settlement else None,
+        "settlement__balance_reimbursed": settlement.balance_reimbursed if settlement else None,
+        "deduction_order__state": order.state if order else None,
+        "deduction_order__amount": order.amount if order else None,
+    }
+
+
 def position(
     row: Mapping, *, today: dt.date, calendar: BusinessCalendar, r4_days: int | None = None
 ) -> Position:
     """The position of one advance from its `VALUES` row: the one computation behind every
     page and API that says what a person owes."""
     movements = movements_of(row)
-    amount = owed(movements)
-    if row["status"] == Advance.Status.RETURN_DUE and row["return_due_amount"] is not None:
-        # R-4: what the stop said to return (the whole advance, unless decided otherwise).
-        amount = min(amount, round_money(_d(row["return_due_amount"])))
+    amount = owed_of(row, movements)
     planned_return = rules.local_date(row["mission__return_at"])
     stopped_at = row.get("stopped_at")
     mission_stopped = row["mission__status"] in Mission.STOPPED
@@ -331,7 +356,7 @@ def settlement_owed(settlement, *, today: dt.date) -> Decimal:
     """What the ledger says is owed on a settlement now: its advance's position, or for a
     settlement without an advance (an emergency the traveler made unpaid, R-5) its own lines."""
     if settlement.advance_id:
-        return position_of(settlement.advance, today=today).owed
+        return owed_of(row_of(settlement.advance, settlement))
     accepted = settlement.status in ACCEPTED_STATUSES
     return owed(
         Movements(
@@ -347,19 +372,20 @@ def settlement_owed(settlement, *, today: dt.date) -> Decimal:
 
 def settlements_owed(settlements, *, today: dt.date) -> dict[int, Decimal]:
     """settlement_owed of a page of settlements ("Mis liquidaciones"): one query."""
-    from viaticos.business_days import duty_calendar
-
     settlements = list(settlements)
     with_advance = [s.advance_id for s in settlements if s.advance_id]
-    positions = (
-        advance_positions(
-            Advance.objects.filter(pk__in=with_advance), today=today, calendar=duty_calendar()
-        )
+    rows = (
+        {
+            row["pk"]: row
+            for row in Advance.objects.filter(pk__in=with_advance).values(
+                *(v for v in VALUES if v != "stopped_at")
+            )
+        }
         if with_advance
         else {}
     )
     return {
-        s.pk: positions[s.advance_id].owed if s.advance_id else settlement_owed(s, today=today)
+        s.pk: owed_of(rows[s.advance_id]) if s.advance_id else settlement_owed(s, today=today)
         for s in settlements
     }
 

@@ -37,7 +37,11 @@ ZERO = Decimal("0.00")
 
 def _base() -> QuerySet[Settlement]:
     return Settlement.objects.select_related(
-        "mission__traveler", "mission__project", "advance", "received_by", "settled_by"
+        "mission__traveler",
+        "mission__project",
+        "advance__deduction_order",
+        "received_by",
+        "settled_by",
     )
 
 
@@ -301,14 +305,10 @@ def recovered_by_deduction(settlement: Settlement) -> Decimal:
         return settlement.recovered_by_deduction
     if not settlement.advance_id:
         return ZERO
-    amount = (
-        PayrollDeductionOrder.objects.filter(
-            advance_id=settlement.advance_id, state=PayrollDeductionOrder.State.EXPORTED
-        )
-        .values_list("amount", flat=True)
-        .first()
-    )
-    return amount or ZERO
+    order = getattr(settlement.advance, "deduction_order", None)
+    if order is None or order.state != PayrollDeductionOrder.State.EXPORTED:
+        return ZERO
+    return order.amount
 
 
 def submission_date(settlement: Settlement) -> dt.date | None:
