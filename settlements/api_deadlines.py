@@ -12,8 +12,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from missions.models import Advance, Mission
-from settlements import dashboard, ledger, sanctions
-from settlements.models import Sanction
+from missions.selectors import mission_get_for_user
+from settlements import dashboard, ledger, returns, sanctions
+from settlements.models import ReturnRecord, Sanction
 from viaticos.business_days import duty_calendar
 
 
@@ -93,6 +94,38 @@ class SanctionIn(serializers.Serializer):
     mission = serializers.IntegerField()
     amount = serializers.DecimalField(max_digits=14, decimal_places=2, required=False)
     reason = serializers.CharField()
+
+
+class ReturnRecordIn(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=ReturnRecord.Kind.choices)
+    at = serializers.DateTimeField(help_text="Back at the duty station (actual, or extended to).")
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ReturnRecordOut(serializers.ModelSerializer):
+    mission = serializers.CharField(source="mission.code")
+
+    class Meta:
+        model = ReturnRecord
+        fields = ["id", "mission", "kind", "at", "reason", "recorded_on"]
+
+
+class RecordReturnView(APIView):
+    """SPEC §4 "When the clock starts": the traveler or the Project Coordinator records the
+    actual return; the Project Coordinator or the Executive Secretary an authorized extension.
+    The settlement deadline counts from it (R-3.3)."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=ReturnRecordIn, responses={201: ReturnRecordOut})
+    def post(self, request, pk):
+        mission = mission_get_for_user(request.user, pk)
+        data = ReturnRecordIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        record = returns.mission_record_return(
+            actor=request.user, mission=mission, today=timezone.localdate(), **data.validated_data
+        )
+        return Response(ReturnRecordOut(record).data, status=status.HTTP_201_CREATED)
 
 
 class LiftIn(serializers.Serializer):
@@ -192,6 +225,11 @@ class SanctionLiftView(APIView):
 
 urlpatterns = [
     path("deadlines/mine/", MyDeadlinesView.as_view(), name="deadlines-mine"),
+    path(
+        "deadlines/missions/<int:pk>/return/",
+        RecordReturnView.as_view(),
+        name="deadlines-record-return",
+    ),
     path("sanctions/", SanctionListView.as_view(), name="sanction-list"),
     path("sanctions/<int:pk>/apply/", SanctionApplyView.as_view(), name="sanction-apply"),
     path("sanctions/<int:pk>/lift/", SanctionLiftView.as_view(), name="sanction-lift"),

@@ -63,6 +63,7 @@ class Clock:
     state: State
     counted_from: dt.date | None  # the day the 5 business days count from
     due_date: dt.date | None
+    return_day: dt.date | None = None  # the return the clock counts (actual, extended…)
 
 
 @enforces("R-3.3", "R-4", "R-3.11a")
@@ -76,6 +77,10 @@ def clock(
     planned_return: dt.date,
     back: bool,
     stopped_on: dt.date | None,
+    actual_return: dt.date | None = None,
+    actual_recorded_on: dt.date | None = None,
+    extended_to: dt.date | None = None,
+    extended_on: dt.date | None = None,
     settlement_status: str | None,
     settled_on: dt.date | None,
     reimbursement_due: dt.date | None,
@@ -89,9 +94,11 @@ def clock(
       organization owes is due by the settlement's reimbursement date (R-3.3).
     - Settlement with Accounting: the clock stops.
     - Stopped mission (R-4): due `r4_days` business days after the suspension or cancellation.
-    - Otherwise 5 business days from the return (R-3.3), or from a later payment (R-5). A
-      mission not back is not sanctioned while the traveler may still record the return: the
-      clock then runs from the planned return (SPEC §4 "When the clock starts").
+    - Otherwise 5 business days from the return (R-3.3), or from a later payment (R-5): the
+      actual return the traveler (or the coordinator) records, or the planned return, moved by
+      an authorized extension. A record counts when made within the 5 business days after the
+      planned return; after that silence the clock has run from the planned return (SPEC §4
+      "When the clock starts"), and a mission not back is not sanctioned before.
     """
     if settlement_status in ACCEPTED_STATUSES and settled_on is not None:
         if amount_owed > 0:
@@ -114,12 +121,47 @@ def clock(
             return Clock(State.RETURN_DUE, stopped_on, due)
         counted_from, state = stopped_on, State.TO_SETTLE
     else:
-        counted_from = rules.deadline_counted_from(planned_return, disbursed_on)
+        return_day = return_counted_from(
+            calendar,
+            planned_return=planned_return,
+            actual_return=actual_return,
+            actual_recorded_on=actual_recorded_on,
+            extended_to=extended_to,
+            extended_on=extended_on,
+        )
+        back = back or return_day == actual_return
+        counted_from = rules.deadline_counted_from(return_day, disbursed_on)
         due = rules.settlement_due_date(calendar, counted_from)
         state = State.TO_SETTLE if back or today > due else State.NOT_BACK
     if settlement_status in WITH_ACCOUNTING_STATUSES:
         state = State.WITH_ACCOUNTING
-    return Clock(state, counted_from, due)
+    return Clock(state, counted_from, due, None if stopped_on else return_day)
+
+
+@enforces("R-3.3")
+def return_counted_from(
+    calendar: BusinessCalendar,
+    *,
+    planned_return: dt.date,
+    actual_return: dt.date | None,
+    actual_recorded_on: dt.date | None,
+    extended_to: dt.date | None,
+    extended_on: dt.date | None,
+) -> dt.date:
+    """SPEC §4 "When the clock starts": the return the deadline counts from. An authorized
+    extension recorded within the silence (5 business days after the planned return) moves
+    the planned return; an actual return recorded within the silence of the (extended)
+    planned return is the return; otherwise the planned return."""
+    planned = planned_return
+    if extended_to and extended_on and extended_on <= rules.settlement_due_date(calendar, planned):
+        planned = max(planned, extended_to)
+    if (
+        actual_return
+        and actual_recorded_on
+        and actual_recorded_on <= rules.settlement_due_date(calendar, planned)
+    ):
+        return actual_return
+    return planned
 
 
 def r4_return_days() -> int:
@@ -201,18 +243,44 @@ VALUES = (
     "deduction_order__state",
     "deduction_order__amount",
     "stopped_at",
+    "actual_return_at",
+    "actual_recorded_on",
+    "extended_to",
+    "extended_on",
+)
+# The VALUES with_stop_date adds (the rest are columns).
+ANNOTATED = frozenset(
+    {"stopped_at", "actual_return_at", "actual_recorded_on", "extended_to", "extended_on"}
 )
 # Mission statuses after the traveler is back (or closed after it).
 BACK = frozenset({Mission.Status.RETURNED, Mission.Status.CLOSED})
 
 
 def with_stop_date(qs: QuerySet[Advance]) -> QuerySet[Advance]:
-    """R-4: the moment the advance's mission was suspended or cancelled (None otherwise)."""
+    """What the clock needs besides the advance's own columns: the moment its mission was
+    suspended or cancelled (R-4), and the latest actual return and extension recorded."""
+    from settlements.models import ReturnRecord
+
     stops = MissionEvent.objects.filter(
         mission=OuterRef("mission_id"),
         action__in=[MissionEvent.Action.SUSPENDED, MissionEvent.Action.CANCELLED],
     ).order_by("-at")
-    return qs.annotate(stopped_at=Subquery(stops.values("at")[:1]))
+    records = ReturnRecord.objects.filter(mission=OuterRef("mission_id")).order_by(
+        "-created_at", "-pk"
+    )
+    actual = records.filter(kind=ReturnRecord.Kind.ACTUAL_RETURN)
+    extension = records.filter(kind=ReturnRecord.Kind.EXTENSION)
+    return qs.annotate(
+        stopped_at=Subquery(stops.values("at")[:1]),
+        actual_return_at=Subquery(actual.values("at")[:1]),
+        actual_recorded_on=Subquery(actual.values("recorded_on")[:1]),
+        extended_to=Subquery(extension.values("at")[:1]),
+        extended_on=Subquery(extension.values("recorded_on")[:1]),
+    )
+
+
+def _local(moment) -> dt.date | None:
+    return rules.local_date(moment) if moment else None
 
 
 def _d(value) -> Decimal:
@@ -292,11 +360,16 @@ def position(
         planned_return=planned_return,
         back=row["mission__status"] in BACK,
         stopped_on=rules.local_date(stopped_at) if stopped_at and mission_stopped else None,
+        actual_return=_local(row.get("actual_return_at")),
+        actual_recorded_on=row.get("actual_recorded_on"),
+        extended_to=_local(row.get("extended_to")),
+        extended_on=row.get("extended_on"),
         settlement_status=row["settlement__status"],
         settled_on=row["settlement__settled_on"],
         reimbursement_due=row["settlement__reimbursement_due"],
         r4_days=r4_return_days() if r4_days is None else r4_days,
     )
+    return_date = result.return_day or planned_return
     return Position(
         advance_id=row["pk"],
         movements=movements,
@@ -305,7 +378,7 @@ def position(
         counted_from=result.counted_from,
         due_date=result.due_date,
         days_left=0,
-        return_date=planned_return,
+        return_date=return_date,
         return_at=row["mission__return_at"],
     )
 
@@ -378,7 +451,7 @@ def settlements_owed(settlements, *, today: dt.date) -> dict[int, Decimal]:
         {
             row["pk"]: row
             for row in Advance.objects.filter(pk__in=with_advance).values(
-                *(v for v in VALUES if v != "stopped_at")
+                *(v for v in VALUES if v not in ANNOTATED)
             )
         }
         if with_advance

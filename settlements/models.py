@@ -546,3 +546,35 @@ class PayrollDeductionOrder(models.Model):
     @property
     def code(self) -> str:
         return f"OD-{self.pk or 0:05d}"
+
+
+class ReturnRecord(models.Model):
+    """SPEC §4 "When the clock starts" (R-3.3, interpretation): the traveler (or the
+    coordinator) records the actual return, or an authorized extension of the planned one.
+    The latest record of each kind counts; records made after the 5 business days that follow
+    the planned return do not move the clock (settlements.ledger.clock)."""
+
+    class Kind(models.TextChoices):
+        ACTUAL_RETURN = "actual_return", _("Actual return")
+        EXTENSION = "extension", _("Authorized extension")
+
+    mission = models.ForeignKey(
+        Mission, on_delete=models.CASCADE, related_name="return_records", verbose_name=_("mission")
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    at = models.DateTimeField(_("back at the duty station (actual or extended)"))
+    reason = models.TextField(_("reason"), blank=True)
+    recorded_on = models.DateField(_("recorded on"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("return record")
+        verbose_name_plural = _("return records")
+        ordering = ["mission", "-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.mission} {self.kind} {self.at:%Y-%m-%d %H:%M}"

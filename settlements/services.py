@@ -26,7 +26,7 @@ from missions.models import Advance, Mission
 from missions.perdiem import PerDiemError, PerDiemResult
 from missions.perdiem_messages import to_domain_error
 from missions.rules import LegInput, plan_per_diem, result_to_snapshot
-from settlements import access, ledger
+from settlements import access, ledger, returns
 from settlements.models import (
     Document,
     PayrollDeductionOrder,
@@ -205,7 +205,7 @@ def settlement_start(*, actor, mission: Mission) -> Settlement:
         mission=mission,
         advance=advance,
         actual_departure_at=mission.departure_at,
-        actual_return_at=mission.return_at,
+        actual_return_at=returns.actual_return_of(mission) or mission.return_at,
         advance_amount=advance.amount if advance else ZERO,
     )
     _recompute(settlement, mission)

@@ -587,6 +587,23 @@ MATRIX: dict[str, Entry] = {
     "v1:sanction-list": api(),
     "v1:sanction-apply": api(method="POST", default=404, kwargs=lambda ctx: {"pk": 999999}),
     "v1:sanction-lift": api(method="POST", default=404, kwargs=lambda ctx: {"pk": 999999}),
+    # Recording the return (issue 17): the context mission's traveler is nobody in the matrix
+    # and nobody coordinates its project; whoever cannot see the mission gets 404, whoever sees
+    # it is refused by the service (the page says why; the API answers 403).
+    "deadlines:record-return": page(
+        method="POST",
+        kwargs=MISSION,
+        data={"kind": "actual_return", "at": "2026-03-06T10:00"},
+        default=302,
+        expect=hidden_from(Role.TRAVELER, Role.PRIVACY_OFFICER, Role.PROJECT_COORDINATOR),
+    ),
+    "v1:deadlines-record-return": api(
+        method="POST",
+        kwargs=MISSION,
+        data={"kind": "actual_return", "at": "2026-03-06T10:00"},
+        default=403,
+        expect=hidden_from(Role.TRAVELER, Role.PRIVACY_OFFICER, Role.PROJECT_COORDINATOR),
+    ),
 }
 
 
