@@ -68,6 +68,10 @@ class Deadline:
         return self.position.to_reimburse
 
     @property
+    def owed_abs(self) -> Decimal:
+        return abs(self.position.owed)
+
+    @property
     def state(self) -> str:
         return self.position.state
 

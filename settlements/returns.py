@@ -108,3 +108,13 @@ def actual_return_of(mission: Mission) -> dt.datetime | None:
         .values_list("at", flat=True)
         .first()
     )
+
+
+def extension_of(mission: Mission) -> dt.datetime | None:
+    """The latest authorized extension of the mission's return, if any."""
+    return (
+        ReturnRecord.objects.filter(mission=mission, kind=ReturnRecord.Kind.EXTENSION)
+        .order_by("-created_at", "-pk")
+        .values_list("at", flat=True)
+        .first()
+    )

@@ -342,6 +342,29 @@ def terminal_expenses_accepted(verdicts: Iterable[ReceiptVerdict]) -> Decimal:
     return round_money(sum((v.accepted_usd for v in verdicts), ZERO))
 
 
+@dataclass(frozen=True)
+class TimesWindow:
+    """The trip as authorized: the planned departure and return (an authorized extension moves
+    the return), and how far actual times may stray from them."""
+
+    departure: dt.datetime
+    return_at: dt.datetime
+    tolerance: dt.timedelta
+
+
+@enforces("R-3.11b", "R-7a")
+def times_outside_window(
+    window: TimesWindow, *, actual_departure: dt.datetime, actual_return: dt.datetime
+) -> bool:
+    """R-3.11b: a mission is authorized before it starts, for its dates. Actual times may
+    differ from the planned ones within the tolerance; beyond it, they need an authorized
+    extension (a later return) or are refused, never paid as typed (R-7a)."""
+    return (
+        actual_departure < window.departure - window.tolerance
+        or actual_return > window.return_at + window.tolerance
+    )
+
+
 class BalanceDirection(TextChoices):
     TRAVELER_RETURNS = "traveler_returns", gettext_lazy("The traveler returns the balance")
     ORGANIZATION_REIMBURSES = (

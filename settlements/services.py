@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from decimal import Decimal
 from functools import partial
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
@@ -38,8 +39,10 @@ from settlements.rules import (
     NON_ELIGIBLE,
     Category,
     ReceiptType,
+    TimesWindow,
     normalize_tax_id,
     settlement_balance,
+    times_outside_window,
 )
 from settlements.selectors import (
     mission_started,
@@ -170,6 +173,12 @@ def _recompute(settlement: Settlement, mission: Mission) -> None:
         meals_covered=meals,
         all_meals_covered=mission.all_meals_covered,
         sponsor_daily_amount=mission.sponsor_daily_amount,
+        # R-6: the 30 days are the event's, planned with the mission, whatever the actual trip
+        event_days=(
+            timezone.localtime(mission.return_at).date()
+            - timezone.localtime(mission.departure_at).date()
+        ).days
+        + 1,
     )
     settlement.perdiem = result_to_snapshot(result)
     settlement.viaticos_recognized = round_money(result.total)
@@ -235,6 +244,44 @@ def _editable_by_traveler(settlement: Settlement, actor) -> Settlement:
     return settlement
 
 
+def _check_times_window(settlement: Settlement) -> None:
+    """R-3.11b (SPEC §2.2, issue 17): actual times outside the authorized trip, beyond the
+    tolerance, need an authorized extension; otherwise they are refused with a clear message."""
+    mission = settlement.mission
+    extended = returns.extension_of(mission)
+    window = TimesWindow(
+        departure=mission.departure_at,
+        return_at=max(mission.return_at, extended) if extended else mission.return_at,
+        tolerance=dt.timedelta(hours=times_tolerance_hours()),
+    )
+    if times_outside_window(
+        window,
+        actual_departure=settlement.actual_departure_at,
+        actual_return=settlement.actual_return_at,
+    ):
+        fmt = "%d/%m/%Y %H:%M"
+        raise DomainError(
+            "times_outside_authorization",
+            _(
+                "The actual times (%(dep)s → %(ret)s) fall outside the authorized mission "
+                "(%(pdep)s → %(pret)s, with %(hours)s hours of tolerance). Ask the Project "
+                "Coordinator to record an authorized extension, or correct the times (R-3.11b)."
+            )
+            % {
+                "dep": timezone.localtime(settlement.actual_departure_at).strftime(fmt),
+                "ret": timezone.localtime(settlement.actual_return_at).strftime(fmt),
+                "pdep": timezone.localtime(window.departure).strftime(fmt),
+                "pret": timezone.localtime(window.return_at).strftime(fmt),
+                "hours": times_tolerance_hours(),
+            },
+            field="actual_return_at",
+        )
+
+
+def times_tolerance_hours() -> int:
+    return int(getattr(settings, "VIATICOS_ACTUAL_TIMES_TOLERANCE_HOURS", 24))
+
+
 @transaction.atomic
 def settlement_set_times(
     *,
@@ -247,6 +294,7 @@ def settlement_set_times(
     settlement = _editable_by_traveler(settlement, actor)
     settlement.actual_departure_at = actual_departure_at
     settlement.actual_return_at = actual_return_at
+    _check_times_window(settlement)
     _recompute(settlement, settlement.mission)
     _save(
         settlement,
@@ -497,6 +545,7 @@ def settlement_submit(*, actor, settlement: Settlement) -> Settlement:
                 "the mission report before submitting (R-2a)."
             ),
         )
+    _check_times_window(settlement)
     summary = settlement_summary(settlement)
     if any(line.verdict.blocks_submission for line in summary.lines):
         raise DomainError(

@@ -218,6 +218,8 @@ PRIVACY_CLIENT_IP_HEADER = os.environ.get("PRIVACY_CLIENT_IP_HEADER", "")
 VIATICOS_DEDUCTION_GRACE_BUSINESS_DAYS = env_int("VIATICOS_DEDUCTION_GRACE_BUSINESS_DAYS", 5)
 # R-4 (interpretation): business days after a suspension or cancellation to return its money.
 VIATICOS_R4_RETURN_BUSINESS_DAYS = env_int("VIATICOS_R4_RETURN_BUSINESS_DAYS", 5)
+# R-3.11b: how far actual times may stray from the authorized ones without an extension.
+VIATICOS_ACTUAL_TIMES_TOLERANCE_HOURS = env_int("VIATICOS_ACTUAL_TIMES_TOLERANCE_HOURS", 24)
 # Public address, prefix of the links in e-mails (https://viaticos.example.org); `check --deploy`
 # warns when it is missing in production.
 VIATICOS_SITE_URL = os.environ.get(

@@ -307,6 +307,37 @@ def test_every_page_and_the_api_say_the_same_when_the_ledger_changes(
     assert position.owed == D("-250.00")  # 450 − 300 − 400
     api_client.force_authenticate(traveler)
     assert api_client.get(f"/api/v1/settlements/{pk}/").json()["owed_now"] == "-250.00"
-    assert 'data-owed="-250.00"' in listing
+    assert 'data-owed="250.00" data-owed-by="organization"' in listing
     (row,) = mine(api_client, traveler)
     assert row["owed"] == "-250.00"
+
+
+def test_r_3_11b_actual_times_beyond_the_authorized_trip_need_an_extension(
+    draft, api_client, traveler, coordinator
+):
+    """Defect 6: a 3-day mission typed as a 3-week trip is refused with a clear message, not
+    paid; with an authorized extension the actual times are taken."""
+    settlement = draft()
+    api_client.force_authenticate(traveler)
+    weeks = {"actual_departure_at": "2026-03-02T07:30", "actual_return_at": "2026-03-23T19:00"}
+    refused = api_client.post(f"/api/v1/settlements/{settlement.pk}/times/", weeks, format="json")
+    assert refused.status_code == 400
+    assert refused.json()["code"] == "times_outside_authorization"
+    settlement.refresh_from_db()
+    assert settlement.viaticos_recognized == D("400.00")  # nothing half-written
+
+    within = {"actual_departure_at": "2026-03-02T07:30", "actual_return_at": "2026-03-06T10:00"}
+    ok = api_client.post(f"/api/v1/settlements/{settlement.pk}/times/", within, format="json")
+    assert ok.status_code == 200  # within the 24 hours of tolerance
+
+    api_client.force_authenticate(coordinator)
+    extension = api_client.post(
+        f"/api/v1/deadlines/missions/{settlement.mission.pk}/return/",
+        {"kind": "extension", "at": "2026-03-23T20:00", "reason": "Segunda fase del taller"},
+        format="json",
+    )
+    assert extension.status_code == 201, extension.content
+    api_client.force_authenticate(traveler)
+    taken = api_client.post(f"/api/v1/settlements/{settlement.pk}/times/", weeks, format="json")
+    assert taken.status_code == 200
+    assert D(taken.json()["viaticos_recognized"]) > D("2000.00")
