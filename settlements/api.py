@@ -170,6 +170,23 @@ class ReceiptReviewView(APIView):
         return detail_response(receipt.settlement)
 
 
+class SettlementPerDiemLinesView(APIView):
+    @extend_schema(responses=serializers.PerDiemLineOut(many=True))
+    def get(self, request, pk):
+        """R-7i: the per-diem lines planned beside actual, with the accountant's cuts."""
+        settlement = selectors.settlement_get_for_user(request.user, pk)
+        rows = selectors.perdiem_review(settlement)
+        return Response(serializers.PerDiemLineOut(rows, many=True).data)
+
+    @extend_schema(request=serializers.PerDiemLineIn, responses=serializers.SettlementDetailOut)
+    def post(self, request, pk):
+        """R-7i: the General Accountant accepts a per-diem line or cuts it, with a reason."""
+        settlement = selectors.settlement_get_for_user(request.user, pk)
+        data = _valid(serializers.PerDiemLineIn, request)
+        services.perdiem_line_review(actor=request.user, settlement=settlement, **data)
+        return detail_response(settlement)
+
+
 class ReceiptExceptionView(APIView):
     @extend_schema(request=serializers.CommentIn, responses=serializers.SettlementDetailOut)
     def post(self, request, pk):

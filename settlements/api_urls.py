@@ -40,6 +40,11 @@ urlpatterns = [
         api.SettlementRecordBalanceView.as_view(),
         name="settlement-record-balance",
     ),
+    path(
+        "settlements/<int:pk>/perdiem-lines/",
+        api.SettlementPerDiemLinesView.as_view(),
+        name="settlement-perdiem-lines",
+    ),
     path("receipts/<int:pk>/", api.ReceiptView.as_view(), name="receipt-detail"),
     path("receipts/<int:pk>/review/", api.ReceiptReviewView.as_view(), name="receipt-review"),
     path(

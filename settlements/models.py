@@ -578,3 +578,34 @@ class ReturnRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.mission} {self.kind} {self.at:%Y-%m-%d %H:%M}"
+
+
+class PerDiemLineDecision(models.Model):
+    """R-7i: the General Accountant's cut of one per-diem line of the settlement (a day's
+    lodging or meals), with the reason; a line without a decision counts as computed."""
+
+    settlement = models.ForeignKey(
+        Settlement, on_delete=models.CASCADE, related_name="perdiem_decisions"
+    )
+    date = models.DateField(_("date"))
+    concept = models.CharField(_("concept"), max_length=20)
+    accepted_usd = money_field(_("accepted (USD)"))
+    reason = models.CharField(_("reason"), max_length=300)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("per-diem line decision")
+        verbose_name_plural = _("per-diem line decisions")
+        ordering = ["settlement", "date", "concept"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["settlement", "date", "concept"], name="perdiem_decision_once_per_line"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.settlement} {self.date} {self.concept}: {self.accepted_usd}"

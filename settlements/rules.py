@@ -343,6 +343,66 @@ def terminal_expenses_accepted(verdicts: Iterable[ReceiptVerdict]) -> Decimal:
 
 
 @dataclass(frozen=True)
+class PerDiemReviewLine:
+    """One per-diem line of a settlement under review: planned (the authorized mission) beside
+    actual (recomputed from the actual times), and what counts after the accountant's cut."""
+
+    date: dt.date
+    concept: str  # "lodging", "meals" or "sponsor"
+    planned: Decimal
+    actual: Decimal
+    accepted: Decimal
+    cut_reason: str = ""
+
+    @property
+    def cut(self) -> bool:
+        return self.accepted != self.actual
+
+    @property
+    def reviewable(self) -> bool:
+        """Only what is paid (lodging, meals) can be cut; the sponsor's deduction cannot."""
+        return self.actual > 0 and self.concept != "sponsor"
+
+
+def _by_line(lines) -> dict[tuple[dt.date, str], Decimal]:
+    totals: dict[tuple[dt.date, str], Decimal] = {}
+    for line in lines:
+        key = (line.date, line.concept)
+        totals[key] = totals.get(key, ZERO) + line.amount
+    return totals
+
+
+@enforces("R-7i")
+def perdiem_review_lines(
+    planned_lines, actual_lines, cuts: dict[tuple[dt.date, str], tuple[Decimal, str]]
+) -> list[PerDiemReviewLine]:
+    """R-7i: the per-diem lines by day and concept, planned beside actual, with the cuts the
+    General Accountant made (never more than the line)."""
+    planned, actual = _by_line(planned_lines), _by_line(actual_lines)
+    rows = []
+    for key in sorted(set(planned) | set(actual)):
+        amount = actual.get(key, ZERO)
+        accepted, reason = cuts.get(key, (amount, ""))
+        rows.append(
+            PerDiemReviewLine(
+                key[0],
+                key[1],
+                planned.get(key, ZERO),
+                amount,
+                min(round_money(accepted), amount) if key in actual else ZERO,
+                reason,
+            )
+        )
+    return rows
+
+
+@enforces("R-7i")
+def viaticos_after_cuts(rows: Iterable[PerDiemReviewLine]) -> Decimal:
+    """The viáticos recognized: every actual line, as cut by the accountant."""
+    return round_money(sum((row.accepted for row in rows), ZERO))
+
+
+@dataclass(frozen=True)
 class TimesWindow:
     """The trip as authorized: the planned departure and return (an authorized extension moves
     the return), and how far actual times may stray from them."""

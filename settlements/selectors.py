@@ -326,3 +326,17 @@ def _local_date(moment):
 def settlement_get_for_user_unchecked(pk) -> Settlement:
     """For a response right after a service already checked access."""
     return _base().prefetch_related("documents").get(pk=pk)
+
+
+def perdiem_review(settlement: Settlement) -> list:
+    """R-7i: the per-diem lines planned beside actual, with the accountant's cuts (one query)."""
+    from settlements.models import PerDiemLineDecision
+    from settlements.rules import perdiem_review_lines
+
+    cuts = {
+        (d.date, d.concept): (d.accepted_usd, d.reason)
+        for d in PerDiemLineDecision.objects.filter(settlement=settlement)
+    }
+    planned = snapshot_to_result(settlement.mission.planned_perdiem or {}).lines
+    actual = snapshot_to_result(settlement.perdiem or {}).lines
+    return perdiem_review_lines(planned, actual, cuts)

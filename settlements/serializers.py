@@ -51,6 +51,25 @@ class ReviewIn(serializers.Serializer):
     reason = serializers.CharField(max_length=300, required=False, allow_blank=True)
 
 
+class PerDiemLineIn(serializers.Serializer):
+    date = serializers.DateField()
+    concept = serializers.ChoiceField(choices=["lodging", "meals"])
+    decision = serializers.ChoiceField(choices=["accepted", "cut"])
+    accepted_usd = serializers.DecimalField(max_digits=14, decimal_places=2, required=False)
+    reason = serializers.CharField(max_length=300, required=False, allow_blank=True)
+
+
+class PerDiemLineOut(serializers.Serializer):
+    """R-7i: a per-diem line planned beside actual, and what counts after the review."""
+
+    date = serializers.DateField()
+    concept = serializers.CharField()
+    planned = serializers.DecimalField(max_digits=14, decimal_places=2)
+    actual = serializers.DecimalField(max_digits=14, decimal_places=2)
+    accepted = serializers.DecimalField(max_digits=14, decimal_places=2)
+    cut_reason = serializers.CharField()
+
+
 class ReasonIn(serializers.Serializer):
     reason = serializers.CharField(max_length=2000)
 

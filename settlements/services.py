@@ -31,6 +31,7 @@ from settlements import access, ledger, returns
 from settlements.models import (
     Document,
     PayrollDeductionOrder,
+    PerDiemLineDecision,
     Receipt,
     Settlement,
     SettlementEvent,
@@ -43,9 +44,11 @@ from settlements.rules import (
     normalize_tax_id,
     settlement_balance,
     times_outside_window,
+    viaticos_after_cuts,
 )
 from settlements.selectors import (
     mission_started,
+    perdiem_review,
     settleable_missions,
     settlement_summary,
     submission_date,
@@ -664,6 +667,71 @@ def receipt_review(
     return receipt
 
 
+@enforces("R-7i")
+@transaction.atomic
+def perdiem_line_review(
+    *,
+    actor,
+    settlement: Settlement,
+    date: dt.date,
+    concept: str,
+    decision: str,
+    accepted_usd: Decimal | None = None,
+    reason: str = "",
+) -> Settlement:
+    """R-7i: the General Accountant accepts a per-diem line as computed, or cuts it (never
+    more than the line, with a reason); the viáticos recognized follow."""
+    settlement = _reviewer(settlement, actor)
+    if settlement.status != S.RECEIVED:
+        raise _wrong_state(settlement, _("reviewed"))
+    rows = {(r.date, r.concept): r for r in perdiem_review(settlement)}
+    row = rows.get((date, concept))
+    if row is None or not row.reviewable:
+        raise DomainError(
+            "no_such_line", _("There is no per-diem line to decide on for that day."), "date"
+        )
+    decisions = PerDiemLineDecision.objects.filter(
+        settlement=settlement, date=date, concept=concept
+    )
+    if decision == Receipt.Decision.ACCEPTED:
+        decisions.delete()
+        label = _("accepted")
+    elif decision == Receipt.Decision.CUT:
+        reason = require_reason(reason)
+        if not isinstance(accepted_usd, Decimal) or not ZERO <= accepted_usd < row.actual:
+            raise DomainError(
+                "invalid_cut",
+                _("A cut is between 0.00 and US$%(max)s (the line).") % {"max": row.actual},
+                field="accepted_usd",
+            )
+        PerDiemLineDecision.objects.update_or_create(
+            settlement=settlement,
+            date=date,
+            concept=concept,
+            defaults={
+                "accepted_usd": round_money(accepted_usd),
+                "reason": reason[:300],
+                "decided_by": actor,
+            },
+        )
+        label = _("cut to US$%(amount)s: %(reason)s") % {
+            "amount": round_money(accepted_usd),
+            "reason": reason,
+        }
+    else:
+        raise DomainError("invalid_decision", _("Choose accept or cut."), "decision")
+    _apply_perdiem_cuts(settlement, actor)
+    _event(settlement, actor, A.LINE_REVIEWED, f"{date:%d/%m/%Y} {concept}: {label}")
+    return settlement
+
+
+def _apply_perdiem_cuts(settlement: Settlement, actor) -> None:
+    """R-7i: the viáticos recognized are the actual per-diem lines as cut by the accountant."""
+    settlement.viaticos_recognized = viaticos_after_cuts(perdiem_review(settlement))
+    _save(settlement, actor, "per-diem lines reviewed", ["viaticos_recognized"])
+    _refresh_totals(settlement)
+
+
 def _follow_accepted(settlement: Settlement, actor) -> None:
     """A line accepted counts what the checks allow now: when a decision on another phone
     receipt frees or takes part of the US$20.00 cap (R-2b), its stored amount follows."""
@@ -704,6 +772,10 @@ def settlement_return(*, actor, settlement: Settlement, reason: str) -> Settleme
     if "return" not in access.settlement_actions(actor, settlement):
         raise _wrong_state(settlement, _("returned"))
     settlement.receipts.update(decision=Receipt.Decision.PENDING, accepted_usd=None)
+    if settlement.perdiem_decisions.exists():  # R-7i: decided again on the corrected lines
+        settlement.perdiem_decisions.all().delete()
+        settlement.viaticos_recognized = viaticos_after_cuts(perdiem_review(settlement))
+        _save(settlement, actor, "per-diem cuts reset", ["viaticos_recognized"])
     settlement.status = S.RETURNED
     settlement.status_reason = reason
     settlement.returned_at = timezone.now()

@@ -96,6 +96,7 @@ def settlement_review(request, pk):
     lines = context["summary"].lines
     fields = forms.review_fields(line.receipt.pk for line in lines)
     context["review_lines"] = [(line, fields[line.receipt.pk]) for line in lines]
+    context["perdiem_rows"] = selectors.perdiem_review(settlement)  # R-7i, planned beside actual
     context["balance_form"] = forms.BalanceForm(initial={"on": timezone.localdate()})
     return render(request, "settlements/review.html", context)
 
@@ -251,6 +252,12 @@ def settlement_action(request, pk, action):
             None,
             lambda d: services.settlement_settle(actor=user, settlement=settlement, today=today),
             _("Settlement settled."),
+            review,
+        ),
+        "perdiem_line": (
+            forms.PerDiemLineForm,
+            lambda d: services.perdiem_line_review(actor=user, settlement=settlement, **d),
+            _("Per-diem line reviewed (R-7i)."),
             review,
         ),
         "record_balance": (

@@ -514,6 +514,14 @@ MATRIX: dict[str, Entry] = {
         default=403,
         expect={ANON: 401, **NO_SETTLEMENTS, Role.GENERAL_ACCOUNTANT.value: 400},
     ),
+    # R-7i (issue 17): only the General Accountant decides per-diem lines, once received.
+    "v1:settlement-perdiem-lines": Entry(
+        method="POST",
+        kwargs=SETTLEMENT,
+        data={"date": "2026-02-10", "concept": "meals", "decision": "accepted"},
+        default=403,
+        expect={ANON: 401, **NO_SETTLEMENTS, Role.GENERAL_ACCOUNTANT.value: 400},
+    ),
     "v1:settlement-submit": Entry(
         method="POST", kwargs=SETTLEMENT, default=403, expect={ANON: 401, **NO_SETTLEMENTS}
     ),

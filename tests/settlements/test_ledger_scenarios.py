@@ -341,3 +341,50 @@ def test_r_3_11b_actual_times_beyond_the_authorized_trip_need_an_extension(
     taken = api_client.post(f"/api/v1/settlements/{settlement.pk}/times/", weeks, format="json")
     assert taken.status_code == 200
     assert D(taken.json()["viaticos_recognized"]) > D("2000.00")
+
+
+def test_r_7i_the_general_accountant_cuts_a_per_diem_line_with_a_reason(
+    submitted, api_client, client, accounting_assistant, accountant
+):
+    """Defect 6: the review shows planned beside actual per-diem lines, and the General
+    Accountant accepts or cuts a line (page and API); the viáticos recognized follow."""
+    settlement = submitted()
+    api_client.force_authenticate(accounting_assistant)
+    assert api_client.post(f"/api/v1/settlements/{settlement.pk}/receive/").status_code == 200
+    api_client.force_authenticate(accountant)
+    rows = api_client.get(f"/api/v1/settlements/{settlement.pk}/perdiem-lines/").json()
+    lodging = next(r for r in rows if r["concept"] == "lodging" and r["date"] == "2026-03-03")
+    assert lodging["planned"] == lodging["actual"] == lodging["accepted"] == "80.00"
+
+    no_reason = api_client.post(
+        f"/api/v1/settlements/{settlement.pk}/perdiem-lines/",
+        {"date": "2026-03-03", "concept": "lodging", "decision": "cut", "accepted_usd": "40.00"},
+        format="json",
+    )
+    assert no_reason.status_code == 400
+    cut = api_client.post(
+        f"/api/v1/settlements/{settlement.pk}/perdiem-lines/",
+        {
+            "date": "2026-03-03",
+            "concept": "lodging",
+            "decision": "cut",
+            "accepted_usd": "40.00",
+            "reason": "Hospedaje compartido",
+        },
+        format="json",
+    )
+    assert cut.status_code == 200, cut.content
+    assert cut.json()["viaticos_recognized"] == "360.00"
+    settlement.refresh_from_db()
+    assert settlement.viaticos_recognized == D("360.00")
+
+    client.force_login(accountant)
+    page = client.get(reverse("settlements:review", args=[settlement.pk])).content.decode()
+    assert "Hospedaje compartido" in page and "perdiem-2026-03-03-lodging" in page
+    accepted = client.post(
+        reverse("settlements:action", args=[settlement.pk, "perdiem_line"]),
+        {"date": "2026-03-03", "concept": "lodging", "decision": "accepted"},
+    )
+    assert accepted.status_code == 302
+    settlement.refresh_from_db()
+    assert settlement.viaticos_recognized == D("400.00")
