@@ -161,6 +161,7 @@ def test_r_8b_a_settlement_received_stops_the_order_before_it_reaches_payroll(
 def test_r_3_11a_a_balance_owed_after_settling_keeps_the_advance_open_and_is_collected(
     returned_mission,
     api_client,
+    client,
     accountant,
     accounting_assistant,
     traveler,
@@ -179,6 +180,12 @@ def test_r_3_11a_a_balance_owed_after_settling_keeps_the_advance_open_and_is_col
     calendar = duty_calendar()
     due = calendar.settlement_due_date(settlement.settled_on)
     assert (row["state"], row["owed"], row["due_date"]) == ("balance_due", "50.00", due.isoformat())
+    # Defect 10: the home page tells the same story ("Mis plazos" panel and the missions panel)
+    client.force_login(traveler)
+    home = client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'data-owed="50.00" data-owed-by="traveler"' in home
+    assert "Submit the settlement with the travel evidence" not in home
+    assert "Your settlement was accepted" in home
 
     other = authorized_mission()
     api_client.force_authenticate(traveler)
