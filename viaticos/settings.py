@@ -293,6 +293,8 @@ SPECTACULAR_SETTINGS = {
         "ArcoRequestStatusEnum": "privacy.models.ArcoRequest.Status",
         "SanctionKindEnum": "settlements.models.Sanction.Kind",
         "SanctionStateEnum": "settlements.models.Sanction.State",
+        "ReturnRecordKindEnum": "settlements.models.ReturnRecord.Kind",
+        "LedgerStateEnum": "settlements.ledger.State",
     },
 }
 
