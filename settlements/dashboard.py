@@ -256,11 +256,18 @@ def _sort_key(p: ledger.Position):
     return (p.return_at, p.advance_id)
 
 
+def outstanding_rows_queryset() -> QuerySet:
+    """The dashboard's one query: the ledger rows of every advance pending settlement."""
+    return ledger.with_stop_date(
+        Advance.objects.filter(status__in=Advance.PENDING_SETTLEMENT).order_by()
+    ).values(*ledger.VALUES)
+
+
 def outstanding_by_age(*, today: dt.date, calendar: BusinessCalendar | None = None) -> Outstanding:
     """Count and USD of what travelers owe per bucket, from the ledger (one query for the
     positions, besides the calendar's closure days)."""
     calendar = calendar or duty_calendar()
-    rows = ledger.ledger_rows(Advance.objects.filter(status__in=Advance.PENDING_SETTLEMENT))
+    rows = list(outstanding_rows_queryset())
     positions = [
         p for p in ledger.positions_from_values(rows, today=today, calendar=calendar) if p.owed > 0
     ]

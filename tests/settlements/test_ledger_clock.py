@@ -212,3 +212,47 @@ def test_r_3_3_return_counted_from_is_a_pure_rule():
         extended_to=dt.date(2026, 3, 20),
         extended_on=dt.date(2026, 3, 6),
     ) == dt.date(2026, 3, 19)
+
+
+def _clock(**overrides):
+    values = {
+        "calendar": BusinessCalendar("PE"),
+        "today": dt.date(2026, 3, 10),
+        "amount_owed": D("450.00"),
+        "advance_status": "disbursed",
+        "disbursed_on": dt.date(2026, 2, 27),
+        "planned_return": dt.date(2026, 3, 5),
+        "back": True,
+        "stopped_on": None,
+        "settlement_status": None,
+        "settled_on": None,
+        "reimbursement_due": None,
+        "r4_days": 5,
+    }
+    values.update(overrides)
+    return ledger.clock(**values)
+
+
+def test_ledger_clock_states_are_pure_rules():
+    assert _clock() == ledger.Clock(
+        ledger.State.TO_SETTLE, dt.date(2026, 3, 5), dt.date(2026, 3, 12), dt.date(2026, 3, 5)
+    )
+    assert _clock(back=False).state == ledger.State.NOT_BACK
+    assert _clock(back=False, today=dt.date(2026, 3, 13)).state == ledger.State.TO_SETTLE
+    assert _clock(settlement_status="received").state == ledger.State.WITH_ACCOUNTING
+    # due r4_days business days after the stop, not after the planned return
+    stopped = _clock(advance_status="return_due", stopped_on=dt.date(2026, 1, 9), r4_days=3)
+    assert (stopped.state, stopped.due_date) == (ledger.State.RETURN_DUE, dt.date(2026, 1, 14))
+    # after settling: the traveler owes → due 5 business days after; the organization owes →
+    # its reimbursement date; nothing owed → settled
+    owes = _clock(settlement_status="settled", settled_on=dt.date(2026, 3, 16), amount_owed=D(5))
+    assert (owes.state, owes.due_date) == (ledger.State.BALANCE_DUE, dt.date(2026, 3, 23))
+    owed = _clock(
+        settlement_status="settled",
+        settled_on=dt.date(2026, 3, 16),
+        amount_owed=D("-5"),
+        reimbursement_due=dt.date(2026, 3, 20),
+    )
+    assert (owed.state, owed.due_date) == (ledger.State.REIMBURSEMENT_DUE, dt.date(2026, 3, 20))
+    done = _clock(settlement_status="closed", settled_on=dt.date(2026, 3, 16), amount_owed=D(0))
+    assert done.state == ledger.State.SETTLED
