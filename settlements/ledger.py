@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from django.conf import settings
@@ -392,13 +392,7 @@ def positions_from_values(
     found = [position(row, today=today, calendar=calendar, r4_days=r4_days) for row in rows]
     dues = {p.due_date for p in found if p.due_date is not None}
     left = rules.business_days_left_many(calendar, dues, today)
-    return [_with_days_left(p, left[p.due_date] if p.due_date is not None else 0) for p in found]
-
-
-def _with_days_left(p: Position, days: int) -> Position:
-    from dataclasses import replace
-
-    return replace(p, days_left=days)
+    return [replace(p, days_left=left[p.due_date] if p.due_date is not None else 0) for p in found]
 
 
 def ledger_rows(qs: QuerySet[Advance]) -> list[dict]:
