@@ -83,9 +83,9 @@ def _specs(named) -> list[Page]:
     today = timezone.localdate()
 
     def outstanding(bucket):
-        def anchor(_user):  # the page's main query: its 50 advances, in order
-            ages = dashboard.outstanding_by_age(today=today)
-            return dashboard.outstanding_queryset(ages, bucket=bucket).values_list("pk", flat=True)
+        def anchor(_user):  # the page's main query: the ledger rows of the pending advances
+            # (issue 17: positions and buckets are computed from them, whatever the bucket)
+            return dashboard.outstanding_rows_queryset()
 
         return anchor
 

@@ -150,8 +150,12 @@ def compute_per_diem(
     sponsor_daily_amount: Decimal | None = None,
     home_country_no_hotel: bool = False,
     per_diem_covered_by_host: bool = False,
+    event_days: int | None = None,
 ) -> PerDiemResult:
     """Compute the per diem line by line (R-3.9, R-3.14, R-6, R-2c, R-3.15, R-3.8b, R-7a, R-7i).
+
+    R-6 counts the 30 days on the event's days (`event_days`; the mission days when not
+    given): a trip that runs longer than the event keeps the complement.
 
     `departure_at`/`return_at` are local times at the duty station. `legs` are sorted by start;
     the first starts on the departure date. Each day takes the rate of the place where its night
@@ -182,9 +186,10 @@ def compute_per_diem(
             raise PerDiemError("meal_date_outside_mission", date=day)
         covered_by_day[day] = frozenset(meals)
 
-    if sponsor_daily_amount is not None and mission_days > COMPLEMENT_MAX_DAYS:
+    counted_days = mission_days if event_days is None else event_days
+    if sponsor_daily_amount is not None and counted_days > COMPLEMENT_MAX_DAYS:
         raise PerDiemError(
-            "complement_not_eligible", days=mission_days, max_days=COMPLEMENT_MAX_DAYS
+            "complement_not_eligible", days=counted_days, max_days=COMPLEMENT_MAX_DAYS
         )
 
     lines: list[Line] = []

@@ -100,6 +100,8 @@ def check_itinerary(
 # R-3.14 (table note 2): the kinds of mission that go to an event, whose meals the event may
 # provide: an event of the organization, or one another institution sponsors (R-6).
 EVENT_KINDS = frozenset({Mission.Kind.EVENT, Mission.Kind.SPONSORED_EVENT})
+# R-2c with R-3.14: a visit to the home country may include an event whose meals it provides.
+MEALS_COVERED_KINDS = EVENT_KINDS | {Mission.Kind.HOME_COUNTRY}
 
 
 def _is_duty_station(destination: Destination, organization: Organization) -> bool:
@@ -119,13 +121,16 @@ def plan_per_diem(
     meals_covered: Mapping[dt.date, Sequence[str]] | None = None,
     all_meals_covered: bool = False,
     sponsor_daily_amount: Decimal | None = None,
+    event_days: int | None = None,
 ) -> PerDiemResult:
     """The planned per diem of a mission (R-3.9 with R-3.14, R-6, R-2c, R-3.15, R-3.8b).
 
     Each leg starts on the day the traveler sleeps there (the first one on the departure day);
     the rate is the one in force on that day. Relocation (R-2d, R-3.16) pays no per diem.
     Meals the event covers (R-3.14) count on every event kind (EVENT_KINDS), a sponsored
-    one included: the sponsor's amount (R-6) is then taken off what is left.
+    one included, and on a visit to the home country (R-2c): the sponsor's amount (R-6) is
+    then taken off what is left. `event_days`: the event's length for R-6's 30 days (the
+    settlement passes the planned trip's, so that a return that slips keeps the complement).
     """
     departure_at, return_at = _local(departure_at), _local(return_at)
     if kind in Mission.RELOCATION_KINDS:
@@ -148,13 +153,14 @@ def plan_per_diem(
             departure_at=departure_at,
             return_at=return_at,
             legs=engine_legs,
-            meals_covered=meals_covered if kind in EVENT_KINDS else None,
-            all_meals_covered=all_meals_covered and kind in EVENT_KINDS,
+            meals_covered=meals_covered if kind in MEALS_COVERED_KINDS else None,
+            all_meals_covered=all_meals_covered and kind in MEALS_COVERED_KINDS,
             sponsor_daily_amount=sponsor_daily_amount
             if kind == Mission.Kind.SPONSORED_EVENT
             else None,
             home_country_no_hotel=kind == Mission.Kind.HOME_COUNTRY,
             per_diem_covered_by_host=kind == Mission.Kind.AFFILIATED_INVITATION,
+            event_days=event_days,
         )
     except PerDiemError as error:
         raise to_domain_error(error) from error

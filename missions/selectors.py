@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,21 +24,30 @@ def _mission_prefetches() -> tuple[Prefetch, ...]:
     )
 
 
+def _with_settlement_status(qs: QuerySet[Mission]) -> QuerySet[Mission]:
+    """The status of the mission's settlement, read in the same query through the mission's
+    own reverse relation (missions never imports settlements): what `mission_next_step`
+    says after the return depends on it."""
+    return qs.annotate(settlement_status=F("settlement__status"))
+
+
 def _mission_base() -> QuerySet[Mission]:
-    return Mission.objects.select_related(
-        "traveler",
-        "project",
-        "coordinator_authorized_by",
-        "secretary_authorized_by",
-        "coordinator_authorized_for",
-        "secretary_authorized_for",
-    ).prefetch_related(*_mission_prefetches())
+    return _with_settlement_status(
+        Mission.objects.select_related(
+            "traveler",
+            "project",
+            "coordinator_authorized_by",
+            "secretary_authorized_by",
+            "coordinator_authorized_for",
+            "secretary_authorized_for",
+        ).prefetch_related(*_mission_prefetches())
+    )
 
 
 def _mission_list_base() -> QuerySet[Mission]:
     """For list pages: who authorized and the per-diem snapshot (a large JSON document) are
     shown only on a mission's own page."""
-    return (
+    return _with_settlement_status(
         Mission.objects.select_related("traveler", "project")
         .prefetch_related(*_mission_prefetches())
         .defer("planned_perdiem")
@@ -251,6 +260,15 @@ def mission_next_step(mission: Mission) -> str:
     if mission.status == S.IN_PROGRESS:
         return _("Mark your return when you are back at the duty station.")
     if mission.status == S.RETURNED:
+        # The settlement's own step once it exists, so that the home page and "What I owe"
+        # never contradict each other (issue 17).
+        settlement = getattr(mission, "settlement_status", None)
+        if settlement in ("submitted", "received", "reviewed"):
+            return _("Your settlement is with Accounting.")
+        if settlement == "settled":
+            return _("Your settlement was accepted: see “What I owe” for the balance.")
+        if settlement == "returned":
+            return _("Your settlement was returned: correct it and submit it again.")
         return _("Submit the settlement with the travel evidence and the mission report.")
     if mission.status in Mission.STOPPED and advance and advance.settlement_required:
         return _("Submit the settlement of the money spent (R-4).")

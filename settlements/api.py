@@ -11,13 +11,14 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from missions.selectors import mission_get_for_user
-from settlements import selectors, serializers, services
+from settlements import ledger, selectors, serializers, services
 from settlements.models import Settlement
 
 
 def detail_response(settlement: Settlement, code=status.HTTP_200_OK) -> Response:
     settlement = selectors.settlement_get_for_user_unchecked(settlement.pk)
     settlement.summary = selectors.settlement_summary(settlement)
+    settlement.owed_now = ledger.settlement_owed(settlement, today=timezone.localdate())
     return Response(serializers.SettlementDetailOut(settlement).data, status=code)
 
 
@@ -167,6 +168,23 @@ class ReceiptReviewView(APIView):
         data = _valid(serializers.ReviewIn, request)
         services.receipt_review(actor=request.user, receipt=receipt, **data)
         return detail_response(receipt.settlement)
+
+
+class SettlementPerDiemLinesView(APIView):
+    @extend_schema(responses=serializers.PerDiemLineOut(many=True))
+    def get(self, request, pk):
+        """R-7i: the per-diem lines planned beside actual, with the accountant's cuts."""
+        settlement = selectors.settlement_get_for_user(request.user, pk)
+        rows = selectors.perdiem_review(settlement)
+        return Response(serializers.PerDiemLineOut(rows, many=True).data)
+
+    @extend_schema(request=serializers.PerDiemLineIn, responses=serializers.SettlementDetailOut)
+    def post(self, request, pk):
+        """R-7i: the General Accountant accepts a per-diem line or cuts it, with a reason."""
+        settlement = selectors.settlement_get_for_user(request.user, pk)
+        data = _valid(serializers.PerDiemLineIn, request)
+        services.perdiem_line_review(actor=request.user, settlement=settlement, **data)
+        return detail_response(settlement)
 
 
 class ReceiptExceptionView(APIView):

@@ -12,17 +12,45 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from missions.models import Advance, Mission
-from settlements import dashboard, sanctions
-from settlements.models import Sanction
+from missions.selectors import mission_get_for_user
+from settlements import dashboard, ledger, returns, sanctions
+from settlements.models import ReturnRecord, Sanction
 from viaticos.business_days import duty_calendar
+
+
+class LedgerOut(serializers.Serializer):
+    """The advance's ledger (settlements.ledger): every movement from payment to zero."""
+
+    disbursed = serializers.DecimalField(max_digits=14, decimal_places=2)
+    recovered_by_deduction = serializers.DecimalField(
+        source="recovered", max_digits=14, decimal_places=2
+    )
+    returned = serializers.DecimalField(max_digits=14, decimal_places=2)
+    reimbursed = serializers.DecimalField(max_digits=14, decimal_places=2)
+    viaticos_recognized = serializers.DecimalField(
+        source="recognized", max_digits=14, decimal_places=2, allow_null=True
+    )
+    terminal_accepted = serializers.DecimalField(
+        source="accepted", max_digits=14, decimal_places=2, allow_null=True
+    )
 
 
 class DeadlineOut(serializers.Serializer):
     advance = serializers.CharField(source="advance.code")
     mission = serializers.CharField(source="advance.mission.code")
-    amount = serializers.DecimalField(max_digits=14, decimal_places=2)
+    amount = serializers.DecimalField(
+        max_digits=14, decimal_places=2, help_text="What the traveler owes now (≥ 0)."
+    )
+    owed = serializers.DecimalField(
+        max_digits=14,
+        decimal_places=2,
+        help_text="The ledger position: positive, the traveler owes it; negative, the "
+        "organization reimburses it; zero, settled.",
+    )
+    state = serializers.ChoiceField(choices=ledger.State.choices)
+    ledger = LedgerOut(source="movements")
     return_date = serializers.DateField()
-    due_date = serializers.DateField()
+    due_date = serializers.DateField(allow_null=True)
     business_days_left = serializers.IntegerField(source="days_left")
     requirement = serializers.CharField(source="requirement.code", default=None, allow_null=True)
     deduction_order = serializers.CharField(source="order.code", default=None, allow_null=True)
@@ -68,13 +96,46 @@ class SanctionIn(serializers.Serializer):
     reason = serializers.CharField()
 
 
+class ReturnRecordIn(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=ReturnRecord.Kind.choices)
+    at = serializers.DateTimeField(help_text="Back at the duty station (actual, or extended to).")
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ReturnRecordOut(serializers.ModelSerializer):
+    mission = serializers.CharField(source="mission.code")
+
+    class Meta:
+        model = ReturnRecord
+        fields = ["id", "mission", "kind", "at", "reason", "recorded_on"]
+
+
+class RecordReturnView(APIView):
+    """SPEC §4 "When the clock starts": the traveler or the Project Coordinator records the
+    actual return; the Project Coordinator or the Executive Secretary an authorized extension.
+    The settlement deadline counts from it (R-3.3)."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=ReturnRecordIn, responses={201: ReturnRecordOut})
+    def post(self, request, pk):
+        mission = mission_get_for_user(request.user, pk)
+        data = ReturnRecordIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        record = returns.mission_record_return(
+            actor=request.user, mission=mission, today=timezone.localdate(), **data.validated_data
+        )
+        return Response(ReturnRecordOut(record).data, status=status.HTTP_201_CREATED)
+
+
 class LiftIn(serializers.Serializer):
     reason = serializers.CharField()
 
 
 class MyDeadlinesView(GenericAPIView):
-    """R-3.3: the signed-in traveler's advances to settle, due dates and next step, the
-    earliest due date first, a page at a time like every API list."""
+    """R-3.3: the signed-in traveler's advances the ledger still follows (paid and not yet
+    accounted for, or settled with a balance either way), what each owes, by when and the
+    next step, a page at a time like every API list."""
 
     permission_classes = [IsAuthenticated]
     serializer_class = DeadlineOut
@@ -164,6 +225,11 @@ class SanctionLiftView(APIView):
 
 urlpatterns = [
     path("deadlines/mine/", MyDeadlinesView.as_view(), name="deadlines-mine"),
+    path(
+        "deadlines/missions/<int:pk>/return/",
+        RecordReturnView.as_view(),
+        name="deadlines-record-return",
+    ),
     path("sanctions/", SanctionListView.as_view(), name="sanction-list"),
     path("sanctions/<int:pk>/apply/", SanctionApplyView.as_view(), name="sanction-apply"),
     path("sanctions/<int:pk>/lift/", SanctionLiftView.as_view(), name="sanction-lift"),

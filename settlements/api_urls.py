@@ -41,6 +41,11 @@ urlpatterns = [
         name="settlement-record-balance",
     ),
     path("receipts/read/", api.ReceiptReadView.as_view(), name="receipt-read"),
+    path(
+        "settlements/<int:pk>/perdiem-lines/",
+        api.SettlementPerDiemLinesView.as_view(),
+        name="settlement-perdiem-lines",
+    ),
     path("receipts/<int:pk>/", api.ReceiptView.as_view(), name="receipt-detail"),
     path("receipts/<int:pk>/review/", api.ReceiptReviewView.as_view(), name="receipt-review"),
     path(

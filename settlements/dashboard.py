@@ -5,22 +5,15 @@ geometry for inline SVG (no JavaScript, no CDN)."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.paginator import Page, Paginator
 from django.db.models import (
-    Case,
     Count,
-    DecimalField,
-    F,
-    Min,
     Prefetch,
-    Q,
     QuerySet,
-    Sum,
     Value,
-    When,
 )
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -28,6 +21,7 @@ from django.utils.translation import gettext as _
 from missions import spend
 from missions.models import Advance, MissionLeg
 from settlements import deadlines as rules
+from settlements import ledger
 from settlements.models import DocumentationRequirement, PayrollDeductionOrder, Sanction
 from viaticos import pagination
 from viaticos.business_days import BusinessCalendar, duty_calendar
@@ -49,44 +43,90 @@ def can_decide(user) -> bool:
 
 
 @dataclass(frozen=True)
-class Deadline(rules.Countdown):
+class Deadline:
+    """One advance as the deadline pages and the API show it: its ledger position
+    (settlements.ledger, the one source of what is owed) with its requirement and order."""
+
     advance: Advance
-    amount: Decimal
-    return_date: dt.date
-    due_date: dt.date
-    days_left: int  # business days; negative when late
+    position: ledger.Position
     requirement: DocumentationRequirement | None
     order: PayrollDeductionOrder | None
-    submitted: bool
     deduction_from: dt.date | None
+
+    # What the ledger says, under the names the pages and the API use.
+    @property
+    def amount(self) -> Decimal:
+        """What the traveler owes now (0 when nothing, or when the organization owes)."""
+        return self.position.to_return
+
+    @property
+    def owed(self) -> Decimal:
+        return self.position.owed
+
+    @property
+    def to_reimburse(self) -> Decimal:
+        return self.position.to_reimburse
+
+    @property
+    def owed_abs(self) -> Decimal:
+        return abs(self.position.owed)
+
+    @property
+    def state(self) -> str:
+        return self.position.state
+
+    @property
+    def state_label(self) -> str:
+        return ledger.State(self.position.state).label
+
+    @property
+    def return_date(self) -> dt.date:
+        return self.position.return_date
+
+    @property
+    def due_date(self) -> dt.date | None:
+        return self.position.due_date
+
+    @property
+    def days_left(self) -> int:
+        return self.position.days_left
+
+    @property
+    def late(self) -> bool:
+        return self.position.late
+
+    @property
+    def days_late(self) -> int:
+        return self.position.days_late
 
     @property
     def bucket(self) -> str:
-        return rules.age_bucket(-self.days_left)
+        return self.position.bucket
+
+    @property
+    def submitted(self) -> bool:
+        return self.position.state == ledger.State.WITH_ACCOUNTING
+
+    @property
+    def movements(self):
+        return self.position.movements
 
     @property
     def next_step(self) -> str:
-        if self.submitted:
-            return _("Your settlement was submitted: Accounting will review it.")
-        if self.order:
-            return _(
-                "A payroll deduction of %(amount)s USD was ordered. Submit the settlement or "
-                "return the money to stop it before it reaches payroll."
-            ) % {"amount": self.amount}
-        if self.requirement:
+        p = self.position
+        order_state = self.order.state if self.order else None
+        if (
+            p.state in ledger.CLOCK_RUNS
+            and p.owed > 0
+            and self.requirement
+            and not self.order
+            and self.deduction_from
+        ):
             return _(
                 "Accounting sent you a documentation requirement. If you do not settle, "
                 "%(amount)s USD will be deducted from your pay after %(date)s."
-            ) % {"amount": self.amount, "date": self.deduction_from.strftime("%d/%m/%Y")}
-        if self.late:
-            return _(
-                "The deadline has passed: Accounting will send you a documentation "
-                "requirement, and then deduct the amount from your pay."
-            )
-        return _(
-            "Submit the settlement with your proof of travel, the mission report and your "
-            "receipts, or return what you did not spend to Treasury."
-        )
+            ) % {"amount": p.to_return, "date": self.deduction_from.strftime("%d/%m/%Y")}
+        return ledger.next_step(p, order_state=order_state)
 
 
 def _deadline_base() -> QuerySet[Advance]:
@@ -106,32 +146,16 @@ def _deadline_base() -> QuerySet[Advance]:
     )
 
 
-def _deadline(
-    advance: Advance,
-    calendar: BusinessCalendar,
-    today: dt.date,
-    grace: int,
-    *,
-    days_left: int | None = None,
-):
-    return_date = rules.local_date(advance.mission.return_at)
-    due = rules.due_date_of(calendar, advance)
+def _deadline(advance: Advance, position: ledger.Position, calendar, grace: int) -> Deadline:
     requirement = getattr(advance, "documentation_requirement", None)
     order = getattr(advance, "deduction_order", None)
     if order and order.state == PayrollDeductionOrder.State.CANCELLED:
         order = None
-    settlement = getattr(advance.mission, "settlement", None)
     return Deadline(
         advance=advance,
-        amount=rules.unsettled_amount(advance),
-        return_date=return_date,
-        due_date=due,
-        days_left=(
-            rules.business_days_left(calendar, due, today) if days_left is None else days_left
-        ),
+        position=position,
         requirement=requirement,
         order=order,
-        submitted=rules.settlement_is_submitted(settlement),
         deduction_from=(
             calendar.add_business_days(
                 rules.deduction_grace_end(calendar, requirement.issued_on, grace), 1
@@ -142,26 +166,12 @@ def _deadline(
     )
 
 
-def _owed_by(user, today: dt.date) -> Q:
-    """R-3.3: the user's advances pending settlement of missions already back (or due back
-    today)."""
-    return Q(
-        mission__traveler=user,
-        status__in=Advance.PENDING_SETTLEMENT,
-        mission__return_at__lt=rules._end_of_day(today),
-    )
-
-
 def traveler_deadline_advances(user, *, today: dt.date) -> QuerySet[Advance]:
-    """R-3.3: what the traveler owes (advances pending settlement of missions already back,
-    or due back today), by return time, then advance: the earliest due date first (an advance
-    paid after the return, R-5, whose deadline counts from its payment, is the exception).
-
-    Only the columns a row shows are read: of the mission, its return date, so that a page is
-    sorted from the index on (traveler, return date) without reading the missions themselves
-    (wide: the per-diem snapshot is stored in the row)."""
+    """What the ledger still follows for the traveler (settlements.ledger.OPEN_Q): every
+    advance paid and not yet accounted for — the mission back or not — and every settlement
+    with a balance to return or to be reimbursed; by return time, then advance."""
     return (
-        Advance.objects.filter(_owed_by(user, today))
+        Advance.objects.filter(ledger.OPEN_Q, mission__traveler=user)
         .order_by("mission__return_at", "pk")
         .select_related("mission__settlement", "documentation_requirement", "deduction_order")
         .only(
@@ -170,6 +180,7 @@ def traveler_deadline_advances(user, *, today: dt.date) -> QuerySet[Advance]:
             "return_due_amount",
             "disbursed_on",
             "mission__return_at",
+            "mission__status",
             "mission__settlement__status",
             "documentation_requirement__issued_on",
             "deduction_order__state",
@@ -179,20 +190,19 @@ def traveler_deadline_advances(user, *, today: dt.date) -> QuerySet[Advance]:
 
 
 def deadline_rows(advances, *, today: dt.date, calendar: BusinessCalendar) -> list[Deadline]:
-    """Deadlines of already loaded advances (a page of traveler_deadline_advances), the
-    business days left counted in one walk over the calendar."""
+    """Deadlines of already loaded advances (a page of traveler_deadline_advances), their
+    positions read through the ledger in one query."""
     advances = list(advances)
-    dues = {a.pk: rules.due_date_of(calendar, a) for a in advances}
-    left = rules.business_days_left_many(calendar, set(dues.values()), today)
+    positions = ledger.advance_positions(advances, today=today, calendar=calendar)
     grace = rules.deduction_grace()
-    return [_deadline(a, calendar, today, grace, days_left=left[dues[a.pk]]) for a in advances]
+    return [_deadline(a, positions[a.pk], calendar, grace) for a in advances]
 
 
 def traveler_deadline_page(
     user, *, page: str | None = None, per_page: int | None = None, today: dt.date | None = None
 ) -> Page:
-    """One page of what the traveler owes, as Deadlines, with each mission's itinerary (the
-    "What I owe" page and its home panel)."""
+    """One page of what the traveler owes (or is owed), as Deadlines, with each mission's
+    itinerary (the "What I owe" page and its home panel)."""
     from django.utils import timezone
 
     today = today or timezone.localdate()
@@ -206,84 +216,26 @@ def traveler_deadline_page(
 
 # --- accountant --------------------------------------------------------------------------------
 
-
-def _outstanding(today: dt.date) -> QuerySet[Advance]:
-    """Every advance pending settlement of a mission already back (R-3.3)."""
-    return Advance.objects.filter(
-        status__in=Advance.PENDING_SETTLEMENT, mission__return_at__lt=rules._end_of_day(today)
-    )
-
-
-def _amount_sql():
-    """rules.unsettled_amount in SQL: what R-4 says to return, or the whole advance."""
-    return Case(
-        When(
-            status=Advance.Status.RETURN_DUE,
-            return_due_amount__isnull=False,
-            then=F("return_due_amount"),
-        ),
-        default=F("amount"),
-        output_field=DecimalField(max_digits=14, decimal_places=2),
-    )
-
-
-def _days_late(calendar: BusinessCalendar, counted_from: dt.date, today: dt.date) -> int:
-    due = rules.settlement_due_date(calendar, counted_from)
-    return max(0, -rules.business_days_left(calendar, due, today))
-
-
-def _latest_return_at_least(calendar: BusinessCalendar, today: dt.date, days: int) -> dt.date:
-    """The latest day counted from (rules.deadline_counted_from: the return date, or a later
-    payment date) whose advance is at least `days` business days late today. The age is
-    monotone in the due date and the due date in that day, so a binary search asks the
-    calendar a handful of questions."""
-    late = lambda day: _days_late(calendar, day, today) >= days  # noqa: E731
-    hi = today  # returned today: due in the future, never late
-    lo = today - dt.timedelta(days=2 * days + 14)
-    while not late(lo):
-        lo -= dt.timedelta(days=max(14, (today - lo).days))
-    while (hi - lo).days > 1:  # late(lo) and not late(hi)
-        mid = lo + dt.timedelta(days=(hi - lo).days // 2)
-        lo, hi = (mid, hi) if late(mid) else (lo, mid)
-    return lo
+# The dashboard's columns: money out on missions not back yet, in term, then late by age.
+BUCKETS: tuple[str, ...] = ("not_back", *(key for key, *_ in rules.AGE_BUCKETS))
 
 
 @dataclass(frozen=True)
 class AgeBucket:
-    """The advances whose deadline counts from a day (rules.deadline_counted_from: the later
-    of the return date and the payment date) strictly after `after` and up to `upto`."""
-
     key: str
-    after: dt.date | None  # counted from a day strictly after…
-    upto: dt.date  # …and up to this one (inclusive)
     count: int = 0
     total: Decimal = ZERO
-    youngest: bool = False  # also those paid after `upto`: not late either
-
-    def newer(self) -> Q:
-        """Counted from a day after `after`: max(return, paid) > after, so either is."""
-        return Q(mission__return_at__gte=rules._end_of_day(self.after)) | Q(
-            disbursed_on__gt=self.after
-        )
-
-    def q(self) -> Q:
-        # max(return, paid) <= upto: both are; max(return, paid) > after: either is.
-        q = Q(mission__return_at__lt=rules._end_of_day(self.upto))
-        if not self.youngest:
-            q &= Q(disbursed_on__isnull=True) | Q(disbursed_on__lte=self.upto)
-        if self.after is not None:
-            q &= self.newer()
-        return q
 
 
 @dataclass(frozen=True)
 class Outstanding:
-    """The outstanding advances by age (R-3.3, R-3.4), totalled in one SQL query."""
+    """What travelers owe (ledger positions > 0), by bucket: every advance paid and not yet
+    recovered, including those not yet due."""
 
     today: dt.date
     calendar: BusinessCalendar
     buckets: dict[str, AgeBucket]
-    first_return: dt.date | None
+    positions: list[ledger.Position]
 
     @property
     def count(self) -> int:
@@ -295,89 +247,61 @@ class Outstanding:
 
     @property
     def late_total(self) -> Decimal:
-        return sum((b.total for k, b in self.buckets.items() if k != "due"), ZERO)
+        return sum((b.total for k, b in self.buckets.items() if k not in ("due", "not_back")), ZERO)
 
 
-def age_ranges(calendar: BusinessCalendar, today: dt.date) -> list[AgeBucket]:
-    """The age buckets as ranges of the day each deadline counts from (empty totals)."""
-    ranges, upto = [], today
-    for index, (key, _low, _high) in enumerate(rules.AGE_BUCKETS[:-1]):
-        # counted from `after` or before: at least as late as the next bucket's lowest age
-        after = _latest_return_at_least(calendar, today, rules.AGE_BUCKETS[index + 1][1])
-        ranges.append(AgeBucket(key, after, upto, youngest=index == 0))
-        upto = after
-    ranges.append(AgeBucket(rules.AGE_BUCKETS[-1][0], None, upto))
-    return ranges
+def _sort_key(p: ledger.Position):
+    # by return time, then advance: the most late first (the due date follows the return),
+    # but for an advance paid after its return (R-5), whose deadline counts from the payment
+    return (p.return_at, p.advance_id)
+
+
+def outstanding_rows_queryset() -> QuerySet:
+    """The dashboard's one query: the ledger rows of every advance pending settlement."""
+    return ledger.with_stop_date(
+        Advance.objects.filter(status__in=Advance.PENDING_SETTLEMENT).order_by()
+    ).values(*ledger.VALUES)
 
 
 def outstanding_by_age(*, today: dt.date, calendar: BusinessCalendar | None = None) -> Outstanding:
-    """Count and USD of the outstanding advances per age bucket: bucket edges computed as
-    days with the calendar, then one query that puts each advance in the first bucket it is
-    newer than (youngest first: one CASE per row) and groups by it."""
+    """Count and USD of what travelers owe per bucket, from the ledger (one query for the
+    positions, besides the calendar's closure days)."""
     calendar = calendar or duty_calendar()
-    ranges = age_ranges(calendar, today)
-    older = len(ranges) - 1
-    rows = (
-        _outstanding(today)
-        .annotate(
-            age=Case(
-                *(When(b.newer(), then=Value(i)) for i, b in enumerate(ranges[:older])),
-                default=Value(older),
-            )
-        )
-        .values("age")
-        .annotate(n=Count("pk"), usd=Sum(_amount_sql()), first=Min("mission__return_at"))
-        .order_by()
-    )
-    found = {row["age"]: row for row in rows}
-    buckets = {
-        b.key: replace(b, count=found[i]["n"], total=found[i]["usd"] or ZERO) if i in found else b
-        for i, b in enumerate(ranges)
-    }
-    firsts = [row["first"] for row in found.values() if row["first"]]
-    first = rules.local_date(min(firsts)) if firsts else None
-    return Outstanding(today=today, calendar=calendar, buckets=buckets, first_return=first)
+    rows = list(outstanding_rows_queryset())
+    positions = [
+        p for p in ledger.positions_from_values(rows, today=today, calendar=calendar) if p.owed > 0
+    ]
+    positions.sort(key=_sort_key)
+    counts = {key: [0, ZERO] for key in BUCKETS}
+    for p in positions:
+        counts[p.bucket][0] += 1
+        counts[p.bucket][1] += p.owed
+    buckets = {key: AgeBucket(key, n, total) for key, (n, total) in counts.items()}
+    return Outstanding(today=today, calendar=calendar, buckets=buckets, positions=positions)
 
 
-def outstanding_queryset(ages: Outstanding, *, bucket: str = "") -> QuerySet[Advance]:
-    """The outstanding advances (all, or one age bucket), most late first: by return time, then
-    advance (the due date, hence the age, follows the return date, except for an advance paid
-    after the return, R-5, whose deadline counts from its payment). Only the columns the order
-    needs, so that a page of it is read through the index in that order."""
-    qs = Advance.objects.filter(
-        status__in=Advance.PENDING_SETTLEMENT,
-        mission__return_at__lt=rules._end_of_day(ages.today),
-    )
-    if chosen := ages.buckets.get(bucket):
-        qs = qs.filter(chosen.q())
-    return qs.order_by("mission__return_at", "pk")
+def outstanding_queryset(ages: Outstanding, *, bucket: str = "") -> list[int]:
+    """The ids of the outstanding advances (all, or one bucket), most late first."""
+    return [p.advance_id for p in ages.positions if not bucket or p.bucket == bucket]
 
 
 def outstanding_page(ages: Outstanding, *, bucket: str = "", page: str | None = None) -> Page:
-    """One page of `outstanding_queryset`: the page's advance ids first (a narrow query the
-    indexes answer), then only those rows with everything the list shows."""
-    chosen = ages.buckets.get(bucket)
-    paginator = Paginator(
-        outstanding_queryset(ages, bucket=bucket).values_list("pk", flat=True),
-        pagination.PER_PAGE,
-    )
-    paginator.count = chosen.count if chosen else ages.count  # known: no COUNT query
-    result = paginator.get_page(page)
-    ids = list(result.object_list)
-    by_pk = _deadline_base().prefetch_related(None).in_bulk(ids)
-    advances = [by_pk[pk] for pk in ids]
-    grace, calendar = rules.deduction_grace(), ages.calendar
-    dues = {a.pk: rules.due_date_of(calendar, a) for a in advances}
-    left = rules.business_days_left_many(calendar, set(dues.values()), ages.today)
+    """One page of the outstanding advances, each with its position."""
+    chosen = [p for p in ages.positions if not bucket or p.bucket == bucket]
+    result = Paginator(chosen, pagination.PER_PAGE).get_page(page)
+    positions = list(result.object_list)
+    by_pk = _deadline_base().prefetch_related(None).in_bulk([p.advance_id for p in positions])
+    grace = rules.deduction_grace()
     result.object_list = [
-        _deadline(a, calendar, ages.today, grace, days_left=left[dues[a.pk]]) for a in advances
+        _deadline(by_pk[p.advance_id], p, ages.calendar, grace) for p in positions
     ]
     return result
 
 
 def bucket_labels() -> dict[str, str]:
     return {
-        "due": _("Not yet late"),
+        "not_back": _("Not back yet"),
+        "due": _("In term"),
         "1-5": _("1–5 days late"),
         "6-15": _("6–15 days late"),
         "16-30": _("16–30 days late"),
@@ -386,13 +310,14 @@ def bucket_labels() -> dict[str, str]:
 
 
 def age_chart(ages: Outstanding) -> dict:
-    """Bars of the outstanding amount (USD) by age bucket, as SVG geometry."""
+    """Bars of the outstanding amount (USD) by bucket, as SVG geometry."""
     labels = bucket_labels()
-    totals = {key: ages.buckets[key].total for key, *_ in rules.AGE_BUCKETS}
+    totals = {key: ages.buckets[key].total for key in BUCKETS}
     counts = {key: ages.buckets[key].count for key in totals}
     top = max(totals.values(), default=ZERO) or Decimal("1")
     width, height, gap = 560, 180, 16
     bar_w = (width - gap * (len(totals) + 1)) / len(totals)
+    shorts = {"not_back": _("not back"), "due": _("in term"), "30+": ">30"}
     bars = []
     for index, (key, total) in enumerate(totals.items()):
         h = float(total / top) * height if total else 0.0
@@ -401,7 +326,7 @@ def age_chart(ages: Outstanding) -> dict:
             {
                 "key": key,
                 "label": labels[key],
-                "short": _("on time") if key == "due" else key.replace("30+", ">30"),
+                "short": shorts.get(key, key),
                 "total": total,
                 "count": counts[key],
                 "x": round(x, 1),
@@ -410,7 +335,11 @@ def age_chart(ages: Outstanding) -> dict:
                 "h": round(h, 1),
                 "cx": round(x + bar_w / 2, 1),
                 "ty": round(20 + height - h - 4, 1),
-                "color": PALETTE[0] if key == "due" else PALETTE[4],
+                "color": PALETTE[5]
+                if key == "not_back"
+                else PALETTE[0]
+                if key == "due"
+                else PALETTE[4],
             }
         )
     return {"bars": bars, "width": width, "height": height + 60, "base": height + 20}

@@ -225,6 +225,8 @@ class Summary:
 
 @dataclass
 class _Batch:
+    restarted: list[PayrollDeductionOrder] = field(default_factory=list)
+    reissued: list[DocumentationRequirement] = field(default_factory=list)
     reminders: list[DeadlineReminder] = field(default_factory=list)
     requirements: list[DocumentationRequirement] = field(default_factory=list)
     sanctions: list[Sanction] = field(default_factory=list)
@@ -232,12 +234,19 @@ class _Batch:
     deductions: list[tuple[Sanction, PayrollDeductionOrder]] = field(default_factory=list)
 
 
+WITH_ACCOUNTING = frozenset(
+    {Settlement.Status.SUBMITTED, Settlement.Status.RECEIVED, Settlement.Status.REVIEWED}
+)
+
+
 def pending_advances():
     """Advances given and not yet accounted for (R-3.11a) whose settlement is not with
-    Accounting (settlement_is_submitted): the population every deadline rule looks at. A
-    settlement returned for corrections puts its advance back in (R-3.4, R-8b)."""
+    Accounting: the population every deadline rule looks at. A settlement returned for
+    corrections puts its advance back in (R-3.4, R-8b); so does a settlement accepted with a
+    balance the traveler still has to return (SPEC §4 "Balances owed after settling"). Which
+    of them have a running clock, and what they owe, the ledger says (settlements.ledger)."""
     return Advance.objects.filter(status__in=Advance.PENDING_SETTLEMENT).exclude(
-        settlement_submitted_q()
+        settlement__status__in=WITH_ACCOUNTING
     )
 
 
@@ -248,6 +257,9 @@ def _end_of_day(day: dt.date) -> dt.datetime:
 def _plan_one(
     advance: Advance,
     *,
+    position,
+    restart_orders: list,
+    requirements_reissued: list,
     today: dt.date,
     calendar: BusinessCalendar,
     grace: int,
@@ -258,9 +270,12 @@ def _plan_one(
 ) -> None:
     mission = advance.mission
     traveler = mission.traveler
-    return_date = local_date(mission.return_at)
-    due = advance_due_date(calendar, return_date=return_date, disbursed_on=advance.disbursed_on)
-    left = business_days_left(calendar, due, today)
+    if not position.clock_runs:
+        # Not back yet, with Accounting, or nothing owed by the traveler (SPEC §4).
+        return
+    return_date = position.return_date
+    due = position.due_date
+    left = position.days_left
     kind = reminder_kind(left)
     if kind and (advance.pk, kind) not in reminders_sent:
         batch.reminders.append(
@@ -270,6 +285,19 @@ def _plan_one(
     if left >= 0:
         return
     requirement = getattr(advance, "documentation_requirement", None)
+    if requirement is not None and requirement.due_date < due:
+        # A new deadline (a balance owed after settling): the requirement is issued again.
+        requirement.return_date, requirement.due_date = return_date, due
+        requirement.issue_by = requirement_issue_by(calendar, due)
+        requirement.issued_on, requirement.amount = today, position.owed
+        requirement.issued_late = today > requirement.issue_by
+        requirement.resolved_on, requirement.emailed_at = None, None
+        requirements_reissued.append(requirement)
+        summary.actions.append(
+            f"requirement again (R-3.4): {advance.code} {display_name(traveler)} "
+            f"{requirement.amount} USD"
+        )
+        return
     if requirement is None:
         issue_by = requirement_issue_by(calendar, due)
         requirement = DocumentationRequirement(
@@ -281,7 +309,7 @@ def _plan_one(
             issue_by=issue_by,
             issued_on=today,
             issued_late=today > issue_by,
-            amount=unsettled_amount(advance),
+            amount=position.owed,
         )
         batch.requirements.append(requirement)
         summary.requirements_late += requirement.issued_late
@@ -314,11 +342,17 @@ def _plan_one(
             summary.actions.append(f"block (R-3.13): {profile.entity_name} ({advance.code})")
         return  # the grace period starts with the requirement
     kind = Sanction.Kind.PAYROLL_DEDUCTION
+    order = getattr(advance, "deduction_order", None)
+    if order is not None:
+        _restart_if_due(
+            advance, order, requirement, position, today, calendar, grace, restart_orders, summary
+        )
+        return
     if (advance.pk, kind) in sanctions_there:
         return
     if today <= deduction_grace_end(calendar, requirement.issued_on, grace):
         return
-    amount = unsettled_amount(advance)
+    amount = position.owed
     sanction = Sanction(
         kind=kind,
         rule=Sanction.RULES[kind],
@@ -353,6 +387,33 @@ def _plan_one(
     summary.actions.append(f"deduction order (R-8b): {advance.code} {order.person_name} {amount}")
 
 
+@enforces("R-8b")
+def _restart_if_due(
+    advance, order, requirement, position, today, calendar, grace, restart_orders, summary
+) -> None:
+    """R-8b (SPEC §4): an order stopped because Accounting received the settlement restarts
+    when the advance is back on the clock — the settlement returned for corrections and not
+    submitted again, or accepted with a balance not returned — once the grace after the
+    requirement (or after the return of the settlement, whichever is later) has passed. It
+    restarts for what the traveler owes now."""
+    if order.state != PayrollDeductionOrder.State.STOPPED:
+        return
+    since = requirement.issued_on
+    settlement = getattr(advance, "settlement", None)
+    if settlement is not None and settlement.returned_at is not None:
+        since = max(since, local_date(settlement.returned_at))
+    if today <= deduction_grace_end(calendar, since, grace):
+        return
+    order.state, order.amount, order.issued_on = (
+        PayrollDeductionOrder.State.PENDING,
+        position.owed,
+        today,
+    )
+    order.stopped_on = None
+    restart_orders.append(order)
+    summary.actions.append(f"deduction order restarted (R-8b): {advance.code} {position.owed}")
+
+
 def _write(batch: _Batch) -> None:
     DeadlineReminder.objects.bulk_create(batch.reminders)
     DocumentationRequirement.objects.bulk_create(batch.requirements)
@@ -365,6 +426,22 @@ def _write(batch: _Batch) -> None:
         order.sanction_id = sanction.pk
         orders.append(order)
     PayrollDeductionOrder.objects.bulk_create(orders)
+    PayrollDeductionOrder.objects.bulk_update(
+        batch.restarted, ["state", "amount", "issued_on", "stopped_on"]
+    )
+    DocumentationRequirement.objects.bulk_update(
+        batch.reissued,
+        [
+            "return_date",
+            "due_date",
+            "issue_by",
+            "issued_on",
+            "amount",
+            "issued_late",
+            "resolved_on",
+            "emailed_at",
+        ],
+    )
 
 
 SWEEP_FIELDS = (
@@ -383,6 +460,20 @@ SWEEP_FIELDS = (
     "mission__traveler__traveler_profile__entity_name",
     "mission__traveler__traveler_profile__document_number",
     "documentation_requirement__issued_on",
+    "documentation_requirement__due_date",
+    "documentation_requirement__return_date",
+    "documentation_requirement__issue_by",
+    "documentation_requirement__amount",
+    "documentation_requirement__issued_late",
+    "documentation_requirement__resolved_on",
+    "documentation_requirement__emailed_at",
+    "documentation_requirement__mission_id",
+    "documentation_requirement__traveler_id",
+    "deduction_order__state",
+    "deduction_order__amount",
+    "deduction_order__issued_on",
+    "deduction_order__stopped_on",
+    "settlement__returned_at",
 )
 
 
@@ -410,12 +501,9 @@ def enforce_deadlines(
         return summary
     if not dry_run:
         summary.notices_resent = notices.send_unsent_requirements()
-    ids = list(
-        pending_advances()
-        .filter(mission__return_at__lt=_end_of_day(today))
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
+    from settlements import ledger
+
+    ids = list(pending_advances().order_by("pk").values_list("pk", flat=True))
     summary.examined = len(ids)
     for start in range(0, len(ids), batch_size):
         chunk = ids[start : start + batch_size]
@@ -423,7 +511,12 @@ def enforce_deadlines(
             advances = (
                 Advance.objects.filter(pk__in=chunk)
                 # No PDF in the run: the requirement e-mail links to it (rendered on demand).
-                .select_related("mission__traveler__traveler_profile", "documentation_requirement")
+                .select_related(
+                    "mission__traveler__traveler_profile",
+                    "documentation_requirement",
+                    "deduction_order",
+                    "settlement",
+                )
                 # What the rules, the records they create and the e-mails read: loading whole
                 # missions and users for thousands of advances was most of a run's time.
                 .only(*SWEEP_FIELDS)
@@ -432,6 +525,9 @@ def enforce_deadlines(
                 # Lock only the advances: a second run waits here, then sees this run's rows.
                 advances = advances.select_for_update(of=("self",))
             advances = list(advances)
+            positions = ledger.advance_positions(
+                Advance.objects.filter(pk__in=chunk), today=today, calendar=calendar
+            )
             reminders_sent = set(
                 DeadlineReminder.objects.filter(advance_id__in=chunk).values_list(
                     "advance_id", "kind"
@@ -449,6 +545,9 @@ def enforce_deadlines(
                 for advance in advances:
                     _plan_one(
                         advance,
+                        position=positions[advance.pk],
+                        restart_orders=batch.restarted,
+                        requirements_reissued=batch.reissued,
                         today=today,
                         calendar=calendar,
                         grace=grace,
@@ -463,7 +562,7 @@ def enforce_deadlines(
             summary.deductions += len(batch.deductions)
             if not dry_run:
                 _write(batch)
-                notices.queue(batch.reminders, batch.requirements)
+                notices.queue(batch.reminders, [*batch.requirements, *batch.reissued])
         if progress:
             progress(min(start + batch_size, len(ids)), len(ids))
     return summary

@@ -161,6 +161,22 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=2000)
 
 
+class PerDiemLineForm(forms.Form):
+    """R-7i: the General Accountant's decision on one per-diem line."""
+
+    date = BoundedDateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    concept = forms.ChoiceField(
+        label=_("Concept"), choices=[("lodging", _("Lodging")), ("meals", _("Meals"))]
+    )
+    decision = forms.ChoiceField(
+        label=_("Decision"), choices=[("accepted", _("Accept")), ("cut", _("Cut"))]
+    )
+    accepted_usd = forms.DecimalField(
+        label=_("Accepted (USD)"), max_digits=14, decimal_places=2, required=False
+    )
+    reason = forms.CharField(label=_("Reason"), max_length=300, required=False)
+
+
 class BalanceForm(forms.Form):
     on = BoundedDateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
     reference = forms.CharField(label=_("Reference"), max_length=80, required=False)

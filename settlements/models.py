@@ -55,6 +55,12 @@ class Settlement(models.Model):
     reimbursement_due = models.DateField(_("reimbursement due"), null=True, blank=True)
     balance_settled_on = models.DateField(_("balance returned or paid on"), null=True, blank=True)
     balance_reference = models.CharField(_("payment reference"), max_length=80, blank=True)
+    # The ledger (settlements.ledger): what the traveler gave back and what the organization
+    # paid after settling, and the deductions counted when the settlement was accepted (R-8b).
+    recovered_by_deduction = money_field(_("recovered by payroll deduction (USD)"), default=0)
+    balance_returned = money_field(_("returned by the traveler (USD)"), default=0)
+    balance_reimbursed = money_field(_("reimbursed to the traveler (USD)"), default=0)
+    returned_at = models.DateTimeField(_("last returned for corrections"), null=True, blank=True)
     status_reason = models.TextField(_("reason of the last return"), blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     received_by = models.ForeignKey(
@@ -527,6 +533,9 @@ class PayrollDeductionOrder(models.Model):
 
     class State(models.TextChoices):
         PENDING = "pending", _("To export")
+        # R-8b: Accounting received the settlement before the order reached payroll; it
+        # restarts if the settlement is returned and not submitted again in time.
+        STOPPED = "stopped", _("Stopped: the settlement was received")
         EXPORTED = "exported", _("Exported to payroll")
         CANCELLED = "cancelled", _("Cancelled")
 
@@ -557,6 +566,7 @@ class PayrollDeductionOrder(models.Model):
     exports = models.ManyToManyField(PayrollExport, related_name="orders", blank=True)
     exported_at = models.DateTimeField(_("exported"), null=True, blank=True)
     cancelled_on = models.DateField(_("cancelled on"), null=True, blank=True)
+    stopped_on = models.DateField(_("stopped on"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -570,3 +580,66 @@ class PayrollDeductionOrder(models.Model):
     @property
     def code(self) -> str:
         return f"OD-{self.pk or 0:05d}"
+
+
+class ReturnRecord(models.Model):
+    """SPEC §4 "When the clock starts" (R-3.3, interpretation): the traveler (or the
+    coordinator) records the actual return, or an authorized extension of the planned one.
+    The latest record of each kind counts; records made after the 5 business days that follow
+    the planned return do not move the clock (settlements.ledger.clock)."""
+
+    class Kind(models.TextChoices):
+        ACTUAL_RETURN = "actual_return", _("Actual return")
+        EXTENSION = "extension", _("Authorized extension")
+
+    mission = models.ForeignKey(
+        Mission, on_delete=models.CASCADE, related_name="return_records", verbose_name=_("mission")
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    at = models.DateTimeField(_("back at the duty station (actual or extended)"))
+    reason = models.TextField(_("reason"), blank=True)
+    recorded_on = models.DateField(_("recorded on"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("return record")
+        verbose_name_plural = _("return records")
+        ordering = ["mission", "-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.mission} {self.kind} {self.at:%Y-%m-%d %H:%M}"
+
+
+class PerDiemLineDecision(models.Model):
+    """R-7i: the General Accountant's cut of one per-diem line of the settlement (a day's
+    lodging or meals), with the reason; a line without a decision counts as computed."""
+
+    settlement = models.ForeignKey(
+        Settlement, on_delete=models.CASCADE, related_name="perdiem_decisions"
+    )
+    date = models.DateField(_("date"))
+    concept = models.CharField(_("concept"), max_length=20)
+    accepted_usd = money_field(_("accepted (USD)"))
+    reason = models.CharField(_("reason"), max_length=300)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("per-diem line decision")
+        verbose_name_plural = _("per-diem line decisions")
+        ordering = ["settlement", "date", "concept"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["settlement", "date", "concept"], name="perdiem_decision_once_per_line"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.settlement} {self.date} {self.concept}: {self.accepted_usd}"

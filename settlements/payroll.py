@@ -21,7 +21,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from missions.models import Advance
 from settlements.models import PayrollDeductionOrder, PayrollExport
+from viaticos.business_days import duty_calendar
 from viaticos.errors import DomainError
 from viaticos.roles import Role, has_role
 from viaticos.rules_registry import enforces
@@ -102,6 +104,50 @@ def month_period(value: str) -> tuple[dt.date, dt.date]:
 
 
 @enforces("R-8b")
+def _follow_ledger(
+    pending: list[PayrollDeductionOrder], today: dt.date
+) -> list[PayrollDeductionOrder]:
+    """R-8b (SPEC §4): payroll never recovers more than the traveler owes now. An order whose
+    advance the ledger says owes less (money returned, a settlement accepted) is cut to it;
+    one whose advance owes nothing is cancelled. The orders still to export are returned."""
+    from settlements import ledger
+
+    if not pending:
+        return []
+    positions = ledger.advance_positions(
+        Advance.objects.filter(pk__in=[o.advance_id for o in pending]),
+        today=today,
+        calendar=duty_calendar(),
+    )
+    kept, cut, cancelled = [], [], []
+    for order in pending:
+        owed = positions[order.advance_id].owed
+        if owed <= 0:
+            order.state, order.cancelled_on = PayrollDeductionOrder.State.CANCELLED, today
+            cancelled.append(order)
+            continue
+        if order.amount > owed:
+            order.amount = owed
+            cut.append(order)
+        kept.append(order)
+    PayrollDeductionOrder.objects.bulk_update(cancelled, ["state", "cancelled_on"])
+    PayrollDeductionOrder.objects.bulk_update(cut, ["amount"])
+    return kept
+
+
+def _settle_recovered(actor, advance_ids: list[int], today: dt.date) -> None:
+    """An advance whose settlement was accepted and whose balance the deduction just recovered
+    owes nothing any more: it is settled, and its settlement closed (settlements.services)."""
+    from settlements import services
+    from settlements.models import Settlement
+
+    for settlement in Settlement.objects.filter(
+        advance_id__in=advance_ids, status=Settlement.Status.SETTLED
+    ):
+        services.settlement_follow_ledger(settlement=settlement, actor=actor, today=today)
+
+
+@enforces("R-8b")
 @transaction.atomic
 def payroll_export(
     *, actor, period_start: dt.date, period_end: dt.date, file_format: str, reason: str = ""
@@ -121,7 +167,11 @@ def payroll_export(
         .exclude(state=PayrollDeductionOrder.State.CANCELLED)
         .order_by("issued_on", "pk")
     )
-    pending = [o for o in orders if o.state == PayrollDeductionOrder.State.PENDING]
+    pending = _follow_ledger(
+        [o for o in orders if o.state == PayrollDeductionOrder.State.PENDING],
+        timezone.localdate(),
+    )
+    orders = [o for o in orders if o.state != PayrollDeductionOrder.State.CANCELLED]
     if reason:
         chosen = orders
     elif pending:
@@ -158,6 +208,7 @@ def payroll_export(
     PayrollDeductionOrder.objects.bulk_update(
         [o for o in pending if o in chosen], ["state", "exported_at", "first_export"]
     )
+    _settle_recovered(actor, [o.advance_id for o in pending if o in chosen], timezone.localdate())
     rows = [order_row(o) for o in chosen]
     content = to_csv(rows) if file_format == PayrollExport.Format.CSV else to_xlsx(rows)
     filename = f"descuentos-planilla-{period_start:%Y%m%d}-{period_end:%Y%m%d}.{file_format}"

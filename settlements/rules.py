@@ -361,6 +361,89 @@ def terminal_expenses_accepted(verdicts: Iterable[ReceiptVerdict]) -> Decimal:
     return round_money(sum((v.accepted_usd for v in verdicts), ZERO))
 
 
+@dataclass(frozen=True)
+class PerDiemReviewLine:
+    """One per-diem line of a settlement under review: planned (the authorized mission) beside
+    actual (recomputed from the actual times), and what counts after the accountant's cut."""
+
+    date: dt.date
+    concept: str  # "lodging", "meals" or "sponsor"
+    planned: Decimal
+    actual: Decimal
+    accepted: Decimal
+    cut_reason: str = ""
+
+    @property
+    def cut(self) -> bool:
+        return self.accepted != self.actual
+
+    @property
+    def reviewable(self) -> bool:
+        """Only what is paid (lodging, meals) can be cut; the sponsor's deduction cannot."""
+        return self.actual > 0 and self.concept != "sponsor"
+
+
+def _by_line(lines) -> dict[tuple[dt.date, str], Decimal]:
+    totals: dict[tuple[dt.date, str], Decimal] = {}
+    for line in lines:
+        key = (line.date, line.concept)
+        totals[key] = totals.get(key, ZERO) + line.amount
+    return totals
+
+
+@enforces("R-7i")
+def perdiem_review_lines(
+    planned_lines, actual_lines, cuts: dict[tuple[dt.date, str], tuple[Decimal, str]]
+) -> list[PerDiemReviewLine]:
+    """R-7i: the per-diem lines by day and concept, planned beside actual, with the cuts the
+    General Accountant made (never more than the line)."""
+    planned, actual = _by_line(planned_lines), _by_line(actual_lines)
+    rows = []
+    for key in sorted(set(planned) | set(actual)):
+        amount = actual.get(key, ZERO)
+        accepted, reason = cuts.get(key, (amount, ""))
+        rows.append(
+            PerDiemReviewLine(
+                key[0],
+                key[1],
+                planned.get(key, ZERO),
+                amount,
+                min(round_money(accepted), amount) if key in actual else ZERO,
+                reason,
+            )
+        )
+    return rows
+
+
+@enforces("R-7i")
+def viaticos_after_cuts(rows: Iterable[PerDiemReviewLine]) -> Decimal:
+    """The viáticos recognized: every actual line, as cut by the accountant."""
+    return round_money(sum((row.accepted for row in rows), ZERO))
+
+
+@dataclass(frozen=True)
+class TimesWindow:
+    """The trip as authorized: the planned departure and return (an authorized extension moves
+    the return), and how far actual times may stray from them."""
+
+    departure: dt.datetime
+    return_at: dt.datetime
+    tolerance: dt.timedelta
+
+
+@enforces("R-3.11b", "R-7a")
+def times_outside_window(
+    window: TimesWindow, *, actual_departure: dt.datetime, actual_return: dt.datetime
+) -> bool:
+    """R-3.11b: a mission is authorized before it starts, for its dates. Actual times may
+    differ from the planned ones within the tolerance; beyond it, they need an authorized
+    extension (a later return) or are refused, never paid as typed (R-7a)."""
+    return (
+        actual_departure < window.departure - window.tolerance
+        or actual_return > window.return_at + window.tolerance
+    )
+
+
 class BalanceDirection(TextChoices):
     TRAVELER_RETURNS = "traveler_returns", gettext_lazy("The traveler returns the balance")
     ORGANIZATION_REIMBURSES = (
@@ -371,13 +454,40 @@ class BalanceDirection(TextChoices):
 
 
 @dataclass(frozen=True)
+class Movements:
+    """What happened to the money of one advance (USD, each ≥ 0): the ledger's lines."""
+
+    disbursed: Decimal = ZERO
+    recovered: Decimal = ZERO  # payroll deduction orders exported (R-8b)
+    returned: Decimal = ZERO  # given back by the traveler (R-4 return, balance returned)
+    reimbursed: Decimal = ZERO  # paid to the traveler by the organization (R-3.3)
+    recognized: Decimal | None = None  # viáticos recognized, once the settlement is accepted
+    accepted: Decimal | None = None  # terminal expenses accepted, once accepted
+
+    @property
+    def spent(self) -> Decimal:
+        return (self.recognized or ZERO) + (self.accepted or ZERO)
+
+
+@enforces("R-3.3", "R-8b")
+def owed(movements: Movements) -> Decimal:
+    """The ledger (SPEC §4 "Deductions are money recovered"): advance − recovered by
+    deduction − returned + reimbursed − (viáticos recognized + terminal expenses accepted).
+    Positive: the traveler owes it; negative: the organization owes it (R-3.3); zero: settled.
+    The one formula: the settlement balance and settlements.ledger both call it."""
+    m = movements
+    return round_money(m.disbursed - m.recovered - m.returned + m.reimbursed - m.spent)
+
+
+@dataclass(frozen=True)
 class Balance:
     advance: Decimal
     viaticos_recognized: Decimal
     terminal_accepted: Decimal
-    amount: Decimal  # advance − (viáticos + terminal): positive → traveler returns it
+    amount: Decimal  # advance − recovered − (viáticos + terminal): positive → traveler returns
     direction: BalanceDirection
     reimbursement_due: dt.date | None = None
+    recovered: Decimal = ZERO  # by payroll deduction (R-8b), before the settlement
 
     @property
     def spent(self) -> Decimal:
@@ -414,8 +524,11 @@ def settlement_balance(
     terminal_accepted: Decimal,
     submitted_on: dt.date | None = None,
     calendar: BusinessCalendar | None = None,
+    recovered: Decimal = ZERO,
 ) -> Balance:
-    """R-3.3: balance = advance − (viáticos recognized + terminal expenses accepted).
+    """R-3.3: balance = advance − recovered by deduction − (viáticos recognized + terminal
+    expenses accepted) (R-8b: a deduction already exported is money recovered, so a traveler
+    who settles after it is reimbursed what was over-deducted, never charged twice).
 
     Positive: the traveler returns it. Negative: the organization reimburses it within 5
     business days of a correct submission (`submitted_on`: the day of the submission that was
@@ -426,19 +539,30 @@ def settlement_balance(
         ("advance", advance),
         ("viaticos_recognized", viaticos_recognized),
         ("terminal_accepted", terminal_accepted),
+        ("recovered", recovered),
     ):
         if not isinstance(value, Decimal):
             raise TypeError(f"{name} must be Decimal")
         if value < 0:
             raise ValueError(f"{name} cannot be negative")
-    advance, viaticos_recognized, terminal_accepted = (
+    advance, viaticos_recognized, terminal_accepted, recovered = (
         round_money(advance),
         round_money(viaticos_recognized),
         round_money(terminal_accepted),
+        round_money(recovered),
     )
-    amount = advance - (viaticos_recognized + terminal_accepted)
+    amount = owed(
+        Movements(
+            disbursed=advance,
+            recovered=recovered,
+            recognized=viaticos_recognized,
+            accepted=terminal_accepted,
+        )
+    )
     direction = balance_direction(amount)
     due = None
     if direction == BalanceDirection.ORGANIZATION_REIMBURSES and submitted_on and calendar:
         due = calendar.add_business_days(submitted_on, REIMBURSEMENT_BUSINESS_DAYS)
-    return Balance(advance, viaticos_recognized, terminal_accepted, amount, direction, due)
+    return Balance(
+        advance, viaticos_recognized, terminal_accepted, amount, direction, due, recovered
+    )

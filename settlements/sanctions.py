@@ -194,7 +194,8 @@ def sanction_lift(*, actor, sanction: Sanction, reason: str, today: dt.date) -> 
     sanction.lift_reason = reason
     _save(sanction, actor, "lifted", ["state", "lifted_on", "lifted_by", "lift_reason"])
     PayrollDeductionOrder.objects.filter(
-        sanction=sanction, state=PayrollDeductionOrder.State.PENDING
+        sanction=sanction,
+        state__in=[PayrollDeductionOrder.State.PENDING, PayrollDeductionOrder.State.STOPPED],
     ).update(state=PayrollDeductionOrder.State.CANCELLED, cancelled_on=today)
     return sanction
 
@@ -223,7 +224,8 @@ def lift_settled(*, today: dt.date, dry_run: bool = False) -> int:
         )
         advance_ids = {s.advance_id for s in stale}
         PayrollDeductionOrder.objects.filter(
-            advance_id__in=advance_ids, state=PayrollDeductionOrder.State.PENDING
+            advance_id__in=advance_ids,
+            state__in=[PayrollDeductionOrder.State.PENDING, PayrollDeductionOrder.State.STOPPED],
         ).update(state=PayrollDeductionOrder.State.CANCELLED, cancelled_on=today)
         DocumentationRequirement.objects.filter(
             advance_id__in=advance_ids, resolved_on__isnull=True

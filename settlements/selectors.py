@@ -17,7 +17,7 @@ from missions.models import Advance, Mission, MissionEvent
 from missions.perdiem import PerDiemResult
 from missions.rules import snapshot_to_result
 from settlements import access, deadlines
-from settlements.models import Document, Receipt, Settlement
+from settlements.models import Document, PayrollDeductionOrder, Receipt, Settlement
 from settlements.receipt_reader import COUNTRY_CURRENCIES, ReceiptReading, read_receipt
 from settlements.rules import (
     NON_ELIGIBLE,
@@ -45,7 +45,11 @@ ZERO = Decimal("0.00")
 
 def _base() -> QuerySet[Settlement]:
     return Settlement.objects.select_related(
-        "mission__traveler", "mission__project", "advance", "received_by", "settled_by"
+        "mission__traveler",
+        "mission__project",
+        "advance__deduction_order",
+        "received_by",
+        "settled_by",
     )
 
 
@@ -298,8 +302,22 @@ def settlement_summary(settlement: Settlement, *, calendar=None) -> SettlementSu
         terminal_accepted=terminal,
         submitted_on=submission_date(settlement) if settled else None,
         calendar=calendar or (duty_calendar() if settled else None),
+        recovered=recovered_by_deduction(settlement),
     )
     return SettlementSummary(lines, terminal, balance, snapshot_to_result(settlement.perdiem))
+
+
+def recovered_by_deduction(settlement: Settlement) -> Decimal:
+    """R-8b: what payroll already deducted for the settlement's advance (an exported order),
+    counted in its balance; fixed when the settlement is accepted."""
+    if settlement.settled_on is not None:
+        return settlement.recovered_by_deduction
+    if not settlement.advance_id:
+        return ZERO
+    order = getattr(settlement.advance, "deduction_order", None)
+    if order is None or order.state != PayrollDeductionOrder.State.EXPORTED:
+        return ZERO
+    return order.amount
 
 
 def submission_date(settlement: Settlement) -> dt.date | None:
@@ -418,3 +436,17 @@ def settlement_drafts(settlement: Settlement) -> list[DraftLine]:
             findings.append(tax_ids[receipt.pk])
         lines.append(DraftLine(receipt, list(receipt.documents.all()), findings))
     return lines
+
+
+def perdiem_review(settlement: Settlement) -> list:
+    """R-7i: the per-diem lines planned beside actual, with the accountant's cuts (one query)."""
+    from settlements.models import PerDiemLineDecision
+    from settlements.rules import perdiem_review_lines
+
+    cuts = {
+        (d.date, d.concept): (d.accepted_usd, d.reason)
+        for d in PerDiemLineDecision.objects.filter(settlement=settlement)
+    }
+    planned = snapshot_to_result(settlement.mission.planned_perdiem or {}).lines
+    actual = snapshot_to_result(settlement.perdiem or {}).lines
+    return perdiem_review_lines(planned, actual, cuts)

@@ -72,6 +72,25 @@ class ReviewIn(serializers.Serializer):
     reason = serializers.CharField(max_length=300, required=False, allow_blank=True)
 
 
+class PerDiemLineIn(serializers.Serializer):
+    date = serializers.DateField()
+    concept = serializers.ChoiceField(choices=["lodging", "meals"])
+    decision = serializers.ChoiceField(choices=["accepted", "cut"])
+    accepted_usd = serializers.DecimalField(max_digits=14, decimal_places=2, required=False)
+    reason = serializers.CharField(max_length=300, required=False, allow_blank=True)
+
+
+class PerDiemLineOut(serializers.Serializer):
+    """R-7i: a per-diem line planned beside actual, and what counts after the review."""
+
+    date = serializers.DateField()
+    concept = serializers.CharField()
+    planned = serializers.DecimalField(max_digits=14, decimal_places=2)
+    actual = serializers.DecimalField(max_digits=14, decimal_places=2)
+    accepted = serializers.DecimalField(max_digits=14, decimal_places=2)
+    cut_reason = serializers.CharField()
+
+
 class ReasonIn(serializers.Serializer):
     reason = serializers.CharField(max_length=2000)
 
@@ -158,6 +177,9 @@ class BalanceOut(serializers.Serializer):
     advance = serializers.DecimalField(max_digits=14, decimal_places=2)
     viaticos_recognized = serializers.DecimalField(max_digits=14, decimal_places=2)
     terminal_accepted = serializers.DecimalField(max_digits=14, decimal_places=2)
+    recovered_by_deduction = serializers.DecimalField(
+        source="recovered", max_digits=14, decimal_places=2
+    )
     amount = serializers.DecimalField(max_digits=14, decimal_places=2)
     direction = serializers.CharField()
     reimbursement_due = serializers.DateField(allow_null=True)
@@ -192,10 +214,16 @@ class SettlementOut(serializers.ModelSerializer):
 class SettlementDetailOut(SettlementOut):
     lines = LineOut(many=True, source="summary.lines")
     live_balance = BalanceOut(source="summary.balance")
+    owed_now = serializers.DecimalField(
+        max_digits=14,
+        decimal_places=2,
+        help_text="What the ledger says is owed now (settlements.ledger): positive, the "
+        "traveler owes it; negative, the organization reimburses it; zero, settled.",
+    )
     documents = serializers.SerializerMethodField()
 
     class Meta(SettlementOut.Meta):
-        fields = [*SettlementOut.Meta.fields, "lines", "live_balance", "documents"]
+        fields = [*SettlementOut.Meta.fields, "lines", "live_balance", "owed_now", "documents"]
 
     def get_documents(self, obj) -> list[dict]:
         docs = [d for d in obj.documents.all() if d.receipt_id is None]

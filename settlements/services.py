@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from decimal import Decimal
 from functools import partial
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
@@ -26,19 +27,30 @@ from missions.models import Advance, Mission
 from missions.perdiem import PerDiemError, PerDiemResult
 from missions.perdiem_messages import to_domain_error
 from missions.rules import LegInput, plan_per_diem, result_to_snapshot
-from settlements import access
+from settlements import access, ledger, returns
 from settlements.fx import check_currency, receipt_fx
-from settlements.models import Document, Receipt, Settlement, SettlementEvent
+from settlements.models import (
+    Document,
+    PayrollDeductionOrder,
+    PerDiemLineDecision,
+    Receipt,
+    Settlement,
+    SettlementEvent,
+)
 from settlements.receipt_reader import prefill, read_receipt
 from settlements.rules import (
     NON_ELIGIBLE,
     Category,
     ReceiptType,
+    TimesWindow,
     normalize_tax_id,
     settlement_balance,
+    times_outside_window,
+    viaticos_after_cuts,
 )
 from settlements.selectors import (
     mission_started,
+    perdiem_review,
     settleable_missions,
     settlement_summary,
     submission_date,
@@ -166,6 +178,12 @@ def _recompute(settlement: Settlement, mission: Mission) -> None:
         meals_covered=meals,
         all_meals_covered=mission.all_meals_covered,
         sponsor_daily_amount=mission.sponsor_daily_amount,
+        # R-6: the 30 days are the event's, planned with the mission, whatever the actual trip
+        event_days=(
+            timezone.localtime(mission.return_at).date()
+            - timezone.localtime(mission.departure_at).date()
+        ).days
+        + 1,
     )
     settlement.perdiem = result_to_snapshot(result)
     settlement.viaticos_recognized = round_money(result.total)
@@ -201,7 +219,7 @@ def settlement_start(*, actor, mission: Mission) -> Settlement:
         mission=mission,
         advance=advance,
         actual_departure_at=mission.departure_at,
-        actual_return_at=mission.return_at,
+        actual_return_at=returns.actual_return_of(mission) or mission.return_at,
         advance_amount=advance.amount if advance else ZERO,
     )
     _recompute(settlement, mission)
@@ -231,6 +249,44 @@ def _editable_by_traveler(settlement: Settlement, actor) -> Settlement:
     return settlement
 
 
+def _check_times_window(settlement: Settlement) -> None:
+    """R-3.11b (SPEC §2.2, issue 17): actual times outside the authorized trip, beyond the
+    tolerance, need an authorized extension; otherwise they are refused with a clear message."""
+    mission = settlement.mission
+    extended = returns.extension_of(mission)
+    window = TimesWindow(
+        departure=mission.departure_at,
+        return_at=max(mission.return_at, extended) if extended else mission.return_at,
+        tolerance=dt.timedelta(hours=times_tolerance_hours()),
+    )
+    if times_outside_window(
+        window,
+        actual_departure=settlement.actual_departure_at,
+        actual_return=settlement.actual_return_at,
+    ):
+        fmt = "%d/%m/%Y %H:%M"
+        raise DomainError(
+            "times_outside_authorization",
+            _(
+                "The actual times (%(dep)s → %(ret)s) fall outside the authorized mission "
+                "(%(pdep)s → %(pret)s, with %(hours)s hours of tolerance). Ask the Project "
+                "Coordinator to record an authorized extension, or correct the times (R-3.11b)."
+            )
+            % {
+                "dep": timezone.localtime(settlement.actual_departure_at).strftime(fmt),
+                "ret": timezone.localtime(settlement.actual_return_at).strftime(fmt),
+                "pdep": timezone.localtime(window.departure).strftime(fmt),
+                "pret": timezone.localtime(window.return_at).strftime(fmt),
+                "hours": times_tolerance_hours(),
+            },
+            field="actual_return_at",
+        )
+
+
+def times_tolerance_hours() -> int:
+    return int(getattr(settings, "VIATICOS_ACTUAL_TIMES_TOLERANCE_HOURS", 24))
+
+
 @transaction.atomic
 def settlement_set_times(
     *,
@@ -243,6 +299,7 @@ def settlement_set_times(
     settlement = _editable_by_traveler(settlement, actor)
     settlement.actual_departure_at = actual_departure_at
     settlement.actual_return_at = actual_return_at
+    _check_times_window(settlement)
     _recompute(settlement, settlement.mission)
     _save(
         settlement,
@@ -728,6 +785,7 @@ def settlement_submit(*, actor, settlement: Settlement) -> Settlement:
             "drafts_pending",
             _("Some uploaded receipts are still drafts: confirm or remove each one."),
         )
+    _check_times_window(settlement)
     summary = settlement_summary(settlement)
     if any(line.verdict.blocks_submission for line in summary.lines):
         raise DomainError(
@@ -782,7 +840,19 @@ def settlement_receive(*, actor, settlement: Settlement, today: dt.date) -> Sett
     settlement.received_by, settlement.received_at = actor, timezone.now()
     _save(settlement, actor, "received and stamped", ["status", "received_by", "received_at"])
     _event(settlement, actor, A.RECEIVED)
+    _stop_deduction(settlement, today)
     return settlement
+
+
+@enforces("R-8b")
+def _stop_deduction(settlement: Settlement, today: dt.date) -> None:
+    """R-8b (SPEC §4): a settlement received by Accounting stops the deduction order of its
+    advance that has not reached payroll yet. The daily job restarts it if the settlement is
+    returned and not submitted again in time (settlements.deadlines)."""
+    if settlement.advance_id:
+        PayrollDeductionOrder.objects.filter(
+            advance_id=settlement.advance_id, state=PayrollDeductionOrder.State.PENDING
+        ).update(state=PayrollDeductionOrder.State.STOPPED, stopped_on=today)
 
 
 def _reviewer(settlement: Settlement, actor) -> Settlement:
@@ -834,6 +904,71 @@ def receipt_review(
     return receipt
 
 
+@enforces("R-7i")
+@transaction.atomic
+def perdiem_line_review(
+    *,
+    actor,
+    settlement: Settlement,
+    date: dt.date,
+    concept: str,
+    decision: str,
+    accepted_usd: Decimal | None = None,
+    reason: str = "",
+) -> Settlement:
+    """R-7i: the General Accountant accepts a per-diem line as computed, or cuts it (never
+    more than the line, with a reason); the viáticos recognized follow."""
+    settlement = _reviewer(settlement, actor)
+    if settlement.status != S.RECEIVED:
+        raise _wrong_state(settlement, _("reviewed"))
+    rows = {(r.date, r.concept): r for r in perdiem_review(settlement)}
+    row = rows.get((date, concept))
+    if row is None or not row.reviewable:
+        raise DomainError(
+            "no_such_line", _("There is no per-diem line to decide on for that day."), "date"
+        )
+    decisions = PerDiemLineDecision.objects.filter(
+        settlement=settlement, date=date, concept=concept
+    )
+    if decision == Receipt.Decision.ACCEPTED:
+        decisions.delete()
+        label = _("accepted")
+    elif decision == Receipt.Decision.CUT:
+        reason = require_reason(reason)
+        if not isinstance(accepted_usd, Decimal) or not ZERO <= accepted_usd < row.actual:
+            raise DomainError(
+                "invalid_cut",
+                _("A cut is between 0.00 and US$%(max)s (the line).") % {"max": row.actual},
+                field="accepted_usd",
+            )
+        PerDiemLineDecision.objects.update_or_create(
+            settlement=settlement,
+            date=date,
+            concept=concept,
+            defaults={
+                "accepted_usd": round_money(accepted_usd),
+                "reason": reason[:300],
+                "decided_by": actor,
+            },
+        )
+        label = _("cut to US$%(amount)s: %(reason)s") % {
+            "amount": round_money(accepted_usd),
+            "reason": reason,
+        }
+    else:
+        raise DomainError("invalid_decision", _("Choose accept or cut."), "decision")
+    _apply_perdiem_cuts(settlement, actor)
+    _event(settlement, actor, A.LINE_REVIEWED, f"{date:%d/%m/%Y} {concept}: {label}")
+    return settlement
+
+
+def _apply_perdiem_cuts(settlement: Settlement, actor) -> None:
+    """R-7i: the viáticos recognized are the actual per-diem lines as cut by the accountant."""
+    settlement.viaticos_recognized = viaticos_after_cuts(perdiem_review(settlement))
+    _save(settlement, actor, "per-diem lines reviewed", ["viaticos_recognized"])
+    _refresh_totals(settlement)
+
+
 def _follow_accepted(settlement: Settlement, actor) -> None:
     """A line accepted counts what the checks allow now: when a decision on another phone
     receipt frees or takes part of the US$20.00 cap (R-2b), its stored amount follows."""
@@ -874,20 +1009,31 @@ def settlement_return(*, actor, settlement: Settlement, reason: str) -> Settleme
     if "return" not in access.settlement_actions(actor, settlement):
         raise _wrong_state(settlement, _("returned"))
     settlement.receipts.update(decision=Receipt.Decision.PENDING, accepted_usd=None)
+    if settlement.perdiem_decisions.exists():  # R-7i: decided again on the corrected lines
+        settlement.perdiem_decisions.all().delete()
+        settlement.viaticos_recognized = viaticos_after_cuts(perdiem_review(settlement))
+        _save(settlement, actor, "per-diem cuts reset", ["viaticos_recognized"])
     settlement.status = S.RETURNED
     settlement.status_reason = reason
-    _save(settlement, actor, "returned", ["status", "status_reason"])
+    settlement.returned_at = timezone.now()
+    _save(settlement, actor, "returned", ["status", "status_reason", "returned_at"])
     _refresh_totals(settlement)
     _event(settlement, actor, A.RETURNED, reason)
     return settlement
 
 
-@enforces("R-3.3")
+@enforces("R-3.3", "R-3.11a", "R-8b")
 @transaction.atomic
 def settlement_settle(*, actor, settlement: Settlement, today: dt.date) -> Settlement:
-    """The General Accountant accepts the settlement as correct (R-3.3): the balance is fixed;
-    a reimbursement is due within 5 business days of the (latest, now correct) submission; the
-    advance is marked settled."""
+    """The General Accountant accepts the settlement as correct (R-3.3): the balance is fixed,
+    counting what payroll already deducted (R-8b); a reimbursement is due within 5 business
+    days of the (latest, now correct) submission.
+
+    The advance is settled only when it owes nothing either way: a balance the traveler still
+    has to return keeps it pending settlement (R-3.11a: it blocks new advances, is due 5
+    business days after today, and follows the requirement → deduction path); a balance the
+    organization owes no longer blocks the traveler, and the settlement stays "settled" until
+    the reimbursement is recorded."""
     settlement = _reviewer(settlement, actor)
     if settlement.status != S.REVIEWED:
         raise _wrong_state(settlement, _("settled"))
@@ -899,8 +1045,10 @@ def settlement_settle(*, actor, settlement: Settlement, today: dt.date) -> Settl
         terminal_accepted=summary.terminal_accepted,
         submitted_on=submission_date(settlement) or today,
         calendar=duty_calendar(),
+        recovered=summary.balance.recovered,
     )
     settlement.terminal_accepted = balance.terminal_accepted
+    settlement.recovered_by_deduction = balance.recovered
     settlement.balance = balance.amount
     settlement.reimbursement_due = balance.reimbursement_due
     settlement.status = S.SETTLED
@@ -909,34 +1057,72 @@ def settlement_settle(*, actor, settlement: Settlement, today: dt.date) -> Settl
         settlement,
         actor,
         "settled",
-        ["status", "settled_by", "settled_on", "terminal_accepted", "balance", "reimbursement_due"],
+        [
+            "status",
+            "settled_by",
+            "settled_on",
+            "terminal_accepted",
+            "recovered_by_deduction",
+            "balance",
+            "reimbursement_due",
+        ],
     )
     _event(settlement, actor, A.SETTLED, f"{balance.amount}")
-    if settlement.advance_id:
+    _follow_ledger(settlement, actor, today)
+    return settlement
+
+
+def settlement_follow_ledger(*, settlement: Settlement, actor, today: dt.date) -> None:
+    """Called after a deduction is exported (settlements.payroll): see _follow_ledger."""
+    _follow_ledger(_lock(settlement), actor, today)
+
+
+def _follow_ledger(settlement: Settlement, actor, today: dt.date) -> None:
+    """After a money event on a settled settlement: what the ledger says decides. Nothing owed
+    by the traveler: the advance is settled (no longer blocks, R-3.11a) and a deduction not
+    exported is cancelled; nothing owed either way: the settlement and mission close."""
+    settlement.refresh_from_db()
+    if settlement.status != S.SETTLED:
+        return
+    amount = ledger.settlement_owed(settlement, today=today)
+    if amount <= 0 and settlement.advance_id:
+        PayrollDeductionOrder.objects.filter(
+            advance_id=settlement.advance_id,
+            state__in=[PayrollDeductionOrder.State.PENDING, PayrollDeductionOrder.State.STOPPED],
+        ).update(state=PayrollDeductionOrder.State.CANCELLED, cancelled_on=today)
         advance = settlement.advance
+        advance.refresh_from_db()
         if advance.status in Advance.PENDING_SETTLEMENT:
             mission_services.advance_mark_settled(
                 actor=actor, advance=advance, comment=settlement.code
             )
-    if balance.amount == 0:
+    if amount == 0:
         _close(settlement, actor)
-    return settlement
 
 
+@enforces("R-3.3")
 @transaction.atomic
 def settlement_record_balance(
     *, actor, settlement: Settlement, on: dt.date, reference: str = ""
 ) -> Settlement:
-    """R-3.3: the traveler returned the positive balance, or the organization paid the negative
-    one; the settlement and the mission are then closed."""
+    """R-3.3: the traveler returned what the ledger says they owe, or the organization paid
+    what it owes; the advance is then settled and the settlement and the mission closed."""
     settlement = _reviewer(settlement, actor)
     if settlement.status != S.SETTLED:
         raise _wrong_state(settlement, _("closed"))
+    amount = ledger.settlement_owed(settlement, today=on)
+    fields = ["balance_settled_on", "balance_reference"]
+    if amount > 0:
+        settlement.balance_returned += amount
+        fields.append("balance_returned")
+    elif amount < 0:
+        settlement.balance_reimbursed += -amount
+        fields.append("balance_reimbursed")
     settlement.balance_settled_on = on
     settlement.balance_reference = (reference or "").strip()
-    _save(settlement, actor, "balance recorded", ["balance_settled_on", "balance_reference"])
-    _event(settlement, actor, A.BALANCE_RECORDED, reference)
-    _close(settlement, actor)
+    _save(settlement, actor, "balance recorded", fields)
+    _event(settlement, actor, A.BALANCE_RECORDED, f"{amount} {reference}".strip())
+    _follow_ledger(settlement, actor, on)
     return settlement
 
 

@@ -6,6 +6,7 @@ app_name = "deadlines"
 
 urlpatterns = [
     path("mis-plazos/", views.mine, name="mine"),
+    path("mis-plazos/<int:pk>/regreso/", views.record_return, name="record-return"),
     path("contabilidad/plazos/", views.dashboard_view, name="dashboard"),
     path("contabilidad/planilla/", views.payroll_view, name="payroll"),
     path("contabilidad/sanciones/nueva/", views.sanction_new, name="sanction-new"),

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from missions.privacy import staff_access_log
 from missions.selectors import mission_get_for_user
-from settlements import access, documents, forms, selectors, services
+from settlements import access, documents, forms, ledger, selectors, services
 from settlements.models import Settlement
 from viaticos.errors import DomainError
 from viaticos.pagination import paginate
@@ -29,6 +29,7 @@ def _context(request, settlement: Settlement) -> dict:
     return {
         "settlement": settlement,
         "summary": selectors.settlement_summary(settlement),
+        "owed_now": ledger.settlement_owed(settlement, today=timezone.localdate()),
         "actions": access.settlement_actions(request.user, settlement),
         "own": access.is_own(request.user, settlement),
         "general_documents": settlement.documents.filter(receipt__isnull=True),
@@ -85,6 +86,10 @@ def _detail_page(request, settlement: Settlement, *, bound=None, edit=None, stat
 @login_required
 def settlement_list(request):
     mine = paginate(request, selectors.settlements_of_traveler(request.user))
+    owed = ledger.settlements_owed(mine.object_list, today=timezone.localdate())
+    for settlement in mine.object_list:
+        settlement.owed_now = owed[settlement.pk]
+        settlement.owed_now_abs = abs(settlement.owed_now)
     ready = selectors.missions_to_settle_page(request.user, page=request.GET.get("mpage"))
     return render(request, "settlements/list.html", {"settlements": mine, "ready_missions": ready})
 
@@ -121,6 +126,7 @@ def _review_page(request, settlement, *, bound=None, status=200):
             "settlements/_review_fields.html", {"form": bound}
         )
     context["review_lines"] = [(line, fields[line.receipt.pk]) for line in lines]
+    context["perdiem_rows"] = selectors.perdiem_review(settlement)  # R-7i, planned beside actual
     context["balance_form"] = forms.BalanceForm(initial={"on": timezone.localdate()})
     return render(request, "settlements/review.html", context, status=status)
 
@@ -334,6 +340,12 @@ def settlement_action(request, pk, action):
             None,
             lambda d: services.settlement_settle(actor=user, settlement=settlement, today=today),
             _("Settlement settled."),
+            review,
+        ),
+        "perdiem_line": (
+            forms.PerDiemLineForm,
+            lambda d: services.perdiem_line_review(actor=user, settlement=settlement, **d),
+            _("Per-diem line reviewed (R-7i)."),
             review,
         ),
         "record_balance": (

@@ -3,6 +3,7 @@ settlements.sanctions / settlements.payroll (writes)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
@@ -16,8 +17,9 @@ from django.views.decorators.http import require_POST
 
 from missions.models import Mission
 from missions.privacy import staff_access_log
-from settlements import dashboard, notices, payroll, sanctions
-from settlements.models import PayrollExport, Sanction
+from missions.selectors import mission_get_for_user
+from settlements import dashboard, notices, payroll, returns, sanctions
+from settlements.models import PayrollExport, ReturnRecord, Sanction
 from viaticos.errors import DomainError
 from viaticos.pdf import pdf_response
 
@@ -45,6 +47,33 @@ def mine(request):
             "sanctions": dashboard.sanctions_visible_to(request.user).filter(person=request.user),
         },
     )
+
+
+@login_required
+@require_POST
+def record_return(request, pk):
+    """SPEC §4: record the actual return (or, for the coordinator, an extension) from
+    "What I owe"; the deadline counts from it."""
+    mission = mission_get_for_user(request.user, pk)
+    kind = request.POST.get("kind", ReturnRecord.Kind.ACTUAL_RETURN)
+    try:
+        at = dt.datetime.fromisoformat(request.POST.get("at", ""))
+    except ValueError:
+        messages.error(request, _("Give the date and time of the return."))
+        return redirect("deadlines:mine")
+    try:
+        returns.mission_record_return(
+            actor=request.user,
+            mission=mission,
+            kind=kind,
+            at=at,
+            today=timezone.localdate(),
+            reason=request.POST.get("reason", ""),
+        )
+        messages.success(request, _("The return was recorded: the deadline counts from it."))
+    except DomainError as error:
+        messages.error(request, error.message)
+    return redirect("deadlines:mine")
 
 
 LISTED = 12  # sanctions in course and late notices shown on the dashboard, the latest first

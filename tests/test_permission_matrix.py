@@ -539,6 +539,14 @@ MATRIX: dict[str, Entry] = {
         default=403,
         expect={ANON: 401, **NO_SETTLEMENTS, Role.GENERAL_ACCOUNTANT.value: 400},
     ),
+    # R-7i (issue 17): only the General Accountant decides per-diem lines, once received.
+    "v1:settlement-perdiem-lines": Entry(
+        method="POST",
+        kwargs=SETTLEMENT,
+        data={"date": "2026-02-10", "concept": "meals", "decision": "accepted"},
+        default=403,
+        expect={ANON: 401, **NO_SETTLEMENTS, Role.GENERAL_ACCOUNTANT.value: 400},
+    ),
     "v1:settlement-submit": Entry(
         method="POST", kwargs=SETTLEMENT, default=403, expect={ANON: 401, **NO_SETTLEMENTS}
     ),
@@ -612,6 +620,23 @@ MATRIX: dict[str, Entry] = {
     "v1:sanction-list": api(),
     "v1:sanction-apply": api(method="POST", default=404, kwargs=lambda ctx: {"pk": 999999}),
     "v1:sanction-lift": api(method="POST", default=404, kwargs=lambda ctx: {"pk": 999999}),
+    # Recording the return (issue 17): the context mission's traveler is nobody in the matrix
+    # and nobody coordinates its project; whoever cannot see the mission gets 404, whoever sees
+    # it is refused by the service (the page says why; the API answers 403).
+    "deadlines:record-return": page(
+        method="POST",
+        kwargs=MISSION,
+        data={"kind": "actual_return", "at": "2026-03-06T10:00"},
+        default=302,
+        expect=hidden_from(Role.TRAVELER, Role.PRIVACY_OFFICER, Role.PROJECT_COORDINATOR),
+    ),
+    "v1:deadlines-record-return": api(
+        method="POST",
+        kwargs=MISSION,
+        data={"kind": "actual_return", "at": "2026-03-06T10:00"},
+        default=403,
+        expect=hidden_from(Role.TRAVELER, Role.PRIVACY_OFFICER, Role.PROJECT_COORDINATOR),
+    ),
 }
 
 

@@ -227,6 +227,10 @@ VIATICOS_APPROVAL_REMINDER_BUSINESS_DAYS = env_int("VIATICOS_APPROVAL_REMINDER_B
 VIATICOS_APPROVAL_ESCALATION_BUSINESS_DAYS = env_int(
     "VIATICOS_APPROVAL_ESCALATION_BUSINESS_DAYS", 5
 )
+# R-4 (interpretation): business days after a suspension or cancellation to return its money.
+VIATICOS_R4_RETURN_BUSINESS_DAYS = env_int("VIATICOS_R4_RETURN_BUSINESS_DAYS", 5)
+# R-3.11b: how far actual times may stray from the authorized ones without an extension.
+VIATICOS_ACTUAL_TIMES_TOLERANCE_HOURS = env_int("VIATICOS_ACTUAL_TIMES_TOLERANCE_HOURS", 24)
 # Public address, prefix of the links in e-mails (https://viaticos.example.org); `check --deploy`
 # warns when it is missing in production.
 VIATICOS_SITE_URL = os.environ.get(
@@ -300,6 +304,8 @@ SPECTACULAR_SETTINGS = {
         "ArcoRequestStatusEnum": "privacy.models.ArcoRequest.Status",
         "SanctionKindEnum": "settlements.models.Sanction.Kind",
         "SanctionStateEnum": "settlements.models.Sanction.State",
+        "ReturnRecordKindEnum": "settlements.models.ReturnRecord.Kind",
+        "LedgerStateEnum": "settlements.ledger.State",
     },
 }
 

@@ -84,6 +84,9 @@ def test_my_deadlines_come_a_page_at_a_time_like_the_other_api_lists(api_client,
         "advance",
         "mission",
         "amount",
+        "owed",
+        "state",
+        "ledger",
         "return_date",
         "due_date",
         "business_days_left",
@@ -119,9 +122,11 @@ def test_my_deadlines_pages_keep_the_order_of_the_what_i_owe_page(api_client, tr
     assert any(len(v) > 1 for v in shared.values())  # the case the order has to settle
 
 
-def test_my_deadlines_list_only_my_advances_owed_after_the_trip(
+def test_my_deadlines_list_only_my_advances_the_ledger_still_follows(
     api_client, traveler, other_traveler
 ):
+    """SPEC §4: money out on a mission not back yet is owed too (with the due date it will
+    have); a settled advance and another traveler's are not listed."""
     today = timezone.localdate()
     _owing(traveler, [today - dt.timedelta(days=3)])
     _owing(traveler, [today + dt.timedelta(days=3)])  # not back yet
@@ -131,11 +136,16 @@ def test_my_deadlines_list_only_my_advances_owed_after_the_trip(
 
     body = api_client.get(URL).json()
 
-    mine = Advance.objects.get(
+    back = Advance.objects.get(
         mission__traveler=traveler, mission__return_at__date=today - dt.timedelta(days=3)
     )
-    assert body["count"] == 1
-    assert [row["advance"] for row in body["results"]] == [mine.code]
+    away = Advance.objects.get(
+        mission__traveler=traveler, mission__return_at__date=today + dt.timedelta(days=3)
+    )
+    assert body["count"] == 2
+    assert [row["advance"] for row in body["results"]] == [back.code, away.code]
+    assert body["results"][1]["amount"] == str(away.amount)
+    assert body["results"][1]["due_date"] is not None
 
 
 def test_my_deadlines_answer_an_empty_page_when_nothing_is_owed(api_client, traveler):

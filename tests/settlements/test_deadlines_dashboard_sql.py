@@ -98,19 +98,23 @@ def test_bucket_totals_from_sql_equal_the_python_computation(spread, django_asse
     rows = python_rows(TODAY)
     with django_assert_max_num_queries(2):  # the closure days, then one aggregate
         ages = dashboard.outstanding_by_age(today=TODAY)
-    expected = {key: [0, D("0.00")] for key, *_ in rules.AGE_BUCKETS}
+    # SPEC §4: the dashboard also has a column for money out on missions not back yet (none
+    # here: every mission of the spread is back).
+    expected = {key: [0, D("0.00")] for key in dashboard.BUCKETS}
     for bucket, amount, _key in rows:
         expected[bucket][0] += 1
         expected[bucket][1] += amount
     got = {key: [b.count, b.total] for key, b in ages.buckets.items()}
     assert got == expected
+    assert expected.pop("not_back") == [0, D("0.00")]
     assert all(count for count, _total in expected.values())  # every bucket has rows
     assert ages.count == len(rows)
     assert ages.total == sum((amount for _b, amount, _k in rows), D("0.00"))
     assert ages.late_total == sum((a for b, a, _k in rows if b != "due"), D("0.00"))
     chart = dashboard.age_chart(ages)
     assert [(bar["key"], bar["count"], bar["total"]) for bar in chart["bars"]] == [
-        (key, *expected[key]) for key, *_ in rules.AGE_BUCKETS
+        ("not_back", 0, D("0.00")),
+        *((key, *expected[key]) for key, *_ in rules.AGE_BUCKETS),
     ]
 
 

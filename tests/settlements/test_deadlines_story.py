@@ -150,6 +150,14 @@ def test_whole_story_return_reminder_due_requirement_deduction_settlement_lifted
 
     # The traveler settles; the next run lifts the sanction and cancels the unexported order.
     settle(mission, traveler, accounting_assistant, accountant, dt.date(2026, 3, 24))
+    order.refresh_from_db()
+    assert order.state == PayrollDeductionOrder.State.STOPPED  # received: stopped (R-8b)
+    # 450 − (400 + 35): the traveler still owes 15.00, so the advance stays open (SPEC §4)
+    advance.refresh_from_db()
+    assert advance.status == Advance.Status.DISBURSED
+    services.settlement_record_balance(
+        actor=accountant, settlement=mission.settlement, on=dt.date(2026, 3, 24)
+    )
     advance.refresh_from_db()
     assert advance.status == Advance.Status.SETTLED
     with django_capture_on_commit_callbacks(execute=True):

@@ -295,12 +295,15 @@ def test_r_3_3_balance_positive_traveler_returns_then_closed(
     assert settlement.status == S.SETTLED
     assert settlement.balance == D("15.00")  # 450 − (400 + 35)
     assert settlement.reimbursement_due is None
-    assert settlement.advance.status == Advance.Status.SETTLED
+    # SPEC §4 "Balances owed after settling": the advance stays open until the return.
+    assert settlement.advance.status == Advance.Status.DISBURSED
     services.settlement_record_balance(
         actor=accountant, settlement=settlement, on=dt.date(2026, 3, 11), reference="DEP-9"
     )
     settlement.refresh_from_db()
     assert settlement.status == S.CLOSED
+    assert settlement.balance_returned == D("15.00")
+    assert settlement.advance.status == Advance.Status.SETTLED
     assert settlement.mission.status == Mission.Status.CLOSED
 
 
