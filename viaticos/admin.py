@@ -1,7 +1,17 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from viaticos.models import ClosureDay, ExchangeRate, Organization, Project, TravelerProfile
+from viaticos import outbox
+from viaticos.models import (
+    ClosureDay,
+    ExchangeRate,
+    Organization,
+    OutboxMessage,
+    Project,
+    TravelerProfile,
+)
 
 
 class _NoHandEdits:
@@ -73,3 +83,32 @@ class ExchangeRateAdmin(SimpleHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(ReadOnlyAdmin):
+    """Outgoing e-mails: what is queued, sent or undeliverable (with its error); undeliverable
+    ones are queued again with the action (viaticos.outbox)."""
+
+    list_display = ["created_at", "kind", "subject", "status", "attempts", "last_error"]
+    list_filter = ["status", "kind"]
+    search_fields = ["subject"]
+    date_hierarchy = "created_at"
+    actions = ["retry"]
+
+    def has_retry_permission(self, request):
+        # Nothing is edited by hand: the change permission only allows queueing again.
+        return request.user.has_perm("viaticos.change_outboxmessage")
+
+    @admin.action(
+        description=_("Queue the selected undeliverable e-mails again"), permissions=["retry"]
+    )
+    def retry(self, request, queryset):
+        count = outbox.outbox_retry(
+            actor=request.user, message_ids=list(queryset.values_list("pk", flat=True))
+        )
+        self.message_user(
+            request,
+            ngettext("%(n)s e-mail queued again.", "%(n)s e-mails queued again.", count)
+            % {"n": count},
+        )

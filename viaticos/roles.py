@@ -69,6 +69,9 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
     ],
     Role.GENERAL_ADMINISTRATOR: [
         "settlements.approve_expense_exception",
+        # Outgoing e-mails: see the undeliverable ones with their error and queue them again.
+        "viaticos.view_outboxmessage",
+        "viaticos.change_outboxmessage",
         "viaticos.view_organization",
         "viaticos.change_organization",
         "viaticos.view_project",

@@ -77,6 +77,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "viaticos.logs.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -306,10 +307,78 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 
+# Logs: one JSON object per line (LOG_FORMAT=json, the default when DEBUG is off) or plain text,
+# each with the request id (X-Request-ID) of the request or task that wrote it.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text" if DEBUG else "json")
+if LOG_FORMAT not in {"json", "text"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT must be json or text, got {LOG_FORMAT!r}.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "viaticos.logs.RequestIdFilter"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s %(task)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+        "text": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": LOG_FORMAT,
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# Background work (SPEC §7). Unset: tasks run in-process after commit (the demo needs no
+# broker). redis://host:6379/1 (default choice) or amqp://user:pass@host:5672// (RabbitMQ).
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "").strip()
+if CELERY_BROKER_URL and not CELERY_BROKER_URL.startswith(
+    ("redis://", "rediss://", "amqp://", "amqps://", "memory://")
+):
+    raise ImproperlyConfigured(
+        "CELERY_BROKER_URL must be a redis://, rediss://, amqp:// or amqps:// address "
+        "(or empty to run background work in-process)."
+    )
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TIMEZONE = TIME_ZONE
+# A task is acknowledged when it ends: a worker killed mid-task leaves it to another worker
+# (every task is idempotent). One task at a time per worker process.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A broker that is down must not hold the request that saved the change: publish once, fail
+# fast; the outbox and the periodic sweep keep the work.
+CELERY_TASK_PUBLISH_RETRY = False
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+from celery.schedules import crontab  # noqa: E402
+
+CELERY_BEAT_SCHEDULE = {
+    "deliver-outbox": {"task": "viaticos.deliver_outbox_due", "schedule": 60.0},
+    # Duty-station mornings, as the cron lines in the README.
+    "enforce-deadlines": {
+        "task": "viaticos.run_daily_job",
+        "schedule": crontab(hour=6, minute=15, day_of_week="1-5"),
+        "args": ["enforce_deadlines"],
+    },
+    "apply-retention": {
+        "task": "viaticos.run_daily_job",
+        "schedule": crontab(hour=6, minute=30),
+        "args": ["apply_retention"],
+    },
+}
+
+# The outbox (viaticos.outbox): attempts before a message is undeliverable (1, 2, 4… minutes
+# apart) and how long sent messages are kept.
+VIATICOS_OUTBOX_MAX_ATTEMPTS = env_int("VIATICOS_OUTBOX_MAX_ATTEMPTS", 8)
+VIATICOS_OUTBOX_BACKOFF_SECONDS = env_int("VIATICOS_OUTBOX_BACKOFF_SECONDS", 60)
+VIATICOS_OUTBOX_KEEP_DAYS = env_int("VIATICOS_OUTBOX_KEEP_DAYS", 30)
