@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "simple_history",
     "axes",
+    "django_prometheus",
     "viaticos",
     "missions",
     "settlements",
@@ -77,6 +78,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "viaticos.logs.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -90,6 +92,7 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "privacy.middleware.ConsentPromptMiddleware",
     "viaticos.middleware.SecurityHeadersMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
     # Last, as django-axes requires: locks out repeated failed logins.
     "axes.middleware.AxesMiddleware",
 ]
@@ -376,6 +379,13 @@ CELERY_BEAT_SCHEDULE = {
         "args": ["apply_retention"],
     },
 }
+
+# Prometheus metrics at /metrics: only from these addresses (networks allowed) or with
+# "Authorization: Bearer <METRICS_TOKEN>". Under gunicorn set PROMETHEUS_MULTIPROC_DIR to an
+# empty directory so that every worker's figures are counted.
+METRICS_ALLOWED_IPS = env_list("METRICS_ALLOWED_IPS", "127.0.0.1,::1")
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+PROMETHEUS_EXPORT_MIGRATIONS = False
 
 # The outbox (viaticos.outbox): attempts before a message is undeliverable (1, 2, 4… minutes
 # apart) and how long sent messages are kept.
