@@ -8,6 +8,7 @@ from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
 from tests.factories import UserFactory
+from tests.s3 import moto_endpoint, s3_storage  # noqa: F401  (object-storage fixtures)
 from viaticos.roles import Role
 
 # The browser journeys need Playwright, which only `make e2e` installs; `make test` deselects

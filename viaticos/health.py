@@ -64,12 +64,13 @@ def _broker() -> str | None:
 
 
 def _storage() -> str | None:
-    location = getattr(default_storage, "location", None)
-    if location and not getattr(default_storage, "bucket_name", None):
-        os.makedirs(location, exist_ok=True)
-        return None if os.access(location, os.W_OK) else "not_writable"
-    default_storage.exists(".readyz")  # a HEAD on the bucket: reachable and allowed
-    return None
+    bucket = getattr(default_storage, "bucket_name", None)
+    if bucket:  # S3-compatible: the bucket answers and these credentials may use it
+        default_storage.connection.meta.client.head_bucket(Bucket=bucket)
+        return None
+    location = default_storage.location
+    os.makedirs(location, exist_ok=True)
+    return None if os.access(location, os.W_OK) else "not_writable"
 
 
 def _run(check: Callable[[], str | None]) -> str:
