@@ -92,3 +92,31 @@ def test_no_email_is_queued_when_the_action_is_refused(make_mission, traveler, a
     response = api.post(f"/api/v1/missions/{mission.pk}/submit/")
     assert response.status_code == 400
     assert OutboxMessage.objects.count() == count
+
+
+def test_broker_down_submitting_is_saved_and_the_email_runs_when_it_is_back(
+    make_mission,
+    traveler,
+    coordinator,
+    api_as,
+    settings,
+    broker,
+    django_capture_on_commit_callbacks,
+):
+    from viaticos import tasks
+
+    settings.EMAIL_BACKEND = LOCMEM
+    broker("redis://127.0.0.1:1/0")  # nothing listens there
+    mission = make_mission()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api_as(traveler).post(f"/api/v1/missions/{mission.pk}/submit/")
+    assert response.status_code == 200
+    mission.refresh_from_db()
+    assert mission.status == Mission.Status.SUBMITTED
+    waiting = OutboxMessage.objects.get(to=[coordinator.email])
+    assert waiting.status == OutboxMessage.Status.QUEUED and waiting.attempts == 0
+    assert mail.outbox == []
+    tasks.deliver_outbox_due.apply()  # the broker is back: beat's sweep
+    waiting.refresh_from_db()
+    assert waiting.status == OutboxMessage.Status.SENT
+    assert [m.to for m in mail.outbox].count([coordinator.email]) == 1

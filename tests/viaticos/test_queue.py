@@ -11,37 +11,12 @@ from django.core import mail
 from django.db import connection
 
 from viaticos import outbox, tasks
-from viaticos.celery import app as celery_app
 from viaticos.locks import single_run
 from viaticos.models import OutboxMessage
 
 REDIS_URL = os.environ.get("REDIS_TEST_URL", "redis://127.0.0.1:6379/15").rsplit("/", 1)[0]
 BROKER_URL = f"{REDIS_URL}/14"
 LOCMEM = "django.core.mail.backends.locmem.EmailBackend"
-
-
-def _fresh_connections():
-    celery_app._pool = None
-    celery_app.amqp._producer_pool = None
-
-
-@pytest.fixture
-def broker(settings):
-    """Point settings and the Celery app at `url` (a fresh connection pool each time)."""
-    previous = celery_app.conf.broker_url
-
-    def use(url: str):
-        settings.CELERY_BROKER_URL = url
-        settings.CELERY_TASK_ALWAYS_EAGER = False
-        celery_app.conf.broker_url = url
-        celery_app.conf.task_always_eager = False
-        _fresh_connections()
-
-    yield use
-    settings.CELERY_BROKER_URL = ""
-    celery_app.conf.broker_url = previous
-    celery_app.conf.task_always_eager = True
-    _fresh_connections()
 
 
 def queue_one():
