@@ -24,7 +24,24 @@ def single_run(name: str, *, ttl: int = 6 * 3600):
 
     On PostgreSQL an advisory session lock: released when the job ends or its connection dies
     (a killed worker does not leave it held). Elsewhere (SQLite, one machine) a cache key with
-    a time to live."""
+    a time to live. PostgreSQL's advisory locks are re-entrant within one session, so the
+    names held by this process are also kept here: a nested run is refused as well."""
+    if name in _held_here:
+        yield False
+        return
+    _held_here.add(name)
+    try:
+        with _acquire(name, ttl) as held:
+            yield held
+    finally:
+        _held_here.discard(name)
+
+
+_held_here: set[str] = set()
+
+
+@contextlib.contextmanager
+def _acquire(name: str, ttl: int):
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_try_advisory_lock(%s)", [_key(name)])
