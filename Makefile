@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test e2e check fmt messages system-deps bench clean
+.PHONY: run test e2e check fmt messages system-deps bench clean worker beat
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,15 @@ run: $(STAMP)
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
 	$(PY) manage.py runserver $(HOST):$(PORT)
+
+# Background work with CELERY_BROKER_URL set (redis://… or amqp://…); without it, `make run`
+# runs the same tasks in-process after each commit and needs neither.
+worker: $(STAMP)
+	$(PY) -m celery -A viaticos worker --loglevel INFO
+
+# The scheduler: the outbox sweep every minute and the daily jobs (one beat per installation).
+beat: $(STAMP)
+	$(PY) -m celery -A viaticos beat --loglevel INFO --schedule var/celerybeat-schedule
 
 # The suite runs on every core (pytest-xdist); PYTEST_ARGS adds options or narrows it.
 test: $(STAMP)

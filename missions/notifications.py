@@ -1,15 +1,16 @@
-"""E-mail to whoever must act next, sent only after the transaction commits (STYLE: side effects
-in on_commit). Messages are in the default language (Spanish)."""
+"""E-mail to whoever must act next, written to the outbox in the transaction of the change and
+delivered after it commits (viaticos.outbox): nothing is sent if the change rolls back, and an
+SMTP failure never reaches the person who acted. Messages are in the default language
+(Spanish)."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mass_mail
-from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from viaticos import outbox
 from viaticos.links import site_link
 from viaticos.people import display_name
 from viaticos.roles import Role
@@ -64,7 +65,7 @@ def recipients(event: str, mission) -> list:
     return result
 
 
-def _send(event: str, mission_id: int, comment: str) -> None:
+def _queue(event: str, mission_id: int, comment: str) -> None:
     from missions.models import Mission
 
     mission = Mission.objects.select_related("traveler", "project__coordinator").get(pk=mission_id)
@@ -86,21 +87,18 @@ def _send(event: str, mission_id: int, comment: str) -> None:
             ]
             if part
         )
-    messages = [
-        (subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
-        for user in recipients(event, mission)
-    ]
-    if messages:
-        send_mass_mail(messages, fail_silently=False)
+    for user in recipients(event, mission):
+        outbox.enqueue(kind=f"missions.{event}", subject=subject, body=body, to=[user.email])
 
 
 def notify(event: str, mission, comment: str = "") -> None:
-    """Queue the e-mail for `event` on `mission`; nothing is sent if the transaction fails."""
-    mission_id = mission.pk
-    transaction.on_commit(lambda: _send(event, mission_id, comment))
+    """Write the e-mails for `event` on `mission` to the outbox, in the caller's transaction."""
+    _queue(event, mission.pk, comment)
 
 
-def _send_approval_notice(kind: str, pk: int, level: str, recipient_ids: list[int]) -> None:
+def notify_approval(kind: str, pk: int, level: str, recipient_ids: list[int]) -> None:
+    """R-3.1d: a reminder or an escalation for a pending approval, written to the outbox in the
+    caller's transaction."""
     from missions.models import Advance, Mission
 
     obj = (
@@ -109,7 +107,6 @@ def _send_approval_notice(kind: str, pk: int, level: str, recipient_ids: list[in
         else Advance.objects.select_related("mission__traveler", "mission__project").get(pk=pk)
     )
     mission = obj if kind == "mission" else obj.mission
-    users = get_user_model().objects.filter(pk__in=recipient_ids, is_active=True)
     with translation.override(settings.LANGUAGE_CODE):
         if level == "escalation":
             subject = _("%(code)s has waited too long: you are asked to decide as alternate")
@@ -128,11 +125,9 @@ def _send_approval_notice(kind: str, pk: int, level: str, recipient_ids: list[in
                 _("Open it in Viáticos: %(link)s") % {"link": site_link("missions:inbox")},
             ]
         )
-    messages = [(subject, body, settings.DEFAULT_FROM_EMAIL, [u.email]) for u in users if u.email]
-    if messages:
-        send_mass_mail(messages, fail_silently=False)
-
-
-def notify_approval(kind: str, pk: int, level: str, recipient_ids: list[int]) -> None:
-    """R-3.1d: a reminder or an escalation for a pending approval, after commit."""
-    transaction.on_commit(lambda: _send_approval_notice(kind, pk, level, list(recipient_ids)))
+    users = get_user_model().objects.filter(pk__in=recipient_ids, is_active=True)
+    for user in users:
+        if user.email:
+            outbox.enqueue(
+                kind=f"missions.approval_{level}", subject=subject, body=body, to=[user.email]
+            )

@@ -12,3 +12,4 @@ class PrivacyConfig(AppConfig):
 
         register_builtin()
         register_home()
+        from privacy import services  # noqa: F401  (its outbox builders and result handlers)

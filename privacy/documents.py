@@ -1,15 +1,13 @@
-"""PDFs and e-mails of ARCO requests (§6): acknowledgement, response letter, data export."""
+"""PDFs of ARCO requests (§6): acknowledgement, response letter, data export (their e-mails
+are written by privacy.services to the outbox)."""
 
 from __future__ import annotations
 
 import json
 
-from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.core.mail import EmailMessage
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from viaticos import pdf
 
@@ -39,19 +37,6 @@ def store(content: bytes, prefix: str, extension: str) -> str:
     import uuid
 
     return default_storage.save(f"{prefix}/{uuid.uuid4().hex}.{extension}", ContentFile(content))
-
-
-def send_mail(
-    *, to: str, subject_template: str, body_template: str, context: dict, files=()
-) -> None:
-    """Send in Spanish (the requester's form is Spanish first); raises on SMTP failure."""
-    with translation.override("es"):
-        subject = render_to_string(subject_template, context).strip()
-        body = render_to_string(body_template, context)
-    message = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [to])
-    for name, content, mimetype in files:
-        message.attach(name, content, mimetype)
-    message.send()
 
 
 def now():

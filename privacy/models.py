@@ -349,6 +349,7 @@ class ArcoDelivery(models.Model):
         DATA = "data", _("Data delivered (acceso)")
 
     class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued for sending")
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
         PENDING = "pending", _("To dispatch by post")

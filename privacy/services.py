@@ -15,6 +15,8 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.validators import validate_email
 from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from privacy import documents, rules
@@ -31,6 +33,7 @@ from privacy.models import (
     Purpose,
 )
 from privacy.registry import Hold
+from viaticos import outbox
 from viaticos.errors import DomainError
 from viaticos.people import display_name
 from viaticos.rules_registry import enforces
@@ -222,39 +225,21 @@ def _arco_request_create(filing, checked, stored, today, channel, ip_address) ->
             sha256=upload.sha256,
             original_name=upload.original_name,
         )
-    transaction.on_commit(lambda: _send_acknowledgement(request.pk))
+    # R-A6: the acknowledgement (its PDF is rendered when the e-mail is delivered, out of the
+    # requester's POST) is written to the outbox with the request.
+    _queue_email(
+        request,
+        ArcoDelivery.Kind.ACKNOWLEDGEMENT,
+        "acknowledgement",
+        attachments=[outbox.built_files("privacy.acknowledgement", request.pk)],
+    )
     return request
 
 
-def _send_acknowledgement(request_id: int) -> None:
+def _acknowledgement_files(request_id: int) -> list[tuple]:
     request = ArcoRequest.objects.get(pk=request_id)
-    try:
-        pdf = documents.acknowledgement_pdf(request)
-        documents.send_mail(
-            to=request.email,
-            subject_template="privacy/email/acknowledgement_subject.txt",
-            body_template="privacy/email/acknowledgement.txt",
-            context={"req": request},
-            files=[(f"acuse-{request.tracking_code}.pdf", pdf, "application/pdf")],
-        )
-    except Exception as exc:  # delivery is logged, never lost silently
-        log.exception("acknowledgement of %s not sent", request.tracking_code)
-        ArcoDelivery.objects.create(
-            request=request,
-            kind=ArcoDelivery.Kind.ACKNOWLEDGEMENT,
-            channel="email",
-            to=request.email,
-            status=ArcoDelivery.Status.FAILED,
-            detail=str(exc)[:300],
-        )
-        return
-    ArcoDelivery.objects.create(
-        request=request,
-        kind=ArcoDelivery.Kind.ACKNOWLEDGEMENT,
-        channel="email",
-        to=request.email,
-        status=ArcoDelivery.Status.SENT,
-    )
+    pdf = documents.acknowledgement_pdf(request)
+    return [(f"acuse-{request.tracking_code}.pdf", pdf, "application/pdf")]
 
 
 def _locked(request_id: int) -> ArcoRequest:
@@ -294,9 +279,7 @@ def arco_request_observe(
     request.correction_due_date = rules.correction_deadline(cal, today)
     _history(request, actor, "observed")
     request.save(update_fields=["status", "observed_on", "observations", "correction_due_date"])
-    transaction.on_commit(
-        lambda: _notify(request.pk, ArcoDelivery.Kind.OBSERVATIONS, "observations")
-    )
+    _queue_email(request, ArcoDelivery.Kind.OBSERVATIONS, "observations")
     return request
 
 
@@ -382,7 +365,7 @@ def arco_request_close_not_filed(*, actor, request_id: int, today: dt.date) -> A
     ) % {"date": request.observed_on.strftime("%d/%m/%Y")}
     _history(request, actor, "closed as not filed")
     request.save(update_fields=["status", "closed_on", "response_text"])
-    transaction.on_commit(lambda: _send_response(request.pk))
+    _queue_response(request)
     return request
 
 
@@ -418,7 +401,7 @@ def arco_request_extend(*, actor, request_id: int, reason: str, today: dt.date) 
     )
     _history(request, actor, "extended")
     request.save(update_fields=["status", "extended_on", "extension_reason", "due_date"])
-    transaction.on_commit(lambda: _notify(request.pk, ArcoDelivery.Kind.EXTENSION, "extension"))
+    _queue_email(request, ArcoDelivery.Kind.EXTENSION, "extension")
     return request
 
 
@@ -449,7 +432,7 @@ def arco_request_refuse(
     request.save(
         update_fields=["status", "refusal_ground", "outcome", "response_text", "closed_on"]
     )
-    transaction.on_commit(lambda: _send_response(request.pk))
+    _queue_response(request)
     return request
 
 
@@ -544,7 +527,7 @@ def arco_request_answer(
             fields.append("data_delivery_due")
     _history(request, actor, f"answered: {outcome}")
     request.save(update_fields=fields)
-    transaction.on_commit(lambda: _send_response(request.pk, export=export))
+    _queue_response(request, export=export)
     return request
 
 
@@ -553,27 +536,46 @@ ACCESS_DATA_ATTACH, ACCESS_DATA_LATER, ACCESS_DATA_NONE = "attach", "later", "no
 ACCESS_DATA = (ACCESS_DATA_ATTACH, ACCESS_DATA_LATER, ACCESS_DATA_NONE)
 
 
-def _notify(request_id: int, kind: str, template: str) -> None:
-    _email(ArcoRequest.objects.get(pk=request_id), kind, template)
+ARCO_EMAIL_KIND = "privacy.arco"
 
 
-def _email(request: ArcoRequest, kind: str, template: str, files=()) -> None:
-    """Send one e-mail to the requester and log its delivery, sent or failed (R-A6): a failure
-    is recorded for the officer, never raised into the request that caused it."""
-    try:
-        documents.send_mail(
-            to=request.email,
-            subject_template=f"privacy/email/{template}_subject.txt",
-            body_template=f"privacy/email/{template}.txt",
-            context={"req": request},
-            files=files,
-        )
-        status, detail = ArcoDelivery.Status.SENT, ""
-    except Exception as exc:
-        log.exception("%s of %s not sent", kind, request.tracking_code)
-        status, detail = ArcoDelivery.Status.FAILED, str(exc)[:300]
-    ArcoDelivery.objects.create(
-        request=request, kind=kind, channel="email", to=request.email, status=status, detail=detail
+def _queue_email(request: ArcoRequest, kind: str, template: str, attachments=()) -> None:
+    """R-A6: one e-mail to the requester, written to the outbox in the caller's transaction,
+    with its delivery logged: queued now, sent or failed when the outbox delivers it. A failure
+    is recorded for the officer, never raised into the action that caused it."""
+    if not request.email:
+        return
+    with translation.override("es"):
+        context = {"req": request}
+        subject = render_to_string(f"privacy/email/{template}_subject.txt", context).strip()
+        body = render_to_string(f"privacy/email/{template}.txt", context)
+    delivery = ArcoDelivery.objects.create(
+        request=request,
+        kind=kind,
+        channel="email",
+        to=request.email,
+        status=ArcoDelivery.Status.QUEUED,
+    )
+    outbox.enqueue(
+        kind=ARCO_EMAIL_KIND,
+        ref=str(delivery.pk),
+        subject=subject,
+        body=body,
+        to=[request.email],
+        attachments=attachments,
+    )
+
+
+def _delivery_result(message, sent: bool) -> None:
+    status = ArcoDelivery.Status.SENT if sent else ArcoDelivery.Status.FAILED
+    ArcoDelivery.objects.filter(pk=message.ref, channel="email").update(
+        status=status, detail="" if sent else message.last_error[:300], at=timezone.now()
+    )
+
+
+def _delivery_requeued(message) -> None:
+    ArcoDelivery.objects.filter(pk=message.ref, channel="email").update(
+        status=ArcoDelivery.Status.QUEUED, detail=""
     )
 
 
@@ -618,21 +620,13 @@ def _attach(request: ArcoRequest, parts) -> tuple[list, dict]:
 
 
 @enforces("R-A6")
-def _send_response(request_id: int, *, export: str = "") -> None:
-    """R-A6: render the letter, keep it, send it to the e-mail given and log the delivery."""
-
-    request = ArcoRequest.objects.select_related("subject").get(pk=request_id)
-    letter = documents.response_letter_pdf(request)
-    # (kind, file name in the e-mail, content, stored extension)
-    parts = [
-        (ArcoAttachment.Kind.RESPONSE, f"respuesta-{request.tracking_code}.pdf", letter, "pdf"),
-        *_export_parts(request, export),
-    ]
-    files, stored = _attach(request, parts)
-    ArcoRequest.objects.filter(pk=request.pk).update(
-        response_letter=stored[ArcoAttachment.Kind.RESPONSE]
+def _queue_response(request: ArcoRequest, *, export: str = "") -> None:
+    """R-A6: the answer goes to the e-mail given (the letter, and the data when granted, are
+    rendered and kept in the request's file once, when the e-mail is delivered) and, when an
+    address was given, to the post (dispatched by hand and confirmed by the officer)."""
+    _queue_files_and_email(
+        request, ArcoDelivery.Kind.RESPONSE, "response", "privacy.response_files", export
     )
-    _email(request, ArcoDelivery.Kind.RESPONSE, "response", files)
     if request.address:
         ArcoDelivery.objects.create(
             request=request,
@@ -641,6 +635,84 @@ def _send_response(request_id: int, *, export: str = "") -> None:
             to=request.address,
             status=ArcoDelivery.Status.PENDING,
         )
+
+
+def _queue_files_and_email(request: ArcoRequest, kind: str, template: str, builder: str, *args):
+    """The files are built after commit (nothing stored for an answer rolled back): by the
+    outbox when there is an e-mail to send them with, else by a task (for the post)."""
+    if request.email:
+        _queue_email(
+            request, kind, template, attachments=[outbox.built_files(builder, request.pk, *args)]
+        )
+    else:
+        from privacy.tasks import arco_build_files
+        from viaticos.tasks import run_after_commit
+
+        run_after_commit(arco_build_files, builder, request.pk, *args)
+
+
+def _stored(request: ArcoRequest, kinds) -> dict:
+    return {
+        a.kind: a
+        for a in ArcoAttachment.objects.filter(request=request, kind__in=kinds).order_by("pk")
+    }
+
+
+def _read(attachment: ArcoAttachment) -> bytes:
+    with default_storage.open(attachment.storage_name, "rb") as handle:
+        return handle.read()
+
+
+EMAIL_NAMES = {
+    ArcoAttachment.Kind.EXPORT_PDF: "mis-datos.pdf",
+    ArcoAttachment.Kind.EXPORT_JSON: "mis-datos.json",
+}
+
+
+def _response_files(request_id: int, export: str = "") -> list[tuple]:
+    """The response letter (and the data for acceso/portabilidad), rendered and kept once:
+    a second delivery attempt sends the same stored files."""
+    request = ArcoRequest.objects.select_related("subject").get(pk=request_id)
+    letter_name = f"respuesta-{request.tracking_code}.pdf"
+    if request.response_letter:
+        kinds = [ArcoAttachment.Kind.RESPONSE, *EMAIL_NAMES]
+        kept = _stored(request, kinds)
+        files = [(letter_name, _read(kept[ArcoAttachment.Kind.RESPONSE]), "application/pdf")]
+        if export:
+            files += [
+                (EMAIL_NAMES[kind], _read(kept[kind]), kept[kind].content_type)
+                for kind in EMAIL_NAMES
+                if kind in kept
+            ]
+        return files
+    letter = documents.response_letter_pdf(request)
+    # (kind, file name in the e-mail, content, stored extension)
+    parts = [
+        (ArcoAttachment.Kind.RESPONSE, letter_name, letter, "pdf"),
+        *_export_parts(request, export),
+    ]
+    files, stored = _attach(request, parts)
+    ArcoRequest.objects.filter(pk=request.pk).update(
+        response_letter=stored[ArcoAttachment.Kind.RESPONSE]
+    )
+    return files
+
+
+def _data_files(request_id: int) -> list[tuple]:
+    """R-A2, R-A8: the data of an acceso delivered later, kept in the file once."""
+    request = ArcoRequest.objects.select_related("subject").get(pk=request_id)
+    kept = _stored(request, list(EMAIL_NAMES))
+    if ArcoAttachment.Kind.EXPORT_JSON in kept:
+        return [(EMAIL_NAMES[k], _read(a), a.content_type) for k, a in kept.items()]
+    files, _stored_names = _attach(request, _export_parts(request, EXPORT_FULL))
+    return files
+
+
+outbox.register_builder("privacy.acknowledgement", _acknowledgement_files)
+outbox.register_builder("privacy.response_files", _response_files)
+outbox.register_builder("privacy.data_files", _data_files)
+outbox.register_result_handler(ARCO_EMAIL_KIND, _delivery_result)
+outbox.register_requeue_handler(ARCO_EMAIL_KIND, _delivery_requeued)
 
 
 @enforces("R-A6")
@@ -688,16 +760,8 @@ def arco_data_deliver(*, actor, request_id: int, today: dt.date) -> ArcoRequest:
     request.data_delivered_on = today  # under the row lock: a second click finds it
     _history(request, actor, "data delivered")
     request.save(update_fields=["data_delivered_on"])
-    transaction.on_commit(lambda: _send_data(request.pk))
+    _queue_files_and_email(request, ArcoDelivery.Kind.DATA, "data", "privacy.data_files")
     return request
-
-
-def _send_data(request_id: int) -> None:
-    """Like _send_response: the export is kept in the file and sent once the delivery is
-    committed (nothing stored for a delivery that was rolled back)."""
-    request = ArcoRequest.objects.select_related("subject").get(pk=request_id)
-    files, _stored = _attach(request, _export_parts(request, EXPORT_FULL))
-    _email(request, ArcoDelivery.Kind.DATA, "data", files)
 
 
 # --- R-P1…R-P4 notices and consent ---

@@ -7,6 +7,7 @@ class SettlementsConfig(AppConfig):
     verbose_name = _("Settlements")
 
     def ready(self) -> None:
+        from settlements import notices  # noqa: F401  (its outbox result handler)
         from settlements.home import register
 
         register()

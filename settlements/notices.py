@@ -1,30 +1,27 @@
 """E-mail of deadline reminders (R-3.3) and of the Requerimiento de Documentación (R-3.4,
-copy to the General Accountant). Sent in bulk over one SMTP connection after the batch
-commits; a requirement whose e-mail failed keeps `emailed_at` empty and the next run sends it
-again. The e-mail carries the essential facts and the link to the requirement PDF, which is
-rendered when someone opens it: it is deterministic from the stored requirement (issued date,
-due date, amount...), so the daily run renders no PDF."""
+copy to the General Accountant). Written to the outbox in the batch's transaction and delivered
+after it commits (viaticos.outbox, with retries); a requirement's `emailed_at` is set when its
+e-mail has gone out. The e-mail carries the essential facts and the link to the requirement
+PDF, which is rendered when someone opens it: it is deterministic from the stored requirement
+(issued date, due date, amount...), so the daily run renders no PDF."""
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Sequence
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import EmailMessage, get_connection
-from django.db import transaction
+from django.core.mail import EmailMessage
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from settlements.models import DeadlineReminder, DocumentationRequirement
+from viaticos import outbox
 from viaticos.links import site_link
 from viaticos.pdf import render_pdf
 from viaticos.people import display_name
 from viaticos.roles import Role
-
-logger = logging.getLogger(__name__)
 
 REQUIREMENT_TEMPLATE = "settlements/deadlines/pdf/requirement.html"
 DEDUCTION_TEMPLATE = "settlements/deadlines/pdf/deduction_order.html"
@@ -153,42 +150,53 @@ def _requirement_message(
     )
 
 
-def send(reminders: Sequence[DeadlineReminder], requirements: Sequence[DocumentationRequirement]):
-    """Send now (called after commit); mark the requirements whose e-mail went out."""
-    with translation.override(settings.LANGUAGE_CODE):
-        messages = [m for m in map(_reminder_message, reminders) if m]
-        copies = accountant_emails() if requirements else []
-        sent_ids = []
-        for requirement in requirements:
-            message = _requirement_message(requirement, copies)
-            if message:
-                messages.append(message)
-            sent_ids.append(requirement.pk)
-    if messages:
-        get_connection().send_messages(messages)
-    if sent_ids:
-        DocumentationRequirement.objects.filter(pk__in=sent_ids).update(emailed_at=timezone.now())
-    return len(sent_ids)
+REMINDER_KIND = "settlements.deadline_reminder"
+REQUIREMENT_KIND = "settlements.documentation_requirement"
 
 
 def queue(reminders, requirements) -> None:
-    """Side effects after commit (STYLE.md); nothing is sent if the batch rolls back."""
+    """Write the e-mails to the outbox in the batch's transaction: nothing is sent if the
+    batch rolls back, and nothing is lost if the process dies after it commits."""
     reminders, requirements = list(reminders), list(requirements)
-    if reminders or requirements:
-        transaction.on_commit(lambda: send(reminders, requirements))
+    if not (reminders or requirements):
+        return
+    messages = []
+    with translation.override(settings.LANGUAGE_CODE):
+        for reminder in reminders:
+            message = _reminder_message(reminder)
+            if message:
+                messages.append({**outbox.email_fields(message), "kind": REMINDER_KIND})
+        copies = accountant_emails() if requirements else []
+        for requirement in requirements:
+            message = _requirement_message(requirement, copies)
+            if message:
+                messages.append(
+                    {
+                        **outbox.email_fields(message),
+                        "kind": REQUIREMENT_KIND,
+                        "ref": str(requirement.pk),
+                    }
+                )
+    outbox.enqueue_many(messages)
+
+
+def _requirement_result(message, sent: bool) -> None:
+    if sent and message.ref:
+        DocumentationRequirement.objects.filter(pk=message.ref, emailed_at__isnull=True).update(
+            emailed_at=message.sent_at or timezone.now()
+        )
+
+
+outbox.register_result_handler(REQUIREMENT_KIND, _requirement_result)
 
 
 def send_unsent_requirements() -> int:
-    """Requirements recorded by an earlier run whose e-mail did not go out (crash, SMTP)."""
-    unsent = list(
-        DocumentationRequirement.objects.filter(emailed_at__isnull=True).select_related(
-            "traveler", "mission", "advance"
-        )
-    )
-    if not unsent:
-        return 0
-    try:
-        return send([], unsent)
-    except Exception:  # the records stay; the next run tries again
-        logger.exception("documentation requirement e-mails failed")
-        return 0
+    """Requirement e-mails still waiting in the outbox (an earlier run's process died after
+    commit, or SMTP was down): their delivery starts after this run's first commit, like the
+    day's new ones (one query here, whatever their number). Returns how many wait."""
+    from viaticos.tasks import deliver_outbox_batch, run_after_commit
+
+    waiting = outbox.due_ids(kinds=[REQUIREMENT_KIND])
+    for start in range(0, len(waiting), outbox.BATCH):
+        run_after_commit(deliver_outbox_batch, waiting[start : start + outbox.BATCH])
+    return len(waiting)

@@ -8,6 +8,7 @@ from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
 from tests.factories import UserFactory
+from tests.s3 import moto_endpoint, s3_storage  # noqa: F401  (object-storage fixtures)
 from viaticos.roles import Role
 
 # The browser journeys need Playwright, which only `make e2e` installs; `make test` deselects
@@ -163,3 +164,31 @@ def pytest_terminal_summary(terminalreporter):
     if bad:
         passed = sum(1 for ok in bad if ok)
         terminalreporter.write_line(f"bad inputs: {len(bad)} tried, {passed} refused cleanly")
+
+
+def _fresh_connections():
+    from viaticos.celery import app as celery_app
+
+    celery_app._pool = None
+    celery_app.amqp._producer_pool = None
+
+
+@pytest.fixture
+def broker(settings):
+    """Point settings and the Celery app at `url` (a fresh connection pool each time)."""
+    from viaticos.celery import app as celery_app
+
+    previous = celery_app.conf.broker_url
+
+    def use(url: str):
+        settings.CELERY_BROKER_URL = url
+        settings.CELERY_TASK_ALWAYS_EAGER = False
+        celery_app.conf.broker_url = url
+        celery_app.conf.task_always_eager = False
+        _fresh_connections()
+
+    yield use
+    settings.CELERY_BROKER_URL = ""
+    celery_app.conf.broker_url = previous
+    celery_app.conf.task_always_eager = True
+    _fresh_connections()

@@ -105,6 +105,11 @@ MATRIX: dict[str, Entry] = {
     "password_reset_complete": Entry(),
     "set_language": Entry(method="POST", default=302, data={"language": "en", "next": "/"}),
     "schema": Entry(),
+    # Load-balancer probes (issue 21): public, no personal data. Metrics: from the configured
+    # addresses (the test client is 127.0.0.1) or with the token; see tests/viaticos/test_health.py.
+    "healthz": Entry(),
+    "readyz": Entry(),
+    "metrics": Entry(),
     "api-docs": Entry(),
     "v1:calendar-add-business-days": api(query={"start": "2026-03-02", "days": 1}),
     "v1:calendar-settlement-due-date": api(query={"return_date": "2026-03-02"}),

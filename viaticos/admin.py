@@ -5,11 +5,15 @@ from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from django.utils.translation import ngettext
+
+from viaticos import outbox
 from viaticos.models import (
     ClosureDay,
     ExchangeRate,
     ExchangeRateFeed,
     Organization,
+    OutboxMessage,
     Project,
     RoleChange,
     TravelerProfile,
@@ -215,3 +219,32 @@ class ExchangeRateFeedAdmin(ReadOnlyAdmin):
         "latest_rate_date",
         "last_error",
     ]
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(ReadOnlyAdmin):
+    """Outgoing e-mails: what is queued, sent or undeliverable (with its error); undeliverable
+    ones are queued again with the action (viaticos.outbox)."""
+
+    list_display = ["created_at", "kind", "subject", "status", "attempts", "last_error"]
+    list_filter = ["status", "kind"]
+    search_fields = ["subject"]
+    date_hierarchy = "created_at"
+    actions = ["retry"]
+
+    def has_retry_permission(self, request):
+        # Nothing is edited by hand: the change permission only allows queueing again.
+        return request.user.has_perm("viaticos.change_outboxmessage")
+
+    @admin.action(
+        description=_("Queue the selected undeliverable e-mails again"), permissions=["retry"]
+    )
+    def retry(self, request, queryset):
+        count = outbox.outbox_retry(
+            actor=request.user, message_ids=list(queryset.values_list("pk", flat=True))
+        )
+        self.message_user(
+            request,
+            ngettext("%(n)s e-mail queued again.", "%(n)s e-mails queued again.", count)
+            % {"n": count},
+        )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -221,3 +222,43 @@ class ExchangeRateFeed(models.Model):
             self.last_success_at is None
             or (self.last_attempt_at is not None and self.last_attempt_at > self.last_success_at)
         )
+
+
+class OutboxMessage(models.Model):
+    """An e-mail written in the same transaction as the change that causes it and delivered
+    after commit (viaticos.outbox): a failed delivery is retried with exponential backoff and,
+    after the last attempt, shown to the administrators with its error."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Undeliverable")
+
+    kind = models.CharField(_("kind"), max_length=60)
+    # What the message is about, for the result handler of the app that wrote it ("12").
+    ref = models.CharField(_("reference"), max_length=100, blank=True)
+    subject = models.CharField(_("subject"), max_length=300)
+    body = models.TextField(_("body"))
+    from_email = models.CharField(_("from"), max_length=254)
+    to = models.JSONField(_("to"), default=list)
+    cc = models.JSONField(_("copy"), default=list, blank=True)
+    # [{"filename", "mimetype", "storage_name"}] or [{"builder", "args"}]: files read from
+    # storage, or built when the message is delivered (a PDF rendered out of the request).
+    attachments = models.JSONField(_("attachments"), default=list, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
+    last_error = models.CharField(_("last error"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("outgoing e-mail")
+        verbose_name_plural = _("outgoing e-mails")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="outbox_due_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.subject} → {', '.join(self.to)}"

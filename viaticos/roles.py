@@ -84,6 +84,9 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "missions.delete_approvalalternate",
         "missions.view_delegation",
         "viaticos.view_rolechange",
+        # Outgoing e-mails: see the undeliverable ones with their error and queue them again.
+        "viaticos.view_outboxmessage",
+        "viaticos.change_outboxmessage",
         "viaticos.view_organization",
         "viaticos.change_organization",
         "viaticos.view_project",

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "simple_history",
     "axes",
+    "django_prometheus",
     "viaticos",
     "missions",
     "settlements",
@@ -77,6 +78,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    "viaticos.logs.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -89,6 +92,7 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "privacy.middleware.ConsentPromptMiddleware",
     "viaticos.middleware.SecurityHeadersMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
     # Last, as django-axes requires: locks out repeated failed logins.
     "axes.middleware.AxesMiddleware",
 ]
@@ -243,8 +247,30 @@ STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 # Uploaded documents live outside the static root and are only served through access checks.
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
+# Uploads, stamped copies and built PDFs: the local MEDIA_ROOT by default, or any S3-compatible
+# store when AWS_STORAGE_BUCKET_NAME is set (several app servers and workers share it). Files are
+# private (no ACL, no public or presigned links): every download goes through the access-checked
+# views, which log the reads of personal data (R-S3).
+AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME", "").strip()
+if AWS_STORAGE_BUCKET_NAME:
+    _default_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": AWS_STORAGE_BUCKET_NAME,
+            "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
+            "location": os.environ.get("AWS_LOCATION", ""),
+            "default_acl": None,
+            "querystring_auth": True,
+            "file_overwrite": False,
+            "addressing_style": os.environ.get("AWS_S3_ADDRESSING_STYLE") or None,
+            "signature_version": "s3v4",
+        },
+    }
+else:
+    _default_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _default_storage,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -323,10 +349,85 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 
+# Logs: one JSON object per line (LOG_FORMAT=json, the default when DEBUG is off) or plain text,
+# each with the request id (X-Request-ID) of the request or task that wrote it.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text" if DEBUG else "json")
+if LOG_FORMAT not in {"json", "text"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT must be json or text, got {LOG_FORMAT!r}.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "viaticos.logs.RequestIdFilter"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s %(task)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+        "text": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": LOG_FORMAT,
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# Background work (SPEC §7). Unset: tasks run in-process after commit (the demo needs no
+# broker). redis://host:6379/1 (default choice) or amqp://user:pass@host:5672// (RabbitMQ).
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "").strip()
+if CELERY_BROKER_URL and not CELERY_BROKER_URL.startswith(
+    ("redis://", "rediss://", "amqp://", "amqps://", "memory://")
+):
+    raise ImproperlyConfigured(
+        "CELERY_BROKER_URL must be a redis://, rediss://, amqp:// or amqps:// address "
+        "(or empty to run background work in-process)."
+    )
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TIMEZONE = TIME_ZONE
+# A task is acknowledged when it ends: a worker killed mid-task leaves it to another worker
+# (every task is idempotent). One task at a time per worker process.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A broker that is down must not hold the request that saved the change: publish once, fail
+# fast; the outbox and the periodic sweep keep the work.
+CELERY_TASK_PUBLISH_RETRY = False
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+from celery.schedules import crontab  # noqa: E402
+
+CELERY_BEAT_SCHEDULE = {
+    "deliver-outbox": {"task": "viaticos.deliver_outbox_due", "schedule": 60.0},
+    # Duty-station mornings, as the cron lines in the README.
+    "enforce-deadlines": {
+        "task": "viaticos.run_daily_job",
+        "schedule": crontab(hour=6, minute=15, day_of_week="1-5"),
+        "args": ["enforce_deadlines"],
+    },
+    "apply-retention": {
+        "task": "viaticos.run_daily_job",
+        "schedule": crontab(hour=6, minute=30),
+        "args": ["apply_retention"],
+    },
+}
+
+# Prometheus metrics at /metrics: only from these addresses (networks allowed) or with
+# "Authorization: Bearer <METRICS_TOKEN>". Under gunicorn set PROMETHEUS_MULTIPROC_DIR to an
+# empty directory so that every worker's figures are counted.
+METRICS_ALLOWED_IPS = env_list("METRICS_ALLOWED_IPS", "127.0.0.1,::1")
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+PROMETHEUS_EXPORT_MIGRATIONS = False
+
+# The outbox (viaticos.outbox): attempts before a message is undeliverable (1, 2, 4… minutes
+# apart) and how long sent messages are kept.
+VIATICOS_OUTBOX_MAX_ATTEMPTS = env_int("VIATICOS_OUTBOX_MAX_ATTEMPTS", 8)
+VIATICOS_OUTBOX_BACKOFF_SECONDS = env_int("VIATICOS_OUTBOX_BACKOFF_SECONDS", 60)
+VIATICOS_OUTBOX_KEEP_DAYS = env_int("VIATICOS_OUTBOX_KEEP_DAYS", 30)

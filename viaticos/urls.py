@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from viaticos import api, views
+from viaticos import api, health, views
 
 api_v1 = [
     path(
@@ -23,6 +23,9 @@ api_v1 = [
 ]
 
 urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+    path("metrics", health.metrics, name="metrics"),
     path("", views.home, name="home"),
     path("", include("missions.urls")),
     path("", include("missions.urls_perdiem")),
