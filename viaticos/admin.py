@@ -3,9 +3,8 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
-
 from django.utils.translation import ngettext
+from simple_history.admin import SimpleHistoryAdmin
 
 from viaticos import outbox
 from viaticos.models import (
