@@ -78,6 +78,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before anything reads the body: an oversize request is answered 413 unread.
+    "viaticos.middleware.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -239,7 +241,21 @@ STORAGES = {
     },
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# Bounds on uploads (viaticos/uploads.py): bytes per file, pixels per image (a 12000×12000 PNG
+# of 17 KB decodes to 430 MB), pages per PDF (each page is stamped, R-3.7), and bytes per request
+# (refused with 413 before the body is read; default: three files of the maximum size plus 1 MB).
 VIATICOS_MAX_UPLOAD_BYTES = env_int("VIATICOS_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
+VIATICOS_MAX_IMAGE_PIXELS = env_int("VIATICOS_MAX_IMAGE_PIXELS", 40_000_000)
+VIATICOS_MAX_PDF_PAGES = env_int("VIATICOS_MAX_PDF_PAGES", 100)
+VIATICOS_MAX_REQUEST_BYTES = env_int(
+    "VIATICOS_MAX_REQUEST_BYTES", 3 * VIATICOS_MAX_UPLOAD_BYTES + 1024 * 1024
+)
+FILE_UPLOAD_HANDLERS = [
+    "viaticos.uploads.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+DATA_UPLOAD_MAX_NUMBER_FILES = 10
 
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",

@@ -7,10 +7,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from missions.models import Destination, Mission, MissionEvent
-from tests.factories import ProjectFactory, UserFactory
+from tests.factories import ProjectFactory, UserFactory, pdf_bytes
 from viaticos.roles import Role
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = pdf_bytes(title="carta")
 
 
 def payload(project="PREVDA", dest="SV-SAL", **overrides):
