@@ -184,6 +184,10 @@ except NotImplementedError:
         "calendar knows (use an ISO 3166-1 alpha-2 code such as PE)."
     ) from None
 
+# Bounds of a mission (missions/rules.py check_trip_bounds): days from departure to return and
+# destinations of the itinerary.
+VIATICOS_MAX_MISSION_DAYS = env_int("VIATICOS_MAX_MISSION_DAYS", 180)
+VIATICOS_MAX_ITINERARY_LEGS = env_int("VIATICOS_MAX_ITINERARY_LEGS", 20)
 # an exchange rate older than this many days (before the expense date) is not used.
 VIATICOS_FX_MAX_AGE_DAYS = env_int("VIATICOS_FX_MAX_AGE_DAYS", 7)
 # Django's cache holds the public ARCO form's rate limits and the dashboard's spend series:
