@@ -6,10 +6,12 @@ import datetime as dt
 import hashlib
 import logging
 import secrets
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -69,6 +71,52 @@ class ArcoFiling:
     representative_document_number: str = ""
 
 
+# What the form may carry: one line each (a name with line breaks turned the acknowledgement
+# into a phishing letter), and no more than the columns hold.
+SINGLE_LINE_FIELDS = {
+    "full_name": 200,
+    "document_number": 20,
+    "email": 254,
+    "address": 300,
+    "representative_name": 200,
+    "representative_document_number": 20,
+}
+REQUEST_DETAIL_MAX = 4000
+
+
+def is_single_line(value: str) -> bool:
+    """No line break, tab or other control or format character (Unicode Cc, Cf: zero-width
+    and bidirectional marks included)."""
+    return not any(unicodedata.category(char) in ("Cc", "Cf") for char in value)
+
+
+def _check_lines(filing: ArcoFiling) -> None:
+    for name, limit in SINGLE_LINE_FIELDS.items():
+        value = getattr(filing, name) or ""
+        if not is_single_line(value):
+            raise DomainError(
+                "not_single_line",
+                _("This field must be a single line of text, without line breaks."),
+                field=name,
+            )
+        if len(value.strip()) > limit:
+            raise DomainError(
+                "too_long",
+                _("At most %(limit)s characters.") % {"limit": limit},
+                field=name,
+            )
+    detail = filing.request_detail or ""
+    if len(detail.strip()) > REQUEST_DETAIL_MAX or not is_single_line(
+        detail.replace("\n", "").replace("\r", "").replace("\t", "")
+    ):
+        raise DomainError(
+            "request_detail_invalid",
+            _("Describe your request in at most %(limit)s characters of plain text.")
+            % {"limit": REQUEST_DETAIL_MAX},
+            field="request_detail",
+        )
+
+
 @enforces("R-A1")
 def _validate_filing(filing: ArcoFiling, document_file, power_of_attorney_file) -> None:
     """R-A1: what a request must carry; every message is for the requester."""
@@ -85,6 +133,7 @@ def _validate_filing(filing: ArcoFiling, document_file, power_of_attorney_file) 
             _("Confirm that you have read the privacy notice."),
             field="notice_acknowledged",
         )
+    _check_lines(filing)
     if not filing.full_name.strip():
         raise DomainError("full_name_required", _("Enter your full name."), field="full_name")
     if filing.document_type not in ArcoRequest.DocumentType.values:
@@ -227,15 +276,23 @@ def _arco_request_create(filing, checked, stored, today, channel, ip_address) ->
 
 
 def _send_acknowledgement(request_id: int) -> None:
+    """R-A1: the acknowledgement goes to the address typed on the form, which nobody has
+    verified: it carries the tracking code, the right and the dates, nothing else the filer
+    wrote (no name, no PDF of the request: those stay on the confirmation page), and the link
+    that confirms the address."""
     request = ArcoRequest.objects.get(pk=request_id)
+    if not request.email:
+        return
+    context = {
+        "req": request,
+        "confirm_url": "" if request.email_confirmed_at else (email_confirmation_url(request)),
+    }
     try:
-        pdf = documents.acknowledgement_pdf(request)
         documents.send_mail(
             to=request.email,
             subject_template="privacy/email/acknowledgement_subject.txt",
             body_template="privacy/email/acknowledgement.txt",
-            context={"req": request},
-            files=[(f"acuse-{request.tracking_code}.pdf", pdf, "application/pdf")],
+            context=context,
         )
     except Exception as exc:  # delivery is logged, never lost silently
         log.exception("acknowledgement of %s not sent", request.tracking_code)
@@ -255,6 +312,90 @@ def _send_acknowledgement(request_id: int) -> None:
         to=request.email,
         status=ArcoDelivery.Status.SENT,
     )
+
+
+# --- R-A1 verified delivery ---
+
+CONFIRM_SALT = "privacy.arco.email-confirmation"
+CONFIRM_MAX_AGE = dt.timedelta(days=30)
+
+
+def email_confirmation_token(request: ArcoRequest) -> str:
+    """Signed (SECRET_KEY) pair of the request and the address: nothing to store, and a token
+    for one address does not confirm another."""
+    return signing.dumps({"r": request.pk, "e": request.email.strip().lower()}, salt=CONFIRM_SALT)
+
+
+def email_confirmation_url(request: ArcoRequest) -> str:
+    from viaticos.links import site_link
+
+    return site_link("privacy:arco-confirm-email", email_confirmation_token(request))
+
+
+def email_confirmation_request(token: str) -> ArcoRequest:
+    """The request a confirmation link is for, or DomainError (expired, altered, or the
+    address changed since)."""
+    try:
+        data = signing.loads(token, salt=CONFIRM_SALT, max_age=CONFIRM_MAX_AGE)
+        request = ArcoRequest.objects.get(pk=int(data["r"]))
+    except (signing.BadSignature, ArcoRequest.DoesNotExist, KeyError, TypeError, ValueError):
+        raise DomainError(
+            "confirmation_invalid",
+            _("This confirmation link is not valid or has expired."),
+        ) from None
+    if request.email.strip().lower() != data["e"] or request.anonymized:
+        raise DomainError(
+            "confirmation_invalid", _("This confirmation link is not valid or has expired.")
+        )
+    return request
+
+
+@enforces("R-A1")
+def personal_data_recipient(request: ArcoRequest) -> str:
+    """R-A1: where a letter or data carrying personal data may be e-mailed: the e-mail of the
+    linked account, or, without an account, the address the requester confirmed through the
+    link sent to it. Empty: nowhere yet (the e-mail is held, the officer sees why)."""
+    if request.subject_id:
+        return (request.subject.email or "").strip()
+    if request.email and request.email_confirmed_at:
+        return request.email
+    return ""
+
+
+@enforces("R-A1")
+@transaction.atomic
+def arco_request_confirm_email(*, token: str) -> ArcoRequest:
+    """R-A1: the requester confirms the notification address by opening the link sent to it;
+    letters held for want of a verified address are then sent."""
+    found = email_confirmation_request(token)
+    request = _locked(found.pk)
+    if request.email_confirmed_at is None:
+        request.email_confirmed_at = documents.now()
+        _history(request, None, "e-mail confirmed")
+        request.save(update_fields=["email_confirmed_at"])
+        transaction.on_commit(lambda: _release_held(request.pk))
+    return request
+
+
+def _release_held(request_id: int) -> None:
+    """Send the response letters held until the address was confirmed (their PDF is kept in
+    the file); each held delivery becomes the record of the sending."""
+    request = ArcoRequest.objects.select_related("subject").get(pk=request_id)
+    to = personal_data_recipient(request)
+    if not to:
+        return
+    for delivery in request.deliveries.filter(
+        status=ArcoDelivery.Status.HELD, kind=ArcoDelivery.Kind.RESPONSE
+    ):
+        files = []
+        if request.response_letter:
+            with default_storage.open(request.response_letter, "rb") as handle:
+                letter = handle.read()
+            files = [(f"respuesta-{request.tracking_code}.pdf", letter, "application/pdf")]
+        status, detail = _send(request, "response", files, to)
+        delivery.status, delivery.detail, delivery.to = status, detail, to
+        delivery.at = documents.now()
+        delivery.save(update_fields=["status", "detail", "to", "at"])
 
 
 def _locked(request_id: int) -> ArcoRequest:
@@ -513,6 +654,7 @@ def arco_request_answer(
     fields = ["status", "outcome", "response_text", "closed_on"]
     export = ""
     if request.right == ArcoRequest.Right.PORTABILIDAD and granted:
+        _require_account_email(request)
         export = EXPORT_JSON
     if request.right == ArcoRequest.Right.ACCESO and granted:
         if data not in ACCESS_DATA:
@@ -536,6 +678,7 @@ def arco_request_answer(
                 "We hold no personal data about you other than this request and its documents."
             )
         if data == ACCESS_DATA_ATTACH:
+            _require_account_email(request)
             export = EXPORT_FULL
         elif data == ACCESS_DATA_LATER:
             request.data_delivery_due = rules.arco_calendar().add_business_days(
@@ -548,6 +691,18 @@ def arco_request_answer(
     return request
 
 
+def _require_account_email(request: ArcoRequest) -> None:
+    """R-A1: a person's data is e-mailed only to their account's address."""
+    if request.subject_id and not (request.subject.email or "").strip():
+        raise DomainError(
+            "account_without_email",
+            _(
+                "The linked account has no e-mail address: the data is sent only there. Record "
+                "the person's e-mail on their account first."
+            ),
+        )
+
+
 # Acceso granted: how the person's data reaches them (R-A2, R-A8).
 ACCESS_DATA_ATTACH, ACCESS_DATA_LATER, ACCESS_DATA_NONE = "attach", "later", "none"
 ACCESS_DATA = (ACCESS_DATA_ATTACH, ACCESS_DATA_LATER, ACCESS_DATA_NONE)
@@ -557,23 +712,48 @@ def _notify(request_id: int, kind: str, template: str) -> None:
     _email(ArcoRequest.objects.get(pk=request_id), kind, template)
 
 
-def _email(request: ArcoRequest, kind: str, template: str, files=()) -> None:
-    """Send one e-mail to the requester and log its delivery, sent or failed (R-A6): a failure
-    is recorded for the officer, never raised into the request that caused it."""
+def _send(request: ArcoRequest, template: str, files, to: str) -> tuple[str, str]:
     try:
         documents.send_mail(
-            to=request.email,
+            to=to,
             subject_template=f"privacy/email/{template}_subject.txt",
             body_template=f"privacy/email/{template}.txt",
             context={"req": request},
             files=files,
         )
-        status, detail = ArcoDelivery.Status.SENT, ""
+        return ArcoDelivery.Status.SENT, ""
     except Exception as exc:
-        log.exception("%s of %s not sent", kind, request.tracking_code)
-        status, detail = ArcoDelivery.Status.FAILED, str(exc)[:300]
+        log.exception("%s of %s not sent", template, request.tracking_code)
+        return ArcoDelivery.Status.FAILED, str(exc)[:300]
+
+
+def _email(request: ArcoRequest, kind: str, template: str, files=()) -> None:
+    """Send one e-mail to the requester and log its delivery, sent or failed (R-A6): a failure
+    is recorded for the officer, never raised into the request that caused it.
+
+    R-A1: the response letter and the data go only to personal_data_recipient; without one the
+    delivery is logged as held (sent when the requester confirms the address)."""
+    if kind in (ArcoDelivery.Kind.RESPONSE, ArcoDelivery.Kind.DATA):
+        to = personal_data_recipient(request)
+        if not to:
+            ArcoDelivery.objects.create(
+                request=request,
+                kind=kind,
+                channel="email",
+                to=request.email,
+                status=ArcoDelivery.Status.HELD,
+                detail=(
+                    _("The linked account has no e-mail address.")
+                    if request.subject_id
+                    else _("Waiting for the requester to confirm the address.")
+                ),
+            )
+            return
+    else:
+        to = request.email
+    status, detail = _send(request, template, files, to)
     ArcoDelivery.objects.create(
-        request=request, kind=kind, channel="email", to=request.email, status=status, detail=detail
+        request=request, kind=kind, channel="email", to=to, status=status, detail=detail
     )
 
 
@@ -685,6 +865,7 @@ def arco_data_deliver(*, actor, request_id: int, today: dt.date) -> ArcoRequest:
         raise DomainError(
             "no_subject", _("First link the request to the account of the person concerned.")
         )
+    _require_account_email(request)
     request.data_delivered_on = today  # under the row lock: a second click finds it
     _history(request, actor, "data delivered")
     request.save(update_fields=["data_delivered_on"])

@@ -54,6 +54,12 @@ def only(roles: set[Role], allowed: int = 200, denied: int = 403, anonymous: int
     }
 
 
+def ARCO_CONFIRMATION(ctx):
+    from privacy.services import email_confirmation_token
+
+    return {"token": email_confirmation_token(ctx["arco"])}
+
+
 def MISSION(ctx):
     return {"pk": ctx["mission"].pk}
 
@@ -533,6 +539,8 @@ MATRIX: dict[str, Entry] = {
     "privacy:arco-filed": Entry(default=404),
     "privacy:arco-form": Entry(),
     "privacy:arco-lookup": Entry(),
+    # R-A1: the link of the acknowledgement; anyone holding it (the token is the permission).
+    "privacy:arco-confirm-email": Entry(kwargs=ARCO_CONFIRMATION),
     "privacy:arco-status": Entry(kwargs=lambda c: {"code": c["arco"].tracking_code}),
     "privacy:attachment": Entry(
         kwargs=lambda c: {"pk": c["arco"].pk, "attachment_id": c["attachment"].pk},

@@ -16,7 +16,7 @@ from privacy.models import (
     PrivacyNotice,
 )
 from privacy.registry import Hold, PersonalData, register, unregister
-from tests.privacy.helpers import file_on
+from tests.privacy.helpers import confirm_email, file_on
 
 D = dt.date
 
@@ -90,6 +90,7 @@ def test_r_a6_answer_sends_the_letter_and_logs_the_delivery(
     req = _file(
         api_client, monkeypatch, D(2026, 3, 30), right="informacion", address="Jr. Lampa 123, Lima"
     )
+    confirm_email(api_client, req)  # R-A1: the letter goes only to a confirmed address
     monkeypatch.setattr(clock, "today", lambda: D(2026, 4, 6))
     empty = officer_client.post(
         f"/privacidad/solicitudes/{req.pk}/answer/", {"outcome": "granted", "response_text": " "}
