@@ -143,7 +143,17 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-# Login throttling: 5 failures for one user name from one address lock it for 15 minutes.
+# The client's address behind the reverse proxies (viaticos/clients.py): how many proxies in
+# front of the application append to X-Forwarded-For. 0: the header is ignored.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+if os.environ.get("PRIVACY_CLIENT_IP_HEADER"):
+    raise ImproperlyConfigured(
+        "PRIVACY_CLIENT_IP_HEADER is no longer read (a client could write that header): set "
+        "TRUSTED_PROXY_COUNT to the number of reverse proxies in front of the application."
+    )
+# Login throttling: 5 failures for one user name from one address lock it for 15 minutes
+# (django-axes); and VIATICOS_LOGIN_FAILURES_PER_ADDRESS failures from one address, whatever the
+# user names tried, pause sign-in from that address for an hour (password spraying).
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15) / 60  # hours
@@ -151,7 +161,11 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
-AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", 0) or None
+AXES_CLIENT_IP_CALLABLE = "viaticos.clients.client_address"
+VIATICOS_LOGIN_FAILURES_PER_ADDRESS = env_int("VIATICOS_LOGIN_FAILURES_PER_ADDRESS", 20)
+# Password-reset e-mails: per client address and per e-mail address typed, per hour.
+VIATICOS_PASSWORD_RESETS_PER_ADDRESS = env_int("VIATICOS_PASSWORD_RESETS_PER_ADDRESS", 5)
+VIATICOS_PASSWORD_RESETS_PER_EMAIL = env_int("VIATICOS_PASSWORD_RESETS_PER_EMAIL", 3)
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -210,14 +224,12 @@ else:
     )
 
 # Privacy (Ley 29733): the notice prompt at first login (R-P2) and the public form's rate limit,
-# as (requests, seconds) per client address. Behind a trusted proxy, set
-# PRIVACY_CLIENT_IP_HEADER=HTTP_X_FORWARDED_FOR so the limit applies to the real client.
+# as (requests, seconds) per client address (TRUSTED_PROXY_COUNT decides which address).
 PRIVACY_CONSENT_PROMPT = env_bool("PRIVACY_CONSENT_PROMPT", True)
 PRIVACY_RATE_LIMITS = {
     "file": (env_int("PRIVACY_ARCO_FILE_LIMIT", 5), 3600),
     "lookup": (env_int("PRIVACY_ARCO_LOOKUP_LIMIT", 30), 600),
 }
-PRIVACY_CLIENT_IP_HEADER = os.environ.get("PRIVACY_CLIENT_IP_HEADER", "")
 
 # R-8b (interpretation): business days after the documentation requirement before the
 # payroll deduction order is created.

@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from viaticos import api, views
+from viaticos import accounts, api, views
 
 api_v1 = [
     path(
@@ -32,7 +32,7 @@ urlpatterns = [
     path("cuenta/token/", views.account_token, name="account-token"),
     path(
         "cuenta/ingresar/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        accounts.LoginView.as_view(),
         name="login",
     ),
     path("cuenta/salir/", auth_views.LogoutView.as_view(), name="logout"),
@@ -42,7 +42,7 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
-    path("cuenta/recuperar/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path("cuenta/recuperar/", accounts.PasswordResetView.as_view(), name="password_reset"),
     path(
         "cuenta/recuperar/enviado/",
         auth_views.PasswordResetDoneView.as_view(),
