@@ -305,6 +305,13 @@ def test_traveler_cannot_see_others_sanctions_or_requirements(
         ).status_code
         == 404
     )
+    # …and the traveler it concerns sees it but may not decide: 403 as documented, not 400
+    api_client.force_authenticate(traveler)
+    for name, body in [("v1:sanction-lift", {"reason": "x"}), ("v1:sanction-apply", {})]:
+        response = api_client.post(reverse(name, args=[sanction.pk]), body)
+        assert response.status_code == 403 and response.json()["code"] == "not_allowed"
+    sanction.refresh_from_db()
+    assert sanction.state == "applied"
     client.force_login(traveler)
     assert client.get(reverse("deadlines:sanction", args=[sanction.pk])).status_code == 200
     # the traveler sees their own sanction but cannot lift it
