@@ -228,6 +228,7 @@ class SettlementEvent(models.Model):
         CREATED = "created", _("Started")
         TIMES_SET = "times_set", _("Actual times entered")
         DOCUMENT_ADDED = "document_added", _("Document attached")
+        DOCUMENT_REMOVED = "document_removed", _("Document removed")
         RECEIPT_ADDED = "receipt_added", _("Receipt added")
         RECEIPT_REMOVED = "receipt_removed", _("Receipt removed")
         EXCEPTION_APPROVED = "exception_approved", _("Exception approved (R-2h)")

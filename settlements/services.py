@@ -275,6 +275,23 @@ def settlement_attach_document(
     return document
 
 
+@transaction.atomic
+def settlement_document_remove(*, actor, document: Document) -> None:
+    """R-2a: the traveler replaces a wrong proof of travel or mission report while the
+    settlement is editable (draft or returned); a receipt's files go with receipt_remove."""
+    settlement = _editable_by_traveler(document.settlement, actor)
+    if document.kind not in (Document.Kind.PROOF_OF_TRAVEL, Document.Kind.MISSION_REPORT):
+        raise DomainError(
+            "not_a_settlement_document",
+            _("Only the proof of travel and the mission report are removed here."),
+        )
+    names = [name for name in (document.file, document.stamped_file) if name]
+    label = f"{document.get_kind_display()}: {document.original_name}"[:200]
+    document.delete()
+    _event(settlement, actor, A.DOCUMENT_REMOVED, label)
+    transaction.on_commit(lambda: [default_storage.delete(name) for name in names])
+
+
 @enforces("R-7c")
 def _check_not_duplicate(*, key: str, sha256: str) -> None:
     """R-7c: the same receipt (same file, or same issuer tax id + number) is used only once,

@@ -20,4 +20,9 @@ urlpatterns = [
         name="receipt_action",
     ),
     path("liquidaciones/documentos/<int:pk>/", views.document_file, name="document"),
+    path(
+        "liquidaciones/documentos/<int:pk>/quitar/",
+        views.document_remove,
+        name="document_remove",
+    ),
 ]

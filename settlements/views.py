@@ -262,6 +262,20 @@ def settlement_action(request, pk, action):
 
 @login_required
 @require_POST
+def document_remove(request, pk):
+    document = selectors.document_get_for_user(request.user, pk)
+    user = request.user
+    return _run(
+        request,
+        None,
+        lambda d: services.settlement_document_remove(actor=user, document=document),
+        _("Document removed."),
+        reverse("settlements:detail", args=[document.settlement_id]),
+    )
+
+
+@login_required
+@require_POST
 def receipt_action(request, pk, action):
     receipt = selectors.receipt_get_for_user(request.user, pk)
     user = request.user

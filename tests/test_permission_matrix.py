@@ -407,6 +407,12 @@ MATRIX: dict[str, Entry] = {
     "settlements:document": Entry(
         kwargs=lambda c: {"pk": c["document"].pk}, expect={ANON: 302, **NO_SETTLEMENTS}
     ),
+    "settlements:document_remove": Entry(
+        method="POST",
+        kwargs=lambda c: {"pk": c["document"].pk},
+        default=302,  # refused with a message: the settlement is no longer editable
+        expect=NO_SETTLEMENTS,
+    ),
     "settlements:inbox": Entry(
         default=404,
         expect={
@@ -455,6 +461,12 @@ MATRIX: dict[str, Entry] = {
         expect={ANON: 401, **NO_SETTLEMENTS, Role.GENERAL_ACCOUNTANT.value: 400},
     ),
     "v1:settlement-detail": Entry(kwargs=SETTLEMENT, expect={ANON: 401, **NO_SETTLEMENTS}),
+    "v1:settlement-document-detail": Entry(
+        method="DELETE",
+        kwargs=lambda c: {"pk": c["document"].settlement_id, "document_pk": c["document"].pk},
+        default=403,
+        expect={ANON: 401, **NO_SETTLEMENTS},
+    ),
     "v1:settlement-documents": Entry(
         method="POST",
         kwargs=SETTLEMENT,
