@@ -100,7 +100,8 @@ MATRIX: dict[str, Entry] = {
     "home": page(),
     "account": page(),
     "rules": page(),  # rule traceability, read-only for every signed-in user
-    "account-token": page(method="POST", default=302),
+    "account-token": page(method="POST", default=200),
+    "account-token-revoke": page(method="POST", default=302),
     "login": Entry(expect={r: 302 for r in SIGNED_IN}),  # signed-in users are sent home
     "logout": Entry(method="POST", default=302),
     "password_change": page(),

@@ -65,7 +65,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
@@ -289,7 +289,8 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "viaticos@localhost")
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first so that an unauthenticated API call answers 401 with WWW-Authenticate.
-        "rest_framework.authentication.TokenAuthentication",
+        # Hashed, expiring tokens (viaticos/tokens.py); the header stays `Token <key>`.
+        "knox.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -298,6 +299,10 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
 }
+# Personal API tokens: days of validity (viaticos/tokens.py).
+VIATICOS_API_TOKEN_DAYS = env_int("VIATICOS_API_TOKEN_DAYS", 90)
+REST_KNOX = {"AUTH_HEADER_PREFIX": "Token", "AUTO_REFRESH": False, "TOKEN_LIMIT_PER_USER": None}
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "Viáticos API",
     "DESCRIPTION": "Travel expenses, settlements and personal-data rights (Ley 29733).",

@@ -30,6 +30,7 @@ urlpatterns = [
     path("reglas/", views.rules, name="rules"),
     path("cuenta/", views.account, name="account"),
     path("cuenta/token/", views.account_token, name="account-token"),
+    path("cuenta/token/revocar/", views.account_token_revoke, name="account-token-revoke"),
     path(
         "cuenta/ingresar/",
         accounts.LoginView.as_view(),
