@@ -11,4 +11,8 @@ class PrivacyConfig(AppConfig):
         from privacy.home import register_home
 
         register_builtin()
+        from viaticos.files import register_file_field
+
+        register_file_field("privacy.ArcoAttachment", "storage_name", prefix="arco")
+        register_file_field("privacy.ArcoRequest", "response_letter", prefix="arco")
         register_home()

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.validators import validate_email
 from django.db import transaction
@@ -34,6 +33,7 @@ from privacy.models import (
 )
 from privacy.registry import Hold
 from viaticos.errors import DomainError
+from viaticos.files import save_file
 from viaticos.people import display_name
 from viaticos.rules_registry import enforces
 from viaticos.uploads import check_upload
@@ -261,7 +261,7 @@ def _arco_request_create(filing, checked, stored, today, channel, ip_address) ->
     _history(request, None, "filed")
     request.save()
     for kind, upload in checked:
-        name = default_storage.save(upload.storage_name("arco"), ContentFile(upload.content))
+        name = save_file(upload.storage_name("arco"), upload.content)
         stored.append(name)
         ArcoAttachment.objects.create(
             request=request,
@@ -491,7 +491,7 @@ def _arco_request_correct(tracking_code, correction_text, checked, today, stored
         ]
     )
     if checked:
-        name = default_storage.save(checked.storage_name("arco"), ContentFile(checked.content))
+        name = save_file(checked.storage_name("arco"), checked.content)
         stored.append(name)
         ArcoAttachment.objects.create(
             request=request,

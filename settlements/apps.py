@@ -16,3 +16,7 @@ class SettlementsConfig(AppConfig):
         from settlements.privacy import register_privacy
 
         register_privacy()  # personal data declared to privacy (R-A8, R-T1…R-T4)
+        from viaticos.files import register_file_field
+
+        register_file_field("settlements.Document", "file", prefix="settlements")
+        register_file_field("settlements.Document", "stamped_file", prefix="settlements")

@@ -14,7 +14,6 @@ from contextlib import contextmanager
 from decimal import Decimal
 from functools import partial
 
-from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
@@ -45,6 +44,7 @@ from settlements.stamping import Stamp, stamp_document
 from viaticos.business_days import duty_calendar
 from viaticos.errors import DomainError, NotAllowed, require_reason
 from viaticos.exchange import convert_to_usd
+from viaticos.files import save_file
 from viaticos.money import round_money
 from viaticos.people import display_name
 from viaticos.rules_registry import enforces
@@ -105,7 +105,7 @@ def _files() -> Iterator:
     written: list[str] = []
 
     def write(name: str, content: bytes) -> str:
-        saved = default_storage.save(name, ContentFile(content))
+        saved = save_file(name, content)  # a failed write leaves no partial file
         written.append(saved)
         return saved
 

@@ -266,6 +266,8 @@ VIATICOS_MAX_PDF_PAGES = env_int("VIATICOS_MAX_PDF_PAGES", 100)
 VIATICOS_MAX_REQUEST_BYTES = env_int(
     "VIATICOS_MAX_REQUEST_BYTES", 3 * VIATICOS_MAX_UPLOAD_BYTES + 1024 * 1024
 )
+# apply_retention deletes stored files no row references once they are this old.
+VIATICOS_ORPHAN_GRACE_HOURS = env_int("VIATICOS_ORPHAN_GRACE_HOURS", 24)
 FILE_UPLOAD_HANDLERS = [
     "viaticos.uploads.LimitedUploadHandler",
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
