@@ -486,10 +486,10 @@ QUOTE = {
 
 def quote_load(named, *, seconds: int) -> dict:
     """POST /api/v1/per-diem/quote/ against gunicorn (2 workers) from another process."""
-    from rest_framework.authtoken.models import Token
+    from viaticos.tokens import api_token_create
 
     User = get_user_model()
-    token, _ = Token.objects.get_or_create(user=User.objects.get(pk=named.users["traveler"]))
+    token = api_token_create(actor=User.objects.get(pk=named.users["traveler"]))
     port = _free_port()
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings"}
     server = subprocess.Popen(
@@ -517,7 +517,7 @@ def quote_load(named, *, seconds: int) -> dict:
                 time.sleep(0.1)
         url = f"http://127.0.0.1:{port}/api/v1/per-diem/quote/"
         body = json.dumps(QUOTE)
-        headers = {"Authorization": f"Token {token.key}", "Content-Type": "application/json"}
+        headers = {"Authorization": f"Token {token}", "Content-Type": "application/json"}
         import urllib.request
 
         check = urllib.request.urlopen(

@@ -46,6 +46,9 @@ class MissionsConfig(AppConfig):
         from missions.privacy import register_privacy
 
         register_privacy()  # personal data declared to privacy (R-A8, R-T1…R-T4)
+        from viaticos.files import register_file_field
+
+        register_file_field("missions.Mission", "invitation_file", prefix="missions")
 
         from django.db.models.signals import post_delete, post_migrate, post_save
 

@@ -132,6 +132,10 @@ def per_diem_estimate(
     (R-3.8b); with neither the engine refuses with `rate_requires_quote`. Naive local times at
     the duty station. Raises DomainError with the engine's codes.
     """
+    from missions.rules import check_trip_bounds
+
+    if return_at > departure_at:
+        check_trip_bounds(departure_at=departure_at, return_at=return_at)
     on = departure_at.date()
     destination, daily = _estimate_rate(destination_code, on)
     if daily is None and quote is not None:

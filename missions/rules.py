@@ -9,6 +9,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -32,6 +33,32 @@ def _local(moment: dt.datetime) -> dt.datetime:
     return timezone.localtime(moment) if timezone.is_aware(moment) else moment
 
 
+def check_trip_bounds(*, departure_at: dt.datetime, return_at: dt.datetime, legs: int = 1) -> None:
+    """Bounds a real organization accepts (settings VIATICOS_MAX_MISSION_DAYS,
+    VIATICOS_MAX_ITINERARY_LEGS): a 2026–2099 "mission" is a typing mistake or an attack, and its
+    per diem table, page and mission order would grow without limit."""
+    max_days = settings.VIATICOS_MAX_MISSION_DAYS
+    days = (_local(return_at).date() - _local(departure_at).date()).days + 1
+    if days > max_days:
+        raise DomainError(
+            "mission_too_long",
+            _(
+                "A mission lasts at most %(max)s days; this one lasts %(days)s. Check the dates "
+                "or split it into several missions."
+            )
+            % {"max": max_days, "days": days},
+            field="return_at",
+        )
+    max_legs = settings.VIATICOS_MAX_ITINERARY_LEGS
+    if legs > max_legs:
+        raise DomainError(
+            "itinerary_too_long",
+            _("An itinerary has at most %(max)s destinations; this one has %(legs)s.")
+            % {"max": max_legs, "legs": legs},
+            field="legs",
+        )
+
+
 @enforces("R-2e")
 def check_itinerary(
     *, departure_at: dt.datetime, return_at: dt.datetime, legs: Sequence[LegInput]
@@ -48,6 +75,7 @@ def check_itinerary(
         raise DomainError(
             "itinerary_empty", _("Add at least one destination to the itinerary."), field="legs"
         )
+    check_trip_bounds(departure_at=departure_at, return_at=return_at, legs=len(legs))
     organization = Organization.current()
     previous_leave = departure_at
     for number, leg in enumerate(legs, start=1):

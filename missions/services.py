@@ -13,8 +13,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
@@ -44,6 +42,7 @@ from missions.rules import (
 )
 from missions.selectors import advances_pending_settlement, overlapping_missions
 from viaticos.errors import DomainError, NotAllowed, require_reason
+from viaticos.files import save_file
 from viaticos.money import round_money
 from viaticos.people import display_name
 from viaticos.roles import Role, has_role
@@ -396,9 +395,9 @@ INVITATION_FIELDS = [
 
 def _store_invitation(mission: Mission, upload: UploadedFile) -> None:
     checked = check_upload(upload, field="invitation")
-    name = default_storage.save(
-        checked.storage_name("missions/invitations"), ContentFile(checked.content)
-    )
+    # A failed write leaves nothing; a row that never commits leaves an orphan that the
+    # sweep of apply_retention removes (viaticos.files).
+    name = save_file(checked.storage_name("missions/invitations"), checked.content)
     mission.invitation_file = name
     mission.invitation_name = checked.original_name
     mission.invitation_content_type = checked.content_type

@@ -74,6 +74,22 @@ class ArcoRequestAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
     list_filter = ["right", "status"]
     exclude = ["ip_address"]
 
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        """R-S3: reading an ARCO file here is logged like on the officer's page."""
+        from privacy import ratelimit, services
+
+        req = self.get_object(request, object_id)
+        if req is not None and self.has_view_permission(request, req):
+            services.access_log_record(
+                actor=request.user,
+                what=_("ARCO file"),
+                subject=req.subject,
+                subject_label=req.full_name,
+                record_key=f"privacy.arcorequest:{req.pk}",
+                ip=ratelimit.client_address(request),
+            )
+        return super().change_view(request, object_id, form_url, extra_context)
+
 
 @admin.action(description=_("Apply the financial-sector preset (10 years after the relationship)"))
 def financial_preset(modeladmin, request, queryset):

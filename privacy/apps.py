@@ -11,5 +11,9 @@ class PrivacyConfig(AppConfig):
         from privacy.home import register_home
 
         register_builtin()
+        from viaticos.files import register_file_field
+
+        register_file_field("privacy.ArcoAttachment", "storage_name", prefix="arco")
+        register_file_field("privacy.ArcoRequest", "response_letter", prefix="arco")
         register_home()
         from privacy import services  # noqa: F401  (its outbox builders and result handlers)

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import json
 
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.utils import timezone
 
 from viaticos import pdf
@@ -36,7 +34,9 @@ def export_json(data: dict) -> bytes:
 def store(content: bytes, prefix: str, extension: str) -> str:
     import uuid
 
-    return default_storage.save(f"{prefix}/{uuid.uuid4().hex}.{extension}", ContentFile(content))
+    from viaticos.files import save_file
+
+    return save_file(f"{prefix}/{uuid.uuid4().hex}.{extension}", content)
 
 
 def now():

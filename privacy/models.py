@@ -256,6 +256,9 @@ class ArcoRequest(models.Model):
     data_delivery_due = models.DateField(_("data delivery due"), null=True, blank=True)
     data_delivered_on = models.DateField(_("data delivered on"), null=True, blank=True)
     response_letter = models.CharField(max_length=200, blank=True)
+    # R-A1: the requester opened the link sent to `email` and confirmed it is theirs; until then
+    # nothing carrying personal data is sent there (see services.personal_data_recipient).
+    email_confirmed_at = models.DateTimeField(_("e-mail confirmed at"), null=True, blank=True)
     subject = models.ForeignKey(
         USER,
         verbose_name=_("data subject (account)"),
@@ -311,6 +314,14 @@ class ArcoRequest(models.Model):
     def by_representative(self) -> bool:
         return bool(self.representative_name)
 
+    @property
+    def email_differs_from_account(self) -> bool:
+        """R-A1: the address typed on the form is not the linked account's (flagged to the
+        officer; letters with personal data go to the account's address)."""
+        if not self.subject_id or not self.subject:
+            return False
+        return (self.email or "").strip().lower() != (self.subject.email or "").strip().lower()
+
 
 class ArcoAttachment(models.Model):
     class Kind(models.TextChoices):
@@ -354,6 +365,7 @@ class ArcoDelivery(models.Model):
         FAILED = "failed", _("Failed")
         PENDING = "pending", _("To dispatch by post")
         DELIVERED = "delivered", _("Delivered")
+        HELD = "held", _("Held until the e-mail address is confirmed")
 
     request = models.ForeignKey(ArcoRequest, on_delete=models.CASCADE, related_name="deliveries")
     kind = models.CharField(max_length=20, choices=Kind.choices)

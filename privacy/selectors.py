@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.db.models import (
     BooleanField,
@@ -287,10 +289,61 @@ def access_log(limit: int = 500):
     return AccessLogEntry.objects.select_related("actor", "subject")[:limit]
 
 
-def subject_candidates(request: ArcoRequest):
-    """Accounts whose identity document matches the request's (R-A8)."""
+@dataclass(frozen=True)
+class SubjectCandidate:
+    """An account proposed as the person a request is about, and why (R-A1, R-A8)."""
+
+    profile: object
+    reasons: tuple[str, ...]
+
+    @property
+    def user_id(self) -> int:
+        return self.profile.user_id
+
+    @property
+    def user(self):
+        return self.profile.user
+
+
+def _plain(text: str) -> list[str]:
+    """Lower-case words without accents: "Lucía QUISPE" → ["lucia", "quispe"]."""
+    folded = unicodedata.normalize("NFKD", text or "").encode("ascii", "ignore").decode()
+    return [word for word in "".join(c if c.isalnum() else " " for c in folded).lower().split()]
+
+
+def _same_name(typed: str, user) -> bool:
+    """Every word of the account's first and last names appears in the name typed (second
+    surnames and middle names may be missing from the account)."""
+    account = _plain(f"{user.first_name} {user.last_name}")
+    return bool(account) and set(account) <= set(_plain(typed))
+
+
+@enforces("R-A1")
+def subject_candidates(request: ArcoRequest) -> list[SubjectCandidate]:
+    """R-A1, R-A8: accounts proposed for a request, each with why. A document number is easy
+    to know about a colleague: it never suffices alone; an account is proposed when at least
+    two of document (type and number), name and e-mail agree. One query."""
     from viaticos.models import TravelerProfile
 
-    return TravelerProfile.objects.select_related("user").filter(
-        document_number=request.document_number
-    )
+    email = (request.email or "").strip()
+    match = Q(document_number=request.document_number.strip())
+    if email:
+        match |= Q(user__email__iexact=email)
+    found = []
+    for profile in TravelerProfile.objects.select_related("user").filter(match)[:20]:
+        reasons = []
+        if (
+            profile.document_number == request.document_number.strip()
+            and profile.document_type == request.document_type
+        ):
+            reasons.append(
+                _("same identity document (%(type)s %(number)s)")
+                % {"type": profile.get_document_type_display(), "number": profile.document_number}
+            )
+        if _same_name(request.full_name, profile.user):
+            reasons.append(_("same name"))
+        if email and (profile.user.email or "").strip().lower() == email.lower():
+            reasons.append(_("same e-mail address"))
+        if len(reasons) >= 2 or profile.user_id == request.subject_id:
+            found.append(SubjectCandidate(profile=profile, reasons=tuple(reasons)))
+    return found

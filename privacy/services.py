@@ -6,12 +6,13 @@ import datetime as dt
 import hashlib
 import logging
 import secrets
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
+from django.core import signing
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.validators import validate_email
 from django.db import transaction
@@ -35,6 +36,7 @@ from privacy.models import (
 from privacy.registry import Hold
 from viaticos import outbox
 from viaticos.errors import DomainError
+from viaticos.files import save_file
 from viaticos.people import display_name
 from viaticos.rules_registry import enforces
 from viaticos.uploads import check_upload
@@ -72,6 +74,52 @@ class ArcoFiling:
     representative_document_number: str = ""
 
 
+# What the form may carry: one line each (a name with line breaks turned the acknowledgement
+# into a phishing letter), and no more than the columns hold.
+SINGLE_LINE_FIELDS = {
+    "full_name": 200,
+    "document_number": 20,
+    "email": 254,
+    "address": 300,
+    "representative_name": 200,
+    "representative_document_number": 20,
+}
+REQUEST_DETAIL_MAX = 4000
+
+
+def is_single_line(value: str) -> bool:
+    """No line break, tab or other control or format character (Unicode Cc, Cf: zero-width
+    and bidirectional marks included)."""
+    return not any(unicodedata.category(char) in ("Cc", "Cf") for char in value)
+
+
+def _check_lines(filing: ArcoFiling) -> None:
+    for name, limit in SINGLE_LINE_FIELDS.items():
+        value = getattr(filing, name) or ""
+        if not is_single_line(value):
+            raise DomainError(
+                "not_single_line",
+                _("This field must be a single line of text, without line breaks."),
+                field=name,
+            )
+        if len(value.strip()) > limit:
+            raise DomainError(
+                "too_long",
+                _("At most %(limit)s characters.") % {"limit": limit},
+                field=name,
+            )
+    detail = filing.request_detail or ""
+    if len(detail.strip()) > REQUEST_DETAIL_MAX or not is_single_line(
+        detail.replace("\n", "").replace("\r", "").replace("\t", "")
+    ):
+        raise DomainError(
+            "request_detail_invalid",
+            _("Describe your request in at most %(limit)s characters of plain text.")
+            % {"limit": REQUEST_DETAIL_MAX},
+            field="request_detail",
+        )
+
+
 @enforces("R-A1")
 def _validate_filing(filing: ArcoFiling, document_file, power_of_attorney_file) -> None:
     """R-A1: what a request must carry; every message is for the requester."""
@@ -88,6 +136,7 @@ def _validate_filing(filing: ArcoFiling, document_file, power_of_attorney_file) 
             _("Confirm that you have read the privacy notice."),
             field="notice_acknowledged",
         )
+    _check_lines(filing)
     if not filing.full_name.strip():
         raise DomainError("full_name_required", _("Enter your full name."), field="full_name")
     if filing.document_type not in ArcoRequest.DocumentType.values:
@@ -215,7 +264,7 @@ def _arco_request_create(filing, checked, stored, today, channel, ip_address) ->
     _history(request, None, "filed")
     request.save()
     for kind, upload in checked:
-        name = default_storage.save(upload.storage_name("arco"), ContentFile(upload.content))
+        name = save_file(upload.storage_name("arco"), upload.content)
         stored.append(name)
         ArcoAttachment.objects.create(
             request=request,
@@ -225,21 +274,94 @@ def _arco_request_create(filing, checked, stored, today, channel, ip_address) ->
             sha256=upload.sha256,
             original_name=upload.original_name,
         )
-    # R-A6: the acknowledgement (its PDF is rendered when the e-mail is delivered, out of the
-    # requester's POST) is written to the outbox with the request.
-    _queue_email(
-        request,
-        ArcoDelivery.Kind.ACKNOWLEDGEMENT,
-        "acknowledgement",
-        attachments=[outbox.built_files("privacy.acknowledgement", request.pk)],
-    )
+    # R-A6, R-A1: the acknowledgement is written to the outbox with the request. It goes to an
+    # address nobody has verified, so it carries the tracking code, the right, the dates and the
+    # link that confirms the address, nothing else the filer wrote (no name, no PDF).
+    _queue_email(request, ArcoDelivery.Kind.ACKNOWLEDGEMENT, "acknowledgement")
     return request
 
 
-def _acknowledgement_files(request_id: int) -> list[tuple]:
-    request = ArcoRequest.objects.get(pk=request_id)
-    pdf = documents.acknowledgement_pdf(request)
-    return [(f"acuse-{request.tracking_code}.pdf", pdf, "application/pdf")]
+# --- R-A1 verified delivery ---
+
+CONFIRM_SALT = "privacy.arco.email-confirmation"
+CONFIRM_MAX_AGE = dt.timedelta(days=30)
+
+
+def email_confirmation_token(request: ArcoRequest) -> str:
+    """Signed (SECRET_KEY) pair of the request and the address: nothing to store, and a token
+    for one address does not confirm another."""
+    return signing.dumps({"r": request.pk, "e": request.email.strip().lower()}, salt=CONFIRM_SALT)
+
+
+def email_confirmation_url(request: ArcoRequest) -> str:
+    from viaticos.links import site_link
+
+    return site_link("privacy:arco-confirm-email", email_confirmation_token(request))
+
+
+def email_confirmation_request(token: str) -> ArcoRequest:
+    """The request a confirmation link is for, or DomainError (expired, altered, or the
+    address changed since)."""
+    try:
+        data = signing.loads(token, salt=CONFIRM_SALT, max_age=CONFIRM_MAX_AGE)
+        request = ArcoRequest.objects.get(pk=int(data["r"]))
+    except (signing.BadSignature, ArcoRequest.DoesNotExist, KeyError, TypeError, ValueError):
+        raise DomainError(
+            "confirmation_invalid",
+            _("This confirmation link is not valid or has expired."),
+        ) from None
+    if request.email.strip().lower() != data["e"] or request.anonymized:
+        raise DomainError(
+            "confirmation_invalid", _("This confirmation link is not valid or has expired.")
+        )
+    return request
+
+
+@enforces("R-A1")
+def personal_data_recipient(request: ArcoRequest) -> str:
+    """R-A1: where a letter or data carrying personal data may be e-mailed: the e-mail of the
+    linked account, or, without an account, the address the requester confirmed through the
+    link sent to it. Empty: nowhere yet (the e-mail is held, the officer sees why)."""
+    if request.subject_id:
+        return (request.subject.email or "").strip()
+    if request.email and request.email_confirmed_at:
+        return request.email
+    return ""
+
+
+@enforces("R-A1")
+@transaction.atomic
+def arco_request_confirm_email(*, token: str) -> ArcoRequest:
+    """R-A1: the requester confirms the notification address by opening the link sent to it;
+    letters held for want of a verified address are then sent."""
+    found = email_confirmation_request(token)
+    request = _locked(found.pk)
+    if request.email_confirmed_at is None:
+        request.email_confirmed_at = documents.now()
+        _history(request, None, "e-mail confirmed")
+        request.save(update_fields=["email_confirmed_at"])
+        _release_held(request)
+    return request
+
+
+def _release_held(request: ArcoRequest) -> None:
+    """Queue the letters and data held until the address was confirmed (R-A1): each held
+    delivery becomes the record of the sending, with the files kept in the request's file."""
+    if not personal_data_recipient(request):
+        return
+    builders = {
+        ArcoDelivery.Kind.RESPONSE: ("response", "privacy.response_files", (EXPORT_FULL,)),
+        ArcoDelivery.Kind.DATA: ("data", "privacy.data_files", ()),
+    }
+    for delivery in request.deliveries.filter(status=ArcoDelivery.Status.HELD, channel="email"):
+        template, builder, args = builders[delivery.kind]
+        _queue_email(
+            request,
+            delivery.kind,
+            template,
+            attachments=[outbox.built_files(builder, request.pk, *args)],
+            delivery=delivery,
+        )
 
 
 def _locked(request_id: int) -> ArcoRequest:
@@ -333,7 +455,7 @@ def _arco_request_correct(tracking_code, correction_text, checked, today, stored
         ]
     )
     if checked:
-        name = default_storage.save(checked.storage_name("arco"), ContentFile(checked.content))
+        name = save_file(checked.storage_name("arco"), checked.content)
         stored.append(name)
         ArcoAttachment.objects.create(
             request=request,
@@ -496,6 +618,7 @@ def arco_request_answer(
     fields = ["status", "outcome", "response_text", "closed_on"]
     export = ""
     if request.right == ArcoRequest.Right.PORTABILIDAD and granted:
+        _require_account_email(request)
         export = EXPORT_JSON
     if request.right == ArcoRequest.Right.ACCESO and granted:
         if data not in ACCESS_DATA:
@@ -519,6 +642,7 @@ def arco_request_answer(
                 "We hold no personal data about you other than this request and its documents."
             )
         if data == ACCESS_DATA_ATTACH:
+            _require_account_email(request)
             export = EXPORT_FULL
         elif data == ACCESS_DATA_LATER:
             request.data_delivery_due = rules.arco_calendar().add_business_days(
@@ -531,6 +655,18 @@ def arco_request_answer(
     return request
 
 
+def _require_account_email(request: ArcoRequest) -> None:
+    """R-A1: a person's data is e-mailed only to their account's address."""
+    if request.subject_id and not (request.subject.email or "").strip():
+        raise DomainError(
+            "account_without_email",
+            _(
+                "The linked account has no e-mail address: the data is sent only there. Record "
+                "the person's e-mail on their account first."
+            ),
+        )
+
+
 # Acceso granted: how the person's data reaches them (R-A2, R-A8).
 ACCESS_DATA_ATTACH, ACCESS_DATA_LATER, ACCESS_DATA_NONE = "attach", "later", "none"
 ACCESS_DATA = (ACCESS_DATA_ATTACH, ACCESS_DATA_LATER, ACCESS_DATA_NONE)
@@ -539,29 +675,67 @@ ACCESS_DATA = (ACCESS_DATA_ATTACH, ACCESS_DATA_LATER, ACCESS_DATA_NONE)
 ARCO_EMAIL_KIND = "privacy.arco"
 
 
-def _queue_email(request: ArcoRequest, kind: str, template: str, attachments=()) -> None:
-    """R-A6: one e-mail to the requester, written to the outbox in the caller's transaction,
-    with its delivery logged: queued now, sent or failed when the outbox delivers it. A failure
-    is recorded for the officer, never raised into the action that caused it."""
-    if not request.email:
-        return
-    with translation.override("es"):
-        context = {"req": request}
-        subject = render_to_string(f"privacy/email/{template}_subject.txt", context).strip()
-        body = render_to_string(f"privacy/email/{template}.txt", context)
-    delivery = ArcoDelivery.objects.create(
+PERSONAL_DATA_KINDS = (ArcoDelivery.Kind.RESPONSE, ArcoDelivery.Kind.DATA)
+
+
+def _recipient(request: ArcoRequest, kind: str) -> str:
+    """R-A1: the response letter and the data go only to personal_data_recipient; the other
+    messages to the address given."""
+    if kind in PERSONAL_DATA_KINDS:
+        return personal_data_recipient(request)
+    return request.email
+
+
+def _hold(request: ArcoRequest, kind: str) -> None:
+    """R-A1: no verified address yet: the delivery is logged as held, and queued when the
+    requester confirms the address (`_release_held`)."""
+    ArcoDelivery.objects.create(
         request=request,
         kind=kind,
         channel="email",
         to=request.email,
-        status=ArcoDelivery.Status.QUEUED,
+        status=ArcoDelivery.Status.HELD,
+        detail=(
+            _("The linked account has no e-mail address.")
+            if request.subject_id
+            else _("Waiting for the requester to confirm the address.")
+        ),
     )
+
+
+def _queue_email(
+    request: ArcoRequest, kind: str, template: str, attachments=(), *, delivery=None
+) -> None:
+    """R-A6: one e-mail to the requester, written to the outbox in the caller's transaction,
+    with its delivery logged: queued now, sent or failed when the outbox delivers it. A failure
+    is recorded for the officer, never raised into the action that caused it. R-A1: personal
+    data only to a verified address, else held."""
+    to = _recipient(request, kind)
+    if not to:
+        if kind in PERSONAL_DATA_KINDS and request.email:
+            _hold(request, kind)
+        return
+    with translation.override("es"):
+        confirm = kind == ArcoDelivery.Kind.ACKNOWLEDGEMENT and not request.email_confirmed_at
+        context = {
+            "req": request,
+            "confirm_url": email_confirmation_url(request) if confirm else "",
+        }
+        subject = render_to_string(f"privacy/email/{template}_subject.txt", context).strip()
+        body = render_to_string(f"privacy/email/{template}.txt", context)
+    if delivery is None:
+        delivery = ArcoDelivery.objects.create(
+            request=request, kind=kind, channel="email", to=to, status=ArcoDelivery.Status.QUEUED
+        )
+    else:
+        delivery.status, delivery.to, delivery.detail = ArcoDelivery.Status.QUEUED, to, ""
+        delivery.save(update_fields=["status", "to", "detail"])
     outbox.enqueue(
         kind=ARCO_EMAIL_KIND,
         ref=str(delivery.pk),
         subject=subject,
         body=body,
-        to=[request.email],
+        to=[to],
         attachments=attachments,
     )
 
@@ -639,12 +813,15 @@ def _queue_response(request: ArcoRequest, *, export: str = "") -> None:
 
 def _queue_files_and_email(request: ArcoRequest, kind: str, template: str, builder: str, *args):
     """The files are built after commit (nothing stored for an answer rolled back): by the
-    outbox when there is an e-mail to send them with, else by a task (for the post)."""
-    if request.email:
+    outbox when there is a verified address to send them to, else by a task (for the post, or
+    kept in the file while the e-mail is held, R-A1)."""
+    if _recipient(request, kind):
         _queue_email(
             request, kind, template, attachments=[outbox.built_files(builder, request.pk, *args)]
         )
     else:
+        if request.email and kind in PERSONAL_DATA_KINDS:
+            _hold(request, kind)
         from privacy.tasks import arco_build_files
         from viaticos.tasks import run_after_commit
 
@@ -708,7 +885,6 @@ def _data_files(request_id: int) -> list[tuple]:
     return files
 
 
-outbox.register_builder("privacy.acknowledgement", _acknowledgement_files)
 outbox.register_builder("privacy.response_files", _response_files)
 outbox.register_builder("privacy.data_files", _data_files)
 outbox.register_result_handler(ARCO_EMAIL_KIND, _delivery_result)
@@ -757,6 +933,7 @@ def arco_data_deliver(*, actor, request_id: int, today: dt.date) -> ArcoRequest:
         raise DomainError(
             "no_subject", _("First link the request to the account of the person concerned.")
         )
+    _require_account_email(request)
     request.data_delivered_on = today  # under the row lock: a second click finds it
     _history(request, actor, "data delivered")
     request.save(update_fields=["data_delivered_on"])

@@ -10,6 +10,11 @@ urlpatterns = [
     path("privacidad/arco/", views.arco_form, name="arco-form"),
     path("privacidad/arco/recibida/", views.arco_filed, name="arco-filed"),
     path("privacidad/arco/recibida/acuse.pdf", views.arco_acknowledgement_pdf, name="arco-ack-pdf"),
+    path(
+        "privacidad/arco/confirmar/<str:token>/",
+        views.arco_confirm_email,
+        name="arco-confirm-email",
+    ),
     path("privacidad/arco/seguimiento/", views.arco_lookup, name="arco-lookup"),
     path("privacidad/arco/seguimiento/<str:code>/", views.arco_status, name="arco-status"),
     path("privacidad/consentimiento/", views.consent_prompt, name="consent-prompt"),

@@ -139,6 +139,22 @@ def arco_acknowledgement_pdf(request):
     return pdf_response(documents.acknowledgement_pdf(filed), f"acuse-{filed.tracking_code}.pdf")
 
 
+def arco_confirm_email(request, token: str):
+    """R-A1: the link of the acknowledgement. A GET only shows the question (mail scanners
+    open links); the requester confirms with the button (POST)."""
+    if ratelimit.hit(request, "lookup"):
+        return _too_many(request, "privacy/arco_lookup.html", {"form": TrackingForm()}, "lookup")
+    try:
+        req = services.email_confirmation_request(token)
+        if request.method == "POST":
+            req = services.arco_request_confirm_email(token=token)
+    except DomainError as exc:
+        return render(
+            request, "privacy/arco_confirm_email.html", {"error": exc.message}, status=400
+        )
+    return render(request, "privacy/arco_confirm_email.html", {"req": req})
+
+
 def arco_lookup(request):
     form = TrackingForm(request.GET or None)
     if form.is_bound and form.is_valid():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.http import Http404
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
@@ -135,6 +136,17 @@ class SettlementDocumentView(APIView):
             actor=request.user, settlement=settlement, kind=data["kind"], upload=data["file"]
         )
         return detail_response(settlement, status.HTTP_201_CREATED)
+
+
+class SettlementDocumentDetailView(APIView):
+    @extend_schema(request=None, responses={204: None})
+    def delete(self, request, pk, document_pk):
+        """Remove the proof of travel or the mission report while the settlement is editable."""
+        document = selectors.document_get_for_user(request.user, document_pk)
+        if document.settlement_id != pk:
+            raise Http404
+        services.document_remove(actor=request.user, document=document)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class SettlementReceiptsView(APIView):

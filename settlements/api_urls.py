@@ -12,6 +12,11 @@ urlpatterns = [
         name="settlement-documents",
     ),
     path(
+        "settlements/<int:pk>/documents/<int:document_pk>/",
+        api.SettlementDocumentDetailView.as_view(),
+        name="settlement-document-detail",
+    ),
+    path(
         "settlements/<int:pk>/receipts/",
         api.SettlementReceiptsView.as_view(),
         name="settlement-receipts",

@@ -23,3 +23,7 @@ class SettlementsConfig(AppConfig):
 
         # receipts follow a rate published or corrected for their date.
         rates_changed.connect(on_rates_changed, dispatch_uid="settlements-receipts-follow-rates")
+        from viaticos.files import register_file_field
+
+        register_file_field("settlements.Document", "file", prefix="settlements")
+        register_file_field("settlements.Document", "stamped_file", prefix="settlements")

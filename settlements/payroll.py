@@ -11,7 +11,6 @@ is logged with the new export (PayrollExport).
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 from dataclasses import dataclass
@@ -23,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from missions.models import Advance
 from settlements.models import PayrollDeductionOrder, PayrollExport
+from viaticos import spreadsheets
 from viaticos.business_days import duty_calendar
 from viaticos.errors import DomainError
 from viaticos.roles import Role, has_role
@@ -68,12 +68,10 @@ def order_row(order: PayrollDeductionOrder) -> list:
 
 
 def to_csv(rows: list[list]) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(COLUMNS)
-    for row in rows:
-        writer.writerow([f"{v:.2f}" if isinstance(v, Decimal) else v for v in row])
-    return out.getvalue().encode("utf-8")
+    """Text cells that a spreadsheet would run as a formula are neutralized (safe_cell)."""
+    return spreadsheets.csv_bytes(
+        COLUMNS, ([f"{v:.2f}" if isinstance(v, Decimal) else v for v in row] for row in rows)
+    )
 
 
 def to_xlsx(rows: list[list]) -> bytes:
@@ -82,9 +80,9 @@ def to_xlsx(rows: list[list]) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = "Descuentos"
-    sheet.append(COLUMNS)
+    spreadsheets.xlsx_append(sheet, COLUMNS)
     for row in rows:
-        sheet.append(row)
+        spreadsheets.xlsx_append(sheet, row)
         sheet.cell(row=sheet.max_row, column=COLUMNS.index("amount") + 1).number_format = "0.00"
     out = io.BytesIO()
     book.save(out)

@@ -16,7 +16,7 @@ from simple_history.utils import bulk_update_with_history
 
 from missions.models import Advance, Mission
 from settlements.models import DocumentationRequirement, PayrollDeductionOrder, Sanction
-from viaticos.errors import DomainError, require_reason
+from viaticos.errors import DomainError, NotAllowed, require_reason
 from viaticos.models import TravelerProfile
 from viaticos.money import round_money
 from viaticos.roles import Role, has_role
@@ -40,8 +40,9 @@ NEEDS_AMOUNT = frozenset({K.NO_SHOW, K.UNDUE_PER_DIEM})
 ALTERED_DOCUMENTS_SUSPENSION_DAYS = 2  # R-8c
 
 
-def _not_allowed() -> DomainError:
-    return DomainError("not_allowed", _("Only the General Accountant decides on sanctions."))
+def _not_allowed() -> NotAllowed:
+    """403, as the API documents for a role that may see but not decide."""
+    return NotAllowed("not_allowed", _("Only the General Accountant decides on sanctions."))
 
 
 def _check_actor(actor, person) -> None:

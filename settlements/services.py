@@ -15,7 +15,6 @@ from decimal import Decimal
 from functools import partial
 
 from django.conf import settings
-from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
@@ -58,6 +57,7 @@ from settlements.selectors import (
 from settlements.stamping import Stamp, stamp_document
 from viaticos.business_days import duty_calendar
 from viaticos.errors import DomainError, NotAllowed, require_reason
+from viaticos.files import save_file
 from viaticos.models import Organization
 from viaticos.money import round_money
 from viaticos.people import display_name
@@ -119,7 +119,7 @@ def _files() -> Iterator:
     written: list[str] = []
 
     def write(name: str, content: bytes) -> str:
-        saved = default_storage.save(name, ContentFile(content))
+        saved = save_file(name, content)  # a failed write leaves no partial file
         written.append(saved)
         return saved
 

@@ -59,3 +59,18 @@ class ProjectFactory(factory.django.DjangoModelFactory):
     name = factory.Faker("sentence", nb_words=4)
     donor = "Unión Europea"
     coordinator = factory.SubFactory(UserFactory)
+
+
+def pdf_bytes(pages: int = 1, title: str = "doc") -> bytes:
+    """A real PDF (blank A4 pages) that passes the upload check's full parse."""
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(595, 842)
+    writer.add_metadata({"/Title": title})
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()

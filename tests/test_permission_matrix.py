@@ -54,6 +54,12 @@ def only(roles: set[Role], allowed: int = 200, denied: int = 403, anonymous: int
     }
 
 
+def ARCO_CONFIRMATION(ctx):
+    from privacy.services import email_confirmation_token
+
+    return {"token": email_confirmation_token(ctx["arco"])}
+
+
 def MISSION(ctx):
     return {"pk": ctx["mission"].pk}
 
@@ -94,7 +100,8 @@ MATRIX: dict[str, Entry] = {
     "home": page(),
     "account": page(),
     "rules": page(),  # rule traceability, read-only for every signed-in user
-    "account-token": page(method="POST", default=302),
+    "account-token": page(method="POST", default=200),
+    "account-token-revoke": page(method="POST", default=302),
     "login": Entry(expect={r: 302 for r in SIGNED_IN}),  # signed-in users are sent home
     "logout": Entry(method="POST", default=302),
     "password_change": page(),
@@ -479,6 +486,12 @@ MATRIX: dict[str, Entry] = {
         expect={ANON: 401, **NO_SETTLEMENTS, Role.GENERAL_ACCOUNTANT.value: 400},
     ),
     "v1:settlement-detail": Entry(kwargs=SETTLEMENT, expect={ANON: 401, **NO_SETTLEMENTS}),
+    "v1:settlement-document-detail": Entry(
+        method="DELETE",
+        kwargs=lambda c: {"pk": c["document"].settlement_id, "document_pk": c["document"].pk},
+        default=403,
+        expect={ANON: 401, **NO_SETTLEMENTS},
+    ),
     "v1:settlement-documents": Entry(
         method="POST",
         kwargs=SETTLEMENT,
@@ -571,6 +584,8 @@ MATRIX: dict[str, Entry] = {
     "privacy:arco-filed": Entry(default=404),
     "privacy:arco-form": Entry(),
     "privacy:arco-lookup": Entry(),
+    # R-A1: the link of the acknowledgement; anyone holding it (the token is the permission).
+    "privacy:arco-confirm-email": Entry(kwargs=ARCO_CONFIRMATION),
     "privacy:arco-status": Entry(kwargs=lambda c: {"code": c["arco"].tracking_code}),
     "privacy:attachment": Entry(
         kwargs=lambda c: {"pk": c["arco"].pk, "attachment_id": c["attachment"].pk},

@@ -24,13 +24,16 @@ class ViaticosConfig(AppConfig):
     verbose_name = _("Organization and people")
 
     def ready(self):
-        from viaticos import (
+        from viaticos import (  # noqa: F401  (links, clients: register their checks)
             choices,
-            links,  # noqa: F401  (registers the deploy check)
+            clients,
+            links,
         )
+        from viaticos.accounts import connect_signals
         from viaticos.home import register_defaults
 
         register_defaults()
+        connect_signals()
         choices.install(["viaticos", "missions", "settlements", "privacy"])
         # Permissions exist only after migrate; attach them to the role groups then.
         post_migrate.connect(_sync_roles, dispatch_uid="viaticos.sync_roles")

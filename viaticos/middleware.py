@@ -33,3 +33,47 @@ class SecurityHeadersMiddleware:
         if not settings.DEBUG:
             response.headers.setdefault("Cache-Control", "no-store, private")
         return response
+
+
+class RequestSizeLimitMiddleware:
+    """Refuse a request whose declared body exceeds VIATICOS_MAX_REQUEST_BYTES with 413, before
+    anything reads it: a 200 MB anonymous body is never spooled to disk. Bodies without a
+    declared length are bounded per file by `viaticos.uploads.LimitedUploadHandler`."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        limit = settings.VIATICOS_MAX_REQUEST_BYTES
+        if length > limit:
+            return _too_large_response(request, limit)
+        return self.get_response(request)
+
+
+def _too_large_response(request, limit: int):
+    from django.http import HttpResponse, JsonResponse
+    from django.utils import translation
+    from django.utils.html import escape
+    from django.utils.translation import gettext as _
+
+    # LocaleMiddleware has not run yet: choose the language the way it would.
+    with translation.override(translation.get_language_from_request(request)):
+        detail = _(
+            "The request is larger than %(mb)s MB and was not received. Send smaller files."
+        ) % {"mb": max(1, limit // (1024 * 1024))}
+    if request.path.startswith("/api/"):
+        response = JsonResponse({"code": "request_too_large", "detail": detail}, status=413)
+    else:
+        response = HttpResponse(
+            f"<!doctype html><title>413</title><p>{escape(detail)}</p>",
+            status=413,
+            content_type="text/html; charset=utf-8",
+        )
+    # The body was not read: close the connection rather than let the server parse it as the
+    # next request.
+    response["Connection"] = "close"
+    return response

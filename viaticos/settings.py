@@ -65,7 +65,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
@@ -81,6 +81,8 @@ MIDDLEWARE = [
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "viaticos.logs.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Before anything reads the body: an oversize request is answered 413 unread.
+    "viaticos.middleware.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -145,7 +147,17 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-# Login throttling: 5 failures for one user name from one address lock it for 15 minutes.
+# The client's address behind the reverse proxies (viaticos/clients.py): how many proxies in
+# front of the application append to X-Forwarded-For. 0: the header is ignored.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+if os.environ.get("PRIVACY_CLIENT_IP_HEADER"):
+    raise ImproperlyConfigured(
+        "PRIVACY_CLIENT_IP_HEADER is no longer read (a client could write that header): set "
+        "TRUSTED_PROXY_COUNT to the number of reverse proxies in front of the application."
+    )
+# Login throttling: 5 failures for one user name from one address lock it for 15 minutes
+# (django-axes); and VIATICOS_LOGIN_FAILURES_PER_ADDRESS failures from one address, whatever the
+# user names tried, pause sign-in from that address for an hour (password spraying).
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15) / 60  # hours
@@ -153,7 +165,11 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
-AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", 0) or None
+AXES_CLIENT_IP_CALLABLE = "viaticos.clients.client_address"
+VIATICOS_LOGIN_FAILURES_PER_ADDRESS = env_int("VIATICOS_LOGIN_FAILURES_PER_ADDRESS", 20)
+# Password-reset e-mails: per client address and per e-mail address typed, per hour.
+VIATICOS_PASSWORD_RESETS_PER_ADDRESS = env_int("VIATICOS_PASSWORD_RESETS_PER_ADDRESS", 5)
+VIATICOS_PASSWORD_RESETS_PER_EMAIL = env_int("VIATICOS_PASSWORD_RESETS_PER_EMAIL", 3)
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -186,6 +202,10 @@ except NotImplementedError:
         "calendar knows (use an ISO 3166-1 alpha-2 code such as PE)."
     ) from None
 
+# Bounds of a mission (missions/rules.py check_trip_bounds): days from departure to return and
+# destinations of the itinerary.
+VIATICOS_MAX_MISSION_DAYS = env_int("VIATICOS_MAX_MISSION_DAYS", 180)
+VIATICOS_MAX_ITINERARY_LEGS = env_int("VIATICOS_MAX_ITINERARY_LEGS", 20)
 # an exchange rate older than this many days (before the expense date) is not used.
 VIATICOS_FX_MAX_AGE_DAYS = env_int("VIATICOS_FX_MAX_AGE_DAYS", 7)
 # the countries whose central bank `fetch_exchange_rates` asks (viaticos.fx_sources has
@@ -213,14 +233,12 @@ else:
     )
 
 # Privacy (Ley 29733): the notice prompt at first login (R-P2) and the public form's rate limit,
-# as (requests, seconds) per client address. Behind a trusted proxy, set
-# PRIVACY_CLIENT_IP_HEADER=HTTP_X_FORWARDED_FOR so the limit applies to the real client.
+# as (requests, seconds) per client address (TRUSTED_PROXY_COUNT decides which address).
 PRIVACY_CONSENT_PROMPT = env_bool("PRIVACY_CONSENT_PROMPT", True)
 PRIVACY_RATE_LIMITS = {
     "file": (env_int("PRIVACY_ARCO_FILE_LIMIT", 5), 3600),
     "lookup": (env_int("PRIVACY_ARCO_LOOKUP_LIMIT", 30), 600),
 }
-PRIVACY_CLIENT_IP_HEADER = os.environ.get("PRIVACY_CLIENT_IP_HEADER", "")
 
 # R-8b (interpretation): business days after the documentation requirement before the
 # payroll deduction order is created.
@@ -280,7 +298,23 @@ STORAGES = {
     },
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# Bounds on uploads (viaticos/uploads.py): bytes per file, pixels per image (a 12000×12000 PNG
+# of 17 KB decodes to 430 MB), pages per PDF (each page is stamped, R-3.7), and bytes per request
+# (refused with 413 before the body is read; default: three files of the maximum size plus 1 MB).
 VIATICOS_MAX_UPLOAD_BYTES = env_int("VIATICOS_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
+VIATICOS_MAX_IMAGE_PIXELS = env_int("VIATICOS_MAX_IMAGE_PIXELS", 40_000_000)
+VIATICOS_MAX_PDF_PAGES = env_int("VIATICOS_MAX_PDF_PAGES", 100)
+VIATICOS_MAX_REQUEST_BYTES = env_int(
+    "VIATICOS_MAX_REQUEST_BYTES", 3 * VIATICOS_MAX_UPLOAD_BYTES + 1024 * 1024
+)
+# apply_retention deletes stored files no row references once they are this old.
+VIATICOS_ORPHAN_GRACE_HOURS = env_int("VIATICOS_ORPHAN_GRACE_HOURS", 24)
+FILE_UPLOAD_HANDLERS = [
+    "viaticos.uploads.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+DATA_UPLOAD_MAX_NUMBER_FILES = 10
 
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",
@@ -298,7 +332,8 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "viaticos@localhost")
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first so that an unauthenticated API call answers 401 with WWW-Authenticate.
-        "rest_framework.authentication.TokenAuthentication",
+        # Hashed, expiring tokens (viaticos/tokens.py); the header stays `Token <key>`.
+        "knox.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -307,6 +342,10 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
 }
+# Personal API tokens: days of validity (viaticos/tokens.py).
+VIATICOS_API_TOKEN_DAYS = env_int("VIATICOS_API_TOKEN_DAYS", 90)
+REST_KNOX = {"AUTH_HEADER_PREFIX": "Token", "AUTO_REFRESH": False, "TOKEN_LIMIT_PER_USER": None}
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "Viáticos API",
     "DESCRIPTION": "Travel expenses, settlements and personal-data rights (Ley 29733).",

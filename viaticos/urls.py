@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from viaticos import api, health, views
+from viaticos import accounts, api, health, views
 
 api_v1 = [
     path(
@@ -33,9 +33,10 @@ urlpatterns = [
     path("reglas/", views.rules, name="rules"),
     path("cuenta/", views.account, name="account"),
     path("cuenta/token/", views.account_token, name="account-token"),
+    path("cuenta/token/revocar/", views.account_token_revoke, name="account-token-revoke"),
     path(
         "cuenta/ingresar/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        accounts.LoginView.as_view(),
         name="login",
     ),
     path("cuenta/salir/", auth_views.LogoutView.as_view(), name="logout"),
@@ -45,7 +46,7 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
-    path("cuenta/recuperar/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path("cuenta/recuperar/", accounts.PasswordResetView.as_view(), name="password_reset"),
     path(
         "cuenta/recuperar/enviado/",
         auth_views.PasswordResetDoneView.as_view(),

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
@@ -6,10 +7,9 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views import defaults
 from django.views.decorators.http import require_POST
-from rest_framework.authtoken.models import Token
 from rest_framework.exceptions import NotFound
 
-from viaticos import rules_registry
+from viaticos import rules_registry, tokens
 from viaticos.navigation import account_sections_for, panels_for
 from viaticos.roles import user_roles
 
@@ -19,32 +19,43 @@ def home(request):
     return render(request, "viaticos/home.html", {"panels": panels_for(request.user)})
 
 
-@login_required
-def account(request):
+def _account_page(request, *, new_token: str = "", status: int = 200):
     user = request.user
-    return render(
+    response = render(
         request,
         "viaticos/account.html",
         {
             "profile": getattr(user, "traveler_profile", None),
             "roles": sorted(user_roles(user), key=lambda r: r.label),
-            "has_token": Token.objects.filter(user=user).exists(),
+            "tokens": list(tokens.api_tokens_of(user)),
+            "new_token": new_token,
+            "token_days": settings.VIATICOS_API_TOKEN_DAYS,
             "sections": account_sections_for(user),
         },
+        status=status,
     )
+    response["Cache-Control"] = "no-store, private"
+    return response
+
+
+@login_required
+def account(request):
+    return _account_page(request)
 
 
 @login_required
 @require_POST
 def account_token(request):
-    """Create (or replace) the user's API token; it is shown once, never stored in clear."""
-    Token.objects.filter(user=request.user).delete()
-    token = Token.objects.create(user=request.user)
-    messages.success(
-        request,
-        _("Your new API token is %(key)s — copy it now, it will not be shown again.")
-        % {"key": token.key},
-    )
+    """Create (or replace) the user's API token. It is shown once, in the body of this page,
+    never in a cookie (the messages framework would carry it in one); only its hash is kept."""
+    return _account_page(request, new_token=tokens.api_token_create(actor=request.user))
+
+
+@login_required
+@require_POST
+def account_token_revoke(request):
+    tokens.api_token_revoke(actor=request.user)
+    messages.success(request, _("Your API token was revoked."))
     return redirect("account")
 
 

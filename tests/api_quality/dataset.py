@@ -75,13 +75,13 @@ def _mission(traveler, project, start_day: int, *, month: int = 3):
 def build() -> dict:
     """Create the dataset (the caller owns the transaction) and return what tests need."""
     from django.core.management import call_command
-    from rest_framework.authtoken.models import Token
 
     from missions import services as ms
     from privacy import clock
     from privacy import services as ps
     from settlements import sanctions
     from settlements import services as ss
+    from viaticos.tokens import api_token_create
 
     call_command("loaddata", "rates_seed", verbosity=0)
     OrganizationFactory()
@@ -91,7 +91,7 @@ def build() -> dict:
         )
         for role in Role
     }
-    tokens = {who: Token.objects.create(user=user).key for who, user in users.items()}
+    tokens = {who: api_token_create(actor=user) for who, user in users.items()}
     traveler = users[Role.TRAVELER.value]
     coordinator = users[Role.PROJECT_COORDINATOR.value]
     secretary = users[Role.EXECUTIVE_SECRETARY.value]

@@ -7,10 +7,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from missions.models import Destination, Mission, MissionEvent
-from tests.factories import ProjectFactory, UserFactory
+from tests.factories import ProjectFactory, UserFactory, pdf_bytes
 from viaticos.roles import Role
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = pdf_bytes(title="carta")
 
 
 def payload(project="PREVDA", dest="SV-SAL", **overrides):
@@ -383,3 +383,58 @@ def test_notification_e_mail_links_to_the_mission_with_the_site_address(
     to_coordinator = [m for m in mailoutbox if coordinator.email in m.to]
     assert to_coordinator
     assert f"https://viaticos.example.org/misiones/{mission.pk}/" in to_coordinator[0].body
+
+
+def _legs(count: int) -> list[dict]:
+    return [
+        {
+            "destination": "SV-SAL",
+            "arrive_at": f"2026-03-{2 + day:02d}T11:00:00-05:00",
+            "leave_at": f"2026-03-{2 + day:02d}T15:00:00-05:00",
+        }
+        for day in range(count)
+    ]
+
+
+@pytest.mark.parametrize(
+    "overrides, code, words",
+    [
+        (
+            {
+                "return_at": "2099-12-30T19:00:00-05:00",
+                "legs": [
+                    {
+                        "destination": "SV-SAL",
+                        "arrive_at": "2026-03-02T11:00:00-05:00",
+                        "leave_at": "2099-12-30T15:00:00-05:00",
+                    }
+                ],
+            },
+            "mission_too_long",
+            "180 días",
+        ),
+        (
+            {"return_at": "2026-03-29T19:00:00-05:00", "legs": _legs(21)},
+            "itinerary_too_long",
+            "20 destinos",
+        ),
+    ],
+)
+def test_an_unbounded_mission_or_itinerary_is_refused_with_a_clear_message(
+    ready, traveler, as_user, overrides, code, words
+):
+    response = as_user(traveler).post("/api/v1/missions/", payload(**overrides), format="json")
+    assert response.status_code == 400
+    assert response.json()["code"] == code and words in response.json()["detail"]
+    assert not Mission.objects.exists()
+
+
+def test_the_longest_mission_and_itinerary_allowed_are_accepted(ready, traveler, as_user, settings):
+    settings.VIATICOS_MAX_MISSION_DAYS = 28
+    settings.VIATICOS_MAX_ITINERARY_LEGS = 20
+    data = payload(return_at="2026-03-29T19:00:00-05:00", legs=_legs(20))
+    response = as_user(traveler).post("/api/v1/missions/", data, format="json")
+    assert response.status_code == 201, response.json()
+    settings.VIATICOS_MAX_MISSION_DAYS = 27
+    response = as_user(traveler).post("/api/v1/missions/", data, format="json")
+    assert response.json()["code"] == "mission_too_long"

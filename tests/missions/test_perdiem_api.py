@@ -353,3 +353,14 @@ def test_any_signed_in_user_may_quote(api_client, outsider, seed_rates):
 def test_endpoint_is_in_the_openapi_schema(client_in):
     schema = client_in.get("/api/schema/", HTTP_ACCEPT="application/json").content.decode()
     assert "/api/v1/per-diem/quote/" in schema and "PerDiemQuoteInput" in schema
+
+
+def test_the_calculator_refuses_a_mission_longer_than_the_limit(client_in):
+    response = post(
+        client_in,
+        destination="SV-SAL",
+        departure_at="2026-03-02T07:30",
+        return_at="2099-03-05T19:00",
+    )
+    assert response.status_code == 400
+    assert response.json()["code"] == "mission_too_long"

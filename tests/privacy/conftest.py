@@ -30,9 +30,9 @@ def png(name="dni.png"):
 
 
 def pdf(name="poder.pdf"):
-    return SimpleUploadedFile(
-        name, b"%PDF-1.4\n1 0 obj<<>>endobj\n%%EOF\n", content_type="application/pdf"
-    )
+    from tests.factories import pdf_bytes
+
+    return SimpleUploadedFile(name, pdf_bytes(title=name), content_type="application/pdf")
 
 
 @pytest.fixture

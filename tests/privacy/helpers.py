@@ -27,4 +27,14 @@ def file_on(api_client, monkeypatch, day: dt.date, **overrides):
     return api_client.post(API, body(**overrides), format="multipart")
 
 
-__all__ = ["API", "body", "file_on", "pdf", "png"]
+def confirm_email(client, request) -> None:
+    """The requester opens the link of the acknowledgement and confirms the address (R-A1)."""
+    from privacy.services import email_confirmation_token
+
+    url = f"/privacidad/arco/confirmar/{email_confirmation_token(request)}/"
+    assert client.post(url).status_code == 200
+    request.refresh_from_db()
+    assert request.email_confirmed_at is not None
+
+
+__all__ = ["API", "body", "confirm_email", "file_on", "pdf", "png"]

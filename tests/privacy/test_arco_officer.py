@@ -16,7 +16,7 @@ from privacy.models import (
     PrivacyNotice,
 )
 from privacy.registry import Hold, PersonalData, register, unregister
-from tests.privacy.helpers import file_on
+from tests.privacy.helpers import confirm_email, file_on
 
 D = dt.date
 
@@ -90,6 +90,7 @@ def test_r_a6_answer_sends_the_letter_and_logs_the_delivery(
     req = _file(
         api_client, monkeypatch, D(2026, 3, 30), right="informacion", address="Jr. Lampa 123, Lima"
     )
+    confirm_email(api_client, req)  # R-A1: the letter goes only to a confirmed address
     monkeypatch.setattr(clock, "today", lambda: D(2026, 4, 6))
     empty = officer_client.post(
         f"/privacidad/solicitudes/{req.pk}/answer/", {"outcome": "granted", "response_text": " "}
@@ -464,3 +465,22 @@ def test_r_t2_manual_legal_hold_blocks_cancelacion(
         ]
         is False
     )
+
+
+def test_r_s3_the_admin_change_page_of_an_arco_request_is_logged(db, api_client, monkeypatch):
+    from django.test import Client
+
+    from tests.factories import UserFactory
+
+    req = _file(api_client, monkeypatch, D(2026, 3, 30))
+    admin = UserFactory(username="root", is_staff=True, is_superuser=True)
+    NoticeAcknowledgement.objects.create(
+        user=admin, notice=PrivacyNotice.objects.get(), notice_hash="x"
+    )
+    browser = Client()
+    browser.force_login(admin)
+    response = browser.get(f"/admin/privacy/arcorequest/{req.pk}/change/")
+    assert response.status_code == 200
+    entry = AccessLogEntry.objects.get()
+    assert entry.actor == admin and entry.subject_label == "Lucía Quispe Mamani"
+    assert entry.record_key == f"privacy.arcorequest:{req.pk}"

