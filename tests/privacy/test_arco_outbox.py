@@ -58,7 +58,9 @@ def test_r_a1_filing_with_smtp_down_answers_201_and_the_acknowledgement_waits(
     delivery.refresh_from_db()
     assert delivery.status == ArcoDelivery.Status.SENT
     assert [m.to for m in mail.outbox] == [["lucia@example.org"]]
-    assert mail.outbox[0].attachments[0].mimetype == "application/pdf"
+    # R-A1: to an address nobody verified yet, the code and the dates only, no PDF of the request.
+    assert not mail.outbox[0].attachments
+    assert req.tracking_code in mail.outbox[0].body
 
 
 @pytest.fixture
@@ -81,6 +83,8 @@ def test_r_a6_answer_with_smtp_down_keeps_one_letter_and_sends_it_once(
     )
     code = file_on(api_client, monkeypatch, D(2026, 3, 30), right="informacion").json()
     req = ArcoRequest.objects.get(tracking_code=code["tracking_code"])
+    # R-A1: the requester confirmed the address, so the letter may be e-mailed to it.
+    ArcoRequest.objects.filter(pk=req.pk).update(email_confirmed_at=timezone.now())
     settings.EMAIL_BACKEND = SMTP_DOWN
     monkeypatch.setattr(clock, "today", lambda: D(2026, 4, 6))
     with django_capture_on_commit_callbacks(execute=True):

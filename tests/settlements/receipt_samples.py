@@ -238,8 +238,9 @@ def vector_pdf(p: Payload, *, salt: int = 0) -> bytes:
     out = io.BytesIO()
     segno.make(p.text, error="m").save(out, kind="pdf", scale=4, border=4)
     content = out.getvalue()
-    # A comment before the end marker makes every salt a different file (R-7c hashes).
-    return content.replace(b"%%EOF", f"% ref {salt}\n%%EOF".encode(), 1)
+    # A comment after the end marker makes every salt a different file (R-7c hashes) and keeps
+    # the startxref line where readers look for it, just before %%EOF.
+    return content.rstrip() + f"\n% ref {salt}\n".encode()
 
 
 MODERATE = {"angle": 6, "perspective": 0.04, "blur": 1.0, "quality": 55, "light": 0.45}
