@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from privacy.models import ArcoRequest, ConsentEvent, Purpose
 from privacy.registry import anonymize_subject, declarations
 from privacy.selectors import subject_holds
-from privacy.services import _history, _locked, consent_revoke, record_block
+from privacy.services import _history, _locked, consent_revoke, is_single_line, record_block
 from viaticos.errors import DomainError
 from viaticos.models import TravelerProfile
 from viaticos.people import display_name
@@ -76,7 +76,17 @@ def _change_line(model, field: str, old: str, new: str) -> str:
 
 def _check(record, fields: list[str]) -> None:
     """The model's own validation of the corrected fields (an e-mail address, a length, a
-    choice), as a DomainError naming the field."""
+    choice), as a DomainError naming the field. Every rectifiable field is one line: a name
+    with a line break would carry a second line into letters, e-mails and exports."""
+    for field in fields:
+        if not is_single_line(str(getattr(record, field) or "")):
+            label = capfirst(record._meta.get_field(field).verbose_name)
+            raise DomainError(
+                "invalid_value",
+                _("%(field)s: write it on one line, without line breaks or tabs.")
+                % {"field": label},
+                field=field,
+            )
     others = [f.name for f in record._meta.fields if f.name not in fields]
     try:
         record.clean_fields(exclude=others)

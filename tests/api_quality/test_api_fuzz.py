@@ -118,3 +118,33 @@ def test_api_fuzz(schema, data, record_property, who):
     stats["seconds"] = round(time.monotonic() - started)
     record_property("fuzz", {"who": who, **stats})  # summed up at the end of the run
     assert not failures, "\n\n".join(failures)
+
+
+def _attack_files() -> list[tuple[str, bytes, str]]:
+    """The hand-made files of the security attacks (issue 18): what generation rarely makes."""
+    from tests.settlements.test_security_attacks import BOMB_17KB, BOMB_400MP, DISGUISED_PDF
+
+    return [
+        ("bomb-144mp.png", BOMB_17KB, "image/png"),
+        ("bomb-420mp.png", BOMB_400MP, "image/png"),
+        ("disguised.pdf", DISGUISED_PDF, "application/pdf"),
+        ("truncated.pdf", b"%PDF-1.4\n1 0 obj\n<<", "application/pdf"),
+        ("program.png", b"MZ\x90\x00 not an image", "image/png"),
+    ]
+
+
+REFUSED_FILE_CODES = {"image_too_large", "file_corrupt", "file_type_not_allowed"}
+
+
+@pytest.mark.parametrize("name, content, kind", _attack_files(), ids=lambda v: str(v)[:16])
+def test_api_attack_files_are_refused_as_documented(schema, data, name, content, kind):
+    """Every multipart operation that takes a file answers the hand-made attack files with a
+    documented 4xx `{"code", "detail"}`, never a 5xx (the schema checks apply)."""
+    headers = {"Authorization": f"Token {data['tokens'][Role.TRAVELER.value]}"}
+    operation = schema["/api/v1/receipts/read/"]["POST"]
+    case = operation.Case(body={"file": (name, content, kind)}, media_type="multipart/form-data")
+    response = case.call(headers=headers)
+    case.validate_response(response, checks=CHECKS, headers=headers)
+    assert response.status_code == 400, response.text
+    # refused for what the file is, not for a missing field
+    assert response.json()["code"] in REFUSED_FILE_CODES, response.json()

@@ -397,6 +397,37 @@ def test_r_a8_rectificacion_refuses_an_invalid_value_and_changes_nothing(
     assert "Corregido" not in req.response_text
 
 
+@pytest.mark.parametrize(
+    "field, value",
+    [
+        ("last_name", "Quispe\nURGENTE: valide sus datos bancarios en https://x.example"),
+        ("first_name", "Ana\tMaría"),
+        ("bank_name", "Banco\u202eNación"),  # a bidirectional override
+    ],
+)
+def test_r_a8_rectificacion_refuses_names_on_several_lines(
+    db, api_client, privacy_officer, traveler, monkeypatch, field, value
+):
+    from django.utils import translation
+
+    req = _file(api_client, monkeypatch, D(2026, 3, 30), right="rectificacion")
+    services.arco_request_link_subject(
+        actor=privacy_officer, request_id=req.pk, subject_id=traveler.pk
+    )
+    before = (traveler.first_name, traveler.last_name, traveler.traveler_profile.bank_name)
+
+    with translation.override("es"), pytest.raises(services.DomainError) as refused:
+        subjects.subject_rectify(
+            actor=privacy_officer, request_id=req.pk, changes={field: value}, today=D(2026, 4, 1)
+        )
+
+    assert refused.value.code == "invalid_value" and refused.value.field == field
+    assert "una sola línea" in refused.value.message
+    traveler.refresh_from_db()
+    traveler.traveler_profile.refresh_from_db()
+    assert (traveler.first_name, traveler.last_name, traveler.traveler_profile.bank_name) == before
+
+
 @pytest.fixture
 def open_settlement_declared():
     """A stand-in for the settlements app's declaration: an open settlement is a legal hold."""
