@@ -219,7 +219,17 @@ def mission_edit(request, pk):
 
 @login_required
 def mission_detail(request, pk):
-    mission = selectors.mission_get_for_user(request.user, pk)
+    return _detail_page(request, selectors.mission_get_for_user(request.user, pk))
+
+
+def _detail_page(request, mission, *, failed: str = "", status: int = 200):
+    """The mission's page; after a refused action (`failed`: "reject", "advance-disburse"…)
+    its form comes back with what was typed (issue 19) and the page answers 400."""
+    posted = request.POST if failed else {}
+
+    def bound(form_class, action, **initial):
+        return form_class(posted) if failed == action else form_class(initial=initial)
+
     advances = list(mission.advances.all())
     advance = next(
         (
@@ -256,12 +266,19 @@ def mission_detail(request, pk):
                 :30
             ],
             "next_step": selectors.mission_next_step(mission),
-            "advance_form": forms.AdvanceRequestForm(),
-            "disburse_form": forms.DisburseForm(initial={"disbursed_on": timezone.localdate()}),
-            "return_form": forms.ReturnForm(initial={"returned_on": timezone.localdate()}),
+            "advance_form": bound(forms.AdvanceRequestForm, "request_advance"),
+            "disburse_form": bound(
+                forms.DisburseForm, "advance-disburse", disbursed_on=timezone.localdate()
+            ),
+            "return_form": bound(
+                forms.ReturnForm, "advance-record_return", returned_on=timezone.localdate()
+            ),
             "stop_form": forms.StopForm(),
+            "failed": failed,
+            "posted": posted,
             "invitation_form": forms.InvitationForm(),
         },
+        status=status,
     )
 
 
@@ -344,7 +361,14 @@ def mission_action(request, pk, name):
         messages.success(request, _run_mission_action(request, mission, name))
     except DomainError as error:
         messages.error(request, error.message)
+        if not request.POST.get("next"):  # refused on its page: the form keeps what was typed
+            return _refused_page(request, pk, name, error)
     return _back(request, mission.get_absolute_url())
+
+
+def _refused_page(request, pk, action, error: DomainError):
+    mission = selectors.mission_get_for_user(request.user, pk)  # as it is now
+    return _detail_page(request, mission, failed=action, status=error.status)
 
 
 @login_required
@@ -377,6 +401,8 @@ def advance_action(request, pk, name):
         messages.success(request, done)
     except DomainError as error:
         messages.error(request, error.message)
+        if not request.POST.get("next"):  # refused on its page: the form keeps what was typed
+            return _refused_page(request, advance.mission_id, f"advance-{name}", error)
     return _back(request, advance.mission.get_absolute_url())
 
 

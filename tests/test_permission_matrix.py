@@ -144,13 +144,16 @@ MATRIX: dict[str, Entry] = {
         },
     ),
     # Missions and advances (issue 4): the context mission is authorized, its advance disbursed,
-    # on a project nobody in the matrix coordinates.
+    # on a project nobody in the matrix coordinates. A refused action answers its page again with
+    # what was typed (403 not allowed, 400 invalid); a done one redirects.
     "missions:action": Entry(
         method="POST",
         kwargs=lambda c: {"pk": c["mission"].pk, "name": "suspend"},
         data={"reason": "x", "amount_spent": "0"},
-        default=302,
+        default=403,
         expect={
+            ANON: 302,
+            Role.EXECUTIVE_SECRETARY.value: 302,
             Role.PRIVACY_OFFICER.value: 404,
             Role.PROJECT_COORDINATOR.value: 404,
             Role.TRAVELER.value: 404,
@@ -159,9 +162,10 @@ MATRIX: dict[str, Entry] = {
     "missions:advance-action": Entry(
         method="POST",
         kwargs=lambda c: {"pk": c["advance"].pk, "name": "record_return"},
-        data={},
-        default=302,
+        data={},  # the date is missing: refused before anything else, for whoever sees it
+        default=400,
         expect={
+            ANON: 302,
             Role.PRIVACY_OFFICER.value: 404,
             Role.PROJECT_COORDINATOR.value: 404,
             Role.TRAVELER.value: 404,

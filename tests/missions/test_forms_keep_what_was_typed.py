@@ -33,3 +33,39 @@ def test_nueva_mision_comes_back_with_every_value_after_a_refusal(client, travel
     assert 'value="2026-03-06T15:00"' in html and 'value="2026-03-02T07:30"' in html
     assert 'value="2.1.3"' in html
     assert not Mission.objects.exists()
+
+
+def test_a_refused_action_on_the_mission_page_keeps_what_was_typed(
+    client, make_mission, traveler, coordinator, executive_secretary
+):
+    """A rejection, a stop and an advance request refused on the mission's page come back with
+    the reason, the amount and the comment typed (no redirect, nothing lost)."""
+    from missions import services
+
+    mission = make_mission()
+    services.mission_submit(actor=traveler, mission=mission)
+    client.force_login(coordinator)
+    too_long = "Las fechas del taller cambiaron. " * 70  # over the 2,000 characters allowed
+    answer = client.post(f"/misiones/{mission.pk}/reject/", {"reason": too_long})
+    assert answer.status_code == 400
+    assert f'value="{too_long}"' in answer.content.decode()
+    mission.refresh_from_db()
+    assert mission.status == Mission.Status.SUBMITTED
+
+    services.mission_authorize(actor=coordinator, mission=mission)
+    services.mission_authorize(actor=executive_secretary, mission=mission)
+    client.force_login(traveler)
+    refused = client.post(f"/misiones/{mission.pk}/request_advance/", {"terminal_estimate": "-5"})
+    assert refused.status_code == 400
+    assert 'value="-5"' in refused.content.decode()
+
+    client.force_login(executive_secretary)
+    stop = client.post(
+        f"/misiones/{mission.pk}/suspend/",
+        {"reason": "Emergencia sanitaria en destino", "amount_spent": "doce"},
+    )
+    assert stop.status_code == 400
+    html = stop.content.decode()
+    assert "<details open>" in html and 'value="Emergencia sanitaria en destino"' in html
+    mission.refresh_from_db()
+    assert mission.status == Mission.Status.AUTHORIZED
