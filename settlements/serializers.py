@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from settlements.models import Document, Receipt, Settlement
@@ -211,6 +212,25 @@ class SettlementOut(serializers.ModelSerializer):
         ]
 
 
+class DraftOut(serializers.Serializer):
+    """An uploaded receipt the traveler has not confirmed yet (counts in no balance)."""
+
+    id = serializers.IntegerField(source="pk")
+    receipt_type = serializers.CharField()
+    category = serializers.CharField()
+    issuer_name = serializers.CharField()
+    issuer_tax_id = serializers.CharField()
+    number = serializers.CharField()
+    date = serializers.DateField(allow_null=True)
+    currency = serializers.CharField()
+    amount = serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True)
+    customer_tax_id = serializers.CharField()
+    read_fields = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="Fields pre-filled from the receipt's SUNAT QR code, still as read.",
+    )
+
+
 class SettlementDetailOut(SettlementOut):
     lines = LineOut(many=True, source="summary.lines")
     live_balance = BalanceOut(source="summary.balance")
@@ -221,9 +241,24 @@ class SettlementDetailOut(SettlementOut):
         "traveler owes it; negative, the organization reimburses it; zero, settled.",
     )
     documents = serializers.SerializerMethodField()
+    drafts = serializers.SerializerMethodField(
+        help_text="Receipts uploaded and read, waiting for the traveler to confirm them."
+    )
 
     class Meta(SettlementOut.Meta):
-        fields = [*SettlementOut.Meta.fields, "lines", "live_balance", "owed_now", "documents"]
+        fields = [
+            *SettlementOut.Meta.fields,
+            "lines",
+            "live_balance",
+            "owed_now",
+            "documents",
+            "drafts",
+        ]
+
+    @extend_schema_field(DraftOut(many=True))
+    def get_drafts(self, obj) -> list[dict]:
+        drafts = obj.receipts.filter(draft=True).order_by("pk")
+        return DraftOut(drafts, many=True).data
 
     def get_documents(self, obj) -> list[dict]:
         docs = [d for d in obj.documents.all() if d.receipt_id is None]

@@ -341,3 +341,16 @@ def test_an_issuer_tax_id_with_a_wrong_check_digit_is_a_note_not_a_refusal(page)
     assert "NIT (El Salvador)" not in other
     settlement.refresh_from_db()
     assert settlement.terminal_accepted == D("70.00")  # both lines count: a note only
+
+
+def test_the_settlement_api_lists_the_drafts_with_what_was_read(page):
+    """An API client sees the uploaded receipts waiting for confirmation, and which values
+    came from the SUNAT QR; they count in no line and no balance until confirmed."""
+    client, settlement = page
+    _upload(client, settlement, photo=_photo())
+    body = client.get(f"/api/v1/settlements/{settlement.pk}/").json()
+    assert body["lines"] == []
+    [draft] = body["drafts"]
+    receipt = Receipt.objects.get(settlement=settlement)
+    assert draft["id"] == receipt.pk and draft["number"] == receipt.number
+    assert set(draft["read_fields"]) >= {"issuer_tax_id", "number"}
