@@ -14,7 +14,7 @@ from django.conf import settings
 from missions import services as mission_services
 from missions import spend
 from missions.models import Advance, DestinationSpend, Mission, MissionEvent, ProjectSpend
-from settlements import services
+from settlements import ledger, services
 from settlements.models import Settlement, SettlementEvent
 from tests.factories import UserFactory
 from viaticos.roles import Role
@@ -166,9 +166,12 @@ def test_twenty_parallel_settlements_fix_the_balance_once(
         settlement.viaticos_recognized + settlement.terminal_accepted
     )
     assert settlement.balance == Decimal("15.00")  # 450.00 − (400.00 + 35.00)
+    # SPEC §4, balances owed after settling: the traveler still returns 15.00, so the advance
+    # stays open (it blocks new advances) until the return is recorded; settled once.
     advance.refresh_from_db()
-    assert advance.status == Advance.Status.SETTLED
-    assert advance.events.filter(action="advance_settled").count() == 1
+    assert advance.status == Advance.Status.DISBURSED
+    assert ledger.position_of(advance, today=dt.date(2026, 3, 11)).owed == Decimal("15.00")
+    assert advance.events.filter(action="advance_settled").count() == 0
 
 
 def test_parallel_advance_requests_while_one_is_unsettled_are_all_refused(
