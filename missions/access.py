@@ -31,10 +31,6 @@ def is_executive_secretary(user) -> bool:
     return has_role(user, Role.EXECUTIVE_SECRETARY)
 
 
-def is_finance_director(user) -> bool:
-    return has_role(user, Role.FINANCE_DIRECTOR)
-
-
 def is_treasury(user) -> bool:
     return has_role(user, Role.TREASURY)
 
