@@ -73,9 +73,9 @@ class Page:
 
 
 def _specs(named) -> list[Page]:
+    from deadlines import selectors as dashboard
     from missions import selectors as ms
     from privacy import selectors as ps
-    from settlements import dashboard
     from settlements import selectors as ss
     from settlements.models import Receipt
 

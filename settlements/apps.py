@@ -7,13 +7,9 @@ class SettlementsConfig(AppConfig):
     verbose_name = _("Settlements")
 
     def ready(self) -> None:
-        from settlements import notices  # noqa: F401  (its outbox result handler)
         from settlements.home import register
 
         register()
-        from settlements.deadlines_home import register as register_deadlines
-
-        register_deadlines()
         from settlements.privacy import register_privacy
 
         register_privacy()  # personal data declared to privacy (R-A8, R-T1…R-T4)

@@ -28,8 +28,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from deadlines import enforcement as rules
 from missions.models import Advance, Mission, MissionEvent
-from settlements import deadlines as rules
 from settlements.rules import Movements, owed
 from viaticos.business_days import BusinessCalendar
 from viaticos.money import round_money

@@ -100,7 +100,7 @@ def test_treasury_pays_from_a_paged_queue_emergencies_first(org):
 
 
 def test_what_i_owe_comes_a_page_at_a_time_and_the_home_panel_counts_them_all(org):
-    from settlements import dashboard
+    from deadlines import selectors as dashboard
 
     client, traveler = org("traveler_heavy")
     owed = list(

@@ -60,7 +60,7 @@ PAGES = [
 @pytest.fixture(autouse=True)
 def _media(settings, tmp_path, monkeypatch):
     settings.MEDIA_ROOT = tmp_path
-    monkeypatch.setattr("settlements.notices.render_pdf", lambda *a, **k: b"%PDF-1.4 fake")
+    monkeypatch.setattr("deadlines.notices.render_pdf", lambda *a, **k: b"%PDF-1.4 fake")
     if connection.vendor == "sqlite":  # see tests/settlements/test_deadlines_scale.py
         monkeypatch.setattr(connection.features, "max_query_params", 32_766)
 

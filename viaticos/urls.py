@@ -19,7 +19,7 @@ api_v1 = [
     path("", include("missions.api_urls")),
     path("", include("settlements.api_urls")),
     path("privacy/", include("privacy.api_urls")),
-    path("", include("settlements.api_deadlines")),
+    path("", include("deadlines.api")),
 ]
 
 urlpatterns = [
@@ -63,7 +63,7 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("", include("settlements.urls")),
-    path("", include("settlements.urls_deadlines")),
+    path("", include("deadlines.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -76,10 +76,10 @@ def build() -> dict:
     """Create the dataset (the caller owns the transaction) and return what tests need."""
     from django.core.management import call_command
 
+    from deadlines import sanctions
     from missions import services as ms
     from privacy import clock
     from privacy import services as ps
-    from settlements import sanctions
     from settlements import services as ss
     from viaticos.tokens import api_token_create
 

@@ -181,7 +181,7 @@ def test_r_t2_advance_pending_settlement_is_a_hold(
 def test_r_t2_sanction_in_course_is_a_hold(
     db, api_client, monkeypatch, privacy_officer, traveler, accountant, closed_settlement
 ):
-    from settlements import sanctions
+    from deadlines import sanctions
 
     settlement = closed_settlement()
     sanction = sanctions.sanction_propose(

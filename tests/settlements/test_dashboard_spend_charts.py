@@ -13,6 +13,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone, translation
 
+from deadlines import selectors as dashboard
 from missions import services as mission_services
 from missions import spend
 from missions.models import (
@@ -23,7 +24,6 @@ from missions.models import (
     MissionLeg,
     ProjectSpend,
 )
-from settlements import dashboard
 from tests.factories import ProjectFactory, UserFactory
 from viaticos.errors import DomainError
 from viaticos.roles import Role

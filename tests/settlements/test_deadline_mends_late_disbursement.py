@@ -18,10 +18,10 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from deadlines import enforcement as rules
+from deadlines import selectors as dashboard
 from missions import services as mission_services
 from missions.models import Advance, Mission
-from settlements import dashboard
-from settlements import deadlines as rules
 from settlements.models import DeadlineReminder, DocumentationRequirement, PayrollDeductionOrder
 from tests.factories import ProjectFactory, UserFactory
 from viaticos.business_days import duty_calendar
@@ -35,7 +35,7 @@ RETURN = dt.date(2026, 3, 5)
 
 @pytest.fixture(autouse=True)
 def _fake_pdf(monkeypatch):
-    monkeypatch.setattr("settlements.notices.render_pdf", lambda *a, **k: b"%PDF-1.4 fake")
+    monkeypatch.setattr("deadlines.notices.render_pdf", lambda *a, **k: b"%PDF-1.4 fake")
 
 
 def run(date: str) -> None:

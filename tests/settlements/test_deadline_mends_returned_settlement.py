@@ -17,7 +17,8 @@ import pytest
 from django.core.management import call_command
 from django.utils import translation
 
-from settlements import deadlines, services
+from deadlines import enforcement as deadlines
+from settlements import services
 from settlements.models import DocumentationRequirement, PayrollDeductionOrder, Sanction, Settlement
 from viaticos.models import TravelerProfile
 
@@ -26,7 +27,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def _fake_pdf(monkeypatch):
-    monkeypatch.setattr("settlements.notices.render_pdf", lambda *a, **k: b"%PDF-1.4 fake")
+    monkeypatch.setattr("deadlines.notices.render_pdf", lambda *a, **k: b"%PDF-1.4 fake")
 
 
 def submitted_step() -> str:

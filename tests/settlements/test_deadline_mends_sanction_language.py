@@ -10,7 +10,7 @@ import pytest
 from django.utils import translation
 from django.utils.translation import trans_real
 
-from settlements.deadlines import enforce_deadlines
+from deadlines.enforcement import enforce_deadlines
 from settlements.models import DocumentationRequirement, Sanction
 from viaticos.models import TravelerProfile
 
@@ -22,7 +22,7 @@ DEDUCTION = "%(advance)s: requirement %(requirement)s of %(date)s unanswered (R-
 
 @pytest.fixture(autouse=True)
 def _fake_pdf(monkeypatch):
-    monkeypatch.setattr("settlements.notices.render_pdf", lambda *a, **k: b"%PDF-1.4 fake")
+    monkeypatch.setattr("deadlines.notices.render_pdf", lambda *a, **k: b"%PDF-1.4 fake")
 
 
 @pytest.fixture

@@ -12,8 +12,8 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from deadlines import selectors as dashboard
 from missions.models import Advance, Mission
-from settlements import dashboard
 from settlements.models import DocumentationRequirement, PayrollDeductionOrder
 from tests.factories import ProjectFactory
 from viaticos.business_days import duty_calendar
@@ -171,7 +171,7 @@ def test_my_deadlines_show_requirements_and_deduction_orders_in_the_same_queries
 ):
     """Long overdue advances carry a documentation requirement (R-3.4) and a payroll
     deduction order (R-8b): read with the page, not one by one."""
-    monkeypatch.setattr("settlements.notices.render_pdf", lambda *a, **k: b"%PDF-1.4 fake")
+    monkeypatch.setattr("deadlines.notices.render_pdf", lambda *a, **k: b"%PDF-1.4 fake")
     today = timezone.localdate()
     _owing(traveler, [today - dt.timedelta(days=n) for n in range(30, 90)])
     calendar = duty_calendar()

@@ -9,9 +9,9 @@ from decimal import Decimal as D
 import pytest
 from django.utils import timezone
 
+from deadlines import enforcement as rules
+from deadlines import selectors as dashboard
 from missions.models import Advance, Mission
-from settlements import dashboard
-from settlements import deadlines as rules
 from tests.factories import ProjectFactory, UserFactory
 from viaticos.business_days import duty_calendar
 from viaticos.models import ClosureDay

@@ -14,9 +14,9 @@ from django.core.management import call_command
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from deadlines import sanctions
 from missions import services as mission_services
 from missions.models import Advance
-from settlements import sanctions
 from settlements.models import PayrollDeductionOrder, PayrollExport, Sanction
 from tests.factories import UserFactory
 from viaticos.errors import DomainError
@@ -28,7 +28,7 @@ TODAY = dt.date(2026, 3, 13)
 
 @pytest.fixture(autouse=True)
 def _fake_pdf(monkeypatch):
-    monkeypatch.setattr("settlements.notices.render_pdf", lambda *a, **k: b"%PDF-1.4 fake")
+    monkeypatch.setattr("deadlines.notices.render_pdf", lambda *a, **k: b"%PDF-1.4 fake")
 
 
 def run(date: str) -> None:

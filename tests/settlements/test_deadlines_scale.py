@@ -25,7 +25,7 @@ MAX_QUERIES = 20
 
 @pytest.fixture(autouse=True)
 def _fake_pdf(monkeypatch):
-    monkeypatch.setattr("settlements.notices.render_pdf", lambda *a, **k: b"%PDF-1.4 fake")
+    monkeypatch.setattr("deadlines.notices.render_pdf", lambda *a, **k: b"%PDF-1.4 fake")
 
 
 @pytest.fixture(autouse=True)

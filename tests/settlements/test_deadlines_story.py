@@ -38,7 +38,7 @@ def _no_pdf_in_the_run(monkeypatch):
     def refuse(*args, **kwargs):
         raise AssertionError("enforce_deadlines rendered a PDF")
 
-    monkeypatch.setattr("settlements.notices.render_pdf", refuse)
+    monkeypatch.setattr("deadlines.notices.render_pdf", refuse)
 
 
 def run(date: str, *extra: str) -> str:
@@ -256,7 +256,7 @@ def test_interrupted_run_is_completed_by_a_rerun(returned_mission, other_travele
     """The run dies after the first batch committed: a re-run finishes without duplicates."""
     returned_mission()
     returned_mission(other_traveler)
-    from settlements import deadlines
+    from deadlines import enforcement as deadlines
 
     real_write = deadlines._write
     calls = {"n": 0}
@@ -317,7 +317,7 @@ def test_requirement_pdf_is_rendered_on_demand_from_the_stored_requirement(
     (message,) = [m for m in mail.outbox if requirement.code in m.subject]
     link = reverse("deadlines:requirement-pdf", args=[requirement.pk])
     assert f"https://viaticos.example.org{link}" in message.body
-    monkeypatch.setattr("settlements.notices.render_pdf", render_pdf)
+    monkeypatch.setattr("deadlines.notices.render_pdf", render_pdf)
     pages = []
     for user in (traveler, accountant):
         client.force_login(user)

@@ -15,8 +15,9 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from deadlines import payroll
 from missions.models import Advance
-from settlements import ledger, payroll, services
+from settlements import ledger, services
 from settlements.models import PayrollDeductionOrder, Settlement
 from settlements.rules import Movements, owed, settlement_balance
 from tests.factories import UserFactory

@@ -6,8 +6,8 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
+from deadlines import sanctions
 from privacy.models import AccessLogEntry
-from settlements import sanctions
 from settlements import services as settlement_services
 
 D = dt.date

@@ -212,7 +212,7 @@ def ctx(submitted, api_client, client, settings, accountant, seed_rates):
     from django.utils import timezone
     from rest_framework.test import APIClient
 
-    from settlements import sanctions
+    from deadlines import sanctions
 
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     cache.clear()

@@ -18,9 +18,9 @@ from django.db.models import (
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
+from deadlines import enforcement as rules
 from missions import spend
 from missions.models import Advance, MissionLeg
-from settlements import deadlines as rules
 from settlements import ledger
 from settlements.models import DocumentationRequirement, PayrollDeductionOrder, Sanction
 from viaticos import pagination

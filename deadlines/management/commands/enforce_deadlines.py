@@ -10,7 +10,7 @@ import holidays
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from settlements.deadlines import DEFAULT_BATCH_SIZE, deduction_grace, enforce_deadlines
+from deadlines.enforcement import DEFAULT_BATCH_SIZE, deduction_grace, enforce_deadlines
 from viaticos.business_days import duty_calendar
 from viaticos.commands import run_date
 

@@ -23,8 +23,8 @@ from viaticos.pdf import render_pdf
 from viaticos.people import display_name
 from viaticos.roles import Role
 
-REQUIREMENT_TEMPLATE = "settlements/deadlines/pdf/requirement.html"
-DEDUCTION_TEMPLATE = "settlements/deadlines/pdf/deduction_order.html"
+REQUIREMENT_TEMPLATE = "deadlines/pdf/requirement.html"
+DEDUCTION_TEMPLATE = "deadlines/pdf/deduction_order.html"
 
 
 def accountant_emails() -> list[str]:

@@ -489,7 +489,7 @@ def enforce_deadlines(
 ) -> Summary:
     """The daily job (SPEC §7): reminders (R-3.3), requirements (R-3.4), entity blocks
     (R-3.13), payroll deduction orders (R-8b), and lifting of what a settlement ended."""
-    from settlements import notices, sanctions
+    from deadlines import notices, sanctions
 
     calendar = calendar or duty_calendar()
     grace = deduction_grace() if grace is None else grace

@@ -15,10 +15,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from deadlines import notices, payroll, sanctions
+from deadlines import selectors as dashboard
 from missions.models import Mission
 from missions.privacy import staff_access_log
 from missions.selectors import mission_get_for_user
-from settlements import dashboard, notices, payroll, returns, sanctions
+from settlements import returns
 from settlements.models import PayrollExport, ReturnRecord, Sanction
 from viaticos.errors import DomainError
 from viaticos.pdf import pdf_response
@@ -40,7 +42,7 @@ def mine(request):
     page = dashboard.traveler_deadline_page(request.user, page=request.GET.get("page"))
     return render(
         request,
-        "settlements/deadlines/mine.html",
+        "deadlines/mine.html",
         {
             "rows": page,
             "page_obj": page,
@@ -91,7 +93,7 @@ def dashboard_view(request):
     page = dashboard.outstanding_page(ages, bucket=bucket, page=request.GET.get("page"))
     return render(
         request,
-        "settlements/deadlines/dashboard.html",
+        "deadlines/dashboard.html",
         {
             "today": today,
             "chart": dashboard.age_chart(ages),
@@ -120,7 +122,7 @@ def sanction_detail(request, pk):
     sanction = dashboard.sanction_get_for_user(request.user, pk)
     return render(
         request,
-        "settlements/deadlines/sanction.html",
+        "deadlines/sanction.html",
         {"sanction": sanction, "can_decide": dashboard.can_decide(request.user)},
     )
 
@@ -197,9 +199,7 @@ def sanction_new(request):
             return redirect("deadlines:sanction", pk=sanction.pk)
         except DomainError as error:
             messages.error(request, error.message)
-    return render(
-        request, "settlements/deadlines/sanction_new.html", {"kinds": kinds, "values": values}
-    )
+    return render(request, "deadlines/sanction_new.html", {"kinds": kinds, "values": values})
 
 
 @login_required
@@ -248,7 +248,7 @@ def payroll_view(request):
         )
     return render(
         request,
-        "settlements/deadlines/payroll.html",
+        "deadlines/payroll.html",
         {
             "period": period,
             "orders": orders,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from settlements import views_deadlines as views
+from deadlines import views
 
 app_name = "deadlines"
 

@@ -9,15 +9,15 @@ DASHBOARD_ROLES = frozenset({Role.GENERAL_ACCOUNTANT, Role.AUDITOR})
 
 
 def _traveler_panel(user) -> dict:
-    from settlements.dashboard import traveler_deadline_page
+    from deadlines.selectors import traveler_deadline_page
 
     page = traveler_deadline_page(user, per_page=5)
     return {"rows": page, "total": page.paginator.count}
 
 
 def register() -> None:
+    from deadlines.sanctions import entity_block_check
     from missions.hooks import register_advance_check
-    from settlements.sanctions import entity_block_check
 
     register_advance_check(entity_block_check)
     register_nav(
@@ -34,7 +34,7 @@ def register() -> None:
         HomePanel(
             "traveler.deadlines",
             _("What I owe and by when"),
-            "settlements/deadlines/panels/traveler.html",
+            "deadlines/panels/traveler.html",
             roles=frozenset({Role.TRAVELER}),
             order=11,
             context=_traveler_panel,

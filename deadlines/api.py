@@ -11,9 +11,11 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from deadlines import sanctions
+from deadlines import selectors as dashboard
 from missions.models import Advance, Mission
 from missions.selectors import mission_get_for_user
-from settlements import dashboard, ledger, returns, sanctions
+from settlements import ledger, returns
 from settlements.models import ReturnRecord, Sanction
 from viaticos.business_days import duty_calendar
 
