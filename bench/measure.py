@@ -446,7 +446,7 @@ def _job(command: str, today: dt.date) -> dict:
 
 
 def jobs(*, today: dt.date) -> dict:
-    from settlements.models import DocumentationRequirement, PayrollDeductionOrder, Sanction
+    from deadlines.models import DocumentationRequirement, PayrollDeductionOrder, Sanction
     from viaticos.business_days import duty_calendar
 
     # enforce_deadlines issues nothing on a weekend or holiday: the jobs run on the latest

@@ -13,10 +13,11 @@ from rest_framework.views import APIView
 
 from deadlines import sanctions
 from deadlines import selectors as dashboard
+from deadlines.models import Sanction
 from missions.models import Advance, Mission
 from missions.selectors import mission_get_for_user
 from settlements import ledger, returns
-from settlements.models import ReturnRecord, Sanction
+from settlements.models import ReturnRecord
 from viaticos.business_days import duty_calendar
 
 

@@ -25,14 +25,14 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
-from missions.models import Advance
-from settlements.models import (
+from deadlines.models import (
     DeadlineReminder,
     DocumentationRequirement,
     PayrollDeductionOrder,
     Sanction,
-    Settlement,
 )
+from missions.models import Advance
+from settlements.models import Settlement
 from viaticos.business_days import BusinessCalendar, duty_calendar
 from viaticos.models import TravelerProfile
 from viaticos.people import display_name

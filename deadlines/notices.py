@@ -16,7 +16,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from settlements.models import DeadlineReminder, DocumentationRequirement
+from deadlines.models import DeadlineReminder, DocumentationRequirement
 from viaticos import outbox
 from viaticos.links import site_link
 from viaticos.pdf import render_pdf

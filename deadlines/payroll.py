@@ -20,8 +20,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from deadlines.models import PayrollDeductionOrder, PayrollExport
 from missions.models import Advance
-from settlements.models import PayrollDeductionOrder, PayrollExport
 from viaticos import spreadsheets
 from viaticos.business_days import duty_calendar
 from viaticos.errors import DomainError

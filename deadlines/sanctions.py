@@ -14,8 +14,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
+from deadlines.models import DocumentationRequirement, PayrollDeductionOrder, Sanction
 from missions.models import Advance, Mission
-from settlements.models import DocumentationRequirement, PayrollDeductionOrder, Sanction
 from viaticos.errors import DomainError, NotAllowed, require_reason
 from viaticos.models import TravelerProfile
 from viaticos.money import round_money

@@ -19,10 +19,10 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from deadlines import enforcement as rules
+from deadlines.models import DocumentationRequirement, PayrollDeductionOrder, Sanction
 from missions import spend
 from missions.models import Advance, MissionLeg
 from settlements import ledger
-from settlements.models import DocumentationRequirement, PayrollDeductionOrder, Sanction
 from viaticos import pagination
 from viaticos.business_days import BusinessCalendar, duty_calendar
 from viaticos.roles import Role, has_role

@@ -17,11 +17,12 @@ from django.views.decorators.http import require_POST
 
 from deadlines import notices, payroll, sanctions
 from deadlines import selectors as dashboard
+from deadlines.models import PayrollExport, Sanction
 from missions.models import Mission
 from missions.privacy import staff_access_log
 from missions.selectors import mission_get_for_user
 from settlements import returns
-from settlements.models import PayrollExport, ReturnRecord, Sanction
+from settlements.models import ReturnRecord
 from viaticos.errors import DomainError
 from viaticos.pdf import pdf_response
 

@@ -51,12 +51,8 @@ def _pk(candidate: Candidate) -> int:
 
 
 def settlements_export(user) -> dict:
-    from settlements.models import (
-        DocumentationRequirement,
-        PayrollDeductionOrder,
-        Sanction,
-        Settlement,
-    )
+    from deadlines.models import DocumentationRequirement, PayrollDeductionOrder, Sanction
+    from settlements.models import Settlement
 
     settlements = (
         Settlement.objects.filter(mission__traveler=user)
@@ -204,7 +200,7 @@ def settlement_anonymize(settlement) -> list[str]:
 
 
 def deduction_order_anonymize(order) -> bool:
-    from settlements.models import PayrollDeductionOrder
+    from deadlines.models import PayrollDeductionOrder
 
     if order.person_name == ANON and not order.document_number:
         return False
@@ -217,7 +213,8 @@ def deduction_order_anonymize(order) -> bool:
 
 def settlements_anonymize(user) -> list[str]:
     """Only called when no hold applies; re-checked here so a hold is never bypassed (R-T2)."""
-    from settlements.models import PayrollDeductionOrder, Settlement
+    from deadlines.models import PayrollDeductionOrder
+    from settlements.models import Settlement
 
     if settlements_holds(user):
         return []
@@ -236,7 +233,8 @@ def settlements_anonymize(user) -> list[str]:
 
 
 def settlements_holds(user) -> list[Hold]:
-    from settlements.models import Sanction, Settlement
+    from deadlines.models import Sanction
+    from settlements.models import Settlement
 
     holds = [
         Hold(
@@ -263,7 +261,8 @@ def settlements_holds(user) -> list[Hold]:
 
 def settlements_holds_bulk(user_ids) -> dict[int, list[Hold]]:
     """`settlements_holds` for many people in two queries (the retention job)."""
-    from settlements.models import Sanction, Settlement
+    from deadlines.models import Sanction
+    from settlements.models import Settlement
 
     result: dict[int, list[Hold]] = {pk: [] for pk in user_ids}
     open_ = (
@@ -487,14 +486,14 @@ def accounting_apply_bulk(candidates, action: str) -> dict[str, str]:
 
 
 def payroll_candidates():
-    from settlements.models import PayrollDeductionOrder
+    from deadlines.models import PayrollDeductionOrder
 
     for o in PayrollDeductionOrder.objects.only("pk", "person", "issued_on"):
         yield Candidate(f"{ORDER_KEY}:{o.pk}", o.person_id, o.issued_on)
 
 
 def payroll_due(cutoff: dt.date, done_keys):
-    from settlements.models import PayrollDeductionOrder
+    from deadlines.models import PayrollDeductionOrder
 
     due = exclude_done(
         PayrollDeductionOrder.objects.filter(issued_on__lte=cutoff),
@@ -506,7 +505,7 @@ def payroll_due(cutoff: dt.date, done_keys):
 
 
 def payroll_apply_bulk(candidates, action: str) -> dict[str, str]:
-    from settlements.models import PayrollDeductionOrder
+    from deadlines.models import PayrollDeductionOrder
 
     ids = [_pk(c) for c in candidates]
     orders = PayrollDeductionOrder.objects.filter(pk__in=ids)
@@ -520,7 +519,7 @@ def payroll_apply_bulk(candidates, action: str) -> dict[str, str]:
 
 
 def payroll_apply(candidate: Candidate, action: str) -> str:
-    from settlements.models import PayrollDeductionOrder
+    from deadlines.models import PayrollDeductionOrder
 
     order = PayrollDeductionOrder.objects.filter(pk=_pk(candidate)).first()
     if order is None:

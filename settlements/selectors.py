@@ -14,11 +14,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from deadlines import enforcement as deadlines
+from deadlines.models import PayrollDeductionOrder
 from missions.models import Advance, Mission, MissionEvent
 from missions.perdiem import PerDiemResult
 from missions.rules import snapshot_to_result
 from settlements import access
-from settlements.models import Document, PayrollDeductionOrder, Receipt, Settlement
+from settlements.models import Document, Receipt, Settlement
 from settlements.receipt_reader import COUNTRY_CURRENCIES, ReceiptReading, read_receipt
 from settlements.rules import (
     NON_ELIGIBLE,

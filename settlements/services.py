@@ -21,6 +21,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from deadlines.models import PayrollDeductionOrder
 from missions import services as mission_services
 from missions.models import Advance, Mission
 from missions.perdiem import PerDiemError, PerDiemResult
@@ -28,14 +29,7 @@ from missions.perdiem_messages import to_domain_error
 from missions.rules import LegInput, plan_per_diem, result_to_snapshot
 from settlements import access, ledger, returns
 from settlements.fx import check_currency, receipt_fx
-from settlements.models import (
-    Document,
-    PayrollDeductionOrder,
-    PerDiemLineDecision,
-    Receipt,
-    Settlement,
-    SettlementEvent,
-)
+from settlements.models import Document, PerDiemLineDecision, Receipt, Settlement, SettlementEvent
 from settlements.receipt_reader import prefill, read_receipt
 from settlements.rules import (
     NON_ELIGIBLE,

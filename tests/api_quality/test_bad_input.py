@@ -371,9 +371,10 @@ CASES: dict[str, Case] = {
 
 
 def _counts() -> dict[str, int]:
+    from deadlines.models import Sanction
     from missions.models import Advance, Mission, MissionLeg
     from privacy.models import ArcoRequest
-    from settlements.models import Document, Receipt, Sanction, Settlement
+    from settlements.models import Document, Receipt, Settlement
 
     models = [Mission, MissionLeg, Advance, Settlement, Receipt, Document, Sanction, ArcoRequest]
     counts = {m.__name__: m.objects.count() for m in models}

@@ -13,8 +13,8 @@ from django.core import mail
 from django.core.management import call_command
 from playwright.sync_api import expect
 
+from deadlines.models import DocumentationRequirement
 from missions.models import Advance
-from settlements.models import DocumentationRequirement
 from tests.e2e.steps import (
     authorize_in_inbox,
     mission_code,

@@ -20,9 +20,9 @@ from django.utils import timezone
 
 from deadlines import enforcement as rules
 from deadlines import selectors as dashboard
+from deadlines.models import DeadlineReminder, DocumentationRequirement, PayrollDeductionOrder
 from missions import services as mission_services
 from missions.models import Advance, Mission
-from settlements.models import DeadlineReminder, DocumentationRequirement, PayrollDeductionOrder
 from tests.factories import ProjectFactory, UserFactory
 from viaticos.business_days import duty_calendar
 from viaticos.models import ClosureDay

@@ -18,8 +18,9 @@ from django.core.management import call_command
 from django.utils import translation
 
 from deadlines import enforcement as deadlines
+from deadlines.models import DocumentationRequirement, PayrollDeductionOrder, Sanction
 from settlements import services
-from settlements.models import DocumentationRequirement, PayrollDeductionOrder, Sanction, Settlement
+from settlements.models import Settlement
 from viaticos.models import TravelerProfile
 
 pytestmark = pytest.mark.django_db

@@ -11,7 +11,7 @@ from django.utils import translation
 from django.utils.translation import trans_real
 
 from deadlines.enforcement import enforce_deadlines
-from settlements.models import DocumentationRequirement, Sanction
+from deadlines.models import DocumentationRequirement, Sanction
 from viaticos.models import TravelerProfile
 
 pytestmark = pytest.mark.django_db

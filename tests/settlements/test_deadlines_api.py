@@ -13,8 +13,8 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from deadlines import selectors as dashboard
+from deadlines.models import DocumentationRequirement, PayrollDeductionOrder
 from missions.models import Advance, Mission
-from settlements.models import DocumentationRequirement, PayrollDeductionOrder
 from tests.factories import ProjectFactory
 from viaticos.business_days import duty_calendar
 

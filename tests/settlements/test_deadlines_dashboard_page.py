@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from deadlines import selectors as dashboard
-from settlements.models import DocumentationRequirement, Sanction
+from deadlines.models import DocumentationRequirement, Sanction
 from tests.settlements.test_deadlines_scale import overdue_missions
 
 pytestmark = pytest.mark.django_db

@@ -15,9 +15,9 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from deadlines import sanctions
+from deadlines.models import PayrollDeductionOrder, PayrollExport, Sanction
 from missions import services as mission_services
 from missions.models import Advance
-from settlements.models import PayrollDeductionOrder, PayrollExport, Sanction
 from tests.factories import UserFactory
 from viaticos.errors import DomainError
 from viaticos.models import TravelerProfile

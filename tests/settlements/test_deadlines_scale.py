@@ -11,8 +11,8 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
+from deadlines.models import DocumentationRequirement, PayrollDeductionOrder, Sanction
 from missions.models import Advance, Mission
-from settlements.models import DocumentationRequirement, PayrollDeductionOrder, Sanction
 from tests.factories import ProjectFactory, UserFactory
 from viaticos.models import TravelerProfile
 from viaticos.roles import Role

@@ -18,14 +18,14 @@ from django.core import mail
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from missions.models import Advance
-from settlements import services
-from settlements.models import (
+from deadlines.models import (
     DeadlineReminder,
     DocumentationRequirement,
     PayrollDeductionOrder,
     Sanction,
 )
+from missions.models import Advance
+from settlements import services
 from tests.settlements.conftest import pdf_upload, receipt_fields
 
 pytestmark = pytest.mark.django_db

@@ -12,11 +12,12 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
+from deadlines.models import DocumentationRequirement
 from missions import services as mission_services
 from missions.models import Destination, Mission
 from missions.rules import LegInput
 from settlements import ledger
-from settlements.models import DocumentationRequirement, ReturnRecord
+from settlements.models import ReturnRecord
 from viaticos.business_days import BusinessCalendar, duty_calendar
 
 pytestmark = pytest.mark.django_db

@@ -16,9 +16,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from deadlines import payroll
+from deadlines.models import PayrollDeductionOrder
 from missions.models import Advance
 from settlements import ledger, services
-from settlements.models import PayrollDeductionOrder, Settlement
+from settlements.models import Settlement
 from settlements.rules import Movements, owed, settlement_balance
 from tests.factories import UserFactory
 from tests.settlements.conftest import pdf_upload, receipt_fields

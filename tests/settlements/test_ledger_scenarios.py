@@ -12,10 +12,11 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
+from deadlines.models import DocumentationRequirement, PayrollDeductionOrder
 from missions import services as mission_services
 from missions.models import Advance, Mission
 from settlements import ledger
-from settlements.models import DocumentationRequirement, PayrollDeductionOrder, Settlement
+from settlements.models import Settlement
 from tests.settlements.conftest import pdf_upload
 from viaticos.business_days import duty_calendar
 

@@ -22,9 +22,10 @@ from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
+from deadlines.models import Sanction
 from missions.models import Mission
 from privacy.models import ArcoAttachment, ArcoRequest
-from settlements.models import Document, Receipt, Sanction, Settlement
+from settlements.models import Document, Receipt, Settlement
 from tests.factories import pdf_bytes
 from tests.privacy.helpers import API as ARCO_API
 from tests.privacy.helpers import body as arco_body
