@@ -4,20 +4,21 @@ from __future__ import annotations
 
 from django.urls import path
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from deadlines import sanctions
+from deadlines import rules, sanctions
 from deadlines import selectors as dashboard
 from deadlines.models import Sanction
 from missions.models import Advance, Mission
 from missions.selectors import mission_get_for_user
 from settlements import ledger, returns
 from settlements.models import ReturnRecord
+from viaticos.api import date_in_range
 from viaticos.business_days import duty_calendar
 
 
@@ -224,6 +225,30 @@ class SanctionLiftView(APIView):
             today=timezone.localdate(),
         )
         return Response(SanctionOut(sanction).data)
+
+
+class SettlementDueDateQuery(serializers.Serializer):
+    return_date = serializers.DateField(validators=[date_in_range])
+
+
+class SettlementDueDateView(APIView):
+    """R-3.3: the settlement due date for a mission that returned on `return_date`."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        parameters=[OpenApiParameter("return_date", str, required=True, description="YYYY-MM-DD")],
+        responses=inline_serializer(
+            "SettlementDueDateResult",
+            {"return_date": serializers.DateField(), "due_date": serializers.DateField()},
+        ),
+    )
+    def get(self, request):
+        query = SettlementDueDateQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        return_date = query.validated_data["return_date"]
+        due = rules.settlement_due_date(duty_calendar(), return_date)
+        return Response({"return_date": return_date, "due_date": due})
 
 
 urlpatterns = [

@@ -31,6 +31,25 @@ from deadlines.models import (
     PayrollDeductionOrder,
     Sanction,
 )
+
+# The pure rules, re-exported for the callers that read them through this module.
+from deadlines.rules import (  # noqa: F401
+    AGE_BUCKETS,
+    REMINDER_SOON_BUSINESS_DAYS,
+    REQUIREMENT_ISSUE_BUSINESS_DAYS,
+    SETTLEMENT_DEADLINE_BUSINESS_DAYS,
+    Countdown,
+    advance_due_date,
+    age_bucket,
+    business_days_left,
+    business_days_left_many,
+    deadline_counted_from,
+    deduction_grace_end,
+    local_date,
+    reminder_kind,
+    requirement_issue_by,
+    settlement_due_date,
+)
 from missions.models import Advance
 from settlements.models import Settlement
 from viaticos.business_days import BusinessCalendar, duty_calendar
@@ -38,49 +57,7 @@ from viaticos.models import TravelerProfile
 from viaticos.people import display_name
 from viaticos.rules_registry import enforces
 
-REMINDER_SOON_BUSINESS_DAYS = 2
-REQUIREMENT_ISSUE_BUSINESS_DAYS = 3  # R-3.4
 DEFAULT_BATCH_SIZE = 1000
-
-# Outstanding advances by age in business days late (dashboard): (key, lowest, highest).
-AGE_BUCKETS: tuple[tuple[str, int, int | None], ...] = (
-    ("due", -10_000, 0),
-    ("1-5", 1, 5),
-    ("6-15", 6, 15),
-    ("16-30", 16, 30),
-    ("30+", 31, None),
-)
-
-
-# --- pure rules --------------------------------------------------------------------------------
-
-
-def local_date(moment: dt.datetime) -> dt.date:
-    return timezone.localtime(moment).date() if timezone.is_aware(moment) else moment.date()
-
-
-@enforces("R-3.3")
-def settlement_due_date(calendar: BusinessCalendar, return_date: dt.date) -> dt.date:
-    """R-3.3: 5 business days after the return date, counted from the next day."""
-    return calendar.settlement_due_date(return_date)
-
-
-def deadline_counted_from(return_date: dt.date, disbursed_on: dt.date | None) -> dt.date:
-    """The day an advance's 5 business days count from: the return date, or the payment date
-    when the advance was paid after the return (R-5). The due date grows with this day, so
-    the dashboard sorts and buckets advances by it in SQL (settlements.dashboard)."""
-    return max(return_date, disbursed_on) if disbursed_on else return_date
-
-
-@enforces("R-3.3", "R-5")
-def advance_due_date(
-    calendar: BusinessCalendar, *, return_date: dt.date, disbursed_on: dt.date | None
-) -> dt.date:
-    """R-3.3: the settlement of an advance is due 5 business days after the return. An advance
-    paid later (an emergency advance, R-5, paid after the return) gets the same 5 business
-    days from its payment date: the later of the two due dates, never overdue on the day it
-    is paid. The job, the dashboard, "Mis plazos" and the API all ask this function."""
-    return settlement_due_date(calendar, deadline_counted_from(return_date, disbursed_on))
 
 
 def due_date_of(calendar: BusinessCalendar, advance: Advance) -> dt.date:
@@ -116,71 +93,6 @@ def settlement_is_submitted(settlement: Settlement | None) -> bool:
 def settlement_submitted_q(prefix: str = "mission__settlement__") -> Q:
     """settlement_is_submitted in SQL, from a query on advances (or `prefix` to the settlement)."""
     return Q(**{f"{prefix}status__in": SUBMITTED_SETTLEMENT_STATUSES})
-
-
-def business_days_left(calendar: BusinessCalendar, due: dt.date, today: dt.date) -> int:
-    """Business days from `today` to `due`: 0 on the due date, negative when late (−1 on the
-    first business day after it)."""
-    return calendar.business_days_between(today, due)
-
-
-class Countdown:
-    """A row with `days_left` business days to its due date (negative when late), as the
-    deadline pages show it."""
-
-    days_left: int
-
-    @property
-    def late(self) -> bool:
-        return self.days_left < 0
-
-    @property
-    def days_late(self) -> int:
-        return max(0, -self.days_left)
-
-
-def business_days_left_many(
-    calendar: BusinessCalendar, dues: set[dt.date], today: dt.date
-) -> dict[dt.date, int]:
-    """business_days_left for many due dates in one walk over the calendar."""
-    if not dues:
-        return {}
-    start = min(min(dues), today)
-    counts, count, day = {start: 0}, 0, start
-    while day < max(max(dues), today):
-        day += dt.timedelta(days=1)
-        count += calendar.is_business_day(day)
-        counts[day] = count
-    return {due: counts[due] - counts[today] for due in dues}
-
-
-def reminder_kind(days_left: int) -> str | None:
-    """R-3.3: remind two business days (or one) before the due date, and on the day itself."""
-    if days_left == 0:
-        return DeadlineReminder.Kind.DUE_TODAY
-    if 0 < days_left <= REMINDER_SOON_BUSINESS_DAYS:
-        return DeadlineReminder.Kind.SOON
-    return None
-
-
-@enforces("R-3.4")
-def requirement_issue_by(calendar: BusinessCalendar, due: dt.date) -> dt.date:
-    """R-3.4: the requirement is issued within 3 business days after the due date."""
-    return calendar.add_business_days(due, REQUIREMENT_ISSUE_BUSINESS_DAYS)
-
-
-@enforces("R-8b")
-def deduction_grace_end(calendar: BusinessCalendar, issued_on: dt.date, grace: int) -> dt.date:
-    """R-8b (interpretation): the last day of grace after the requirement; the deduction
-    order is created on the first business day after it."""
-    return calendar.add_business_days(issued_on, grace)
-
-
-def age_bucket(days_late: int) -> str:
-    for key, low, high in AGE_BUCKETS:
-        if days_late >= low and (high is None or days_late <= high):
-            return key
-    return AGE_BUCKETS[-1][0]
 
 
 def unsettled_amount(advance: Advance) -> Decimal:

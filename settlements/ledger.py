@@ -28,7 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from deadlines import enforcement as rules
+from deadlines import rules
 from missions.models import Advance, Mission, MissionEvent
 from settlements.rules import Movements, owed
 from viaticos.business_days import BusinessCalendar

@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from deadlines import enforcement as deadlines
+from deadlines import rules as deadline_rules
 from deadlines.models import PayrollDeductionOrder
 from missions.models import Advance, Mission, MissionEvent
 from missions.perdiem import PerDiemResult
@@ -102,7 +102,7 @@ def missions_to_settle(user) -> QuerySet[Mission]:
 
 
 @dataclass(frozen=True)
-class MissionToSettle(deadlines.Countdown):
+class MissionToSettle(deadline_rules.Countdown):
     """A row of "Missions to settle": the mission, and by when (R-3.3)."""
 
     mission: Mission
@@ -118,12 +118,12 @@ def missions_to_settle_page(user, *, page: str | None = None, today: dt.date | N
     result = Paginator(missions_to_settle(user), pagination.PER_PAGE).get_page(page)
     calendar = duty_calendar()
     dues = {
-        m.pk: deadlines.advance_due_date(
-            calendar, return_date=deadlines.local_date(m.return_at), disbursed_on=m.paid_on
+        m.pk: deadline_rules.advance_due_date(
+            calendar, return_date=deadline_rules.local_date(m.return_at), disbursed_on=m.paid_on
         )
         for m in result.object_list
     }
-    left = deadlines.business_days_left_many(calendar, set(dues.values()), today)
+    left = deadline_rules.business_days_left_many(calendar, set(dues.values()), today)
     result.object_list = [
         MissionToSettle(m, dues[m.pk], left[dues[m.pk]]) for m in result.object_list
     ]

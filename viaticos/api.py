@@ -99,10 +99,6 @@ class AddBusinessDaysQuery(serializers.Serializer):
     days = serializers.IntegerField(min_value=1, max_value=MAX_BUSINESS_DAYS)
 
 
-class SettlementDueDateQuery(serializers.Serializer):
-    return_date = serializers.DateField(validators=[date_in_range])
-
-
 class AddBusinessDaysView(APIView):
     """The N-th business day after `start` on the duty-station calendar."""
 
@@ -128,26 +124,6 @@ class AddBusinessDaysView(APIView):
         start, days = query.validated_data["start"], query.validated_data["days"]
         result = duty_calendar().add_business_days(start, days)
         return Response({"start": start, "days": days, "result": result})
-
-
-class SettlementDueDateView(APIView):
-    """R-3.3: the settlement due date for a mission that returned on `return_date`."""
-
-    permission_classes = [IsAuthenticated]
-
-    @extend_schema(
-        parameters=[OpenApiParameter("return_date", str, required=True, description="YYYY-MM-DD")],
-        responses=inline_serializer(
-            "SettlementDueDateResult",
-            {"return_date": serializers.DateField(), "due_date": serializers.DateField()},
-        ),
-    )
-    def get(self, request):
-        query = SettlementDueDateQuery(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        return_date = query.validated_data["return_date"]
-        due = duty_calendar().settlement_due_date(return_date)
-        return Response({"return_date": return_date, "due_date": due})
 
 
 ERROR_SCHEMA = {

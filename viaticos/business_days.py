@@ -15,10 +15,6 @@ from functools import cached_property
 import holidays
 from django.conf import settings
 
-from viaticos.rules_registry import enforces
-
-SETTLEMENT_DEADLINE_BUSINESS_DAYS = 5
-
 
 class BusinessCalendar:
     def __init__(self, country: str, closure_days: Iterable[dt.date] = ()):
@@ -70,11 +66,6 @@ class BusinessCalendar:
         self._between[(start, end)] = count
         return count
 
-    @enforces("R-3.3")
-    def settlement_due_date(self, return_date: dt.date) -> dt.date:
-        """R-3.3: a settlement is due 5 business days after the return date, from the next day."""
-        return self.add_business_days(return_date, SETTLEMENT_DEADLINE_BUSINESS_DAYS)
-
 
 def duty_calendar() -> BusinessCalendar:
     """The duty-station calendar with the organization's closure days (one query)."""
@@ -87,7 +78,3 @@ def duty_calendar() -> BusinessCalendar:
 
 def add_business_days(start: dt.date, days: int) -> dt.date:
     return duty_calendar().add_business_days(start, days)
-
-
-def settlement_due_date(return_date: dt.date) -> dt.date:
-    return duty_calendar().settlement_due_date(return_date)

@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from deadlines import api as deadlines_api
 from viaticos import accounts, api, health, views
 
 api_v1 = [
@@ -13,7 +14,7 @@ api_v1 = [
     ),
     path(
         "calendar/settlement-due-date/",
-        api.SettlementDueDateView.as_view(),
+        deadlines_api.SettlementDueDateView.as_view(),
         name="calendar-settlement-due-date",
     ),
     path("", include("missions.api_urls")),

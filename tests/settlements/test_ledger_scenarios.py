@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from deadlines.models import DocumentationRequirement, PayrollDeductionOrder
+from deadlines.rules import settlement_due_date
 from missions import services as mission_services
 from missions.models import Advance, Mission
 from settlements import ledger
@@ -179,7 +180,7 @@ def test_r_3_11a_a_balance_owed_after_settling_keeps_the_advance_open_and_is_col
 
     (row,) = mine(api_client, traveler)
     calendar = duty_calendar()
-    due = calendar.settlement_due_date(settlement.settled_on)
+    due = settlement_due_date(calendar, settlement.settled_on)
     assert (row["state"], row["owed"], row["due_date"]) == ("balance_due", "50.00", due.isoformat())
     # Defect 10: the home page tells the same story ("Mis plazos" panel and the missions panel)
     client.force_login(traveler)
@@ -265,7 +266,7 @@ def test_r_3_3_money_out_on_a_mission_not_back_is_shown_with_its_due_date(
     advance = disbursed_advance()
     (row,) = mine(api_client, traveler)
     calendar = duty_calendar()
-    due = calendar.settlement_due_date(dt.date(2026, 3, 5))
+    due = settlement_due_date(calendar, dt.date(2026, 3, 5))
     assert (row["advance"], row["amount"], row["due_date"]) == (
         advance.code,
         "450.00",
