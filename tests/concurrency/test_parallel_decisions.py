@@ -262,3 +262,40 @@ def test_r_3_1s_twenty_parallel_approvals_by_two_people_holding_both_roles_give_
         mission=mission, action__in=["authorized_coordinator", "authorized_secretary"]
     )
     assert sorted(decided.values_list("actor_id", flat=True)) == sorted(deciders)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_concurrent_disbursements_of_the_same_advance_pay_once(signed_advance, treasurer):
+    import threading
+
+    from django.db import connection, connections
+
+    advance = signed_advance()
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def pay():
+        try:
+            barrier.wait()
+            mission_services.advance_disburse(
+                actor=treasurer,
+                advance=advance,
+                disbursed_on=dt.date(2026, 2, 27),
+                method="transfer",
+                reference=threading.current_thread().name,
+            )
+            outcomes.append("paid")
+        except Exception as exc:  # noqa: BLE001
+            outcomes.append(getattr(exc, "code", repr(exc)))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=pay, name=f"t{i}") for i in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert connection.vendor == "postgresql"
+    assert sorted(outcomes) == ["paid", "wrong_state"]
+    assert advance.events.filter(action="advance_disbursed").count() == 1

@@ -64,7 +64,7 @@ def _latest():
 
 
 def test_moving_the_deadline_models_keeps_every_row_sum_and_permission(monkeypatch, coordinator):
-    from tests.settlements.test_deadlines_scale import overdue_missions
+    from tests.deadlines.test_enforcement_scale import overdue_missions
 
     monkeypatch.setattr("deadlines.notices.render_pdf", lambda *a, **k: b"%PDF-1.4 fake")
     overdue_missions(10, coordinator)

@@ -1,11 +1,9 @@
 """Advances through the API: eligibility (R-3.11, R-7b), approvals, signature (R-3.1),
 disbursement, emergencies (R-5), suspension and cancellation (R-4)."""
 
-import threading
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 
 from missions import services
 from missions.models import Advance, Mission
@@ -262,40 +260,3 @@ def test_advance_list_api_runs_a_constant_number_of_queries(
     with django_assert_max_num_queries(8):
         response = api.get("/api/v1/advances/")
     assert response.json()["count"] == 4
-
-
-@pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
-def test_two_concurrent_disbursements_of_the_same_advance_pay_once(signed_advance, treasurer):
-    import datetime as dt
-
-    from django.db import connections
-
-    advance = signed_advance()
-    barrier = threading.Barrier(2)
-    outcomes = []
-
-    def pay():
-        try:
-            barrier.wait()
-            services.advance_disburse(
-                actor=treasurer,
-                advance=advance,
-                disbursed_on=dt.date(2026, 2, 27),
-                method="transfer",
-                reference=threading.current_thread().name,
-            )
-            outcomes.append("paid")
-        except Exception as exc:  # noqa: BLE001
-            outcomes.append(getattr(exc, "code", repr(exc)))
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=pay, name=f"t{i}") for i in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert connection.vendor == "postgresql"
-    assert sorted(outcomes) == ["paid", "wrong_state"]
-    assert advance.events.filter(action="advance_disbursed").count() == 1

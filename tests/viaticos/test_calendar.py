@@ -5,9 +5,7 @@ import datetime as dt
 import pytest
 from django.test import override_settings
 
-from deadlines.rules import settlement_due_date
-from viaticos.business_days import BusinessCalendar, add_business_days, duty_calendar
-from viaticos.models import ClosureDay
+from viaticos.business_days import BusinessCalendar, add_business_days
 
 D = dt.date
 ADD_URL = "/api/v1/calendar/add-business-days/"
@@ -23,38 +21,6 @@ def test_weekends_are_not_business_days(pe):
     assert not pe.is_business_day(D(2026, 3, 7))  # Saturday
     assert not pe.is_business_day(D(2026, 3, 8))  # Sunday
     assert pe.is_business_day(D(2026, 3, 9))
-
-
-def test_r_3_3_due_date_counts_from_the_next_day(pe):
-    # Returned Monday 2026-03-02: Tue..Mon → the fifth business day is Monday 03-09.
-    assert settlement_due_date(pe, D(2026, 3, 2)) == D(2026, 3, 9)
-
-
-def test_r_3_3_due_date_skips_holy_week(pe):
-    # Maundy Thursday 04-02 and Good Friday 04-03 are Peruvian holidays.
-    assert settlement_due_date(pe, D(2026, 3, 31)) == D(2026, 4, 9)
-
-
-def test_r_3_3_due_date_skips_independence_days(pe):
-    # 28 and 29 July 2026 (Tuesday, Wednesday) are holidays.
-    assert settlement_due_date(pe, D(2026, 7, 27)) == D(2026, 8, 5)
-
-
-def test_r_3_3_due_date_skips_december_8_and_9(pe):
-    # 8 and 9 December 2026 (Tuesday, Wednesday) are holidays.
-    assert settlement_due_date(pe, D(2026, 12, 7)) == D(2026, 12, 16)
-
-
-def test_r_3_3_return_on_a_friday_before_a_weekend(pe):
-    assert settlement_due_date(pe, D(2026, 3, 6)) == D(2026, 3, 13)
-
-
-@pytest.mark.django_db
-def test_r_3_3_closure_days_added_by_the_organization_are_skipped():
-    assert settlement_due_date(duty_calendar(), D(2026, 3, 2)) == D(2026, 3, 9)
-    ClosureDay.objects.create(date=D(2026, 3, 4), reason="Inventario anual")
-    assert settlement_due_date(duty_calendar(), D(2026, 3, 2)) == D(2026, 3, 10)
-    assert add_business_days(D(2026, 3, 3), 1) == D(2026, 3, 5)
 
 
 @override_settings(VIATICOS_DUTY_COUNTRY="GT")
@@ -80,14 +46,6 @@ def test_add_business_days_endpoint(api_client, traveler):
     response = api_client.get(ADD_URL, {"start": "2026-04-01", "days": 1})
     assert response.status_code == 200
     assert response.json() == {"start": "2026-04-01", "days": 1, "result": "2026-04-06"}
-
-
-@pytest.mark.django_db
-def test_r_3_3_settlement_due_date_endpoint(api_client, traveler):
-    api_client.force_authenticate(traveler)
-    response = api_client.get(DUE_URL, {"return_date": "2026-07-27"})
-    assert response.status_code == 200
-    assert response.json() == {"return_date": "2026-07-27", "due_date": "2026-08-05"}
 
 
 @pytest.mark.django_db

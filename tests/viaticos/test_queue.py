@@ -8,7 +8,6 @@ from urllib.parse import urlparse
 
 import pytest
 from django.core import mail
-from django.db import connection
 
 from viaticos import outbox, tasks
 from viaticos.locks import single_run
@@ -100,28 +99,6 @@ def test_daily_jobs_run_one_at_a_time(db, monkeypatch):
     assert calls == []
     assert tasks.run_daily_job.apply(args=["apply_retention"]).get() is True
     assert calls == ["apply_retention"]
-
-
-@pytest.mark.postgres
-def test_daily_job_lock_holds_across_connections_on_postgresql(db):
-    """Two schedulers on two machines: the advisory lock is seen from another connection."""
-    import psycopg2
-
-    from viaticos.locks import _key
-
-    params = connection.get_connection_params()
-    other = psycopg2.connect(**params)
-    try:
-        with single_run("enforce_deadlines") as held:
-            assert held
-            with other.cursor() as cursor:
-                cursor.execute("SELECT pg_try_advisory_lock(%s)", [_key("enforce_deadlines")])
-                assert cursor.fetchone()[0] is False
-        with other.cursor() as cursor:
-            cursor.execute("SELECT pg_try_advisory_lock(%s)", [_key("enforce_deadlines")])
-            assert cursor.fetchone()[0] is True
-    finally:
-        other.close()
 
 
 def test_daily_jobs_are_scheduled_by_beat(settings):

@@ -21,10 +21,11 @@ from django.utils import timezone
 from deadlines import enforcement as rules
 from deadlines import selectors as dashboard
 from deadlines.models import DeadlineReminder, DocumentationRequirement, PayrollDeductionOrder
+from deadlines.rules import settlement_due_date
 from missions import services as mission_services
 from missions.models import Advance, Mission
 from tests.factories import ProjectFactory, UserFactory
-from viaticos.business_days import duty_calendar
+from viaticos.business_days import BusinessCalendar, add_business_days, duty_calendar
 from viaticos.models import ClosureDay
 from viaticos.roles import Role
 
@@ -242,3 +243,53 @@ def test_r_5_dashboard_lists_each_advance_once_in_its_bucket_by_return_time(spre
     # the advances paid after their return, whose deadline counts from the payment.
     assert returns == sorted(returns)
     assert sorted(shown) == sorted((b, due, a.pk) for b, _amount, due, a in chosen)
+
+
+# --- on the duty-station calendar (Peru by default): 5 business days from the next day ---
+
+DUE_URL = "/api/v1/calendar/settlement-due-date/"
+
+
+@pytest.fixture
+def pe():
+    return BusinessCalendar("PE")
+
+
+def test_r_3_3_due_date_counts_from_the_next_day(pe):
+    # Returned Monday 2026-03-02: Tue..Mon → the fifth business day is Monday 03-09.
+    assert settlement_due_date(pe, dt.date(2026, 3, 2)) == dt.date(2026, 3, 9)
+
+
+def test_r_3_3_due_date_skips_holy_week(pe):
+    # Maundy Thursday 04-02 and Good Friday 04-03 are Peruvian holidays.
+    assert settlement_due_date(pe, dt.date(2026, 3, 31)) == dt.date(2026, 4, 9)
+
+
+def test_r_3_3_due_date_skips_independence_days(pe):
+    # 28 and 29 July 2026 (Tuesday, Wednesday) are holidays.
+    assert settlement_due_date(pe, dt.date(2026, 7, 27)) == dt.date(2026, 8, 5)
+
+
+def test_r_3_3_due_date_skips_december_8_and_9(pe):
+    # 8 and 9 December 2026 (Tuesday, Wednesday) are holidays.
+    assert settlement_due_date(pe, dt.date(2026, 12, 7)) == dt.date(2026, 12, 16)
+
+
+def test_r_3_3_return_on_a_friday_before_a_weekend(pe):
+    assert settlement_due_date(pe, dt.date(2026, 3, 6)) == dt.date(2026, 3, 13)
+
+
+@pytest.mark.django_db
+def test_r_3_3_closure_days_added_by_the_organization_are_skipped():
+    assert settlement_due_date(duty_calendar(), dt.date(2026, 3, 2)) == dt.date(2026, 3, 9)
+    ClosureDay.objects.create(date=dt.date(2026, 3, 4), reason="Inventario anual")
+    assert settlement_due_date(duty_calendar(), dt.date(2026, 3, 2)) == dt.date(2026, 3, 10)
+    assert add_business_days(dt.date(2026, 3, 3), 1) == dt.date(2026, 3, 5)
+
+
+@pytest.mark.django_db
+def test_r_3_3_settlement_due_date_endpoint(api_client, traveler):
+    api_client.force_authenticate(traveler)
+    response = api_client.get(DUE_URL, {"return_date": "2026-07-27"})
+    assert response.status_code == 200
+    assert response.json() == {"return_date": "2026-07-27", "due_date": "2026-08-05"}

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from deadlines import selectors as dashboard
 from deadlines.models import DocumentationRequirement, Sanction
-from tests.settlements.test_deadlines_scale import overdue_missions
+from tests.deadlines.test_enforcement_scale import overdue_missions
 
 pytestmark = pytest.mark.django_db
 

@@ -350,7 +350,7 @@ def test_api_propose_apply_lift(authorized_mission, api_client, accountant, trav
 def test_dashboard_and_traveler_page_run_a_constant_number_of_queries(
     coordinator, client, accountant, django_assert_max_num_queries
 ):
-    from tests.settlements.test_deadlines_scale import overdue_missions
+    from tests.deadlines.test_enforcement_scale import overdue_missions
 
     overdue_missions(30, coordinator)
     run("2026-03-13")
