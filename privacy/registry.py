@@ -50,6 +50,8 @@ from typing import Any
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from viaticos.rules_registry import enforces
+
 
 class StartEvent(models.TextChoices):
     """What starts the retention clock of a category (R-T1)."""
@@ -175,3 +177,13 @@ def exclude_done(queryset, prefix: str, done_keys, field: str = "pk"):
 
     key = Concat(Value(prefix + ":"), Cast(field, CharField()), output_field=CharField())
     return queryset.annotate(retention_key=key).exclude(retention_key__in=done_keys)
+
+
+@enforces("R-A8")
+def subject_export(user) -> dict:
+    """R-A8 acceso: everything every app holds about the person (JSON-serialisable)."""
+    data: dict = {}
+    for declaration in declarations():
+        if declaration.export:
+            data[declaration.app] = declaration.export(user)
+    return data

@@ -33,7 +33,7 @@ from privacy.models import (
     PrivacyNotice,
     Purpose,
 )
-from privacy.registry import Hold
+from privacy.registry import Hold, subject_export
 from viaticos import outbox
 from viaticos.errors import DomainError
 from viaticos.files import save_file
@@ -761,8 +761,6 @@ EXPORT_JSON = "json"  # portabilidad: the structured, machine-readable format
 def _export_parts(request: ArcoRequest, export: str) -> list[tuple]:
     """The person's data to attach (R-A8): a readable PDF and the JSON for acceso, the JSON
     alone for portabilidad."""
-    from privacy.subjects import subject_export
-
     if not (export and request.subject):
         return []
     data = subject_export(request.subject)

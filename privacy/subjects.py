@@ -12,7 +12,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from privacy.models import ArcoRequest, ConsentEvent, Purpose
-from privacy.registry import anonymize_subject, declarations
+from privacy.registry import anonymize_subject, declarations, subject_export  # noqa: F401
 from privacy.selectors import subject_holds
 from privacy.services import _history, _locked, consent_revoke, is_single_line, record_block
 from viaticos.errors import DomainError
@@ -29,16 +29,6 @@ RECTIFIABLE_PROFILE_FIELDS = [
     "bank_name",
     "bank_account",
 ]
-
-
-@enforces("R-A8")
-def subject_export(user) -> dict:
-    """R-A8 acceso: everything every app holds about the person (JSON-serialisable)."""
-    data: dict = {}
-    for declaration in declarations():
-        if declaration.export:
-            data[declaration.app] = declaration.export(user)
-    return data
 
 
 def _require(request: ArcoRequest, right: str) -> None:

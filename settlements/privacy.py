@@ -21,11 +21,11 @@ from django.utils.translation import gettext_lazy
 
 from missions.privacy import (
     ANON,
-    INVITATION_WIPE,
     _delete_files_on_commit,
     _iso,
     _money,
     mission_anonymize,
+    missions_anonymize_bulk,
 )
 from privacy.registry import (
     Action,
@@ -373,23 +373,6 @@ def accounting_due(cutoff: dt.date, done_keys):
 
 def _chunk_pks(candidates, prefix: str) -> list[int]:
     return [_pk(c) for c in candidates if c.key.startswith(prefix + ":")]
-
-
-def missions_anonymize_bulk(mission_ids) -> set[int]:
-    """`mission_anonymize` for many missions in three queries; returns those that changed."""
-    from missions.models import Mission
-
-    rows = list(
-        Mission.objects.filter(pk__in=mission_ids)
-        .exclude(invitation_file="", invitation_name="")
-        .values_list("pk", "invitation_file")
-    )
-    ids = [pk for pk, _file in rows]
-    if ids:
-        _delete_files_on_commit([name for _pk, name in rows])
-        Mission.objects.filter(pk__in=ids).update(**INVITATION_WIPE)
-        Mission.history.filter(id__in=ids).update(**INVITATION_WIPE)
-    return set(ids)
 
 
 def settlements_anonymize_bulk(settlement_ids) -> dict[int, list[str]]:
