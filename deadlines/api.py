@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from django.urls import path
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
-from rest_framework import serializers, status
+from rest_framework import exceptions, serializers, status
 from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
@@ -165,19 +166,13 @@ class SanctionListView(APIView):
     def post(self, request):
         """Propose a sanction (R-3.13, R-3.17, R-8a, R-8c) on the traveler of a mission."""
         if not dashboard.can_decide(request.user):
-            return Response(
-                {"code": "permission_denied", "detail": "Forbidden"},
-                status=status.HTTP_403_FORBIDDEN,
-            )
+            raise exceptions.PermissionDenied()
         data = SanctionIn(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
         mission = Mission.objects.select_related("traveler").filter(pk=values["mission"]).first()
         if mission is None:
-            return Response(
-                {"code": "not_found", "detail": "Mission not found"},
-                status=status.HTTP_404_NOT_FOUND,
-            )
+            raise exceptions.NotFound(_("There is no such mission."))
         advance = (
             mission.advances.exclude(
                 status__in=[Advance.Status.REJECTED, Advance.Status.CANCELLED]

@@ -10,7 +10,7 @@ class DeadlinesConfig(AppConfig):
     verbose_name = _("Deadlines and sanctions")
 
     def ready(self) -> None:
-        from deadlines import notices  # noqa: F401  (its outbox result handler)
+        from deadlines import errors, notices  # noqa: F401  (error codes; outbox result handler)
         from deadlines.home import register
 
         register()

@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from deadlines.errors import DeadlinesError
 from deadlines.models import PayrollDeductionOrder, PayrollExport
 from missions.models import Advance
 from viaticos import spreadsheets
@@ -95,7 +96,9 @@ def month_period(value: str) -> tuple[dt.date, dt.date]:
         start = dt.date.fromisoformat(f"{value}-01")
     except ValueError:
         raise DomainError(
-            "invalid_period", _("Give the period as YYYY-MM, e.g. 2026-03."), field="period"
+            DeadlinesError.INVALID_PERIOD,
+            _("Give the period as YYYY-MM, e.g. 2026-03."),
+            field="period",
         ) from None
     end = (start.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
     return start, end
@@ -153,11 +156,13 @@ def payroll_export(
     """R-8b: the deduction orders of the period not exported yet; with a reason, all of the
     period's orders again (logged). Cancelled orders are never exported."""
     if not has_role(actor, Role.GENERAL_ACCOUNTANT):
-        raise DomainError("not_allowed", _("Only the General Accountant exports payroll."))
+        raise DomainError(
+            DeadlinesError.NOT_ALLOWED, _("Only the General Accountant exports payroll.")
+        )
     if file_format not in PayrollExport.Format.values:
-        raise DomainError("invalid_format", _("Choose CSV or XLSX."), field="format")
+        raise DomainError(DeadlinesError.INVALID_FORMAT, _("Choose CSV or XLSX."), field="format")
     if period_end < period_start:
-        raise DomainError("invalid_period", _("The period ends before it starts."))
+        raise DomainError(DeadlinesError.INVALID_PERIOD, _("The period ends before it starts."))
     reason = (reason or "").strip()
     orders = list(
         PayrollDeductionOrder.objects.select_for_update()
@@ -176,7 +181,7 @@ def payroll_export(
         chosen = pending
     elif orders:
         raise DomainError(
-            "already_exported",
+            DeadlinesError.ALREADY_EXPORTED,
             _(
                 "Every deduction order of this period was already exported. To export them "
                 "again, give the reason (it is logged)."
@@ -184,7 +189,9 @@ def payroll_export(
             field="reason",
         )
     else:
-        raise DomainError("nothing_to_export", _("There are no deduction orders in this period."))
+        raise DomainError(
+            DeadlinesError.NOTHING_TO_EXPORT, _("There are no deduction orders in this period.")
+        )
     now = timezone.now()
     export = PayrollExport.objects.create(
         period_start=period_start,

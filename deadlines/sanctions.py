@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
+from deadlines.errors import DeadlinesError
 from deadlines.models import DocumentationRequirement, PayrollDeductionOrder, Sanction
 from missions.models import Advance, Mission
 from viaticos.errors import DomainError, NotAllowed, require_reason
@@ -42,7 +43,9 @@ ALTERED_DOCUMENTS_SUSPENSION_DAYS = 2  # R-8c
 
 def _not_allowed() -> NotAllowed:
     """403, as the API documents for a role that may see but not decide."""
-    return NotAllowed("not_allowed", _("Only the General Accountant decides on sanctions."))
+    return NotAllowed(
+        DeadlinesError.NOT_ALLOWED, _("Only the General Accountant decides on sanctions.")
+    )
 
 
 def _check_actor(actor, person) -> None:
@@ -50,7 +53,8 @@ def _check_actor(actor, person) -> None:
         raise _not_allowed()
     if actor.pk == person.pk:
         raise DomainError(
-            "own_sanction", _("Nobody decides on a sanction on themselves (segregation of duties).")
+            DeadlinesError.OWN_SANCTION,
+            _("Nobody decides on a sanction on themselves (segregation of duties)."),
         )
 
 
@@ -58,13 +62,13 @@ def _refuse_if_settled(advance: Advance | None) -> None:
     """A late-settlement sanction on someone who already settled is refused."""
     if advance is None:
         raise DomainError(
-            "advance_required",
+            DeadlinesError.ADVANCE_REQUIRED,
             _("Say which advance is unsettled."),
             field="advance",
         )
     if advance.status not in Advance.PENDING_SETTLEMENT:
         raise DomainError(
-            "already_settled",
+            DeadlinesError.ALREADY_SETTLED,
             _("The advance %(code)s is already settled or returned: there is nothing to sanction.")
             % {"code": advance.code},
         )
@@ -94,7 +98,7 @@ def sanction_propose(
     reason = require_reason(reason)
     if kind not in MANUAL_KINDS:
         raise DomainError(
-            "kind_not_manual",
+            DeadlinesError.KIND_NOT_MANUAL,
             _(
                 "Payroll deductions (R-8b) are ordered by the daily deadline job after the "
                 "documentation requirement and its grace period."
@@ -105,17 +109,23 @@ def sanction_propose(
         advance = Advance.objects.select_for_update().select_related("mission").get(pk=advance.pk)
         mission = mission or advance.mission
         if advance.mission_id != mission.pk:
-            raise DomainError("advance_not_of_mission", _("The advance is not of that mission."))
+            raise DomainError(
+                DeadlinesError.ADVANCE_NOT_OF_MISSION, _("The advance is not of that mission.")
+            )
     if mission is not None and mission.traveler_id != person.pk:
         raise DomainError(
-            "mission_not_of_person", _("The mission is not of that person."), field="mission"
+            DeadlinesError.MISSION_NOT_OF_PERSON,
+            _("The mission is not of that person."),
+            field="mission",
         )
     if kind in Sanction.LATE_SETTLEMENT_KINDS:
         _refuse_if_settled(advance)
     if kind in NEEDS_AMOUNT:
         if amount is None or amount <= 0:
             raise DomainError(
-                "amount_required", _("Give the amount to recover or bill."), field="amount"
+                DeadlinesError.AMOUNT_REQUIRED,
+                _("Give the amount to recover or bill."),
+                field="amount",
             )
         amount = round_money(Decimal(amount))
     else:
@@ -128,18 +138,21 @@ def sanction_propose(
         and entity_kind != TravelerProfile.EntityKind.MEMBER_INSTITUTION
     ):
         raise DomainError(
-            "not_member_institution",
+            DeadlinesError.NOT_MEMBER_INSTITUTION,
             _("This person is not staff of a member-country institution (R-3.13)."),
         )
     if kind == K.CO_EXECUTING_BLOCK and entity_kind != TravelerProfile.EntityKind.CO_EXECUTING:
         raise DomainError(
-            "not_co_executing", _("This person does not represent a co-executing entity (R-3.13).")
+            DeadlinesError.NOT_CO_EXECUTING,
+            _("This person does not represent a co-executing entity (R-3.13)."),
         )
     if (
         kind in Sanction.LATE_SETTLEMENT_KINDS
         and Sanction.objects.filter(advance=advance, kind=kind).exists()
     ):
-        raise DomainError("sanction_exists", _("This sanction is already in the ledger."))
+        raise DomainError(
+            DeadlinesError.SANCTION_EXISTS, _("This sanction is already in the ledger.")
+        )
     sanction = Sanction(
         kind=kind,
         rule=Sanction.RULES[kind],
@@ -168,7 +181,7 @@ def sanction_apply(*, actor, sanction: Sanction, today: dt.date) -> Sanction:
     _check_actor(actor, sanction.person)
     if sanction.state != ST.PROPOSED:
         raise DomainError(
-            "wrong_state",
+            DeadlinesError.WRONG_STATE,
             _("%(code)s is “%(state)s”: only a proposed sanction can be applied.")
             % {"code": sanction.code, "state": sanction.get_state_display()},
         )
@@ -188,7 +201,7 @@ def sanction_lift(*, actor, sanction: Sanction, reason: str, today: dt.date) -> 
     reason = require_reason(reason)
     if sanction.state not in Sanction.IN_COURSE:
         raise DomainError(
-            "wrong_state",
+            DeadlinesError.WRONG_STATE,
             _("%(code)s is already lifted.") % {"code": sanction.code},
         )
     sanction.state, sanction.lifted_on, sanction.lifted_by = ST.LIFTED, today, actor
@@ -254,7 +267,7 @@ def entity_block_check(*, mission: Mission, action: str) -> None:
         kind=kind, state=ST.APPLIED, entity_name__iexact=profile.entity_name
     ).exists():
         raise DomainError(
-            "entity_blocked",
+            DeadlinesError.ENTITY_BLOCKED,
             _(
                 "%(entity)s has people with overdue settlements: no further advances or "
                 "disbursements for it until they settle (R-3.13)."

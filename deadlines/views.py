@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from deadlines import notices, payroll, sanctions
 from deadlines import selectors as dashboard
+from deadlines.errors import DeadlinesError
 from deadlines.models import PayrollExport, Sanction
 from missions.models import Mission
 from missions.privacy import staff_access_log
@@ -176,12 +177,12 @@ def sanction_new(request):
                 .first()
             )
             if mission is None:
-                raise DomainError("mission_not_found", _("There is no such mission."))
+                raise DomainError(DeadlinesError.MISSION_NOT_FOUND, _("There is no such mission."))
             try:
                 amount = Decimal(values["amount"]) if values["amount"] else None
             except InvalidOperation:
                 raise DomainError(
-                    "invalid_amount", _("Give the amount as a number."), field="amount"
+                    DeadlinesError.INVALID_AMOUNT, _("Give the amount as a number."), field="amount"
                 ) from None
             advance = mission.advances.filter(
                 status__in=["disbursed", "return_due", "settled", "returned"]

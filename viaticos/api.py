@@ -15,7 +15,7 @@ from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from viaticos.business_days import duty_calendar
-from viaticos.errors import DomainError
+from viaticos.errors import DomainError, error_catalogue
 from viaticos.limits import FIRST_DATE, LAST_DATE, out_of_range_message
 
 MAX_BUSINESS_DAYS = 366
@@ -157,7 +157,11 @@ def postprocess_error_responses(result, generator, request, public):
     wherever input is read or an action is taken, 415 where a body is read, 404 everywhere
     (unknown id or page).
     """
-    result.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+    result.setdefault("components", {}).setdefault("schemas", {})["Error"] = {
+        **ERROR_SCHEMA,
+        # The `code` values each app declares (viaticos.errors.register_error_codes).
+        "x-error-codes": error_catalogue(),
+    }
     error = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
     for operations in result.get("paths", {}).values():
         for method, operation in operations.items():

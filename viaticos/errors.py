@@ -1,4 +1,22 @@
-"""The one exception type business rules raise; the API and the pages turn it into a message."""
+"""The one exception type business rules raise; the API and the pages turn it into a message.
+
+Each app lists its error codes in a StrEnum (`<app>/errors.py`) registered here; the OpenAPI
+schema lists them (`x-error-codes` of the `Error` component).
+"""
+
+from enum import StrEnum
+
+_catalogues: dict[str, type[StrEnum]] = {}
+
+
+def register_error_codes(app: str, codes: type[StrEnum]) -> None:
+    """Declare the `code` strings an app's API answers with (issue 16: one catalogue)."""
+    _catalogues[app] = codes
+
+
+def error_catalogue() -> dict[str, list[str]]:
+    """Every registered code, by app (for the OpenAPI schema)."""
+    return {app: sorted(c.value for c in codes) for app, codes in sorted(_catalogues.items())}
 
 
 class DomainError(Exception):
@@ -20,6 +38,20 @@ class DomainError(Exception):
         return self.message
 
 
+class CommonError(StrEnum):
+    """Codes every app answers with (the exception handler's and the shared helpers')."""
+
+    INVALID = "invalid"
+    REASON_REQUIRED = "reason_required"
+    NOT_FOUND = "not_found"
+    PERMISSION_DENIED = "permission_denied"
+    NOT_AUTHENTICATED = "not_authenticated"
+    ERROR = "error"
+
+
+register_error_codes("common", CommonError)
+
+
 class NotAllowed(DomainError):
     """The user may see the object but their role does not allow this action (403)."""
 
@@ -31,5 +63,7 @@ def require_reason(reason: str | None, *, field: str = "reason", message: str | 
     from django.utils.translation import gettext as _
 
     if not (reason or "").strip():
-        raise DomainError("reason_required", message or _("Give the reason."), field=field)
+        raise DomainError(
+            CommonError.REASON_REQUIRED, message or _("Give the reason."), field=field
+        )
     return reason.strip()
