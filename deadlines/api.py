@@ -1,4 +1,4 @@
-"""API of deadlines and sanctions (thin DRF over settlements.dashboard and .sanctions)."""
+"""API of deadlines and sanctions (thin DRF over deadlines.selectors and deadlines.sanctions)."""
 
 from __future__ import annotations
 

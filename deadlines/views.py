@@ -1,5 +1,5 @@
-"""Pages of deadlines and sanctions: thin views over settlements.dashboard (reads) and
-settlements.sanctions / settlements.payroll (writes)."""
+"""Pages of deadlines and sanctions: thin views over deadlines.selectors (reads) and
+deadlines.sanctions / deadlines.payroll (writes)."""
 
 from __future__ import annotations
 

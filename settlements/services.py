@@ -842,7 +842,7 @@ def settlement_receive(*, actor, settlement: Settlement, today: dt.date) -> Sett
 def _stop_deduction(settlement: Settlement, today: dt.date) -> None:
     """R-8b (SPEC §4): a settlement received by Accounting stops the deduction order of its
     advance that has not reached payroll yet. The daily job restarts it if the settlement is
-    returned and not submitted again in time (settlements.deadlines)."""
+    returned and not submitted again in time (deadlines.enforcement)."""
     if settlement.advance_id:
         PayrollDeductionOrder.objects.filter(
             advance_id=settlement.advance_id, state=PayrollDeductionOrder.State.PENDING
@@ -1067,7 +1067,7 @@ def settlement_settle(*, actor, settlement: Settlement, today: dt.date) -> Settl
 
 
 def settlement_follow_ledger(*, settlement: Settlement, actor, today: dt.date) -> None:
-    """Called after a deduction is exported (settlements.payroll): see _follow_ledger."""
+    """Called after a deduction is exported (deadlines.payroll): see _follow_ledger."""
     _follow_ledger(_lock(settlement), actor, today)
 
 
