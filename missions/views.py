@@ -177,7 +177,7 @@ def _form_page(request, mission=None):
                     **{
                         k: v
                         for k, v in kwargs.items()
-                        if k not in ("project", "purpose", "expected_results", "budget_line")
+                        if k not in ("project", "purpose", "expected_results", "line")
                     }
                 )
             else:

@@ -21,6 +21,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from missions import budgets
 from missions import services as mission_services
 from missions.models import Advance, Mission
 from missions.perdiem import PerDiemError, PerDiemResult
@@ -1068,6 +1069,12 @@ def settlement_settle(*, actor, settlement: Settlement, today: dt.date) -> Settl
         ],
     )
     _event(settlement, actor, A.SETTLED, f"{balance.amount}")
+    # SPEC §2.5: the mission's commitment on its budget line becomes what was spent.
+    budgets.spend(
+        mission=settlement.mission,
+        actor=actor,
+        amount=settlement.viaticos_recognized + balance.terminal_accepted,
+    )
     _follow_ledger(settlement, actor, today)
     return settlement
 

@@ -67,6 +67,11 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "missions.view_mission",
         "missions.view_advance",
         "missions.approve_advance",
+        # SPEC §2.5: the donor-approved budget, and authorizing beyond a line.
+        "missions.view_budgetline",
+        "missions.add_budgetline",
+        "missions.change_budgetline",
+        "missions.override_budget",
     ],
     Role.EXECUTIVE_SECRETARY: [
         "viaticos.view_project",
