@@ -52,7 +52,7 @@ def make_mission(seed_rates, organization, project, traveler):
             kind=kind,
             purpose="Taller regional de gestión de riesgos",
             expected_results="Plan de acción acordado",
-            budget_line="2.1.3 Viajes",
+            budget_line=extra.pop("budget_line", "2.1.3 Viajes"),
             departure_at=departure,
             return_at=back,
             legs=[LegInput(destination, local(2026, 3, 2, 11, 0), local(2026, 3, 5, 15, 0))],
