@@ -868,6 +868,7 @@ def advance_disburse(
         ["status", "disbursed_by", "disbursed_at", "disbursed_on", "method", "reference"],
     )
     spend.count_disbursement(advance)
+    hooks.money_event("advance_paid", advance=advance, actor=actor)  # SPEC §2.5: the journal
     _event(
         advance.mission,
         actor,
@@ -894,6 +895,7 @@ def advance_record_return(
     advance.returned_on = returned_on
     advance.reference = reference or advance.reference
     _save(advance, actor, "returned", ["status", "returned_on", "reference"])
+    hooks.money_event("money_returned", advance=advance, actor=actor)  # SPEC §2.5: the journal
     _event(advance.mission, actor, A.ADVANCE_RETURNED, reference, advance)
     return advance
 

@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "viaticos",
     "missions",
     "settlements",
+    "books",
     "privacy",
 ]
 
