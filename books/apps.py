@@ -31,4 +31,20 @@ class BooksConfig(AppConfig):
                 ),
                 order=70,
             ),
+            NavItem(
+                _("Donor report"),
+                "books:donor-report",
+                frozenset(
+                    {
+                        Role.PROJECT_COORDINATOR,
+                        Role.FINANCE_DIRECTOR,
+                        Role.EXECUTIVE_SECRETARY,
+                        Role.GENERAL_ADMINISTRATOR,
+                        Role.GENERAL_ACCOUNTANT,
+                        Role.ACCOUNTING_ASSISTANT,
+                        Role.AUDITOR,
+                    }
+                ),
+                order=47,
+            ),
         )

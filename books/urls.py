@@ -18,4 +18,10 @@ urlpatterns = [
         name="trial-balance-export",
     ),
     path("contabilidad/asientos/<int:pk>/revertir/", views.entry_reverse, name="entry-reverse"),
+    path("presupuestos/informe-donante/", views.donor_report, name="donor-report"),
+    re_path(
+        r"^presupuestos/informe-donante\.(?P<fmt>csv|xlsx|pdf)$",
+        views.donor_report_export,
+        name="donor-report-export",
+    ),
 ]

@@ -13,9 +13,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from books import exports, selectors, services
+from books import exports, reports, selectors, services
 from books.models import JournalEntry
+from missions import budget_selectors
 from viaticos.errors import DomainError
+from viaticos.pdf import pdf_response, render_pdf
 
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -127,3 +129,51 @@ def entry_reverse(request, pk: int):
         % {"entry": entry.number, "reversal": reversal.number},
     )
     return redirect(f"{reverse('books:journal')}?period={reversal.date:%Y-%m}")
+
+
+# --- The donor report -------------------------------------------------------------------------
+
+
+def _report(request):
+    if not budget_selectors.reads_budgets(request.user):
+        raise PermissionDenied
+    projects = budget_selectors.projects_for_budgets(request.user)
+    project = projects.filter(code=request.GET.get("project")).first() or projects.first()
+    if project is None:
+        raise PermissionDenied
+    try:
+        start, end = reports.parse_dates(
+            request.GET.get("from"), request.GET.get("to"), today=timezone.localdate()
+        )
+    except DomainError:
+        start, end = reports.parse_dates(None, None, today=timezone.localdate())
+    return projects, reports.donor_report(project, start, end)
+
+
+@login_required
+def donor_report(request):
+    """Informe al donante: per project and period, each line's figures and the missions
+    behind them (links)."""
+    projects, report = _report(request)
+    query = f"project={report.project.code}&from={report.start}&to={report.end}"
+    return render(
+        request,
+        "books/donor_report.html",
+        {"projects": projects, "report": report, "query": query},
+    )
+
+
+@login_required
+def donor_report_export(request, fmt: str):
+    _projects, report = _report(request)
+    name = f"informe-donante-{report.project.code}-{report.start}-{report.end}.{fmt}"
+    if fmt == "pdf":
+        content = render_pdf("books/pdf/donor_report.html", {"report": report})
+        return pdf_response(content, name)
+    if fmt == "csv":
+        content = exports.to_csv(reports.COLUMNS, reports.rows(report, as_text=True))
+    else:
+        content = exports.to_xlsx(
+            reports.COLUMNS, reports.rows(report, as_text=False), title=report.project.code
+        )
+    return _file(content, name, fmt)
