@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from deadlines.errors import DeadlinesError
 from deadlines.models import PayrollDeductionOrder, PayrollExport
+from missions import hooks
 from missions.models import Advance
 from viaticos import spreadsheets
 from viaticos.business_days import duty_calendar
@@ -212,6 +213,12 @@ def payroll_export(
             )
     PayrollDeductionOrder.objects.bulk_update(
         [o for o in pending if o in chosen], ["state", "exported_at", "first_export"]
+    )
+    hooks.money_event(  # SPEC §2.5: the journal (an exported deduction is money recovered)
+        "deduction_recovered",
+        orders=[o for o in pending if o in chosen],
+        on=timezone.localdate(),
+        actor=actor,
     )
     _settle_recovered(actor, [o.advance_id for o in pending if o in chosen], timezone.localdate())
     rows = [order_row(o) for o in chosen]

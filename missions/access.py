@@ -68,6 +68,13 @@ def mission_actions(user, mission: Mission, directory=None) -> set[str]:
         actions.add("cancel")
     if own and mission.status in (S.AUTHORIZED, S.IN_PROGRESS):
         actions.add("request_advance")
+    if (
+        mission.status in (S.SUBMITTED, S.AUTHORIZED)
+        and mission.line_id
+        and not own
+        and has_role(user, Role.FINANCE_DIRECTOR)
+    ):
+        actions.add("budget_override")  # SPEC §2.5, shown when the line is short
     return actions
 
 

@@ -6,6 +6,7 @@ from missions import approvals
 from missions.models import (
     Advance,
     ApprovalAlternate,
+    BudgetLine,
     Delegation,
     Destination,
     DestinationSpend,
@@ -232,3 +233,25 @@ class DelegationAdmin(ReadOnlyAdmin):
     list_filter = ["starts_on"]
     list_select_related = ["delegator", "delegate"]
     search_fields = ["delegator__username", "delegate__username"]
+
+
+@admin.register(BudgetLine)
+class BudgetLineAdmin(SimpleHistoryAdmin):
+    """SPEC §2.5: the donor-approved lines, edited by the Finance Director (every version kept
+    in the history, with who and why). Bulk loads go through Presupuestos › Importar."""
+
+    list_display = ["project", "code", "description", "amount", "period_start", "period_end"]
+    list_filter = ["project"]
+    list_select_related = ["project"]
+    search_fields = ["code", "description", "project__code"]
+
+    def has_delete_permission(self, request, obj=None):
+        # Missions and the journal refer to lines: a line is changed, never deleted.
+        return False
+
+    def save_model(self, request, obj, form, change):
+        obj._change_reason = "admin"
+        super().save_model(request, obj, form, change)
+        from missions.budgets import map_unmatched
+
+        map_unmatched({obj.project_id})

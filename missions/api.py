@@ -14,9 +14,9 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from missions import selectors, services
+from missions import budget_selectors, selectors, services
 from missions import serializers as s
-from missions.models import Advance, Mission
+from missions.models import Advance, BudgetLine, Mission
 from missions.rates import AdHocQuote, per_diem_estimate
 from missions.rules import LegInput as Leg
 from missions.serializers import PerDiemQuoteInput, PerDiemQuoteOutput
@@ -304,3 +304,22 @@ class AdvanceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         return self._out(
             services.advance_record_return(actor=request.user, advance=self.get_object(), **data)
         )
+
+
+class BudgetLineViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """SPEC §2.5: the lines a mission can be charged to (`?project=CODE` for one project).
+    Committed, spent and available are given to those who read budgets (null otherwise)."""
+
+    serializer_class = s.BudgetLineOutput
+    queryset = BudgetLine.objects.none()
+
+    def get_queryset(self):
+        qs = budget_selectors.with_figures(budget_selectors.lines_for_choice())
+        if project := self.request.query_params.get("project"):
+            qs = qs.filter(project__code=project)
+        return qs
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        context["figures"] = budget_selectors.reads_budgets(self.request.user)
+        return context

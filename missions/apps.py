@@ -104,6 +104,22 @@ class MissionsConfig(AppConfig):
                 ),
                 order=45,
             ),
+            NavItem(
+                _("Budgets"),
+                "missions:budgets",
+                roles=frozenset(
+                    {
+                        Role.PROJECT_COORDINATOR,
+                        Role.FINANCE_DIRECTOR,
+                        Role.EXECUTIVE_SECRETARY,
+                        Role.GENERAL_ADMINISTRATOR,
+                        Role.GENERAL_ACCOUNTANT,
+                        Role.ACCOUNTING_ASSISTANT,
+                        Role.AUDITOR,
+                    }
+                ),
+                order=46,
+            ),
         )
         register_account_section(
             HomePanel(

@@ -191,7 +191,6 @@ class MissionForm(forms.Form):
     project = forms.ModelChoiceField(
         label=_("Project"), queryset=Project.objects.filter(is_active=True)
     )
-    budget_line = forms.CharField(label=_("Budget line"), max_length=60)
     kind = forms.ChoiceField(label=_("Type of mission"), choices=Mission.Kind.choices)
     purpose = forms.CharField(
         label=_("Purpose"), max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 3})
@@ -224,6 +223,24 @@ class MissionForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        from missions.budget_selectors import lines_for_choice
+
+        # SPEC §2.5: one of the project's donor-approved lines, chosen, never typed.
+        fields = list(self.fields.items())
+        fields.insert(
+            1,
+            (
+                "line",
+                BudgetLineChoiceField(
+                    label=_("Budget line"),
+                    queryset=lines_for_choice(),
+                    help_text=_(
+                        "The line of the project's donor-approved budget it is charged to."
+                    ),
+                ),
+            ),
+        )
+        self.fields = dict(fields)
         destinations = Destination.objects.order_by("name")
         for n in range(1, LEG_SLOTS + 1):
             required = n == 1
@@ -242,7 +259,7 @@ class MissionForm(forms.Form):
         ]
 
     def main_fields(self):
-        names = ["project", "budget_line", "kind", "purpose", "expected_results"]
+        names = ["project", "line", "kind", "purpose", "expected_results"]
         return [self[name] for name in names]
 
     def clean_meals_covered(self):
@@ -289,7 +306,7 @@ class MissionForm(forms.Form):
             "kind": d["kind"],
             "purpose": d["purpose"],
             "expected_results": d["expected_results"],
-            "budget_line": d["budget_line"],
+            "line": d["line"],
             "departure_at": d["departure_at"],
             "return_at": d["return_at"],
             "legs": d["legs"],
@@ -302,7 +319,7 @@ class MissionForm(forms.Form):
     def initial_for(cls, mission: Mission) -> dict:
         initial = {
             "project": mission.project_id,
-            "budget_line": mission.budget_line,
+            "line": mission.line_id,
             "kind": mission.kind,
             "purpose": mission.purpose,
             "expected_results": mission.expected_results,
@@ -421,3 +438,60 @@ class DelegationForm(forms.Form):
             people = people.exclude(pk=user.pk)
         self.fields["delegate"].queryset = people
         self.fields["delegate"].label_from_instance = display_name
+
+
+class BudgetLineForm(forms.Form):
+    """SPEC §2.5: a donor budget line, added or changed by the Finance Director."""
+
+    project = forms.ModelChoiceField(label=_("Project"), queryset=Project.objects.order_by("code"))
+    code = forms.CharField(label=_("Line code"), max_length=30)
+    description = forms.CharField(label=_("Description"), max_length=200)
+    amount = forms.DecimalField(
+        label=_("Approved (USD)"), min_value=Decimal("0"), max_digits=14, decimal_places=2
+    )
+    period_start = forms.DateField(label=_("Period from"), widget=forms.DateInput({"type": "date"}))
+    period_end = forms.DateField(label=_("Period to"), widget=forms.DateInput({"type": "date"}))
+    reason = forms.CharField(
+        label=_("Reason for the change"),
+        max_length=300,
+        help_text=_("Donor approval or amendment, with its date; kept in the history."),
+    )
+
+
+class BudgetImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Budget file (CSV or XLSX)"),
+        help_text=_(
+            "Columns: project, code, description, amount_usd, period_start, period_end "
+            "(dates YYYY-MM-DD). Any bad line rejects the whole file."
+        ),
+    )
+
+
+class BudgetLineChoiceField(forms.ModelChoiceField):
+    """A searchable picker of budget lines (the destination search box, without JS a plain
+    select), labelled with the project so that a line cannot be mistaken for another's."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault(
+            "widget",
+            forms.Select(
+                attrs={"data-destination-search": _("Search a budget line by code or words")}
+            ),
+        )
+        super().__init__(**kwargs)
+
+    def label_from_instance(self, obj):
+        return f"{obj.project.code} · {obj.code} · {obj.description}"
+
+
+class MapLineForm(forms.Form):
+    line = BudgetLineChoiceField(label=_("Budget line"), queryset=None)
+
+    def __init__(self, *args, project=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from missions.models import BudgetLine
+
+        self.fields["line"].queryset = BudgetLine.objects.filter(project=project).select_related(
+            "project"
+        )

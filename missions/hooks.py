@@ -19,3 +19,22 @@ def register_advance_check(check: AdvanceCheck) -> None:
 def run_advance_checks(*, mission, action: str) -> None:
     for check in _advance_checks:
         check(mission=mission, action=action)
+
+
+# SPEC §2.5: money events for the books. fn(kind, **objects) posts the journal entry of one
+# event, in the caller's transaction; kinds: "advance_paid" (advance), "money_returned"
+# (advance, or settlement + amount), "recognized" (settlement, summary), "reimbursement_paid"
+# (settlement, amount), "deduction_recovered" (orders). Registered by the books app.
+MoneyListener = Callable[..., None]
+
+_money_listeners: list[MoneyListener] = []
+
+
+def register_money_listener(listener: MoneyListener) -> None:
+    if listener not in _money_listeners:
+        _money_listeners.append(listener)
+
+
+def money_event(kind: str, **objects) -> None:
+    for listener in _money_listeners:
+        listener(kind=kind, **objects)

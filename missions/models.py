@@ -353,7 +353,22 @@ class Mission(models.Model):
     project = models.ForeignKey(
         Project, on_delete=models.PROTECT, related_name="missions", verbose_name=_("project")
     )
-    budget_line = models.CharField(_("budget line"), max_length=60)
+    # The text typed before budget lines were chosen (SPEC §2.5); kept, never lost. New
+    # missions keep the chosen line's code here.
+    budget_line = models.CharField(_("budget line (as typed)"), max_length=60, blank=True)
+    line = models.ForeignKey(
+        "BudgetLine",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="missions",
+        verbose_name=_("budget line"),
+    )
+    # SPEC §2.5: what this mission holds against its line (committed until settled, then spent)
+    # and how far beyond the line's available amount the Finance Director allowed it to go.
+    budget_committed = money_field(_("committed (USD)"), default=ZERO)
+    budget_spent = money_field(_("spent (USD)"), default=ZERO)
+    budget_override = money_field(_("override beyond the line (USD)"), default=ZERO)
     purpose = models.TextField(_("purpose"))
     expected_results = models.TextField(_("expected results"))
     kind = models.CharField(_("type"), max_length=24, choices=Kind.choices, default=Kind.ORDINARY)
@@ -743,6 +758,11 @@ class MissionEvent(models.Model):
         ADVANCE_RETURNED = "advance_returned", _("Advance returned to treasury")
         ADVANCE_CANCELLED = "advance_cancelled", _("Advance cancelled")
         ADVANCE_SETTLED = "advance_settled", _("Advance settled")
+        BUDGET_OVERRIDE = (
+            "budget_override",
+            _("Authorized beyond the budget line by the Finance Director"),
+        )
+        BUDGET_LINE_SET = "budget_line_set", _("Budget line assigned by finance")
 
     mission = models.ForeignKey(
         Mission, on_delete=models.CASCADE, related_name="events", verbose_name=_("mission")
@@ -903,3 +923,36 @@ class ApprovalNotice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.mission_id}/{self.advance_id or '-'} {self.slot} {self.level} {self.sent_on}"
+
+
+class BudgetLine(models.Model):
+    """A line of the budget the donor approved for a project (SPEC §2.5): only what it
+    contemplates is an eligible expense. Versioned: every change keeps the previous amount,
+    who changed it and why (history)."""
+
+    project = models.ForeignKey(
+        Project, on_delete=models.PROTECT, related_name="budget_lines", verbose_name=_("project")
+    )
+    code = models.CharField(_("code"), max_length=30)
+    description = models.CharField(_("description"), max_length=200)
+    amount = money_field(_("approved (USD)"), validators=[MinValueValidator(ZERO)])
+    period_start = models.DateField(_("period from"))
+    period_end = models.DateField(_("period to"))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("budget line")
+        verbose_name_plural = _("budget lines")
+        ordering = ["project__code", "code"]
+        permissions = [("override_budget", _("Can authorize beyond a budget line (override)"))]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "code"], name="budgetline_unique_code"),
+            models.CheckConstraint(
+                condition=Q(period_end__gte=models.F("period_start")),
+                name="budgetline_period_in_order",
+                violation_error_message=_("The end of the period is before its start."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} · {self.description}"

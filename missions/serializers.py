@@ -146,7 +146,11 @@ class MissionInput(serializers.Serializer):
     kind = serializers.ChoiceField(choices=Mission.Kind.choices)
     purpose = serializers.CharField(max_length=2000)
     expected_results = serializers.CharField(max_length=2000)
-    budget_line = serializers.CharField(max_length=60)
+    budget_line = serializers.CharField(
+        max_length=60,
+        help_text="SPEC §2.5: the code of one of the project's donor-approved budget lines "
+        "(GET /api/v1/budget-lines/?project=CODE); 400 unknown_budget_line otherwise.",
+    )
     departure_at = DateTimeInRange(help_text="Departure from the duty station.")
     return_at = DateTimeInRange(help_text="Return to the duty station.")
     legs = LegInput(many=True, allow_empty=False)
@@ -266,6 +270,8 @@ class MissionOutput(serializers.ModelSerializer):
             "traveler",
             "project",
             "budget_line",
+            "budget_committed",
+            "budget_spent",
             "purpose",
             "expected_results",
             "departure_at",
@@ -352,3 +358,34 @@ class AdvanceOutput(serializers.ModelSerializer):
             "settled_at",
             "status_reason",
         ]
+
+
+class BudgetLineOutput(serializers.Serializer):
+    """SPEC §2.5: a donor-approved budget line; its figures for those who read budgets."""
+
+    id = serializers.IntegerField()
+    project = serializers.CharField(source="project.code")
+    code = serializers.CharField()
+    description = serializers.CharField()
+    period_start = serializers.DateField()
+    period_end = serializers.DateField()
+    approved = serializers.DecimalField(source="amount", max_digits=14, decimal_places=2)
+    committed = serializers.SerializerMethodField()
+    spent = serializers.SerializerMethodField()
+    available = serializers.SerializerMethodField()
+
+    def _figure(self, obj, name) -> str | None:
+        if not self.context.get("figures"):
+            return None
+        from missions.budget_selectors import figures_of
+
+        return f"{getattr(figures_of(obj), name):.2f}"
+
+    def get_committed(self, obj) -> str | None:
+        return self._figure(obj, "committed")
+
+    def get_spent(self, obj) -> str | None:
+        return self._figure(obj, "spent")
+
+    def get_available(self, obj) -> str | None:
+        return self._figure(obj, "available")

@@ -19,9 +19,10 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from missions import access, approvals, hooks, spend
+from missions import access, approvals, budgets, hooks, spend
 from missions.models import (
     Advance,
+    BudgetLine,
     Delegation,
     Destination,
     Mission,
@@ -247,13 +248,14 @@ def _apply(
     kind: str,
     purpose: str,
     expected_results: str,
-    budget_line: str,
     departure_at: dt.datetime,
     return_at: dt.datetime,
     legs: Sequence[LegInput],
     meals_covered: Mapping[dt.date, Sequence[str]] | None,
     all_meals_covered: bool,
     sponsor_daily_amount: Decimal | None,
+    budget_line: str = "",
+    line: BudgetLine | None = None,
 ) -> None:
     if not project.is_active:
         raise DomainError("project_inactive", _("The project is not active."), field="project")
@@ -277,7 +279,9 @@ def _apply(
     mission.kind = kind
     mission.purpose = purpose
     mission.expected_results = expected_results
-    mission.budget_line = budget_line
+    # SPEC §2.5: one of the project's lines, chosen (an API client gives its code).
+    mission.line = budgets.resolve_line(project=project, line=line, text=budget_line)
+    mission.budget_line = mission.line.code if mission.line else budget_line.strip()
     mission.departure_at = departure_at
     mission.return_at = return_at
     mission.meals_covered = {
@@ -310,6 +314,7 @@ MISSION_FIELDS = [
     "purpose",
     "expected_results",
     "budget_line",
+    "line",
     "departure_at",
     "return_at",
     "meals_covered",
@@ -328,10 +333,11 @@ def mission_create(
     kind: str,
     purpose: str,
     expected_results: str,
-    budget_line: str,
     departure_at: dt.datetime,
     return_at: dt.datetime,
     legs: Sequence[LegInput],
+    budget_line: str = "",
+    line: BudgetLine | None = None,
     meals_covered: Mapping[dt.date, Sequence[str]] | None = None,
     all_meals_covered: bool = False,
     sponsor_daily_amount: Decimal | None = None,
@@ -347,6 +353,7 @@ def mission_create(
         purpose=purpose,
         expected_results=expected_results,
         budget_line=budget_line,
+        line=line,
         departure_at=departure_at,
         return_at=return_at,
         legs=legs,
@@ -503,6 +510,10 @@ def mission_authorize(*, actor, mission: Mission, comment: str = "") -> Mission:
         mission.status = Mission.Status.AUTHORIZED
         fields.append("status")
     _save(mission, actor, action, fields)
+    if mission.status == Mission.Status.AUTHORIZED:
+        # SPEC §2.5: the planned total is committed to the line, or the authorization is
+        # refused (beyond what is left it needs the Finance Director's override).
+        budgets.commit(mission=mission, actor=actor)
     _event(mission, actor, action, comment, authority=authority)
     if mission.emergency_qualified and action == A.AUTHORIZED_SECRETARY:
         _event(mission, actor, A.EMERGENCY_QUALIFIED, authority=authority)
@@ -609,6 +620,7 @@ def _stop(*, actor, mission: Mission, reason: str, amount_spent: Decimal, status
     mission.status_reason = reason
     _save(mission, actor, str(action), ["status", "status_reason"])
     _event(mission, actor, action, reason)
+    budgets.release(mission=mission, actor=actor, keep=amount_spent)
     for advance in Advance.objects.select_for_update().filter(mission=mission):
         if advance.status in Advance.OPEN:
             advance.status = Advance.Status.CANCELLED
@@ -733,6 +745,9 @@ def advance_request(*, actor, mission: Mission, terminal_estimate: Decimal) -> A
     advance._history_user = actor
     advance._change_reason = "requested"
     advance.save()
+    if mission.status in (Mission.Status.AUTHORIZED, Mission.Status.IN_PROGRESS):
+        # SPEC §2.5: the terminal estimate joins the commitment (within what the line has left).
+        budgets.commit(mission=mission, actor=actor)
     approvals.changed()
     _event(mission, actor, A.ADVANCE_REQUESTED, "", advance)
     notify("advance_requested", mission)
@@ -853,6 +868,7 @@ def advance_disburse(
         ["status", "disbursed_by", "disbursed_at", "disbursed_on", "method", "reference"],
     )
     spend.count_disbursement(advance)
+    hooks.money_event("advance_paid", advance=advance, actor=actor)  # SPEC §2.5: the journal
     _event(
         advance.mission,
         actor,
@@ -879,6 +895,7 @@ def advance_record_return(
     advance.returned_on = returned_on
     advance.reference = reference or advance.reference
     _save(advance, actor, "returned", ["status", "returned_on", "reference"])
+    hooks.money_event("money_returned", advance=advance, actor=actor)  # SPEC §2.5: the journal
     _event(advance.mission, actor, A.ADVANCE_RETURNED, reference, advance)
     return advance
 

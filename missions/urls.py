@@ -1,6 +1,6 @@
 from django.urls import path
 
-from missions import views
+from missions import views, views_budgets
 
 app_name = "missions"
 
@@ -21,4 +21,16 @@ urlpatterns = [
     path("cuenta/delegaciones/", views.delegations, name="delegations"),
     path("cuenta/delegaciones/<int:pk>/terminar/", views.delegation_end, name="delegation-end"),
     path("tesoreria/desembolsos/", views.disbursements, name="disbursements"),
+    path("presupuestos/", views_budgets.budget_list, name="budgets"),
+    path("presupuestos/importar/", views_budgets.budget_import, name="budgets-import"),
+    path(
+        "presupuestos/misiones-sin-linea/",
+        views_budgets.missions_without_line,
+        name="budgets-unmatched",
+    ),
+    path(
+        "presupuestos/misiones-sin-linea/<int:pk>/",
+        views_budgets.mission_set_line,
+        name="budgets-set-line",
+    ),
 ]

@@ -16,7 +16,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from missions import access, approvals, forms, selectors, services
+from missions import access, approvals, budget_selectors, budgets, forms, selectors, services
 from missions.forms import CalculatorForm, QuoteForm
 from missions.models import Advance, Delegation, Destination, Mission
 from missions.privacy import staff_access_log
@@ -177,7 +177,7 @@ def _form_page(request, mission=None):
                     **{
                         k: v
                         for k, v in kwargs.items()
-                        if k not in ("project", "purpose", "expected_results", "budget_line")
+                        if k not in ("project", "purpose", "expected_results", "line")
                     }
                 )
             else:
@@ -246,11 +246,24 @@ def _detail_page(request, mission, *, failed: str = "", status: int = 200):
     )
     directory = approvals.Directory.load() if pending else None
     actions = access.mission_actions(request.user, mission, directory)
+    figures = budget_selectors.figures_by_line([mission.line_id]).get(mission.line_id)
+    # SPEC §2.5: what authorizing would take beyond the line (the override the FD may grant).
+    planned = budgets.planned_amount(mission) if figures else None
+    short = (
+        max(planned - mission.budget_committed - figures.available, Decimal("0"))
+        if figures and mission.status in (Mission.Status.SUBMITTED, Mission.Status.AUTHORIZED)
+        else Decimal("0")
+    )
+    if not short:
+        actions.discard("budget_override")
     return render(
         request,
         "missions/detail.html",
         {
             "mission": mission,
+            "budget": figures,
+            "budget_planned": planned,
+            "budget_short": short,
             "result": snapshot_to_result(mission.planned_perdiem),
             "actions": actions,
             "mission_slots": selectors.approval_slots(mission, directory),
@@ -322,6 +335,10 @@ def _run_mission_action(request, mission, name):
             actor=user, mission=mission, terminal_estimate=form["terminal_estimate"]
         )
         return _("Advance requested.")
+    if name == "budget_override":
+        form = _bound(forms.ReasonForm, request)
+        budgets.budget_override_grant(actor=user, mission=mission, reason=form["reason"])
+        return _("Authorization beyond the budget line recorded on the timeline.")
     if name == "invitation":
         form = _bound(forms.InvitationForm, request)
         services.mission_attach_invitation(actor=user, mission=mission, upload=form["file"])
@@ -348,6 +365,7 @@ MISSION_ACTIONS = {
     "cancel",
     "request_advance",
     "invitation",
+    "budget_override",
 }
 
 
@@ -406,17 +424,20 @@ def advance_action(request, pk, name):
     return _back(request, advance.mission.get_absolute_url())
 
 
-def _inbox_rows(page, authorities, traveler_of, pending, names) -> list[dict]:
+def _inbox_rows(page, authorities, mission_of, pending, names, budget) -> list[dict]:
     rows = []
     for obj in page:
         authority = authorities.get(obj.pk)
         principal = authority.principal_id if authority else None
+        mission = mission_of(obj)
         rows.append(
             {
                 "obj": obj,
                 "authority": authority,
                 "on_behalf_of": names.get(principal, "") if principal else "",
-                "pending": pending.get(traveler_of(obj), []),
+                "pending": pending.get(mission.traveler_id, []),
+                # SPEC §2.5: what is left of the line before deciding.
+                "budget": budget.get(mission.line_id),
             }
         )
     return rows
@@ -443,6 +464,9 @@ def inbox(request):
         for a in [*mission_authorities.values(), *advance_authorities.values()]
         if a.principal_id
     )
+    budget = budget_selectors.figures_by_line(
+        [m.line_id for m in missions] + [a.mission.line_id for a in advances]
+    )
     return render(
         request,
         "missions/inbox.html",
@@ -450,14 +474,10 @@ def inbox(request):
             "missions": missions,
             "advances": advances,
             "mission_rows": _inbox_rows(
-                missions, mission_authorities, lambda m: m.traveler_id, pending, names
+                missions, mission_authorities, lambda m: m, pending, names, budget
             ),
             "advance_rows": _inbox_rows(
-                advances,
-                advance_authorities,
-                lambda a: a.mission.traveler_id,
-                pending,
-                names,
+                advances, advance_authorities, lambda a: a.mission, pending, names, budget
             ),
         },
     )

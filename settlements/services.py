@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from deadlines.models import PayrollDeductionOrder
+from missions import budgets, hooks
 from missions import services as mission_services
 from missions.models import Advance, Mission
 from missions.perdiem import PerDiemError, PerDiemResult
@@ -1062,6 +1063,13 @@ def settlement_settle(*, actor, settlement: Settlement, today: dt.date) -> Settl
         ],
     )
     _event(settlement, actor, A.SETTLED, f"{balance.amount}")
+    # SPEC §2.5: the mission's commitment on its budget line becomes what was spent.
+    budgets.spend(
+        mission=settlement.mission,
+        actor=actor,
+        amount=settlement.viaticos_recognized + balance.terminal_accepted,
+    )
+    hooks.money_event("recognized", settlement=settlement, summary=summary, on=today, actor=actor)
     _follow_ledger(settlement, actor, today)
     return settlement
 
@@ -1115,6 +1123,9 @@ def settlement_record_balance(
     settlement.balance_settled_on = on
     settlement.balance_reference = (reference or "").strip()
     _save(settlement, actor, "balance recorded", fields)
+    if amount:  # SPEC §2.5: the journal
+        kind = "money_returned" if amount > 0 else "reimbursement_paid"
+        hooks.money_event(kind, settlement=settlement, amount=abs(amount), on=on, actor=actor)
     _event(settlement, actor, A.BALANCE_RECORDED, f"{amount} {reference}".strip())
     _follow_ledger(settlement, actor, on)
     return settlement

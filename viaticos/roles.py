@@ -67,6 +67,14 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "missions.view_mission",
         "missions.view_advance",
         "missions.approve_advance",
+        # SPEC §2.5: the donor-approved budget, and authorizing beyond a line.
+        "missions.view_budgetline",
+        "missions.add_budgetline",
+        "missions.change_budgetline",
+        "missions.override_budget",
+        *[f"books.view_{m}" for m in ("account", "accountmapping", "journalentry", "journalline")],
+        "books.add_accountmapping",
+        "books.change_accountmapping",
     ],
     Role.EXECUTIVE_SECRETARY: [
         "viaticos.view_project",
@@ -118,6 +126,14 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "missions.view_quote",
         "viaticos.view_exchangerate",
         "viaticos.view_exchangeratefeed",
+        # SPEC §2.5: the journal and its chart of accounts.
+        "missions.view_budgetline",
+        *[f"books.view_{m}" for m in ("account", "accountmapping", "journalentry", "journalline")],
+        "books.add_account",
+        "books.change_account",
+        "books.add_accountmapping",
+        "books.change_accountmapping",
+        "books.reverse_journalentry",
     ],
     Role.ACCOUNTING_ASSISTANT: [
         "viaticos.view_project",
@@ -166,7 +182,7 @@ STAFF_ROLES = {
     Role.AUDITOR,
 }
 
-PROJECT_APPS = ("viaticos", "missions", "settlements", "privacy")
+PROJECT_APPS = ("viaticos", "missions", "settlements", "privacy", "books")
 
 
 def ensure_role_groups() -> None:

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "missions",
     "settlements",
     "deadlines",
+    "books",
     "privacy",
 ]
 

@@ -25,13 +25,16 @@ def safe_row(row: Iterable) -> list:
     return [safe_cell(value) for value in row]
 
 
-def csv_bytes(header: Sequence[str], rows: Iterable[Sequence]) -> bytes:
+def csv_bytes(
+    header: Sequence[str], rows: Iterable[Sequence], *, delimiter: str = ",", bom: bool = False
+) -> bytes:
+    """`bom`: a UTF-8 byte-order mark first, so that Excel reads the accents right."""
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csv.writer(out, delimiter=delimiter)
     writer.writerow(safe_row(header))
     for row in rows:
         writer.writerow(safe_row(row))
-    return out.getvalue().encode("utf-8")
+    return ("\ufeff" if bom else "").encode("utf-8") + out.getvalue().encode("utf-8")
 
 
 def xlsx_append(sheet, row: Sequence) -> None:

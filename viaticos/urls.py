@@ -21,6 +21,7 @@ api_v1 = [
     path("", include("settlements.api_urls")),
     path("privacy/", include("privacy.api_urls")),
     path("", include("deadlines.api")),
+    path("", include("books.api_urls")),
 ]
 
 urlpatterns = [
@@ -30,6 +31,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("", include("missions.urls")),
     path("", include("missions.urls_perdiem")),
+    path("", include("books.urls")),
     path("", include("privacy.urls")),
     path("reglas/", views.rules, name="rules"),
     path("cuenta/", views.account, name="account"),

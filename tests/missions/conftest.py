@@ -25,6 +25,21 @@ def project(coordinator):
 
 
 @pytest.fixture
+def budget_line(project):
+    """Line 2.1.3 of the project's donor-approved budget (SPEC §2.5), with room to spare."""
+    from missions.models import BudgetLine
+
+    return BudgetLine.objects.create(
+        project=project,
+        code="2.1.3",
+        description="Viajes y viáticos",
+        amount=Decimal("100000.00"),
+        period_start=dt.date(2026, 1, 1),
+        period_end=dt.date(2026, 12, 31),
+    )
+
+
+@pytest.fixture
 def make_mission(seed_rates, organization, project, traveler):
     """A draft mission (E1: San Salvador, 2026-03-02 07:30 → 2026-03-05 19:00 = 400.00)."""
 
@@ -37,7 +52,7 @@ def make_mission(seed_rates, organization, project, traveler):
             kind=kind,
             purpose="Taller regional de gestión de riesgos",
             expected_results="Plan de acción acordado",
-            budget_line="2.1.3 Viajes",
+            budget_line=extra.pop("budget_line", "2.1.3 Viajes"),
             departure_at=departure,
             return_at=back,
             legs=[LegInput(destination, local(2026, 3, 2, 11, 0), local(2026, 3, 5, 15, 0))],

@@ -9,7 +9,6 @@ from missions.models import Advance, Destination, Mission
 
 FORM = {
     "project": None,
-    "budget_line": "2.1.3",
     "kind": "ordinary",
     "purpose": "Taller regional",
     "expected_results": "Plan de acción",
@@ -21,10 +20,11 @@ FORM = {
 
 
 @pytest.fixture
-def form_data(seed_rates, organization, project):
+def form_data(seed_rates, organization, project, budget_line):
     return {
         **FORM,
         "project": project.pk,
+        "line": budget_line.pk,
         "leg1_destination": Destination.objects.get(code="SV-SAL").pk,
     }
 

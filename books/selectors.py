@@ -1,0 +1,118 @@
+"""Reads of the books (SPEC §2.5): the journal of a period, its trial balance, a traveler's
+staff-advances balance, and who may read them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Prefetch, QuerySet, Sum
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from books.models import JournalEntry, JournalLine, Purpose
+from viaticos.errors import DomainError
+from viaticos.roles import Role, has_role
+
+ZERO = Decimal("0.00")
+READERS = (
+    Role.GENERAL_ACCOUNTANT,
+    Role.ACCOUNTING_ASSISTANT,
+    Role.FINANCE_DIRECTOR,
+    Role.AUDITOR,
+)
+
+
+def reads_books(user) -> bool:
+    return has_role(user, *READERS)
+
+
+def parse_period(value: str | None, *, today: dt.date) -> tuple[dt.date, dt.date]:
+    """`YYYY-MM` → (first day, last day); empty: the current month."""
+    if not value:
+        start = today.replace(day=1)
+    else:
+        try:
+            if len(value) != 7:
+                raise ValueError
+            start = dt.date.fromisoformat(f"{value}-01")
+        except ValueError:
+            raise DomainError(
+                "invalid_period", _("The period is a month, YYYY-MM."), field="period"
+            ) from None
+    end = (start.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+    return start, end
+
+
+def journal(start: dt.date, end: dt.date) -> QuerySet[JournalEntry]:
+    """The entries dated in [start, end] with their lines and documents (three queries)."""
+    lines = JournalLine.objects.select_related(
+        "account", "project", "budget_line", "traveler"
+    ).order_by("pk")
+    return (
+        JournalEntry.objects.filter(date__range=(start, end))
+        .select_related(
+            "mission", "advance", "settlement", "deduction_order", "traveler", "reverses"
+        )
+        .prefetch_related(Prefetch("lines", queryset=lines), "reversed_by")
+        .order_by("date", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class Document:
+    label: str
+    url: str
+
+
+def document_of(entry: JournalEntry) -> Document:
+    """The document behind an entry: the settlement, the advance (on its mission's page), or
+    the payroll deduction order (on its mission's page)."""
+    if entry.settlement_id:
+        url = reverse("settlements:detail", args=[entry.settlement_id])
+        return Document(entry.settlement.code, url)
+    url = entry.mission.get_absolute_url() if entry.mission_id else ""
+    if entry.deduction_order_id:
+        return Document(entry.deduction_order.code, url)
+    if entry.advance_id:
+        return Document(entry.advance.code, url)
+    return Document(entry.mission.code if entry.mission_id else "", url)
+
+
+@dataclass(frozen=True)
+class TrialRow:
+    code: str
+    name: str
+    debit: Decimal
+    credit: Decimal
+
+    @property
+    def balance(self) -> Decimal:
+        return self.debit - self.credit
+
+
+def trial_balance(start: dt.date, end: dt.date) -> list[TrialRow]:
+    """Debits and credits of the period by account (one query)."""
+    rows = (
+        JournalLine.objects.filter(entry__date__range=(start, end))
+        .values("account__code", "account__name")
+        .annotate(debit=Sum("debit"), credit=Sum("credit"))
+        .order_by("account__code")
+    )
+    return [
+        TrialRow(r["account__code"], r["account__name"], r["debit"] or ZERO, r["credit"] or ZERO)
+        for r in rows
+    ]
+
+
+def staff_balances(until: dt.date | None = None) -> dict[int, Decimal]:
+    """{traveler id: debits − credits on staff advances}: what each traveler owes (> 0) or is
+    owed (< 0) according to the journal."""
+    qs = JournalLine.objects.filter(purpose=Purpose.STAFF_ADVANCES)
+    if until:
+        qs = qs.filter(entry__date__lte=until)
+    return {
+        row["traveler_id"]: (row["debit"] or ZERO) - (row["credit"] or ZERO)
+        for row in qs.values("traveler_id").annotate(debit=Sum("debit"), credit=Sum("credit"))
+    }
