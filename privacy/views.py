@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from privacy import clock, documents, ratelimit, rules, selectors, services, subjects
@@ -378,6 +379,23 @@ def _request_page(request, req, *, bound=None, status=200):
     )
 
 
+# What each officer action says once it is recorded (issue 20: not a bare "Done.").
+ACTION_DONE = {
+    "observe": gettext_lazy("Observations sent to the requester."),
+    "extend": gettext_lazy("Deadline extended; the requester is told."),
+    "refuse": gettext_lazy("Request refused; the requester is told why."),
+    "answer": gettext_lazy("Answer recorded and sent to the requester."),
+    "not-filed": gettext_lazy("Request closed as not filed."),
+    "link": gettext_lazy("Data subject linked to the request."),
+    "rectify": gettext_lazy("Data corrected."),
+    "review": gettext_lazy("Review decision recorded."),
+    "cancel": gettext_lazy("Data cancelled (deleted or anonymized) as requested."),
+    "stop": gettext_lazy("Processing stopped for the purposes chosen."),
+    "deliver-data": gettext_lazy("Copy of the data prepared for delivery."),
+    "delivered": gettext_lazy("Delivery confirmed."),
+}
+
+
 @login_required
 @require_POST
 def request_action(request, pk: int, action: str):
@@ -466,7 +484,7 @@ def request_action(request, pk: int, action: str):
                 form.add_error(exc.field, exc.message)
             return _request_page(request, req, bound={action: form}, status=400)
     else:
-        messages.success(request, _("Done."))
+        messages.success(request, ACTION_DONE.get(action, _("Saved.")))
     return redirect("privacy:request", pk=req.pk)
 
 
