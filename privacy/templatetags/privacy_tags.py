@@ -90,3 +90,24 @@ def history_event(reason: str | None) -> str:
         return reason
     choices = dict(ArcoRequest.Outcome.choices) | dict(ArcoRequest.RefusalGround.choices)
     return f"{label}: {choices.get(detail, detail)}" if detail else str(label)
+
+
+GREETINGS = (
+    "estimad",
+    "señor",
+    "senor",
+    "sr.",
+    "sra.",
+    "srta.",
+    "dear",
+    "hola",
+    "de mi consideración",
+)
+
+
+@register.filter
+def opens_with_greeting(text: str | None) -> bool:
+    """Whether the officer's answer already greets the requester (then the letter does not
+    greet twice)."""
+    first = (text or "").strip().splitlines()[0].strip().lower() if (text or "").strip() else ""
+    return first.startswith(GREETINGS)
