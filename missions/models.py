@@ -11,7 +11,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -492,7 +492,9 @@ class Mission(models.Model):
 
     @property
     def destinations_label(self) -> str:
-        return ", ".join(leg.destination.display_name for leg in self.legs.all())
+        """ "Guatemala; San Salvador, El Salvador": a semicolon between places, since a place's
+        own name may hold a comma (city, country)."""
+        return "; ".join(leg.destination.display_name for leg in self.legs.all())
 
     @property
     def needs_invitation(self) -> bool:
@@ -551,9 +553,9 @@ class Advance(models.Model):
         DISBURSED = "disbursed", _("Disbursed, pending settlement")
         SETTLED = "settled", _("Settled")
         RETURN_DUE = "return_due", _("To be returned")
-        RETURNED = "returned", _("Returned")
-        REJECTED = "rejected", _("Rejected")
-        CANCELLED = "cancelled", _("Cancelled")
+        RETURNED = "returned", pgettext_lazy("advance status", "Returned")
+        REJECTED = "rejected", pgettext_lazy("advance status", "Rejected")
+        CANCELLED = "cancelled", pgettext_lazy("advance status", "Cancelled")
 
     class Method(models.TextChoices):
         TRANSFER = "transfer", _("Bank transfer")
@@ -723,7 +725,7 @@ class MissionEvent(models.Model):
     """One line of the mission's timeline: who did what, when, and why."""
 
     class Action(models.TextChoices):
-        CREATED = "created", _("Created")
+        CREATED = "created", pgettext_lazy("mission event", "Created")
         UPDATED = "updated", _("Edited")
         SUBMITTED = "submitted", _("Submitted for authorization")
         AUTHORIZED_COORDINATOR = (

@@ -473,6 +473,12 @@ def inbox(request):
         {
             "missions": missions,
             "advances": advances,
+            # The Finance Director never authorizes missions (SLOTS): no empty section for them.
+            "shows_missions": bool(mission_authorities)
+            or has_role(
+                user,
+                *(approvals.SLOT_ROLE[slot] for slot in approvals.SLOTS[approvals.MISSION]),
+            ),
             "mission_rows": _inbox_rows(
                 missions, mission_authorities, lambda m: m, pending, names, budget
             ),

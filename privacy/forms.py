@@ -71,7 +71,23 @@ class CorrectionForm(forms.Form):
 
 
 class TrackingForm(forms.Form):
+    code = forms.CharField(
+        label=_("Tracking code"),
+        max_length=40,
+        help_text=_("With or without dashes, in capitals or not."),
+    )
+
+
+class AcknowledgementForm(forms.Form):
+    """The acknowledgement PDF again, from any browser (issue 20)."""
+
     code = forms.CharField(label=_("Tracking code"), max_length=40)
+    document_number = forms.CharField(
+        label=_("Number of the identity document given when filing"), max_length=20
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, prefix="ack", **kwargs)
 
 
 class ObserveForm(forms.Form):

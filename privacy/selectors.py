@@ -162,10 +162,30 @@ def subjects_holds(user_ids, today: dt.date, *, chunk: int = 2000) -> dict[int, 
     return result
 
 
+def tracking_code_normalize(code: str) -> str:
+    """ "abcd efgh-jkmn pqrs", "ABCDEFGHJKMNPQRS" and "ABCD-EFGH-JKMN-PQRS" are one code: typed
+    from a letter or over the phone, with or without dashes, in any case (issue 20)."""
+    raw = "".join(ch for ch in (code or "").upper() if ch.isalnum())
+    if len(raw) == 16:
+        return "-".join(raw[i : i + 4] for i in range(0, 16, 4))
+    return (code or "").strip().upper()
+
+
 def arco_request_by_code(code: str) -> ArcoRequest:
-    """Public lookup: an unknown code is a plain 404, like any other miss."""
-    request = ArcoRequest.objects.filter(tracking_code=(code or "").strip().upper()).first()
+    """Public lookup: an unknown code is a 404 (the public pages answer it with the lookup
+    form again)."""
+    request = ArcoRequest.objects.filter(tracking_code=tracking_code_normalize(code)).first()
     if request is None:
+        raise Http404
+    return request
+
+
+def arco_request_by_code_and_document(code: str, document_number: str) -> ArcoRequest:
+    """The acknowledgement again, later, from any browser: the code and the identity document
+    number given when filing must both match (R-A1: nothing else is shown)."""
+    number = "".join((document_number or "").split()).upper()
+    request = ArcoRequest.objects.filter(tracking_code=tracking_code_normalize(code)).first()
+    if request is None or not number or request.document_number.upper() != number:
         raise Http404
     return request
 

@@ -11,11 +11,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from privacy import clock, documents, ratelimit, rules, selectors, services, subjects
 from privacy.forms import (
     RIGHT_HELP,
+    AcknowledgementForm,
     AnswerForm,
     ArcoRequestForm,
     CorrectionForm,
@@ -129,13 +131,52 @@ def _filed_in_session(request) -> ArcoRequest:
     return selectors.arco_request_by_code(code)
 
 
+def _lookup_page(request, *, form=None, ack_form=None, not_found="", status=200):
+    """The public "Follow a request" page; also the friendly answer to an unknown code or an
+    acknowledgement asked for outside the session that filed it (404, with a way forward)."""
+    return render(
+        request,
+        "privacy/arco_lookup.html",
+        {
+            "form": form or TrackingForm(),
+            "ack_form": ack_form or AcknowledgementForm(),
+            "not_found": not_found,
+        },
+        status=status,
+    )
+
+
 def arco_filed(request):
     """The acknowledgement on screen, right after filing (this browser session only)."""
-    return render(request, "privacy/arco_filed.html", {"req": _filed_in_session(request)})
+    try:
+        req = _filed_in_session(request)
+    except Http404:
+        return _lookup_page(request, not_found=NOT_FILED_HERE, status=404)
+    return render(request, "privacy/arco_filed.html", {"req": req})
 
 
 def arco_acknowledgement_pdf(request):
-    filed = _filed_in_session(request)
+    """Right after filing, from the session; later, from any browser, with the tracking code
+    and the identity document number (POST, rate-limited like the lookup)."""
+    if request.method == "POST":
+        if ratelimit.hit(request, "lookup"):
+            return _too_many(
+                request, "privacy/arco_lookup.html", {"form": TrackingForm()}, "lookup"
+            )
+        form = AcknowledgementForm(request.POST)
+        if not form.is_valid():
+            return _lookup_page(request, ack_form=form, status=400)
+        try:
+            filed = selectors.arco_request_by_code_and_document(
+                form.cleaned_data["code"], form.cleaned_data["document_number"]
+            )
+        except Http404:
+            return _lookup_page(request, ack_form=form, not_found=NO_MATCH, status=404)
+    else:
+        try:
+            filed = _filed_in_session(request)
+        except Http404:
+            return _lookup_page(request, not_found=NOT_FILED_HERE, status=404)
     return pdf_response(documents.acknowledgement_pdf(filed), f"acuse-{filed.tracking_code}.pdf")
 
 
@@ -158,15 +199,22 @@ def arco_confirm_email(request, token: str):
 def arco_lookup(request):
     form = TrackingForm(request.GET or None)
     if form.is_bound and form.is_valid():
-        return redirect("privacy:arco-status", code=form.cleaned_data["code"].strip().upper())
-    return render(request, "privacy/arco_lookup.html", {"form": form})
+        code = selectors.tracking_code_normalize(form.cleaned_data["code"])
+        return redirect("privacy:arco-status", code=code)
+    return _lookup_page(request, form=form)
 
 
 def arco_status(request, code: str):
     """Public status: status and dates only, never personal data (R-A1)."""
     if ratelimit.hit(request, "lookup"):
         return _too_many(request, "privacy/arco_lookup.html", {"form": TrackingForm()}, "lookup")
-    req = selectors.arco_request_by_code(code)
+    try:
+        req = selectors.arco_request_by_code(code)
+    except Http404:
+        form = TrackingForm({"code": code})
+        return _lookup_page(request, form=form, not_found=NO_CODE, status=404)
+    if req.tracking_code != code:  # typed without dashes or in small letters
+        return redirect("privacy:arco-status", code=req.tracking_code)
     form = CorrectionForm(request.POST or None, request.FILES or None)
     status = 200
     if request.method == "POST" and req.status == ArcoRequest.Status.OBSERVED:
@@ -378,6 +426,37 @@ def _request_page(request, req, *, bound=None, status=200):
     )
 
 
+NO_CODE = gettext_lazy(
+    "No request has this tracking code. Check it against your acknowledgement: 16 letters and "
+    "digits, never the letters O and I nor the digits 0 and 1."
+)
+NO_MATCH = gettext_lazy(
+    "The tracking code and the document number do not match a request. Check both against "
+    "your acknowledgement."
+)
+NOT_FILED_HERE = gettext_lazy(
+    "The acknowledgement is shown right after filing, in the same browser. To get it again, "
+    "give your tracking code and the number of the identity document you filed with."
+)
+
+
+# What each officer action says once it is recorded (issue 20: not a bare "Done.").
+ACTION_DONE = {
+    "observe": gettext_lazy("Observations sent to the requester."),
+    "extend": gettext_lazy("Deadline extended; the requester is told."),
+    "refuse": gettext_lazy("Request refused; the requester is told why."),
+    "answer": gettext_lazy("Answer recorded and sent to the requester."),
+    "not-filed": gettext_lazy("Request closed as not filed."),
+    "link": gettext_lazy("Data subject linked to the request."),
+    "rectify": gettext_lazy("Data corrected."),
+    "review": gettext_lazy("Review decision recorded."),
+    "cancel": gettext_lazy("Data cancelled (deleted or anonymized) as requested."),
+    "stop": gettext_lazy("Processing stopped for the purposes chosen."),
+    "deliver-data": gettext_lazy("Copy of the data prepared for delivery."),
+    "delivered": gettext_lazy("Delivery confirmed."),
+}
+
+
 @login_required
 @require_POST
 def request_action(request, pk: int, action: str):
@@ -466,7 +545,7 @@ def request_action(request, pk: int, action: str):
                 form.add_error(exc.field, exc.message)
             return _request_page(request, req, bound={action: form}, status=400)
     else:
-        messages.success(request, _("Done."))
+        messages.success(request, ACTION_DONE.get(action, _("Saved.")))
     return redirect("privacy:request", pk=req.pk)
 
 
@@ -486,7 +565,26 @@ def attachment(request, pk: int, attachment_id: int):
         handle = default_storage.open(item.storage_name, "rb")
     except FileNotFoundError:
         raise Http404 from None
-    return FileResponse(handle, content_type=item.content_type)
+    return FileResponse(
+        handle, content_type=item.content_type, filename=_attachment_name(item, req)
+    )
+
+
+def _attachment_name(item: ArcoAttachment, req: ArcoRequest) -> str:
+    """A name that says what the file is ("respuesta-ABCD-….pdf"), never the storage's hex."""
+    extension = item.storage_name.rsplit(".", 1)[-1] if "." in item.storage_name else "bin"
+    if item.original_name:
+        return item.original_name
+    stem = {
+        ArcoAttachment.Kind.RESPONSE: "respuesta",
+        ArcoAttachment.Kind.ACKNOWLEDGEMENT: "acuse",
+        ArcoAttachment.Kind.EXPORT_PDF: "mis-datos",
+        ArcoAttachment.Kind.EXPORT_JSON: "mis-datos",
+        ArcoAttachment.Kind.IDENTITY: "documento-identidad",
+        ArcoAttachment.Kind.POWER_OF_ATTORNEY: "poder",
+        ArcoAttachment.Kind.CORRECTION: "subsanacion",
+    }.get(item.kind, item.kind)
+    return f"{stem}-{req.tracking_code}.{extension}"
 
 
 @enforces("R-S1", "R-S2", "R-S4")

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from missions.models import Advance, Mission
@@ -25,7 +26,7 @@ class Settlement(models.Model):
         SUBMITTED = "submitted", _("Submitted, waiting to be received")
         RECEIVED = "received", _("Received and stamped")
         REVIEWED = "reviewed", _("Reviewed, waiting to be settled")
-        SETTLED = "settled", _("Settled")
+        SETTLED = "settled", pgettext_lazy("settlement status", "Settled")
         CLOSED = "closed", _("Closed")
         RETURNED = "returned", _("Returned to the traveler for corrections")
 
@@ -133,7 +134,7 @@ class Receipt(models.Model):
         PENDING = "pending", _("Not reviewed")
         ACCEPTED = "accepted", _("Accepted")
         CUT = "cut", _("Cut")
-        REJECTED = "rejected", _("Rejected")
+        REJECTED = "rejected", pgettext_lazy("receipt decision", "Rejected")
 
     settlement = models.ForeignKey(
         Settlement, on_delete=models.CASCADE, related_name="receipts", verbose_name=_("settlement")
@@ -276,7 +277,7 @@ class SettlementEvent(models.Model):
         LINE_REVIEWED = "line_reviewed", _("Line reviewed")
         REVIEWED = "reviewed", _("Review finished")
         RETURNED = "returned", _("Returned for corrections")
-        SETTLED = "settled", _("Settled")
+        SETTLED = "settled", pgettext_lazy("settlement status", "Settled")
         BALANCE_RECORDED = "balance_recorded", _("Balance returned or paid")
         CLOSED = "closed", _("Closed")
 

@@ -339,7 +339,7 @@ def settlement_action(request, pk, action):
         "settle": (
             None,
             lambda d: services.settlement_settle(actor=user, settlement=settlement, today=today),
-            _("Settlement settled."),
+            _("Settlement approved."),
             review,
         ),
         "perdiem_line": (

@@ -83,6 +83,7 @@ def rules(request):
             "tests_available": tests is not None,
             "enforced_count": sum(1 for row in rows if row["enforced_in"]),
             "tested_count": sum(1 for row in rows if row["tests"]),
+            "keep_rule_ids": True,  # the catalogue itself: its identifiers are the content
         },
     )
 

@@ -1,6 +1,7 @@
 from django import template
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
 
 register = template.Library()
 
@@ -53,3 +54,60 @@ def as_rows(value):
 
     walk("", value)
     return rows
+
+
+# The history of an ARCO request stores short English reasons ("filed", "answered: granted");
+# the page reads them as sentences (issue 20).
+HISTORY_EVENTS = {
+    "filed": _("Request filed"),
+    "e-mail confirmed": _("E-mail address confirmed"),
+    "observed": _("Observations sent to the requester"),
+    "corrected": _("Corrected by the requester"),
+    "closed as not filed": _("Closed as not filed"),
+    "extended": _("Deadline extended"),
+    "refused": _("Request refused"),
+    "answered": _("Answered"),
+    "subject linked": _("Data subject linked"),
+    "data delivered": _("Copy of the data delivered"),
+    "rectified": _("Data corrected"),
+    "cancellation carried out": _("Cancellation carried out"),
+    "processing stopped": _("Processing stopped"),
+    "decision reviewed by a person": _("Automated decision reviewed by a person"),
+    "published": _("Published"),
+}
+
+
+@register.filter
+def history_event(reason: str | None) -> str:
+    """`{{ h.history_change_reason|history_event }}`: "answered: granted" → "Answered: Granted"."""
+    if not reason:
+        return ""
+    from privacy.models import ArcoRequest
+
+    head, _sep, detail = reason.partition(": ")
+    label = HISTORY_EVENTS.get(head)
+    if label is None:
+        return reason
+    choices = dict(ArcoRequest.Outcome.choices) | dict(ArcoRequest.RefusalGround.choices)
+    return f"{label}: {choices.get(detail, detail)}" if detail else str(label)
+
+
+GREETINGS = (
+    "estimad",
+    "señor",
+    "senor",
+    "sr.",
+    "sra.",
+    "srta.",
+    "dear",
+    "hola",
+    "de mi consideración",
+)
+
+
+@register.filter
+def opens_with_greeting(text: str | None) -> bool:
+    """Whether the officer's answer already greets the requester (then the letter does not
+    greet twice)."""
+    first = (text or "").strip().splitlines()[0].strip().lower() if (text or "").strip() else ""
+    return first.startswith(GREETINGS)

@@ -155,7 +155,7 @@ def test_settlement_with_receipts_stamped_reviewed_and_settled(live_server, stor
     click_and_wait(
         accountant, accountant.get_by_role("button", name=es("Accept as correct and settle"))
     )
-    expect_message(accountant, es("Settlement settled."))
+    expect_message(accountant, es("Settlement approved."))
     expect(accountant.locator("h1")).to_contain_text(label(Settlement.Status.SETTLED))
     expect(accountant.locator("body")).to_contain_text("2.50")  # 450.00 − 400.00 − 47.50
     shot(accountant, "06-settled")

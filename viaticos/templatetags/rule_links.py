@@ -1,0 +1,122 @@
+"""Rule identifiers on screens become a small "why?" link to the rule catalogue (issue 20).
+
+The policy's identifiers (R-3.7, R-2h, §2.4) stay in the code, the tests, the PDFs and the
+rule catalogue (SPEC §6), but on a page they read as noise to a traveler. `{% rulelinks %}` wraps
+the page content in base.html: each parenthesised reference becomes one link to `/reglas/#R-…`,
+whatever produced the text (a template, a form's help text, a service's message). Inside a link,
+a button or an option there is no room for a link, so the reference is only dropped there; the
+text of form fields and scripts is left alone.
+"""
+
+from __future__ import annotations
+
+import re
+
+from django import template
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
+
+register = template.Library()
+
+RULE_ID = r"(?:R-[0-9A-Z][0-9A-Za-z]*(?:\.\d+[a-z]?)*|§\s?\d+(?:\.\d+)*[a-z]?)"
+IDS = rf"{RULE_ID}(?:\s*,\s*{RULE_ID})*"
+# "(R-3.4, R-8b)" and "(§2.4)": the whole parenthesis is references.
+ONLY_IDS = re.compile(rf"\s*\(\s*(?:SPEC\s+)?(?P<ids>{IDS})\s*\)")
+# "(firma, R-3.1)": the references close a parenthesis that says something else too.
+TRAILING_IDS = re.compile(rf"\s*[,;]\s*(?:SPEC\s+)?(?P<ids>{IDS})\s*\)")
+# "R-P4: menores de 14 años." and any reference left standing alone.
+LEADING_IDS = re.compile(rf"(?<![\w-])(?:SPEC\s+)?(?P<ids>{IDS}):\s+")
+BARE_IDS = re.compile(rf"\s*(?<![\w/#-])(?:SPEC\s+)?(?P<ids>{IDS})(?![\w-])")
+
+TAG = re.compile(r"(<!--.*?-->|<[^>]*>)", re.S)
+RAW = {"script", "style", "textarea", "code", "pre", "title"}  # text left exactly as it is
+NO_LINK = {"a", "button", "option", "select", "label", "summary"}  # references dropped
+
+
+def _ids(match: re.Match) -> list[str]:
+    return [i.replace(" ", "") for i in re.findall(RULE_ID, match.group("ids"))]
+
+
+def _link(ids: list[str]) -> str:
+    first = next((i for i in ids if i.startswith("R-")), "")
+    url = reverse("rules") + (f"#{first}" if first else "")
+    label = gettext("Why? The rule behind this: %(ids)s") % {"ids": ", ".join(ids)}
+    return format_html(
+        ' <a class="rule-why" href="{}" title="{}" aria-label="{}">{}</a>',
+        url,
+        ", ".join(ids),
+        label,
+        gettext("why?"),
+    )
+
+
+def link_rules(text: str, *, links: bool = True) -> str:
+    """One piece of text between tags (already HTML-escaped) with its references replaced."""
+    if "R-" not in text and "§" not in text:
+        return text
+    found: list[list[str]] = []
+
+    def sub(replacement: str):
+        def do(match: re.Match) -> str:
+            found.append(_ids(match))
+            return replacement
+
+        return do
+
+    text = ONLY_IDS.sub(sub(""), text)
+    text = TRAILING_IDS.sub(sub(")"), text)
+    text = LEADING_IDS.sub(sub(""), text)
+    text = BARE_IDS.sub(sub(""), text)
+    if not found or not links:
+        return text
+    ids = list(dict.fromkeys(i for group in found for i in group))
+    stripped = text.rstrip()
+    return stripped + _link(ids) + text[len(stripped) :]
+
+
+def link_rules_html(html: str) -> str:
+    """Rewrite the text nodes of an HTML fragment; tags and attributes are never touched."""
+    parts = TAG.split(html)
+    stack: list[str] = []
+    out = []
+    for part in parts:
+        if part.startswith("<"):
+            if part.startswith("<!--"):
+                out.append(part)
+                continue
+            name = re.match(r"</?\s*([a-zA-Z0-9]+)", part)
+            if name:
+                tag = name.group(1).lower()
+                if part.startswith("</"):
+                    if tag in stack:
+                        while stack and stack.pop() != tag:
+                            pass
+                elif tag in RAW | NO_LINK and not part.endswith("/>"):
+                    stack.append(tag)
+            out.append(part)
+        elif stack and stack[-1] in RAW:
+            out.append(part)
+        else:
+            out.append(link_rules(part, links=not (set(stack) & NO_LINK)))
+    return "".join(out)
+
+
+class RuleLinksNode(template.Node):
+    def __init__(self, nodelist):
+        self.nodelist = nodelist
+
+    def render(self, context):
+        html = self.nodelist.render(context)
+        if context.get("keep_rule_ids"):
+            return html
+        return mark_safe(link_rules_html(html))
+
+
+@register.tag
+def rulelinks(parser, token):
+    """`{% rulelinks %}…{% endrulelinks %}`: see the module docstring."""
+    nodelist = parser.parse(("endrulelinks",))
+    parser.delete_first_token()
+    return RuleLinksNode(nodelist)
