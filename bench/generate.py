@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import os
 import random
 import sys
 import time
@@ -406,8 +407,6 @@ def generate(scale: float, *, today: dt.date, seed: int = 9, out=sys.stdout) -> 
 
     # Documents: one per receipt of the two named settlements; real files for the bundle.
     big = [r for r in receipts if r.settlement_id == named.settlement_50]
-    small_pdf = _one_page_pdf()
-    jpeg = _jpeg()
     docs = []
     for i, r in enumerate(big):
         docs.append(
@@ -422,20 +421,24 @@ def generate(scale: float, *, today: dt.date, seed: int = 9, out=sys.stdout) -> 
                 uploaded_by_id=settlements[big_index].mission.traveler_id,
             )
         )
+    # The bundle's 20 receipts are phone photos (issue 23): 12 MP, grainy, about 3.5 MB, one
+    # in four held upright (EXIF orientation 6). Small ones in a smoke run.
+    from bench import documents as real
+
+    photo_size = real.SMOKE_PHOTO_SIZE if os.environ.get("BENCH_SMOKE") == "1" else None
     for i, r in enumerate(x for x in receipts if x.settlement_id == named.settlement_bundle):
-        is_pdf = i % 2 == 0
-        name = default_storage.save(
-            f"bench/bundle-{r.pk}.{'pdf' if is_pdf else 'jpg'}",
-            io.BytesIO(small_pdf if is_pdf else jpeg),
+        photo = real.phone_photo(
+            i, size=photo_size or real.PHOTO_SIZE, orientation=6 if i % 4 == 3 else 1
         )
+        name = default_storage.save(f"bench/bundle-{r.pk}.jpg", io.BytesIO(photo))
         docs.append(
             Document(
                 settlement_id=r.settlement_id,
                 receipt=r,
                 kind=Document.Kind.RECEIPT,
                 file=name,
-                original_name=f"comprobante-{i}.{'pdf' if is_pdf else 'jpg'}",
-                content_type="application/pdf" if is_pdf else "image/jpeg",
+                original_name=f"IMG_{2031 + i}.jpg",
+                content_type="image/jpeg",
                 sha256=f"{10**12 + r.pk:064d}",
                 uploaded_by_id=settlements[bundle_index].mission.traveler_id,
             )
@@ -537,17 +540,3 @@ def named_from_db() -> Named:
         "heavy_rows": Mission.objects.filter(traveler_id=named.users["traveler_heavy"]).count(),
     }
     return named
-
-
-def _one_page_pdf() -> bytes:
-    from weasyprint import HTML
-
-    return HTML(string="<h1>Factura F001-000123</h1><p>Taxi aeropuerto: S/ 45.00</p>").write_pdf()
-
-
-def _jpeg() -> bytes:
-    from PIL import Image
-
-    buffer = io.BytesIO()
-    Image.new("RGB", (1200, 1600), "white").save(buffer, "JPEG", quality=80)
-    return buffer.getvalue()

@@ -136,9 +136,9 @@ def test_r_3_7_stamp_is_burned_into_image_pixels_keeping_the_format(fmt, content
     assert original == before
     with Image.open(io.BytesIO(stamped)) as image:
         assert image.format == fmt
-        assert image.size == (800, 600)
+        assert image.width == 800 and 600 < image.height < 660  # full size, plus the band
         assert red_pixels(image) > 500  # the red stamp is in the pixels
-        top_right = image.crop((400, 0, 800, 60))
+        top_right = image.crop((400, 0, 800, image.height - 600))
         assert red_pixels(top_right) > 200
         comment = image.info.get("comment") or image.info.get("Comment")
         comment = comment.decode() if isinstance(comment, bytes) else comment
@@ -150,7 +150,7 @@ def test_r_3_7_stamp_is_burned_into_image_pixels_keeping_the_format(fmt, content
 def test_r_3_7_png_with_transparency_and_tiny_image_are_stamped():
     stamped = stamp_image(make_image("PNG", (90, 40), (0, 0, 0, 0), "RGBA"), "image/png", STAMP)
     with Image.open(io.BytesIO(stamped)) as image:
-        assert image.size == (90, 40)
+        assert image.width == 90 and image.height > 40
         assert red_pixels(image) > 0
 
 
@@ -162,7 +162,7 @@ def test_r_3_7_jpeg_exif_orientation_is_applied_before_stamping():
     image.save(out, "JPEG", exif=exif)
     stamped = stamp_image(out.getvalue(), "image/jpeg", STAMP)
     with Image.open(io.BytesIO(stamped)) as result:
-        assert result.size == (200, 400)  # as displayed, so the stamp is upright
+        assert result.width == 200 and result.height > 400  # as displayed: the stamp upright
 
 
 @pytest.mark.parametrize(
@@ -247,7 +247,7 @@ def test_r_3_7_cover_of_a_twenty_receipt_bundle_is_one_page_rendered_once(monkey
     assert len(renders) == 1
     assert len(reader.pages) == 1 + 22
     cover = reader.pages[0].extract_text()
-    assert "F001-00019" in cover and "1 / 1" in cover
+    assert "F001-00019" in cover and "1 / 23" in cover  # page 1 of the bundle, not of the cover
 
 
 @pytest.mark.django_db
@@ -255,3 +255,124 @@ def test_r_3_7_bundle_refuses_a_corrupt_document():
     OrganizationFactory()
     with pytest.raises(DomainError):
         build_bundle([BundleItem("Roto", b"%PDF-1.4 nothing", "application/pdf")], title="L-1")
+
+
+# --- Issue 20: the stamp in a margin band; the bundle numbered "n / N" ------------------------
+
+
+def test_r_3_7_image_stamp_sits_in_a_band_above_the_untouched_picture():
+    """A full-page photo keeps every pixel: the stamp is in a white band added on top."""
+    original = make_image("PNG", (600, 800), (20, 60, 160))
+
+    stamped = stamp_image(original, "image/png", STAMP)
+
+    with Image.open(io.BytesIO(stamped)) as image, Image.open(io.BytesIO(original)) as before:
+        band = image.height - before.height
+        assert band > 0
+        picture = image.convert("RGB").crop((0, band, image.width, image.height))
+        assert picture.tobytes() == before.convert("RGB").tobytes()
+        assert red_pixels(image.crop((0, 0, image.width, band))) > 200
+
+
+def _text_heights(pdf: bytes) -> dict[str, float]:
+    """The baseline height (in page space) of each text run of the first page."""
+    heights = {}
+
+    def visit(text, cm, tm, *_):
+        if text.strip():
+            heights[text.strip()] = tm[5] * cm[3] + tm[4] * cm[1] + cm[5]
+
+    PdfReader(io.BytesIO(pdf)).pages[0].extract_text(visitor_text=visit)
+    return heights
+
+
+def _page_with_text_at_the_top_edge() -> bytes:
+    from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
+
+    writer = PdfWriter()
+    page = writer.add_blank_page(595, 842)
+    font = DictionaryObject(
+        {
+            NameObject("/Type"): NameObject("/Font"),
+            NameObject("/Subtype"): NameObject("/Type1"),
+            NameObject("/BaseFont"): NameObject("/Helvetica"),
+        }
+    )
+    page[NameObject("/Resources")] = DictionaryObject(
+        {NameObject("/Font"): DictionaryObject({NameObject("/F1"): font})}
+    )
+    stream = DecodedStreamObject()
+    stream.set_data(b"BT /F1 14 Tf 400 828 Td (EDGE) Tj ET")  # top right: where stamps went
+    page[NameObject("/Contents")] = writer._add_object(stream)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def test_r_3_7_pdf_stamp_sits_in_a_band_above_the_page_content():
+    stamped = stamp_pdf(_page_with_text_at_the_top_edge(), STAMP)
+
+    heights = _text_heights(stamped)
+    page = PdfReader(io.BytesIO(stamped)).pages[0]
+    assert (float(page.mediabox.width), float(page.mediabox.height)) == (595, 842)  # same size
+    stamp_y = heights[TEXT]
+    edge_top = heights["EDGE"] + 14  # the content's highest glyph, after shrinking
+    assert edge_top <= stamp_y - 2  # the stamp's box starts above the content
+    assert stamp_y < 842
+
+
+def test_r_3_7_multi_page_scan_is_stamped_on_every_page():
+    scan = io.BytesIO()
+    pages = [Image.new("L", (850, 1100), 230) for _ in range(3)]
+    pages[0].save(scan, "PDF", resolution=100, save_all=True, append_images=pages[1:])
+
+    stamped = stamp_pdf(scan.getvalue(), STAMP)
+
+    assert [TEXT in text for text in page_texts(stamped)] == [True, True, True]
+
+
+def _photo_4000x3000(orientation=1) -> bytes:
+    image = Image.new("RGB", (4000, 3000), (90, 120, 80))
+    exif = image.getexif()
+    exif[0x0112] = orientation
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=85, exif=exif)
+    return out.getvalue()
+
+
+def _image_sizes(page) -> list[tuple[int, int]]:
+    xobjects = page["/Resources"].get("/XObject") or {}
+    return [
+        (int(x.get_object()["/Width"]), int(x.get_object()["/Height"])) for x in xobjects.values()
+    ]
+
+
+@pytest.mark.django_db
+def test_r_3_7_bundle_numbers_every_page_n_of_n_and_downscales_photos_to_print_resolution():
+    OrganizationFactory()
+    photo = stamp_image(_photo_4000x3000(), "image/jpeg", STAMP)
+    turned = stamp_image(_photo_4000x3000(orientation=6), "image/jpeg", STAMP)
+    scan = stamp_pdf(make_pdf((595, 842), (595, 842), (595, 842), (842, 595)), STAMP)
+
+    bundle = build_bundle(
+        [
+            BundleItem("Factura escaneada", scan, "application/pdf"),
+            BundleItem("Taxi", photo, "image/jpeg"),
+            BundleItem("Hotel", turned, "image/jpeg"),
+        ],
+        title="Liquidación L-8",
+    )
+
+    reader = PdfReader(io.BytesIO(bundle))
+    assert len(reader.pages) == 7
+    for number, page in enumerate(reader.pages, start=1):
+        assert f"{number} / 7" in page.extract_text()
+        width, height = float(page.mediabox.width), float(page.mediabox.height)
+        assert sorted((round(width), round(height))) == [595, 842]  # every page A4
+    taxi, hotel = reader.pages[5], reader.pages[6]
+    assert float(taxi.mediabox.width) > float(taxi.mediabox.height)  # landscape photo
+    assert float(hotel.mediabox.width) < float(hotel.mediabox.height)  # turned by EXIF
+    for page in (taxi, hotel):
+        ((width, height),) = _image_sizes(page)
+        assert max(width, height) <= 2000  # about 160 dpi on A4, not 4000 px
+    assert len(bundle) < 1_000_000
