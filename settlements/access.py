@@ -48,6 +48,13 @@ def settlement_actions(user, settlement) -> set[str]:
         actions |= {"edit", "submit"}
     if not own and is_accounting_assistant(user) and settlement.status == S.SUBMITTED:
         actions |= {"receive", "return"}
+    if (
+        not own
+        and is_accounting_assistant(user)
+        and settlement.stamping == settlement.Stamping.FAILED
+        and settlement.status not in settlement.EDITABLE | {S.SUBMITTED}
+    ):
+        actions.add("stamp_again")  # a stamping run that failed
     if not own and is_general_accountant(user):
         if settlement.status == S.RECEIVED:
             actions |= {"review", "finish_review", "return"}

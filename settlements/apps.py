@@ -23,3 +23,4 @@ class SettlementsConfig(AppConfig):
 
         register_file_field("settlements.Document", "file", prefix="settlements")
         register_file_field("settlements.Document", "stamped_file", prefix="settlements")
+        register_file_field("settlements.BuiltDocument", "file", prefix="settlements")

@@ -20,7 +20,15 @@ def money_field(verbose_name, **kwargs):
     return models.DecimalField(verbose_name, max_digits=14, decimal_places=2, **kwargs)
 
 
+class Stamping(models.TextChoices):
+    RUNNING = "running", _("Stamping")
+    DONE = "done", _("Stamped")
+    FAILED = "failed", _("Stamping failed")
+
+
 class Settlement(models.Model):
+    Stamping = Stamping
+
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         SUBMITTED = "submitted", _("Submitted, waiting to be received")
@@ -78,7 +86,26 @@ class Settlement(models.Model):
     settled_on = models.DateField(_("accepted as correct on"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords()
+    # R-3.7 on the worker (settlements.stamp_runs): receiving starts a stamping run; its
+    # progress ("sellando n de m") and its failure are shown on the settlement. All or nothing:
+    # the stamped copies are linked to the documents only when every one of them is stamped.
+    stamping = models.CharField(
+        _("stamping"), max_length=8, choices=Stamping.choices, blank=True, default=""
+    )
+    stamping_run = models.CharField(max_length=32, blank=True)
+    stamping_done = models.PositiveIntegerField(default=0)
+    stamping_total = models.PositiveIntegerField(default=0)
+    stamping_error = models.CharField(max_length=300, blank=True)
+    stamp_date = models.DateField(_("stamped on"), null=True, blank=True)
+    history = HistoricalRecords(
+        excluded_fields=[
+            "stamping",
+            "stamping_run",
+            "stamping_done",
+            "stamping_total",
+            "stamping_error",
+        ]
+    )
 
     class Meta:
         verbose_name = _("settlement")
@@ -355,3 +382,34 @@ class PerDiemLineDecision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.settlement} {self.date} {self.concept}: {self.accepted_usd}"
+
+
+class BuiltDocument(models.Model):
+    """A PDF built once and kept in storage (the stamped bundle, the settlement report), with
+    the fingerprint of what it was built from: rebuilt only when a stamp or a line changes
+    (settlements.built). Served only through the access-checked views."""
+
+    class Kind(models.TextChoices):
+        BUNDLE = "bundle", _("Stamped documents")
+        REPORT = "report", _("Settlement report")
+
+    settlement = models.ForeignKey(
+        Settlement, on_delete=models.CASCADE, related_name="built_documents"
+    )
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    language = models.CharField(max_length=8)
+    file = models.CharField(max_length=200)
+    fingerprint = models.CharField(max_length=64)
+    built_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("built document")
+        verbose_name_plural = _("built documents")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["settlement", "kind", "language"], name="built_document_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.settlement_id} ({self.language})"

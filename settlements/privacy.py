@@ -173,6 +173,9 @@ def settlement_anonymize(settlement) -> list[str]:
             file="", stamped_file="", original_name=ANON
         )
         removed.append(_("uploaded files"))
+    from settlements.built import built_documents_discard
+
+    _delete_files_on_commit(built_documents_discard([settlement.pk]))  # built PDFs hold them too
     receipts = Receipt.objects.filter(settlement=settlement)
     # "Issued to" is the organization on an invoice (kept: it is the books); anything else
     # there (a boarding pass, a ticket in the traveler's name) is the person's.
@@ -392,6 +395,9 @@ def settlements_anonymize_bulk(settlement_ids) -> dict[int, list[str]]:
         )
         for settlement_id in {r[1] for r in rows}:
             removed[settlement_id].append(_("uploaded files"))
+    from settlements.built import built_documents_discard
+
+    _delete_files_on_commit(built_documents_discard(settlement_ids))
     receipts = Receipt.objects.filter(settlement_id__in=settlement_ids)
     customer = receipts.exclude(customer_tax_id=_organization_tax_id()).exclude(
         customer_name="", customer_tax_id=""

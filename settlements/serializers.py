@@ -231,6 +231,17 @@ class DraftOut(serializers.Serializer):
     )
 
 
+class StampingOut(serializers.Serializer):
+    """R-3.7 on the worker: the stamping run of the last reception."""
+
+    state = serializers.CharField(
+        source="stamping", help_text='"" (not received), "running", "done" or "failed".'
+    )
+    done = serializers.IntegerField(source="stamping_done")
+    total = serializers.IntegerField(source="stamping_total")
+    error = serializers.CharField(source="stamping_error")
+
+
 class SettlementDetailOut(SettlementOut):
     lines = LineOut(many=True, source="summary.lines")
     live_balance = BalanceOut(source="summary.balance")
@@ -244,6 +255,7 @@ class SettlementDetailOut(SettlementOut):
     drafts = serializers.SerializerMethodField(
         help_text="Receipts uploaded and read, waiting for the traveler to confirm them."
     )
+    stamping = StampingOut(source="*")
 
     class Meta(SettlementOut.Meta):
         fields = [
@@ -253,6 +265,7 @@ class SettlementDetailOut(SettlementOut):
             "owed_now",
             "documents",
             "drafts",
+            "stamping",
         ]
 
     @extend_schema_field(DraftOut(many=True))

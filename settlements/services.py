@@ -12,7 +12,6 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from decimal import Decimal
-from functools import partial
 
 from django.conf import settings
 from django.core.files.storage import default_storage
@@ -28,7 +27,7 @@ from missions.models import Advance, Mission
 from missions.perdiem import PerDiemError, PerDiemResult
 from missions.perdiem_messages import to_domain_error
 from missions.rules import LegInput, plan_per_diem, result_to_snapshot
-from settlements import access, ledger, returns
+from settlements import access, ledger, returns, stamp_runs
 from settlements.fx import check_currency, receipt_fx
 from settlements.models import Document, PerDiemLineDecision, Receipt, Settlement, SettlementEvent
 from settlements.receipt_reader import prefill, read_receipt
@@ -49,13 +48,11 @@ from settlements.selectors import (
     settlement_summary,
     submission_date,
 )
-from settlements.stamping import Stamp, stamp_document
 from viaticos.business_days import duty_calendar
 from viaticos.errors import DomainError, NotAllowed, require_reason
 from viaticos.files import save_file
 from viaticos.models import Organization
 from viaticos.money import round_money
-from viaticos.people import display_name
 from viaticos.rules_registry import enforces
 from viaticos.uploads import CheckedUpload, check_upload
 
@@ -799,30 +796,11 @@ def settlement_submit(*, actor, settlement: Settlement) -> Settlement:
 
 
 @enforces("R-3.7")
-def _stamp_all(settlement: Settlement, actor, today: dt.date) -> None:
-    """R-3.7: burn the stamp into a copy of every document; the originals stay as they are."""
-    stamp = Stamp(today, display_name(actor))
-    with _files() as write:
-        for document in settlement.documents.select_for_update().order_by("pk"):
-            with default_storage.open(document.file, "rb") as handle:
-                original = handle.read()
-            stamped = stamp_document(original, document.content_type, stamp)
-            base = document.file.rsplit(".", 1)[0]
-            previous = document.stamped_file
-            document.stamped_file = write(f"{base}-liquidado.{stamped.extension}", stamped.content)
-            document.stamped_content_type = stamped.content_type
-            document.save(update_fields=["stamped_file", "stamped_content_type"])
-            if previous and previous != document.stamped_file:
-                # Received again after a return: the earlier stamped copy is linked to nothing
-                # any more, and anonymization (R-T4) would never find it.
-                transaction.on_commit(partial(default_storage.delete, previous))
-
-
-@enforces("R-3.7")
 @transaction.atomic
 def settlement_receive(*, actor, settlement: Settlement, today: dt.date) -> Settlement:
-    """The Accounting Assistant receives a submitted settlement and stamps every document
-    "Liquidado, Fecha: …, Responsable: …" (R-3.7)."""
+    """The Accounting Assistant receives a submitted settlement; every document is stamped
+    "Liquidado, Fecha: …, Responsable: …" (R-3.7) by a stamping run on the worker, all or
+    nothing (settlements.stamp_runs), while the assistant goes on working."""
     settlement = _lock(settlement)
     if not access.is_accounting_assistant(actor):
         raise _not_allowed()
@@ -830,12 +808,31 @@ def settlement_receive(*, actor, settlement: Settlement, today: dt.date) -> Sett
         raise _own()
     if settlement.status != S.SUBMITTED:
         raise _wrong_state(settlement, _("received"))
-    _stamp_all(settlement, actor, today)
     settlement.status = S.RECEIVED
     settlement.received_by, settlement.received_at = actor, timezone.now()
     _save(settlement, actor, "received and stamped", ["status", "received_by", "received_at"])
     _event(settlement, actor, A.RECEIVED)
     _stop_deduction(settlement, today)
+    stamp_runs.stamping_start(settlement, today=today)
+    return settlement
+
+
+@enforces("R-3.7")
+@transaction.atomic
+def settlement_stamp_again(*, actor, settlement: Settlement, today: dt.date) -> Settlement:
+    """A stamping run that failed (a document that could not be read, storage down) is started
+    again by the Accounting Assistant; nothing of the failed run was kept."""
+    settlement = _lock(settlement)
+    if not access.is_accounting_assistant(actor):
+        raise _not_allowed()
+    if access.is_own(actor, settlement):
+        raise _own()
+    if settlement.stamping != Settlement.Stamping.FAILED or settlement.status in (
+        Settlement.EDITABLE | {S.SUBMITTED}
+    ):
+        raise _wrong_state(settlement, _("stamped again"))
+    stamp_runs.stamping_start(settlement, today=today)
+    _event(settlement, actor, A.RECEIVED, _("Stamping started again."))
     return settlement
 
 
@@ -1008,6 +1005,7 @@ def settlement_return(*, actor, settlement: Settlement, reason: str) -> Settleme
         settlement.perdiem_decisions.all().delete()
         settlement.viaticos_recognized = viaticos_after_cuts(perdiem_review(settlement))
         _save(settlement, actor, "per-diem cuts reset", ["viaticos_recognized"])
+    stamp_runs.stamping_cancel(settlement)
     settlement.status = S.RETURNED
     settlement.status_reason = reason
     settlement.returned_at = timezone.now()
@@ -1174,3 +1172,8 @@ def _refresh_totals(settlement: Settlement) -> None:
     settlement.terminal_accepted = summary.terminal_accepted
     settlement.balance = summary.balance.amount
     settlement.save_without_historical_record(update_fields=["terminal_accepted", "balance"])
+    if settlement.status not in Settlement.EDITABLE | {S.SUBMITTED}:
+        # A line changed after reception: the stored report (and bundle) are built again.
+        from settlements.built import built_documents_refresh_later
+
+        built_documents_refresh_later(settlement.pk)

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from missions.privacy import staff_access_log
 from missions.selectors import mission_get_for_user
-from settlements import access, documents, forms, ledger, selectors, services
+from settlements import access, built, documents, forms, ledger, selectors, services
 from settlements.models import Settlement
 from viaticos.errors import DomainError
 from viaticos.pagination import paginate
@@ -169,7 +169,7 @@ def document_file(request, pk):
 def settlement_bundle(request, pk):
     settlement = selectors.settlement_get_for_user(request.user, pk)
     try:
-        pdf = documents.render_bundle(settlement)
+        pdf = built.built_pdf(settlement, built.Kind.BUNDLE)
     except DomainError as error:
         messages.error(request, error.message)
         return redirect("settlements:detail", pk=pk)
@@ -185,7 +185,7 @@ def settlement_bundle(request, pk):
 @login_required
 def settlement_report(request, pk):
     settlement = selectors.settlement_get_for_user(request.user, pk)
-    return pdf_response(documents.render_report(settlement), f"{settlement.code}.pdf")
+    return pdf_response(built.built_pdf(settlement, built.Kind.REPORT), f"{settlement.code}.pdf")
 
 
 @login_required
@@ -321,7 +321,15 @@ def settlement_action(request, pk, action):
         "receive": (
             None,
             lambda d: services.settlement_receive(actor=user, settlement=settlement, today=today),
-            _('Settlement received; every document is stamped "Liquidado".'),
+            _('Settlement received; its documents are being stamped "Liquidado".'),
+            review,
+        ),
+        "stamp_again": (
+            None,
+            lambda d: services.settlement_stamp_again(
+                actor=user, settlement=settlement, today=today
+            ),
+            _("Stamping started again."),
             review,
         ),
         "finish_review": (

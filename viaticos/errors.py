@@ -58,6 +58,13 @@ class NotAllowed(DomainError):
     status = 403
 
 
+class ServiceUnavailable(DomainError):
+    """A service the action needs (the file storage) does not answer: nothing was saved, and
+    the same action can be tried again later (503)."""
+
+    status = 503
+
+
 def require_reason(reason: str | None, *, field: str = "reason", message: str | None = None) -> str:
     """A decision that needs a reason (rejection, return, stop, lift): the stripped reason."""
     from django.utils.translation import gettext as _

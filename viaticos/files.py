@@ -37,16 +37,40 @@ def register_file_field(model_label: str, field: str, *, prefix: str) -> None:
 
 def save_file(name: str, content: bytes) -> str:
     """Write `content` under `name` (or the free name storage picks); nothing is left if the
-    write fails."""
+    write fails. A storage that does not answer (disk full or read-only, the object store down
+    or its bucket gone) raises `ServiceUnavailable` with a message for the user, so that the
+    upload is refused cleanly (the caller's transaction rolls back) instead of a server error."""
     try:
         return default_storage.save(name, ContentFile(content))
+    except Exception as exc:
+        try:
+            if default_storage.exists(name):
+                default_storage.delete(name)
+        except Exception:  # pragma: no cover - best effort on a failing storage
+            log.warning("could not remove the partial file %s", name)
+        log.error("file storage refused %s: %s: %s", name, type(exc).__name__, exc)
+        raise storage_unavailable() from exc
     except BaseException:
         try:
             if default_storage.exists(name):
                 default_storage.delete(name)
-        except OSError:  # pragma: no cover - best effort on a failing disk
+        except Exception:  # pragma: no cover - best effort on a failing disk
             log.warning("could not remove the partial file %s", name)
         raise
+
+
+def storage_unavailable():
+    from django.utils.translation import gettext as _
+
+    from viaticos.errors import ServiceUnavailable
+
+    return ServiceUnavailable(
+        "storage_unavailable",
+        _(
+            "The file could not be saved: the file storage is not answering. Nothing was "
+            "saved; try again in a few minutes."
+        ),
+    )
 
 
 def referenced_names() -> set[str]:

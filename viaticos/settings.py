@@ -458,6 +458,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=6, minute=30),
         "args": ["apply_retention"],
     },
+    # The central banks publish the day's rates in the afternoon (README, Exchange rates).
+    "fetch-exchange-rates": {
+        "task": "viaticos.run_daily_job",
+        "schedule": crontab(hour=19, minute=0),
+        "args": ["fetch_exchange_rates"],
+    },
 }
 
 # Prometheus metrics at /metrics: only from these addresses (networks allowed) or with

@@ -22,7 +22,7 @@ from viaticos.logs import task_context
 
 log = logging.getLogger(__name__)
 
-DAILY_JOBS = ("enforce_deadlines", "apply_retention")
+DAILY_JOBS = ("enforce_deadlines", "apply_retention", "fetch_exchange_rates")
 
 
 def broker_configured() -> bool:
@@ -69,7 +69,8 @@ def deliver_outbox_due() -> dict:
 
 @shared_task(name="viaticos.run_daily_job", ignore_result=True)
 def run_daily_job(name: str) -> bool:
-    """`enforce_deadlines` or `apply_retention` (both idempotent), one run at a time."""
+    """`enforce_deadlines`, `apply_retention` or `fetch_exchange_rates` (all idempotent), one
+    run at a time whatever the number of schedulers (viaticos.locks)."""
     if name not in DAILY_JOBS:
         raise ValueError(f"unknown daily job {name!r}")
     with task_context(name), single_run(name) as held:

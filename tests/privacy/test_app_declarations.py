@@ -48,7 +48,12 @@ def _linked(api_client, monkeypatch, officer, subject, right, day=None):
 
 
 @pytest.fixture
-def closed_settlement(submitted, accounting_assistant, accountant):  # noqa: F811
+def closed_settlement(
+    submitted,  # noqa: F811
+    accounting_assistant,
+    accountant,
+    django_capture_on_commit_callbacks,
+):
     """A settlement received, reviewed, settled on 10 Mar 2026 and closed (balance returned)."""
 
     def make(receipts=None):
@@ -66,9 +71,10 @@ def closed_settlement(submitted, accounting_assistant, accountant):  # noqa: F81
                 ),
             ]
         )
-        settlement_services.settlement_receive(
-            actor=accounting_assistant, settlement=settlement, today=D(2026, 3, 9)
-        )
+        with django_capture_on_commit_callbacks(execute=True):  # the stamping run
+            settlement_services.settlement_receive(
+                actor=accounting_assistant, settlement=settlement, today=D(2026, 3, 9)
+            )
         for receipt in settlement.receipts.all():
             settlement_services.receipt_review(
                 actor=accountant, receipt=receipt, decision="accepted"

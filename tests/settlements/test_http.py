@@ -38,7 +38,12 @@ def receipt_post(**overrides):
 
 
 def test_api_full_flow_from_traveler_to_closed(
-    api_client, returned_mission, traveler, accounting_assistant, accountant
+    api_client,
+    returned_mission,
+    traveler,
+    accounting_assistant,
+    accountant,
+    django_capture_on_commit_callbacks,
 ):
     mission = returned_mission()
     api_client.force_authenticate(traveler)
@@ -68,8 +73,12 @@ def test_api_full_flow_from_traveler_to_closed(
     assert api_client.post(f"/api/v1/settlements/{pk}/submit/").status_code == 200
 
     api_client.force_authenticate(accounting_assistant)
-    response = api_client.post(f"/api/v1/settlements/{pk}/receive/")
+    with django_capture_on_commit_callbacks(execute=True):  # the stamping run, in-process
+        response = api_client.post(f"/api/v1/settlements/{pk}/receive/")
     assert response.status_code == 200 and response.json()["status"] == "received"
+    assert response.json()["stamping"]["state"] == "running"
+    response = api_client.get(f"/api/v1/settlements/{pk}/")
+    assert response.json()["stamping"] == {"state": "done", "done": 3, "total": 3, "error": ""}
     assert all(d["stamped_url"] for d in response.json()["documents"])
 
     api_client.force_authenticate(accountant)
@@ -129,7 +138,7 @@ def test_owner_downloads_the_original_file_through_the_checked_view(client, subm
 
 
 def test_pages_flow_and_stamped_bundle_pdf(
-    client, draft, traveler, accounting_assistant, accountant
+    client, draft, traveler, accounting_assistant, accountant, django_capture_on_commit_callbacks
 ):
     settlement = draft()
     login(client, traveler)
@@ -154,7 +163,8 @@ def test_pages_flow_and_stamped_bundle_pdf(
     login(client, accounting_assistant)
     inbox = client.get(reverse("settlements:inbox")).content.decode()
     assert settlement.code in inbox
-    client.post(reverse("settlements:action", args=[settlement.pk, "receive"]))
+    with django_capture_on_commit_callbacks(execute=True):  # the stamping run, in-process
+        client.post(reverse("settlements:action", args=[settlement.pk, "receive"]))
     response = client.get(reverse("settlements:bundle", args=[settlement.pk]))
     assert response.status_code == 200
     reader = PdfReader(io.BytesIO(response.content))

@@ -19,7 +19,14 @@ def login(client, user):
 
 
 def test_receipts_are_stored_stamped_and_served_from_object_storage(
-    s3_storage, settings, client, draft, traveler, accounting_assistant, other_traveler
+    s3_storage,
+    settings,
+    client,
+    draft,
+    traveler,
+    accounting_assistant,
+    other_traveler,
+    django_capture_on_commit_callbacks,
 ):
     settlement = draft()
     login(client, traveler)
@@ -43,10 +50,14 @@ def test_receipts_are_stored_stamped_and_served_from_object_storage(
     client.logout()
 
     login(client, accounting_assistant)
-    client.post(reverse("settlements:action", args=[settlement.pk, "receive"]))
+    with django_capture_on_commit_callbacks(execute=True):  # stamping and building, in-process
+        client.post(reverse("settlements:action", args=[settlement.pk, "receive"]))
     settlement.refresh_from_db()
     assert settlement.status == Settlement.Status.RECEIVED
-    assert len(s3_storage()) == 6  # and a stamped copy of each, the originals kept
+    assert settlement.stamping == Settlement.Stamping.DONE
+    # A stamped copy of each, the originals kept, and the bundle and report built once.
+    assert len(s3_storage()) == 8
+    assert len([k for k in s3_storage() if "/built/" in k]) == 2
     bundle = client.get(reverse("settlements:bundle", args=[settlement.pk]))
     assert bundle.status_code == 200
     reader = PdfReader(io.BytesIO(bundle.content))

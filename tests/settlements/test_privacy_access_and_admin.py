@@ -14,11 +14,12 @@ D = dt.date
 
 
 @pytest.fixture
-def received(submitted, accounting_assistant):
+def received(submitted, accounting_assistant, django_capture_on_commit_callbacks):
     settlement = submitted()
-    settlement_services.settlement_receive(
-        actor=accounting_assistant, settlement=settlement, today=D(2026, 3, 9)
-    )
+    with django_capture_on_commit_callbacks(execute=True):  # the stamping run, in-process
+        settlement_services.settlement_receive(
+            actor=accounting_assistant, settlement=settlement, today=D(2026, 3, 9)
+        )
     settlement.refresh_from_db()
     return settlement
 

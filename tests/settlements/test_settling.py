@@ -11,7 +11,7 @@ from django.core.files.storage import default_storage
 
 from missions import services as mission_services
 from settlements import services
-from settlements.models import Document, Settlement
+from settlements.models import BuiltDocument, Document, Settlement
 from tests.settlements.conftest import local, pdf_upload, receipt_fields
 
 D = Decimal
@@ -81,19 +81,19 @@ def test_r_3_7_receiving_again_replaces_the_stamped_copies_and_leaves_no_orphan_
     submitted, accounting_assistant, accountant, traveler, django_capture_on_commit_callbacks
 ):
     settlement = submitted()
-    services.settlement_receive(
-        actor=accounting_assistant, settlement=settlement, today=dt.date(2026, 3, 9)
-    )
+    with django_capture_on_commit_callbacks(execute=True):  # the stamping run, in-process
+        services.settlement_receive(
+            actor=accounting_assistant, settlement=settlement, today=dt.date(2026, 3, 9)
+        )
     first = set(Document.objects.values_list("stamped_file", flat=True))
-    services.settlement_return(actor=accountant, settlement=settlement, reason="Falta firma")
-    services.settlement_submit(actor=traveler, settlement=settlement)
-
     with django_capture_on_commit_callbacks(execute=True):
+        services.settlement_return(actor=accountant, settlement=settlement, reason="Falta firma")
+        services.settlement_submit(actor=traveler, settlement=settlement)
         services.settlement_receive(
             actor=accounting_assistant, settlement=settlement, today=dt.date(2026, 3, 10)
         )
 
-    linked = set()
+    linked = set(BuiltDocument.objects.values_list("file", flat=True))  # bundle and report
     for document in Document.objects.all():
         linked |= {document.file, document.stamped_file}
     assert not first & linked  # new stamped copies
@@ -104,12 +104,12 @@ def test_r_t4_removing_a_receipt_after_a_return_deletes_its_stamped_copy_too(
     submitted, accounting_assistant, accountant, traveler, django_capture_on_commit_callbacks
 ):
     settlement = submitted()
-    services.settlement_receive(
-        actor=accounting_assistant, settlement=settlement, today=dt.date(2026, 3, 9)
-    )
-    services.settlement_return(actor=accountant, settlement=settlement, reason="Otro recibo")
-
+    with django_capture_on_commit_callbacks(execute=True):  # the stamping run, in-process
+        services.settlement_receive(
+            actor=accounting_assistant, settlement=settlement, today=dt.date(2026, 3, 9)
+        )
     with django_capture_on_commit_callbacks(execute=True):
+        services.settlement_return(actor=accountant, settlement=settlement, reason="Otro recibo")
         services.receipt_remove(actor=traveler, receipt=settlement.receipts.get())
 
     linked = set()

@@ -12,6 +12,7 @@ from django.core.files.storage import default_storage
 from django.core.management import call_command
 
 from privacy.models import ArcoAttachment
+from viaticos.errors import ServiceUnavailable
 from viaticos.files import save_file
 
 pytestmark = pytest.mark.django_db
@@ -37,8 +38,10 @@ def test_a_write_that_fails_half_way_leaves_no_partial_file(_media, monkeypatch)
         raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr(default_storage, "_save", disk_full)
-    with pytest.raises(OSError):
+    with pytest.raises(ServiceUnavailable) as error:
         save_file("settlements/1/receipt.pdf", b"%PDF-1.4 whole receipt %%EOF")
+    assert error.value.code == "storage_unavailable" and error.value.status == 503
+    assert isinstance(error.value.__cause__, OSError)
     assert _files(_media) == []
 
 

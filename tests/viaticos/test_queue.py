@@ -105,5 +105,22 @@ def test_daily_jobs_are_scheduled_by_beat(settings):
     schedule = settings.CELERY_BEAT_SCHEDULE
     assert schedule["enforce-deadlines"]["args"] == ["enforce_deadlines"]
     assert schedule["apply-retention"]["args"] == ["apply_retention"]
+    assert schedule["fetch-exchange-rates"]["args"] == ["fetch_exchange_rates"]
     assert schedule["deliver-outbox"]["task"] == "viaticos.deliver_outbox_due"
-    assert set(tasks.DAILY_JOBS) == {"enforce_deadlines", "apply_retention"}
+    assert set(tasks.DAILY_JOBS) == {"enforce_deadlines", "apply_retention", "fetch_exchange_rates"}
+
+
+def test_every_daily_job_on_beat_is_a_command_run_under_the_lock(db, monkeypatch, settings):
+    """The names beat sends are real management commands, each refused while it runs."""
+    from django.core.management import get_commands
+
+    daily = [e["args"][0] for e in settings.CELERY_BEAT_SCHEDULE.values() if e.get("args")]
+    assert set(daily) == set(tasks.DAILY_JOBS)
+    assert set(daily) <= set(get_commands())
+    calls = []
+    monkeypatch.setattr(tasks, "call_command", lambda name: calls.append(name))
+    for name in daily:
+        with single_run(name):
+            assert tasks.run_daily_job.apply(args=[name]).get() is False
+        assert tasks.run_daily_job.apply(args=[name]).get() is True
+    assert calls == daily
