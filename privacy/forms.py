@@ -116,8 +116,20 @@ class RectifyForm(forms.Form):
     last_name = forms.CharField(label=_("Last name"), required=False)
     email = forms.EmailField(label=_("E-mail"), required=False)
     document_number = forms.CharField(label=_("Identity document number"), required=False)
-    bank_name = forms.CharField(label=_("Bank"), required=False)
-    bank_account = forms.CharField(label=_("Bank account"), required=False)
+
+
+class VerifyIdentityForm(forms.Form):
+    """R-A1: how the requester's identity was verified, before anything is disclosed."""
+
+    method = forms.ChoiceField(
+        label=_("How identity was verified"), choices=ArcoRequest.IdentityMethod.choices
+    )
+    note = forms.CharField(
+        label=_("What was checked"),
+        help_text=_("E.g. DNI original shown at the reception desk, photo and signature agree."),
+        max_length=300,
+        required=False,
+    )
 
 
 class ReviewDecisionForm(forms.Form):

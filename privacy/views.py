@@ -25,6 +25,7 @@ from privacy.forms import (
     RefuseForm,
     ReviewDecisionForm,
     TrackingForm,
+    VerifyIdentityForm,
 )
 from privacy.models import (
     ArcoAttachment,
@@ -153,6 +154,45 @@ def arco_confirm_email(request, token: str):
             request, "privacy/arco_confirm_email.html", {"error": exc.message}, status=400
         )
     return render(request, "privacy/arco_confirm_email.html", {"req": req})
+
+
+@enforces("R-A1")
+def arco_download(request, token: str, attachment_id: int | None = None):
+    """R-A1: the requester's letter and data, through the expiring link e-mailed to the verified
+    address (never attached). The page lists the files; each download is logged (R-S3)."""
+    if ratelimit.hit(request, "lookup"):
+        return _too_many(request, "privacy/arco_lookup.html", {"form": TrackingForm()}, "lookup")
+    try:
+        req = services.download_request(token)
+    except DomainError as exc:
+        return render(request, "privacy/arco_download.html", {"error": exc.message}, status=400)
+    files = req.attachments.filter(kind__in=services.DOWNLOADABLE).order_by("pk")
+    if attachment_id is None:
+        return render(
+            request, "privacy/arco_download.html", {"req": req, "files": files, "token": token}
+        )
+    item = get_object_or_404(files, pk=attachment_id)
+    services.access_log_record(
+        actor=None,
+        what=_("Downloaded by the requester: %(what)s") % {"what": item.get_kind_display()},
+        subject=req.subject,
+        subject_label=req.full_name,
+        record_key=f"privacy.arcoattachment:{item.pk}",
+        ip=_ip(request),
+    )
+    try:
+        handle = default_storage.open(item.storage_name, "rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    names = {
+        ArcoAttachment.Kind.RESPONSE: f"respuesta-{req.tracking_code}.pdf",
+        **services.EMAIL_NAMES,
+    }
+    response = FileResponse(
+        handle, content_type=item.content_type, as_attachment=True, filename=names[item.kind]
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def arco_lookup(request):
@@ -340,6 +380,7 @@ ACTIONS = {
     "answer": AnswerForm,
     "rectify": RectifyForm,
     "review": ReviewDecisionForm,
+    "verify": VerifyIdentityForm,
 }
 
 
@@ -417,6 +458,13 @@ def request_action(request, pk: int, action: str):
         elif action == "not-filed":
             services.arco_request_close_not_filed(
                 actor=request.user, request_id=req.pk, today=today
+            )
+        elif action == "verify":
+            services.arco_request_verify_identity(
+                actor=request.user,
+                request_id=req.pk,
+                method=post.get("method", ""),
+                note=post.get("note", ""),
             )
         elif action == "link":
             services.arco_request_link_subject(

@@ -37,7 +37,7 @@ from viaticos import pagination
 from viaticos.business_days import duty_calendar
 from viaticos.models import Organization
 from viaticos.money import round_money
-from viaticos.people import display_name
+from viaticos.people import display_name, log_blocked_read, serves_hold_purpose, without_blocked
 from viaticos.uploads import check_upload
 
 ZERO = Decimal("0.00")
@@ -131,6 +131,7 @@ def missions_to_settle_page(user, *, page: str | None = None, today: dt.date | N
 def _visible(qs: QuerySet[Settlement], user) -> QuerySet[Settlement]:
     """A traveler sees their own settlements; accounting, approvers of exceptions and the
     auditor see all of them."""
+    qs = without_blocked(qs, "mission__traveler", reader=user)  # R-T2: the hold's purpose
     if access.reads_all(user):
         return qs
     return qs.filter(mission__traveler=user)
@@ -145,7 +146,11 @@ def settlements_visible_to(user) -> QuerySet[Settlement]:
 
 def settlement_get_for_user(user, pk) -> Settlement:
     """The one access check for a settlement: 404 for anyone who may not see it."""
-    return get_object_or_404(_visible(_base(), user), pk=pk)
+    settlement = get_object_or_404(_visible(_base(), user), pk=pk)
+    if serves_hold_purpose(user):  # R-T2, R-S3: a blocked person's file, read for the hold
+        what = _("Settlement %(code)s") % {"code": settlement.code}
+        log_blocked_read(actor=user, person=settlement.mission.traveler, what=what)
+    return settlement
 
 
 def receipt_get_for_user(user, pk) -> Receipt:

@@ -18,7 +18,7 @@ from privacy.models import ArcoDelivery, ArcoRequest, BlockedRecord, RetentionAc
 from privacy.registry import categories, declarations
 from settlements import services as settlement_services
 from settlements.models import Document, Receipt, Settlement
-from tests.privacy.helpers import file_on
+from tests.privacy.helpers import file_on, link_verified
 from tests.settlements.conftest import (  # noqa: F401  (fixtures)
     _media,
     authorized_mission,
@@ -43,7 +43,7 @@ def _file(api_client, monkeypatch, day, **kw):
 
 def _linked(api_client, monkeypatch, officer, subject, right, day=None):
     req = _file(api_client, monkeypatch, day or D(2026, 3, 30), right=right)
-    services.arco_request_link_subject(actor=officer, request_id=req.pk, subject_id=subject.pk)
+    link_verified(req, officer, subject)
     return req
 
 
