@@ -17,6 +17,7 @@ from viaticos.people import (
     display_name,
     log_blocked_read,
     serves_hold_purpose,
+    with_blocked_flag,
     without_blocked,
 )
 from viaticos.roles import Role, has_role
@@ -89,19 +90,22 @@ def mission_get_for_user(user, pk) -> Mission:
     """The one access check for a mission: 404 for anyone who may not see it. Asked first
     without the delegates' and alternates' reach (R-3.1d), which costs a query more."""
     qs = without_blocked(_mission_base(), "traveler", reader=user)
+    if serves_hold_purpose(user):
+        qs = with_blocked_flag(qs, "traveler")
     if reads_all(user):
         mission = get_object_or_404(qs, pk=pk)
     else:
         mission = qs.filter(_mission_visibility(user, stand_in=False), pk=pk).first()
         mission = mission or get_object_or_404(qs.filter(_mission_visibility(user)), pk=pk)
-    _log_if_blocked(user, mission.traveler, _("Mission %(code)s") % {"code": mission.code})
+    _log_if_blocked(user, mission, mission.traveler, _("Mission %(code)s") % {"code": mission.code})
     return mission
 
 
-def _log_if_blocked(user, person, what: str) -> None:
-    """R-T2, R-S3: a blocked person's record is read only for the hold's purpose, logged."""
-    if serves_hold_purpose(user):
-        log_blocked_read(actor=user, person=person, what=what)
+def _log_if_blocked(user, obj, person, what: str) -> None:
+    """R-T2, R-S3: a blocked person's record is read only for the hold's purpose, logged
+    (`obj.person_blocked` read with it by `with_blocked_flag`)."""
+    if getattr(obj, "person_blocked", False):
+        log_blocked_read(actor=user, person=person, what=what, blocked=True)
 
 
 def _advance_base() -> QuerySet[Advance]:
@@ -161,8 +165,11 @@ def advances_visible_to(user) -> QuerySet[Advance]:
 def advance_get_for_user(user, pk) -> Advance:
     """The one access check for an advance: the same visibility as its mission."""
     qs = without_blocked(_advance_base(), "mission__traveler", reader=user)
+    if serves_hold_purpose(user):
+        qs = with_blocked_flag(qs, "mission__traveler")
     advance = get_object_or_404(_advances_visible(qs, user), pk=pk)
-    _log_if_blocked(user, advance.mission.traveler, _("Advance %(code)s") % {"code": advance.code})
+    what = _("Advance %(code)s") % {"code": advance.code}
+    _log_if_blocked(user, advance, advance.mission.traveler, what)
     return advance
 
 

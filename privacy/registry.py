@@ -160,10 +160,13 @@ def anonymize_subject(user) -> list[str]:
     The one way a person is anonymized, whether the cancelación is carried out at once or by the
     retention job once the holds that blocked it have ended.
     """
+    from privacy.erasures import SUBJECT, erasure_record
+
     removed: list[str] = []
     for declaration in declarations():
         if declaration.anonymize:
             removed.extend(declaration.anonymize(user))
+    erasure_record(user_id=user.pk, scope=SUBJECT)  # replayed after a restore (R-T3)
     return removed
 
 

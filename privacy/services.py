@@ -409,13 +409,21 @@ DOWNLOADABLE = (
 )
 
 
-def download_url(request: ArcoRequest, to: str) -> str:
+def download_url(request: ArcoRequest, to: str, *, controller: bool = False) -> str:
     """The link of an e-mail carrying personal data: signed for the request and the verified
-    address it goes to, valid DOWNLOAD_MAX_AGE."""
+    address it goes to, valid DOWNLOAD_MAX_AGE. A controller the person named (portability)
+    gets the JSON export only."""
     from viaticos.links import site_link
 
-    token = signing.dumps({"r": request.pk, "e": to.strip().lower()}, salt=DOWNLOAD_SALT)
-    return site_link("privacy:arco-download", token)
+    payload = {"r": request.pk, "e": to.strip().lower(), "c": int(controller)}
+    return site_link("privacy:arco-download", signing.dumps(payload, salt=DOWNLOAD_SALT))
+
+
+def download_kinds(token: str) -> tuple:
+    """What a (valid) download link opens: everything for the person, the JSON export for a
+    controller they named."""
+    data = signing.loads(token, salt=DOWNLOAD_SALT, max_age=DOWNLOAD_MAX_AGE)
+    return (ArcoAttachment.Kind.EXPORT_JSON,) if data.get("c") else DOWNLOADABLE
 
 
 @enforces("R-A1")
@@ -435,7 +443,13 @@ def download_request(token: str) -> ArcoRequest:
         request = ArcoRequest.objects.select_related("subject").get(pk=int(data["r"]))
     except (signing.BadSignature, ArcoRequest.DoesNotExist, KeyError, TypeError, ValueError):
         raise invalid from None
-    if request.anonymized or personal_data_recipient(request).lower() != data["e"]:
+    if data.get("c"):
+        sent = request.deliveries.filter(
+            kind=ArcoDelivery.Kind.DATA, channel="email", to__iexact=data["e"]
+        ).exists()
+        if request.anonymized or not sent:
+            raise invalid
+    elif request.anonymized or personal_data_recipient(request).lower() != data["e"]:
         raise invalid
     return request
 
@@ -686,6 +700,8 @@ def arco_request_answer(
     response_text: str,
     today: dt.date,
     data: str = "attach",
+    controller_name: str = "",
+    controller_email: str = "",
 ) -> ArcoRequest:
     """R-A6, R-A7: answer with a letter to the notification address; never closed without one.
 
@@ -708,8 +724,6 @@ def arco_request_answer(
             field="response_text",
         )
     granted = outcome != ArcoRequest.Outcome.DENIED
-    if granted and request.right != ArcoRequest.Right.INFORMACION:
-        require_identity_verified(request)  # R-A1
     if request.right == ArcoRequest.Right.PORTABILIDAD and granted and not request.subject_id:
         raise DomainError(
             "no_subject",
@@ -727,6 +741,8 @@ def arco_request_answer(
             "review_required",
             _("Record first who reviewed the automated decision, and the outcome."),
         )
+    if granted and request.right != ArcoRequest.Right.INFORMACION:
+        require_identity_verified(request)  # R-A1: nothing disclosed before
     request.status = ArcoRequest.Status.ANSWERED
     request.outcome = outcome
     # What carrying out the right recorded (R-A8: what is kept and why; who reviewed the
@@ -737,6 +753,14 @@ def arco_request_answer(
     request.closed_on = today
     fields = ["status", "outcome", "response_text", "closed_on"]
     export = ""
+    controller_name, controller_email = controller_name.strip(), controller_email.strip()
+    if controller_email or controller_name:
+        _check_controller(request, granted, controller_name, controller_email)
+        with translation.override(request.language):  # the letter's language
+            request.response_text += "\n\n" + _(
+                "As you asked, your data in a structured, machine-readable format (JSON) was "
+                "also sent to %(controller)s (%(email)s)."
+            ) % {"controller": controller_name, "email": controller_email}
     if request.right == ArcoRequest.Right.PORTABILIDAD and granted:
         _require_account_email(request)
         export = EXPORT_JSON
@@ -773,7 +797,58 @@ def arco_request_answer(
     _history(request, actor, f"answered: {outcome}")
     request.save(update_fields=fields)
     _queue_response(request, export=export)
+    if controller_email:
+        _queue_to_controller(request, controller_name, controller_email)
     return request
+
+
+def _check_controller(request: ArcoRequest, granted: bool, name: str, email: str) -> None:
+    """R-A1 portability: the data may be sent to another controller the person named."""
+    if request.right != ArcoRequest.Right.PORTABILIDAD or not granted:
+        raise DomainError(
+            "controller_not_applicable",
+            _("Only a granted portability request sends the data to another controller."),
+            field="controller_email",
+        )
+    if not name or not is_single_line(name) or len(name) > 200:
+        raise DomainError(
+            "controller_name_required",
+            _("Enter the name of the controller the person asked to receive the data."),
+            field="controller_name",
+        )
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise DomainError(
+            "invalid_email",
+            _("Enter a valid e-mail address for the controller."),
+            field="controller_email",
+        ) from None
+
+
+def _queue_to_controller(request: ArcoRequest, name: str, email: str) -> None:
+    """R-A1 portability: the JSON export, by an expiring link, to the controller named by the
+    person in their request; the sending is logged like every other (R-A6)."""
+    delivery = ArcoDelivery.objects.create(
+        request=request,
+        kind=ArcoDelivery.Kind.DATA,
+        channel="email",
+        to=email,
+        status=ArcoDelivery.Status.QUEUED,
+        detail=name[:300],
+    )
+    with translation.override(request.language):
+        context = {
+            "req": request,
+            "controller": name,
+            "download_url": download_url(request, email, controller=True),
+            "download_days": DOWNLOAD_MAX_AGE.days,
+        }
+        subject = render_to_string("privacy/email/portability_subject.txt", context).strip()
+        body = render_to_string("privacy/email/portability.txt", context)
+    outbox.enqueue(
+        kind=ARCO_EMAIL_KIND, ref=str(delivery.pk), subject=subject, body=body, to=[email]
+    )
 
 
 def _require_account_email(request: ArcoRequest) -> None:

@@ -229,33 +229,68 @@ def _cancel(user, holds, today: dt.date) -> tuple[str, dict]:
     return text, result
 
 
+@enforces("R-A8")
 @transaction.atomic
 def subject_stop_processing(
-    *, actor, request_id: int, purpose_codes: list[str], today: dt.date
+    *, actor, request_id: int, purpose_codes: list[str], today: dt.date, assessment: str = ""
 ) -> list[str]:
-    """R-A8 oposición: stop the processing concerned (its consent is revoked, recorded)."""
+    """R-A8 oposición, for any purpose: one resting on consent stops at once (the consent is
+    revoked, recorded); one resting on the contract or a legal duty is weighed against the
+    person's reasons (Law art. 22), and the officer's assessment goes into the letter."""
     request = _locked(request_id)
     _require(request, ArcoRequest.Right.OPOSICION)
     user = get_user_model().objects.get(pk=request.subject_id)
-    stopped = []
-    for purpose in Purpose.objects.filter(code__in=purpose_codes):
+    purposes = list(Purpose.objects.filter(code__in=purpose_codes, is_active=True))
+    if not purposes:
+        raise DomainError("nothing_to_stop", _("Choose at least one purpose."), field="purposes")
+    assessment = (assessment or "").strip()
+    english = request.language == "en"
+    stopped, weighed = [], []
+    for purpose in purposes:
         last = (
             ConsentEvent.objects.filter(user=user, purpose=purpose).order_by("-at", "-pk").first()
         )
-        if last and last.decision == ConsentEvent.Decision.GIVEN:
+        name = purpose.name_en if english else purpose.name_es
+        if purpose.needs_consent and last and last.decision == ConsentEvent.Decision.GIVEN:
             consent_revoke(user=user, purpose=purpose, channel="arco", actor=actor)
-            stopped.append(purpose.name_en if request.language == "en" else purpose.name_es)
-    if not stopped:
-        raise DomainError("nothing_to_stop", _("None of these purposes had consent in force."))
-    with translation.override(request.language):  # the letter's language
-        _append_fulfilment(
-            request,
-            _("Processing stopped on %(date)s: %(purposes)s.")
-            % {"date": today.strftime("%d/%m/%Y"), "purposes": ", ".join(stopped)},
+            stopped.append(name)
+        elif not purpose.needs_consent:
+            weighed.append((name, purpose))
+    if weighed and not assessment:
+        raise DomainError(
+            "assessment_required",
+            _(
+                "This purpose does not rest on consent: write your assessment of the person's "
+                "reasons against the basis of the processing; it goes into the letter."
+            ),
+            field="assessment",
         )
-    _history(request, actor, "processing stopped")
+    if not stopped and not weighed:
+        raise DomainError("nothing_to_stop", _("None of these purposes had consent in force."))
+    lines = []
+    with translation.override(request.language):  # the letter's language
+        if stopped:
+            lines.append(
+                _("Processing stopped on %(date)s: %(purposes)s.")
+                % {"date": today.strftime("%d/%m/%Y"), "purposes": ", ".join(stopped)}
+            )
+        for name, purpose in weighed:
+            lines.append(
+                _(
+                    "Your objection to processing for «%(purpose)s» (basis: %(basis)s) was "
+                    "examined on %(date)s: %(assessment)s"
+                )
+                % {
+                    "purpose": name,
+                    "basis": purpose.get_legal_basis_display(),
+                    "date": today.strftime("%d/%m/%Y"),
+                    "assessment": assessment,
+                }
+            )
+        _append_fulfilment(request, "\n".join(lines))
+    _history(request, actor, "objection carried out")
     request.save(update_fields=["response_text"])
-    return stopped
+    return stopped + [name for name, _purpose in weighed]
 
 
 @transaction.atomic
@@ -270,7 +305,6 @@ def subject_review_decision(
         raise DomainError("wrong_right", _("This action does not belong to this right."))
     if not request.is_open or request.status == ArcoRequest.Status.OBSERVED:
         raise DomainError("not_open", _("This request is not in course."))
-    require_identity_verified(request)
     if not decision.strip():
         raise DomainError(
             "decision_required", _("Say which decision was reviewed."), field="decision"
@@ -279,6 +313,7 @@ def subject_review_decision(
         raise DomainError(
             "outcome_required", _("Write the outcome of the review."), field="outcome"
         )
+    require_identity_verified(request)  # R-A1
     request.human_review_by = actor
     request.human_review_at = timezone.now()
     request.human_review_decision = decision.strip()

@@ -32,6 +32,7 @@ urlpatterns = [
         name="my-consent-change",
     ),
     path("privacidad/solicitudes/", views.queue, name="queue"),
+    path("privacidad/solicitudes/nueva/", views.intake, name="intake"),
     path("privacidad/solicitudes/<int:pk>/", views.request_detail, name="request"),
     path(
         "privacidad/solicitudes/<int:pk>/adjunto/<int:attachment_id>/",

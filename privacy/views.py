@@ -20,6 +20,7 @@ from privacy.forms import (
     ArcoRequestForm,
     CorrectionForm,
     ExtendForm,
+    IntakeForm,
     ObserveForm,
     RectifyForm,
     RefuseForm,
@@ -166,7 +167,7 @@ def arco_download(request, token: str, attachment_id: int | None = None):
         req = services.download_request(token)
     except DomainError as exc:
         return render(request, "privacy/arco_download.html", {"error": exc.message}, status=400)
-    files = req.attachments.filter(kind__in=services.DOWNLOADABLE).order_by("pk")
+    files = req.attachments.filter(kind__in=services.download_kinds(token)).order_by("pk")
     if attachment_id is None:
         return render(
             request, "privacy/arco_download.html", {"req": req, "files": files, "token": token}
@@ -373,6 +374,57 @@ def queue(request):
     )
 
 
+def _filing(data) -> services.ArcoFiling:
+    return services.ArcoFiling(
+        right=data["right"],
+        full_name=data["full_name"],
+        document_type=data["document_type"],
+        document_number=data["document_number"],
+        email=data["email"],
+        address=data["address"],
+        request_detail=data["request_detail"],
+        notice_acknowledged=data["notice_acknowledged"],
+        representative_name=data["representative_name"],
+        representative_document_number=data["representative_document_number"],
+    )
+
+
+@enforces("R-A1")
+@login_required
+def intake(request):
+    """R-A1: the officer enters a request received on paper or by e-mail, with its real channel
+    and date of receipt."""
+    _officer(request, write=True)
+    form = IntakeForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                filed = services.arco_request_intake(
+                    actor=request.user,
+                    filing=_filing(data),
+                    channel=data["channel"],
+                    received_on=data["received_on"],
+                    language=data["language"],
+                    document_file=data["document_file"],
+                    power_of_attorney_file=data["power_of_attorney_file"],
+                    supporting_file=data["supporting_file"],
+                    today=clock.today(),
+                )
+            except DomainError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            else:
+                messages.success(
+                    request,
+                    _("Request entered: tracking code %(code)s.") % {"code": filed.tracking_code},
+                )
+                return redirect("privacy:request", pk=filed.pk)
+        return render(
+            request, "privacy/intake.html", {"form": form, "right_help": RIGHT_HELP}, status=400
+        )
+    return render(request, "privacy/intake.html", {"form": form, "right_help": RIGHT_HELP})
+
+
 ACTIONS = {
     "observe": ObserveForm,
     "extend": ExtendForm,
@@ -410,7 +462,7 @@ def _request_page(request, req, *, bound=None, status=200):
             "today": today,
             "forms": {name: form() for name, form in ACTIONS.items()} | (bound or {}),
             "candidates": selectors.subject_candidates(req),
-            "purposes": [p for p in selectors.purposes_active() if p.needs_consent],
+            "purposes": selectors.purposes_active(),
             "history": req.history.select_related("history_user")[:30],
             "can_write": has_role(request.user, Role.PRIVACY_OFFICER),
             "data_pending": selectors.data_pending(req),
@@ -453,6 +505,8 @@ def request_action(request, pk: int, action: str):
                 outcome=post.get("outcome", ""),
                 response_text=post.get("response_text", ""),
                 data=post.get("data") or "attach",
+                controller_name=post.get("controller_name", ""),
+                controller_email=post.get("controller_email", ""),
                 today=today,
             )
         elif action == "not-filed":
@@ -476,7 +530,8 @@ def request_action(request, pk: int, action: str):
             subjects.subject_rectify(
                 actor=request.user,
                 request_id=req.pk,
-                changes={k: post.get(k, "") for k in RectifyForm.base_fields},
+                # Everything posted: the service refuses bank data by name (R-A1).
+                changes={k: v for k, v in post.items() if k != "csrfmiddlewaretoken"},
                 today=today,
             )
         elif action == "review":
@@ -494,6 +549,7 @@ def request_action(request, pk: int, action: str):
                 actor=request.user,
                 request_id=req.pk,
                 purpose_codes=post.getlist("purposes"),
+                assessment=post.get("assessment", ""),
                 today=today,
             )
         elif action == "deliver-data":

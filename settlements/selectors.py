@@ -37,7 +37,13 @@ from viaticos import pagination
 from viaticos.business_days import duty_calendar
 from viaticos.models import Organization
 from viaticos.money import round_money
-from viaticos.people import display_name, log_blocked_read, serves_hold_purpose, without_blocked
+from viaticos.people import (
+    display_name,
+    log_blocked_read,
+    serves_hold_purpose,
+    with_blocked_flag,
+    without_blocked,
+)
 from viaticos.uploads import check_upload
 
 ZERO = Decimal("0.00")
@@ -146,10 +152,12 @@ def settlements_visible_to(user) -> QuerySet[Settlement]:
 
 def settlement_get_for_user(user, pk) -> Settlement:
     """The one access check for a settlement: 404 for anyone who may not see it."""
-    settlement = get_object_or_404(_visible(_base(), user), pk=pk)
-    if serves_hold_purpose(user):  # R-T2, R-S3: a blocked person's file, read for the hold
+    hold_purpose = serves_hold_purpose(user)
+    qs = with_blocked_flag(_base(), "mission__traveler") if hold_purpose else _base()
+    settlement = get_object_or_404(_visible(qs, user), pk=pk)
+    if hold_purpose and settlement.person_blocked:  # R-T2, R-S3: read for the hold, logged
         what = _("Settlement %(code)s") % {"code": settlement.code}
-        log_blocked_read(actor=user, person=settlement.mission.traveler, what=what)
+        log_blocked_read(actor=user, person=settlement.mission.traveler, what=what, blocked=True)
     return settlement
 
 

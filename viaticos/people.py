@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 
 from viaticos.rules_registry import enforces
 
@@ -94,8 +94,20 @@ def without_blocked(qs: QuerySet, field: str = "pk", *, reader=None) -> QuerySet
     return qs.exclude(**{f"{field}__in": blocked_person_ids()})
 
 
+def with_blocked_flag(qs: QuerySet, field: str) -> QuerySet:
+    """`qs` with `person_blocked` (bool), read in the same query: whether the person `field`
+    leads to is blocked (so that logging a read of their record costs no query of its own)."""
+    blocked = get_user_model().objects.filter(pk=OuterRef(field), pk__in=blocked_person_ids())
+    return qs.annotate(person_blocked=Exists(blocked))
+
+
 @enforces("R-S3", "R-T2")
-def log_blocked_read(*, actor, person, what: str, record_key: str = "") -> None:
-    """R-T2, R-S3: a read of a blocked person's record for the purpose of the hold, logged."""
-    if _blocking.log_read is not None and person is not None and is_blocked_person(person):
+def log_blocked_read(
+    *, actor, person, what: str, record_key: str = "", blocked: bool | None = None
+) -> None:
+    """R-T2, R-S3: a read of a blocked person's record for the purpose of the hold, logged
+    (`blocked`: the `with_blocked_flag` already read, else it is asked)."""
+    if _blocking.log_read is None or person is None:
+        return
+    if blocked if blocked is not None else is_blocked_person(person):
         _blocking.log_read(actor=actor, person=person, what=what, record_key=record_key)

@@ -37,6 +37,26 @@ def confirm_email(client, request) -> None:
     assert request.email_confirmed_at is not None
 
 
+def downloaded(client, message) -> dict[str, tuple[bytes, str]]:
+    """Follow the expiring link of an e-mail carrying personal data (R-A1: never attached):
+    {file name: (content, content type)}."""
+    import re
+    from urllib.parse import urlparse
+
+    assert not message.attachments
+    url = re.search(r"\S*/privacidad/arco/descarga/[^/\s]+/", message.body).group(0)
+    path = urlparse(url).path
+    page = client.get(path)
+    assert page.status_code == 200, page.content
+    files = {}
+    for item in page.context["files"]:
+        response = client.get(f"{path}{item.pk}/")
+        assert response.status_code == 200
+        name = re.search(r'filename="([^"]+)"', response["Content-Disposition"]).group(1)
+        files[name] = (b"".join(response.streaming_content), response["Content-Type"])
+    return files
+
+
 def verify_identity(request, officer, method="in_person") -> None:
     """The officer records how the requester's identity was verified (R-A1)."""
     from privacy.services import arco_request_verify_identity
@@ -74,6 +94,7 @@ __all__ = [
     "as_filed_by",
     "body",
     "confirm_email",
+    "downloaded",
     "file_on",
     "link_verified",
     "pdf",

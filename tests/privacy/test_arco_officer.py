@@ -16,7 +16,13 @@ from privacy.models import (
     PrivacyNotice,
 )
 from privacy.registry import Hold, PersonalData, register, unregister
-from tests.privacy.helpers import confirm_email, file_on, link_verified, verify_identity
+from tests.privacy.helpers import (
+    confirm_email,
+    downloaded,
+    file_on,
+    link_verified,
+    verify_identity,
+)
 
 D = dt.date
 
@@ -108,7 +114,9 @@ def test_r_a6_answer_sends_the_letter_and_logs_the_delivery(
     assert req.response_letter
     assert req.attachments.filter(kind=ArcoAttachment.Kind.RESPONSE).exists()
     assert mailoutbox[-1].to == ["lucia@example.org"]
-    assert mailoutbox[-1].attachments[0][0].startswith("respuesta-")
+    assert list(downloaded(officer_client, mailoutbox[-1])) == [
+        f"respuesta-{req.tracking_code}.pdf"
+    ]
     kinds = set(req.deliveries.values_list("channel", "status"))
     assert ("email", ArcoDelivery.Status.SENT) in kinds and (
         "post",
@@ -150,6 +158,7 @@ def test_r_a5_refusal_needs_a_reason(db, api_client, privacy_officer, monkeypatc
 
 def test_r_a8_acceso_exports_everything_as_pdf_and_json(
     db,
+    client,
     api_client,
     privacy_officer,
     traveler,
@@ -173,11 +182,11 @@ def test_r_a8_acceso_exports_everything_as_pdf_and_json(
             response_text="Adjuntamos sus datos.",
             today=D(2026, 4, 6),
         )
-    names = [a[0] for a in mailoutbox[-1].attachments]
-    assert "mis-datos.pdf" in names and "mis-datos.json" in names
+    files = downloaded(client, mailoutbox[-1])
+    assert "mis-datos.pdf" in files and "mis-datos.json" in files
     import json
 
-    data = json.loads(dict((a[0], a[1]) for a in mailoutbox[-1].attachments)["mis-datos.json"])
+    data = json.loads(files["mis-datos.json"][0])
     number = traveler.traveler_profile.document_number
     # R-A1: what leaves the organization shows the identity document by its last four only.
     assert data["viaticos"]["traveler_profile"]["document_number"] == "…" + number[-4:]
@@ -303,8 +312,8 @@ def test_r_a2_acceso_data_to_follow_stays_in_the_queue_until_it_is_sent_once(
     with django_capture_on_commit_callbacks(execute=True):
         services.arco_data_deliver(actor=privacy_officer, request_id=req.pk, today=D(2026, 8, 5))
 
-    names = [a[0] for a in mailoutbox[-1].attachments]
-    assert names == ["mis-datos.pdf", "mis-datos.json"]
+    names = list(downloaded(officer_client, mailoutbox[-1]))
+    assert names[-2:] == ["mis-datos.pdf", "mis-datos.json"]
     kinds = set(req.attachments.values_list("kind", flat=True))
     assert {ArcoAttachment.Kind.EXPORT_PDF, ArcoAttachment.Kind.EXPORT_JSON} <= kinds
     assert req.deliveries.filter(kind=ArcoDelivery.Kind.DATA, status="sent").count() == 1
