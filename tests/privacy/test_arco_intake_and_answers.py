@@ -77,7 +77,7 @@ def test_r_a1_intake_is_for_the_officer_only(client, traveler):
     assert client.get("/privacidad/solicitudes/nueva/").status_code == 404
 
 
-def test_spec_7_a_postal_address_is_enough_to_file_through_the_api(api_client, monkeypatch):
+def test_spec_7_a_postal_address_is_enough_to_file_through_the_api(db, api_client, monkeypatch):
     response = file_on(
         api_client, monkeypatch, D(2026, 3, 30), email="", address="Av. Arequipa 100, Lima"
     )

@@ -17,7 +17,7 @@ from privacy.models import (
     PrivacyNotice,
     RetentionAction,
 )
-from tests.privacy.helpers import file_on
+from tests.privacy.helpers import file_on, link_verified
 
 D = dt.date
 
@@ -42,7 +42,7 @@ def _blocked_cancelacion(api_client, monkeypatch, officer, person, *, category="
         "tracking_code"
     ]
     request = ArcoRequest.objects.get(tracking_code=code)
-    services.arco_request_link_subject(actor=officer, request_id=request.pk, subject_id=person.pk)
+    link_verified(request, officer, person)
     result = subjects.subject_cancel(actor=officer, request_id=request.pk, today=D(2026, 4, 1))
     assert result["anonymized"] is False
     if answer:
