@@ -248,6 +248,9 @@ def disbursement_queue() -> QuerySet[Advance]:
     return (
         _advance_list_base()
         .filter(status__in=[Advance.Status.SIGNED, Advance.Status.RETURN_DUE])
+        # R-T2: nothing new is paid to a blocked person (the money to get back stays listed:
+        # recovering it is the purpose of the hold).
+        .exclude(status=Advance.Status.SIGNED, mission__traveler__in=blocked_person_ids())
         .order_by("status", "-priority", "requested_at", "pk")
     )
 
