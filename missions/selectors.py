@@ -12,7 +12,14 @@ from django.utils.translation import gettext as _
 from missions import approvals
 from missions.access import reads_all
 from missions.models import Advance, Mission, MissionEvent, MissionLeg
-from viaticos.people import display_name
+from viaticos.people import (
+    blocked_person_ids,
+    display_name,
+    log_blocked_read,
+    serves_hold_purpose,
+    with_blocked_flag,
+    without_blocked,
+)
 from viaticos.roles import Role, has_role
 from viaticos.rules_registry import enforces
 
@@ -57,7 +64,7 @@ def _mission_list_base() -> QuerySet[Mission]:
 def missions_visible_to(user) -> QuerySet[Mission]:
     """A traveler sees their own missions, a coordinator those of their projects, the
     deciding, paying and auditing roles all of them."""
-    qs = _mission_base()
+    qs = without_blocked(_mission_base(), "traveler")  # R-T2: never in a list
     if reads_all(user):
         return qs
     return qs.filter(_mission_visibility(user))
@@ -82,11 +89,23 @@ def _mission_visibility(user, prefix: str = "", stand_in: bool = True) -> Q:
 def mission_get_for_user(user, pk) -> Mission:
     """The one access check for a mission: 404 for anyone who may not see it. Asked first
     without the delegates' and alternates' reach (R-3.1d), which costs a query more."""
-    qs = _mission_base()
+    qs = without_blocked(_mission_base(), "traveler", reader=user)
+    if serves_hold_purpose(user):
+        qs = with_blocked_flag(qs, "traveler")
     if reads_all(user):
-        return get_object_or_404(qs, pk=pk)
-    mission = qs.filter(_mission_visibility(user, stand_in=False), pk=pk).first()
-    return mission or get_object_or_404(qs.filter(_mission_visibility(user)), pk=pk)
+        mission = get_object_or_404(qs, pk=pk)
+    else:
+        mission = qs.filter(_mission_visibility(user, stand_in=False), pk=pk).first()
+        mission = mission or get_object_or_404(qs.filter(_mission_visibility(user)), pk=pk)
+    _log_if_blocked(user, mission, mission.traveler, _("Mission %(code)s") % {"code": mission.code})
+    return mission
+
+
+def _log_if_blocked(user, obj, person, what: str) -> None:
+    """R-T2, R-S3: a blocked person's record is read only for the hold's purpose, logged
+    (`obj.person_blocked` read with it by `with_blocked_flag`)."""
+    if getattr(obj, "person_blocked", False):
+        log_blocked_read(actor=user, person=person, what=what, blocked=True)
 
 
 def _advance_base() -> QuerySet[Advance]:
@@ -140,12 +159,18 @@ def advances_visible_to(user) -> QuerySet[Advance]:
         "finance_approved_for",
         "disbursed_by",
     ).defer("mission__planned_perdiem")
-    return _advances_visible(qs, user)
+    return _advances_visible(without_blocked(qs, "mission__traveler"), user)
 
 
 def advance_get_for_user(user, pk) -> Advance:
     """The one access check for an advance: the same visibility as its mission."""
-    return get_object_or_404(_advances_visible(_advance_base(), user), pk=pk)
+    qs = without_blocked(_advance_base(), "mission__traveler", reader=user)
+    if serves_hold_purpose(user):
+        qs = with_blocked_flag(qs, "mission__traveler")
+    advance = get_object_or_404(_advances_visible(qs, user), pk=pk)
+    what = _("Advance %(code)s") % {"code": advance.code}
+    _log_if_blocked(user, advance, advance.mission.traveler, what)
+    return advance
 
 
 def missions_of_traveler(user) -> QuerySet[Mission]:
@@ -179,12 +204,14 @@ def awaiting_decision(user, directory=None) -> dict[str, tuple[QuerySet, dict]]:
             )
             .defer("planned_perdiem")
             .filter(pk__in=list(missions), status=Mission.Status.SUBMITTED)
+            .exclude(traveler__in=blocked_person_ids())
             .order_by("submitted_at", "pk"),
             missions,
         ),
         approvals.ADVANCE: (
             _advance_list_base()
             .filter(pk__in=list(advances), status=Advance.Status.REQUESTED)
+            .exclude(mission__traveler__in=blocked_person_ids())
             .order_by("-priority", "requested_at", "pk"),
             advances,
         ),
@@ -221,6 +248,9 @@ def disbursement_queue() -> QuerySet[Advance]:
     return (
         _advance_list_base()
         .filter(status__in=[Advance.Status.SIGNED, Advance.Status.RETURN_DUE])
+        # R-T2: nothing new is paid to a blocked person (the money to get back stays listed:
+        # recovering it is the purpose of the hold).
+        .exclude(status=Advance.Status.SIGNED, mission__traveler__in=blocked_person_ids())
         .order_by("status", "-priority", "requested_at", "pk")
     )
 

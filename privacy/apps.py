@@ -17,3 +17,12 @@ class PrivacyConfig(AppConfig):
         register_file_field("privacy.ArcoRequest", "response_letter", prefix="arco")
         register_home()
         from privacy import services  # noqa: F401  (its outbox builders and result handlers)
+        from privacy.selectors import blocked_subject_ids
+        from viaticos.people import register_blocking
+
+        def log_read(*, actor, person, what, record_key=""):
+            services.access_log_record(
+                actor=actor, what=what, subject=person, record_key=record_key
+            )
+
+        register_blocking(blocked_ids=blocked_subject_ids, log_read=log_read)

@@ -110,6 +110,35 @@ def _identity_candidates():
         yield Candidate(
             key=_user_key(end.user_id), subject_id=end.user_id, clock_start=end.ended_on
         )
+    yield from _inactive_people()
+
+
+def _inactive(cutoff: dt.date | None = None):
+    """R-T1 (issue 25): consultants, event support and partner staff often leave without anybody
+    recording the end of their relationship; for them the clock starts at their last activity
+    (sign-in or account creation), so their identity data is not kept for ever. Staff members
+    have their end of relationship recorded by the administration."""
+    from django.db.models.functions import Coalesce, Greatest
+
+    from viaticos.models import TravelerProfile
+
+    people = (
+        get_user_model()
+        .objects.filter(traveler_profile__isnull=False, relationship_end__isnull=True)
+        .exclude(traveler_profile__kind=TravelerProfile.Kind.STAFF)
+        .annotate(last_activity=Greatest(Coalesce("last_login", "date_joined"), "date_joined"))
+    )
+    if cutoff is not None:  # a day wider for time zones: each date is checked again
+        people = people.filter(last_activity__date__lte=cutoff + dt.timedelta(days=1))
+    return people
+
+
+def _inactive_people(cutoff: dt.date | None = None, done_keys=None):
+    people = _inactive(cutoff)
+    if done_keys is not None:
+        people = exclude_done(people, "auth.user", done_keys)
+    for user_id, last in people.values_list("pk", "last_activity"):
+        yield Candidate(key=_user_key(user_id), subject_id=user_id, clock_start=_local(last))
 
 
 def _identity_due(cutoff, done_keys):
@@ -123,12 +152,16 @@ def _identity_due(cutoff, done_keys):
     ).values_list("user_id", "ended_on")
     for user_id, ended_on in ends:
         yield Candidate(key=_user_key(user_id), subject_id=user_id, clock_start=ended_on)
+    yield from _inactive_people(cutoff, done_keys)
 
 
 def _identity_apply(candidate: Candidate, action: str) -> str:
     user = get_user_model().objects.filter(pk=candidate.subject_id).first()
     if user is None:
         return "gone"
+    from privacy.erasures import IDENTITY, erasure_record
+
+    erasure_record(user_id=user.pk, scope=IDENTITY)  # replayed after a restore (R-T3)
     if action == Action.DELETE:
         user.delete()
         return "deleted"
@@ -190,6 +223,46 @@ def _privacy_export(user) -> dict:
                 "received_on": r.received_on.isoformat(),
             }
             for r in ArcoRequest.objects.filter(subject=user)
+        ],
+        "processing": processing_summary(),
+    }
+
+
+@enforces("R-A8", "R-S1", "R-S2")
+def processing_summary() -> dict:
+    """R-A8 acceso (Law art. 19): besides the data, where it came from, what it is used for,
+    who receives it and where it is transferred, read from the registers (R-S1, R-S2)."""
+    from django.utils.translation import get_language
+
+    from privacy.models import DataBank, Processor, Purpose, Transfer
+
+    english = (get_language() or "es").startswith("en")
+    return {
+        "sources": [
+            {"data_bank": bank.name, "how_collected": bank.collection}
+            for bank in DataBank.objects.order_by("name")
+        ],
+        "purposes": [
+            {
+                "code": purpose.code,
+                "name": purpose.name_en if english else purpose.name_es,
+                "legal_basis": purpose.legal_basis,
+                "legal_reference": purpose.legal_reference,
+            }
+            for purpose in Purpose.objects.filter(is_active=True)
+        ],
+        "recipients": [
+            {"processor": p.name, "service": p.service, "country": p.country}
+            for p in Processor.objects.order_by("name")
+        ],
+        "transfers": [
+            {
+                "recipient": t.recipient,
+                "country": t.country,
+                "purpose": t.purpose,
+                "guarantee": t.guarantee,
+            }
+            for t in Transfer.objects.order_by("recipient")
         ],
     }
 
@@ -519,7 +592,9 @@ def register_builtin() -> None:
                     period_years=6,
                     start_event=StartEvent.END_OF_RELATIONSHIP,
                     legal_basis=_(
-                        "Support of accounting and tax records (Código Tributario arts. 43 and 87)"
+                        "Support of accounting and tax records (Código Tributario arts. 43 and "
+                        "87); without a recorded end of the relationship, the clock starts at the "
+                        "person's last activity (consultants, event and partner staff)"
                     ),
                     action=Action.ANONYMIZE,
                     candidates=_identity_candidates,

@@ -12,19 +12,26 @@ from viaticos import pdf
 
 def render_pdf(template: str, context: dict) -> bytes:
     """Indirection so tests can replace the (slow) real rendering where it is incidental."""
-    return pdf.render_pdf(template, context, language="es")
+    return pdf.render_pdf(template, context, language=context.get("language") or "es")
 
 
 def acknowledgement_pdf(request) -> bytes:
-    return render_pdf("privacy/pdf/acknowledgement.html", {"req": request})
+    """In the language of the request (Spanish or English), like every message about it."""
+    return render_pdf(
+        "privacy/pdf/acknowledgement.html", {"req": request, "language": request.language}
+    )
 
 
 def response_letter_pdf(request) -> bytes:
-    return render_pdf("privacy/pdf/response_letter.html", {"req": request})
+    return render_pdf(
+        "privacy/pdf/response_letter.html", {"req": request, "language": request.language}
+    )
 
 
-def export_pdf(subject, data: dict) -> bytes:
-    return render_pdf("privacy/pdf/export.html", {"subject": subject, "data": data})
+def export_pdf(subject, data: dict, language: str = "es") -> bytes:
+    return render_pdf(
+        "privacy/pdf/export.html", {"subject": subject, "data": data, "language": language}
+    )
 
 
 def export_json(data: dict) -> bytes:

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from privacy.models import ArcoRequest
+from privacy.models import ArcoRequest, Channel
 
 RIGHT_HELP = {
     "informacion": _(
@@ -38,9 +38,17 @@ class ArcoRequestForm(forms.Form):
         help_text=_("PDF, JPEG or PNG."),
         required=False,
     )
-    email = forms.CharField(label=_("E-mail for notifications"), max_length=254, required=False)
+    email = forms.CharField(
+        label=_("E-mail for notifications"),
+        help_text=_("Optional when you give a postal address."),
+        max_length=254,
+        required=False,
+    )
     address = forms.CharField(
-        label=_("Postal address for notifications (optional)"), max_length=300, required=False
+        label=_("Postal address for notifications"),
+        help_text=_("Optional when you give an e-mail address."),
+        max_length=300,
+        required=False,
     )
     request_detail = forms.CharField(
         label=_("What do you ask for?"),
@@ -60,6 +68,29 @@ class ArcoRequestForm(forms.Form):
     )
     notice_acknowledged = forms.BooleanField(
         label=_("I have read the privacy notice."), required=False
+    )
+
+
+class IntakeForm(ArcoRequestForm):
+    """R-A1: a request received on paper or by e-mail, entered by the officer with its real
+    channel and date of receipt (the deadlines run from that date)."""
+
+    channel = forms.ChoiceField(
+        label=_("Received by"),
+        choices=[(Channel.PAPER, _("Paper (in person or by post)")), (Channel.EMAIL, _("E-mail"))],
+    )
+    received_on = forms.DateField(
+        label=_("Date of receipt"),
+        help_text=_("The day it reached the organization: the deadlines count from it."),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    language = forms.ChoiceField(
+        label=_("Language of the request"),
+        help_text=_("Letters and e-mails about it are written in this language."),
+        choices=[("es", _("Spanish")), ("en", _("English"))],
+    )
+    notice_acknowledged = forms.BooleanField(
+        label=_("The requester confirmed having been shown the privacy notice."), required=False
     )
 
 
@@ -125,6 +156,15 @@ class AnswerForm(forms.Form):
         widget=forms.RadioSelect,
         required=False,
     )
+    controller_name = forms.CharField(
+        label=_("Send the data also to the controller"),
+        help_text=_("Portability: only when the person asked for it in the request."),
+        max_length=200,
+        required=False,
+    )
+    controller_email = forms.CharField(
+        label=_("The controller's e-mail address"), max_length=254, required=False
+    )
 
 
 class RectifyForm(forms.Form):
@@ -132,8 +172,20 @@ class RectifyForm(forms.Form):
     last_name = forms.CharField(label=_("Last name"), required=False)
     email = forms.EmailField(label=_("E-mail"), required=False)
     document_number = forms.CharField(label=_("Identity document number"), required=False)
-    bank_name = forms.CharField(label=_("Bank"), required=False)
-    bank_account = forms.CharField(label=_("Bank account"), required=False)
+
+
+class VerifyIdentityForm(forms.Form):
+    """R-A1: how the requester's identity was verified, before anything is disclosed."""
+
+    method = forms.ChoiceField(
+        label=_("How identity was verified"), choices=ArcoRequest.IdentityMethod.choices
+    )
+    note = forms.CharField(
+        label=_("What was checked"),
+        help_text=_("E.g. DNI original shown at the reception desk, photo and signature agree."),
+        max_length=300,
+        required=False,
+    )
 
 
 class ReviewDecisionForm(forms.Form):

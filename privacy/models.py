@@ -22,6 +22,7 @@ class Channel(models.TextChoices):
     API = "api", _("API")
     ARCO = "arco", _("ARCO request")
     PAPER = "paper", _("Paper form")
+    EMAIL = "email", _("E-mail")
 
 
 # --- R-P1 notices ---
@@ -211,6 +212,15 @@ class ArcoRequest(models.Model):
         PARTIAL = "partial", _("Granted in part")
         DENIED = "denied", _("Denied")
 
+    class IdentityMethod(models.TextChoices):
+        """R-A1: how the officer verified that the requester is the person (or their
+        accredited representative) before anything is disclosed or changed."""
+
+        IN_PERSON = "in_person", _("In person, with the original identity document")
+        VIDEO_CALL = "video_call", _("Video call, with the original identity document shown")
+        KNOWN_EMAIL = "known_email", _("Confirmed from the e-mail address already on file")
+        NOTARIZED = "notarized", _("Signature certified by a notary")
+
     OPEN_STATUSES = (Status.RECEIVED, Status.OBSERVED, Status.EXTENDED)
 
     tracking_code = models.CharField(_("tracking code"), max_length=40, unique=True)
@@ -232,6 +242,13 @@ class ArcoRequest(models.Model):
         _("representative's document number"), max_length=20, blank=True
     )
     channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.WEB)
+    # The language the request was filed in: its e-mails, letters and PDFs are written in it.
+    language = models.CharField(
+        _("language"),
+        max_length=5,
+        choices=[("es", _("Spanish")), ("en", _("English"))],
+        default="es",
+    )
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     received_at = models.DateTimeField(_("received at"), default=timezone.now)
     received_on = models.DateField(_("received on"))
@@ -267,6 +284,21 @@ class ArcoRequest(models.Model):
         blank=True,
         related_name="arco_requests",
     )
+    # R-A1: how identity was verified, by whom and when; nothing is disclosed or changed
+    # before (privacy.services.require_identity_verified).
+    identity_method = models.CharField(
+        _("identity verified by"), max_length=20, choices=IdentityMethod.choices, blank=True
+    )
+    identity_note = models.CharField(_("how identity was verified"), max_length=300, blank=True)
+    identity_verified_by = models.ForeignKey(
+        USER,
+        verbose_name=_("identity verified by (officer)"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    identity_verified_at = models.DateTimeField(_("identity verified at"), null=True, blank=True)
     # R-A1 tratamiento objetivo: a person (not a program) reviewed the automated decision.
     human_review_by = models.ForeignKey(
         USER,

@@ -162,10 +162,13 @@ def anonymize_subject(user) -> list[str]:
     The one way a person is anonymized, whether the cancelación is carried out at once or by the
     retention job once the holds that blocked it have ended.
     """
+    from privacy.erasures import SUBJECT, erasure_record
+
     removed: list[str] = []
     for declaration in declarations():
         if declaration.anonymize:
             removed.extend(declaration.anonymize(user))
+    erasure_record(user_id=user.pk, scope=SUBJECT)  # replayed after a restore (R-T3)
     return removed
 
 
@@ -187,3 +190,32 @@ def subject_export(user) -> dict:
         if declaration.export:
             data[declaration.app] = declaration.export(user)
     return data
+
+
+# Shown in letters and exports by their last four characters only (they also go by e-mail).
+MASKED_FIELDS = frozenset({"document_number", "bank_account"})
+
+
+def _shown(field: str, value: str) -> str:
+    if field in MASKED_FIELDS and len(value) > 4:
+        return "…" + value[-4:]
+    return value or "—"
+
+
+@enforces("R-A1", "R-A8")
+def subject_export_masked(user) -> dict:
+    """R-A8 acceso and portability as sent out of the organization (by e-mail, link, or to
+    another controller): the identity document and bank account show only their last four
+    characters (R-A1: the export must not hand a traveler's payment data to whoever poses as
+    them); the person sees them in full signed in to their account."""
+    return _masked(subject_export(user))
+
+
+def _masked(value, key: str = ""):
+    if isinstance(value, dict):
+        return {k: _masked(v, k) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_masked(v, key) for v in value]
+    if key in MASKED_FIELDS and isinstance(value, str) and value:
+        return _shown(key, value)
+    return value

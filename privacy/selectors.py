@@ -93,6 +93,22 @@ def is_blocked(key: str) -> bool:
     return BlockedRecord.objects.filter(key=key).exists()
 
 
+# The keys under which a whole person is blocked: a cancelación held by a legal hold
+# ("user:<pk>", subjects.subject_cancel) and the retention job's block of their identity data
+# ("auth.user:<pk>", declarations).
+PERSON_BLOCK_PREFIXES = ("user:", "auth.user:")
+
+
+@enforces("R-T2")
+def blocked_subject_ids() -> QuerySet:
+    """R-T2: the user ids whose data is blocked, as a subquery; viaticos.people reads it (the
+    one "is blocked" check every app uses: sign-in, lists, pages, API, admin)."""
+    match = Q()
+    for prefix in PERSON_BLOCK_PREFIXES:
+        match |= Q(key__startswith=prefix)
+    return BlockedRecord.objects.filter(match, subject__isnull=False).values("subject_id")
+
+
 @enforces("R-T2")
 def subject_holds(user, today: dt.date, *, exclude_request_id: int | None = None) -> list[Hold]:
     """R-T2: every legal hold on a person's data: declared by the apps, recorded by the
@@ -340,30 +356,24 @@ def _same_name(typed: str, user) -> bool:
 
 @enforces("R-A1")
 def subject_candidates(request: ArcoRequest) -> list[SubjectCandidate]:
-    """R-A1, R-A8: accounts proposed for a request, each with why. A document number is easy
-    to know about a colleague: it never suffices alone; an account is proposed when at least
-    two of document (type and number), name and e-mail agree. One query."""
-    from viaticos.models import TravelerProfile
+    """R-A1, R-A8: the account proposed for a request, with why. A document number is easy to
+    know about a colleague: it never suffices alone; the account with the same identity
+    document (type and number) is proposed when the name or a known e-mail address agrees
+    too. One query."""
+    from viaticos.people import person_by_document
 
-    email = (request.email or "").strip()
-    match = Q(document_number=request.document_number.strip())
-    if email:
-        match |= Q(user__email__iexact=email)
-    found = []
-    for profile in TravelerProfile.objects.select_related("user").filter(match)[:20]:
-        reasons = []
-        if (
-            profile.document_number == request.document_number.strip()
-            and profile.document_type == request.document_type
-        ):
-            reasons.append(
-                _("same identity document (%(type)s %(number)s)")
-                % {"type": profile.get_document_type_display(), "number": profile.document_number}
-            )
-        if _same_name(request.full_name, profile.user):
-            reasons.append(_("same name"))
-        if email and (profile.user.email or "").strip().lower() == email.lower():
-            reasons.append(_("same e-mail address"))
-        if len(reasons) >= 2 or profile.user_id == request.subject_id:
-            found.append(SubjectCandidate(profile=profile, reasons=tuple(reasons)))
-    return found
+    profile = person_by_document(request.document_type, request.document_number)
+    if profile is None:
+        return []
+    reasons = [
+        _("same identity document (%(type)s %(number)s)")
+        % {"type": profile.get_document_type_display(), "number": profile.document_number}
+    ]
+    if _same_name(request.full_name, profile.user):
+        reasons.append(_("same name"))
+    email = (request.email or "").strip().lower()
+    if email and (profile.user.email or "").strip().lower() == email:
+        reasons.append(_("same e-mail address"))
+    if len(reasons) >= 2 or profile.user_id == request.subject_id:
+        return [SubjectCandidate(profile=profile, reasons=tuple(reasons))]
+    return []

@@ -33,7 +33,7 @@ from privacy.models import (
     PrivacyNotice,
     Purpose,
 )
-from privacy.registry import Hold, subject_export
+from privacy.registry import Hold, subject_export, subject_export_masked
 from viaticos import outbox
 from viaticos.errors import DomainError
 from viaticos.files import save_file
@@ -44,6 +44,12 @@ from viaticos.uploads import check_upload
 log = logging.getLogger(__name__)
 
 TRACKING_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read over the phone
+
+
+def request_language() -> str:
+    """The language a request is filed in (the page's or the API call's): Spanish unless the
+    filer uses English. Every message and letter about the request is written in it."""
+    return "en" if (translation.get_language() or "es").startswith("en") else "es"
 
 
 def generate_tracking_code() -> str:
@@ -151,14 +157,22 @@ def _validate_filing(filing: ArcoFiling, document_file, power_of_attorney_file) 
             _("Enter the number of your identity document."),
             field="document_number",
         )
-    try:
-        validate_email(filing.email)
-    except ValidationError:
+    # SPEC §7: a postal address is enough to file; an e-mail, when given, must be one.
+    if not filing.email.strip() and not filing.address.strip():
         raise DomainError(
-            "invalid_email",
-            _("Enter a valid e-mail address for notifications."),
+            "notification_address_required",
+            _("Give an e-mail address or a postal address where we can answer you."),
             field="email",
-        ) from None
+        )
+    if filing.email.strip():
+        try:
+            validate_email(filing.email.strip())
+        except ValidationError:
+            raise DomainError(
+                "invalid_email",
+                _("Enter a valid e-mail address for notifications."),
+                field="email",
+            ) from None
     if not filing.request_detail.strip():
         raise DomainError(
             "request_detail_required",
@@ -202,8 +216,10 @@ def arco_request_file(
     today: dt.date,
     channel: str = Channel.WEB,
     ip_address: str | None = None,
+    actor=None,
 ) -> ArcoRequest:
-    """R-A1, R-A2: file a request; nothing is stored unless everything is valid.
+    """R-A1, R-A2: file a request; nothing is stored unless everything is valid (`actor`: the
+    officer who entered a request received on paper or by e-mail).
 
     Uploads are checked (by content) before anything is written; files written to storage are
     removed again if the transaction does not commit, so no orphan file is left behind.
@@ -223,10 +239,60 @@ def arco_request_file(
         )
     stored: list[str] = []
     try:
-        request = _arco_request_create(filing, checked, stored, today, channel, ip_address)
+        request = _arco_request_create(filing, checked, stored, today, channel, ip_address, actor)
     except BaseException:
         _delete_files(stored)
         raise
+    return request
+
+
+# R-A1: the channels the officer enters a request from, with its real date of receipt.
+INTAKE_CHANNELS = (Channel.PAPER, Channel.EMAIL)
+
+
+@enforces("R-A1", "R-A2")
+def arco_request_intake(
+    *,
+    actor,
+    filing: ArcoFiling,
+    channel: str,
+    received_on: dt.date,
+    language: str,
+    document_file,
+    power_of_attorney_file=None,
+    supporting_file=None,
+    today: dt.date,
+) -> ArcoRequest:
+    """R-A1, R-A2: the officer enters a request received on paper or by e-mail, with its real
+    channel and date of receipt: its deadlines run from that date, not from the typing."""
+    if channel not in INTAKE_CHANNELS:
+        raise DomainError(
+            "unknown_channel", _("Choose how the request was received."), field="channel"
+        )
+    if received_on > today:
+        raise DomainError(
+            "received_in_future",
+            _("The date of receipt cannot be later than today."),
+            field="received_on",
+        )
+    if received_on < today - dt.timedelta(days=366):
+        raise DomainError(
+            "received_too_old",
+            _("The date of receipt is more than a year ago: check it."),
+            field="received_on",
+        )
+    if language not in ("es", "en"):
+        raise DomainError("unknown_language", _("Choose Spanish or English."), field="language")
+    with translation.override(language):
+        request = arco_request_file(
+            filing=filing,
+            document_file=document_file,
+            power_of_attorney_file=power_of_attorney_file,
+            supporting_file=supporting_file,
+            today=received_on,
+            channel=channel,
+            actor=actor,
+        )
     return request
 
 
@@ -239,7 +305,9 @@ def _delete_files(names: list[str]) -> None:
 
 
 @transaction.atomic
-def _arco_request_create(filing, checked, stored, today, channel, ip_address) -> ArcoRequest:
+def _arco_request_create(
+    filing, checked, stored, today, channel, ip_address, actor=None
+) -> ArcoRequest:
     cal = rules.arco_calendar()
     due = rules.due_date(cal, filing.right, today)
     request = ArcoRequest(
@@ -255,13 +323,14 @@ def _arco_request_create(filing, checked, stored, today, channel, ip_address) ->
         representative_name=filing.representative_name.strip(),
         representative_document_number=filing.representative_document_number.strip(),
         channel=channel,
+        language=request_language(),
         ip_address=ip_address,
         received_on=today,
         counts_from=today,
         original_due_date=due,
         due_date=due,
     )
-    _history(request, None, "filed")
+    _history(request, actor, "filed" if actor is None else f"entered by the officer ({channel})")
     request.save()
     for kind, upload in checked:
         name = save_file(upload.storage_name("arco"), upload.content)
@@ -327,6 +396,68 @@ def personal_data_recipient(request: ArcoRequest) -> str:
     if request.email and request.email_confirmed_at:
         return request.email
     return ""
+
+
+# R-A1: personal data leaves by an expiring link to the verified address, never as an
+# attachment (a forwarded or intercepted e-mail would carry it for ever).
+DOWNLOAD_SALT = "privacy.arco.download"
+DOWNLOAD_MAX_AGE = dt.timedelta(days=7)
+DOWNLOADABLE = (
+    ArcoAttachment.Kind.RESPONSE,
+    ArcoAttachment.Kind.EXPORT_PDF,
+    ArcoAttachment.Kind.EXPORT_JSON,
+)
+
+
+def download_url(request: ArcoRequest, to: str, *, controller: bool = False) -> str:
+    """The link of an e-mail carrying personal data: signed for the request and the verified
+    address it goes to, valid DOWNLOAD_MAX_AGE. A controller the person named (portability)
+    gets the JSON export only."""
+    from viaticos.links import site_link
+
+    payload = {"r": request.pk, "e": to.strip().lower(), "c": int(controller)}
+    return site_link("privacy:arco-download", signing.dumps(payload, salt=DOWNLOAD_SALT))
+
+
+def download_kinds(token: str) -> tuple:
+    """What a (valid) download link opens: everything for the person, the JSON export for a
+    controller they named."""
+    data = signing.loads(token, salt=DOWNLOAD_SALT, max_age=DOWNLOAD_MAX_AGE)
+    return (ArcoAttachment.Kind.EXPORT_JSON,) if data.get("c") else DOWNLOADABLE
+
+
+@enforces("R-A1")
+def download_request(token: str) -> ArcoRequest:
+    """The request a download link is for, or DomainError: expired, altered, the request
+    anonymized, or the address it was sent to no longer the verified one."""
+    invalid = DomainError(
+        "download_invalid",
+        _(
+            "This link is not valid or has expired (links work for %(days)s days). Ask the "
+            "Personal Data Officer to send it again."
+        )
+        % {"days": DOWNLOAD_MAX_AGE.days},
+    )
+    try:
+        data = signing.loads(token, salt=DOWNLOAD_SALT, max_age=DOWNLOAD_MAX_AGE)
+        request = ArcoRequest.objects.select_related("subject").get(pk=int(data["r"]))
+    except (signing.BadSignature, ArcoRequest.DoesNotExist, KeyError, TypeError, ValueError):
+        raise invalid from None
+    if data.get("c"):
+        sent = request.deliveries.filter(
+            kind=ArcoDelivery.Kind.DATA, channel="email", to__iexact=data["e"]
+        ).exists()
+        if request.anonymized or not sent:
+            raise invalid
+    elif request.anonymized or personal_data_recipient(request).lower() != data["e"]:
+        raise invalid
+    return request
+
+
+def _built_and_kept(builder: str, *args) -> list:
+    """Build the files (kept in the request's file) without attaching them to the e-mail."""
+    outbox.build(builder, *args)
+    return []
 
 
 @enforces("R-A1")
@@ -480,11 +611,12 @@ def arco_request_close_not_filed(*, actor, request_id: int, today: dt.date) -> A
         )
     request.status = ArcoRequest.Status.NOT_FILED
     request.closed_on = today
-    request.response_text = _(
-        "You did not complete your request within the 5 business days you were given after "
-        "our observations of %(date)s, so it is considered not filed (D.S. 003-2013-JUS). You "
-        "may file a new request at any time."
-    ) % {"date": request.observed_on.strftime("%d/%m/%Y")}
+    with translation.override(request.language):  # the letter's language
+        request.response_text = _(
+            "You did not complete your request within the 5 business days you were given after "
+            "our observations of %(date)s, so it is considered not filed (Reglamento of Ley "
+            "29733, D.S. 016-2024-JUS). You may file a new request at any time."
+        ) % {"date": request.observed_on.strftime("%d/%m/%Y")}
     _history(request, actor, "closed as not filed")
     request.save(update_fields=["status", "closed_on", "response_text"])
     _queue_response(request)
@@ -568,6 +700,8 @@ def arco_request_answer(
     response_text: str,
     today: dt.date,
     data: str = "attach",
+    controller_name: str = "",
+    controller_email: str = "",
 ) -> ArcoRequest:
     """R-A6, R-A7: answer with a letter to the notification address; never closed without one.
 
@@ -607,6 +741,8 @@ def arco_request_answer(
             "review_required",
             _("Record first who reviewed the automated decision, and the outcome."),
         )
+    if granted and request.right != ArcoRequest.Right.INFORMACION:
+        require_identity_verified(request)  # R-A1: nothing disclosed before
     request.status = ArcoRequest.Status.ANSWERED
     request.outcome = outcome
     # What carrying out the right recorded (R-A8: what is kept and why; who reviewed the
@@ -617,6 +753,14 @@ def arco_request_answer(
     request.closed_on = today
     fields = ["status", "outcome", "response_text", "closed_on"]
     export = ""
+    controller_name, controller_email = controller_name.strip(), controller_email.strip()
+    if controller_email or controller_name:
+        _check_controller(request, granted, controller_name, controller_email)
+        with translation.override(request.language):  # the letter's language
+            request.response_text += "\n\n" + _(
+                "As you asked, your data in a structured, machine-readable format (JSON) was "
+                "also sent to %(controller)s (%(email)s)."
+            ) % {"controller": controller_name, "email": controller_email}
     if request.right == ArcoRequest.Right.PORTABILIDAD and granted:
         _require_account_email(request)
         export = EXPORT_JSON
@@ -638,9 +782,10 @@ def arco_request_answer(
                 field="data",
             )
         if data == ACCESS_DATA_NONE:
-            request.response_text += "\n\n" + _(
-                "We hold no personal data about you other than this request and its documents."
-            )
+            with translation.override(request.language):  # the letter's language
+                request.response_text += "\n\n" + _(
+                    "We hold no personal data about you other than this request and its documents."
+                )
         if data == ACCESS_DATA_ATTACH:
             _require_account_email(request)
             export = EXPORT_FULL
@@ -652,7 +797,58 @@ def arco_request_answer(
     _history(request, actor, f"answered: {outcome}")
     request.save(update_fields=fields)
     _queue_response(request, export=export)
+    if controller_email:
+        _queue_to_controller(request, controller_name, controller_email)
     return request
+
+
+def _check_controller(request: ArcoRequest, granted: bool, name: str, email: str) -> None:
+    """R-A1 portability: the data may be sent to another controller the person named."""
+    if request.right != ArcoRequest.Right.PORTABILIDAD or not granted:
+        raise DomainError(
+            "controller_not_applicable",
+            _("Only a granted portability request sends the data to another controller."),
+            field="controller_email",
+        )
+    if not name or not is_single_line(name) or len(name) > 200:
+        raise DomainError(
+            "controller_name_required",
+            _("Enter the name of the controller the person asked to receive the data."),
+            field="controller_name",
+        )
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise DomainError(
+            "invalid_email",
+            _("Enter a valid e-mail address for the controller."),
+            field="controller_email",
+        ) from None
+
+
+def _queue_to_controller(request: ArcoRequest, name: str, email: str) -> None:
+    """R-A1 portability: the JSON export, by an expiring link, to the controller named by the
+    person in their request; the sending is logged like every other (R-A6)."""
+    delivery = ArcoDelivery.objects.create(
+        request=request,
+        kind=ArcoDelivery.Kind.DATA,
+        channel="email",
+        to=email,
+        status=ArcoDelivery.Status.QUEUED,
+        detail=name[:300],
+    )
+    with translation.override(request.language):
+        context = {
+            "req": request,
+            "controller": name,
+            "download_url": download_url(request, email, controller=True),
+            "download_days": DOWNLOAD_MAX_AGE.days,
+        }
+        subject = render_to_string("privacy/email/portability_subject.txt", context).strip()
+        body = render_to_string("privacy/email/portability.txt", context)
+    outbox.enqueue(
+        kind=ARCO_EMAIL_KIND, ref=str(delivery.pk), subject=subject, body=body, to=[email]
+    )
 
 
 def _require_account_email(request: ArcoRequest) -> None:
@@ -714,12 +910,28 @@ def _queue_email(
     if not to:
         if kind in PERSONAL_DATA_KINDS and request.email:
             _hold(request, kind)
+        elif kind not in PERSONAL_DATA_KINDS and not request.email and request.address:
+            # SPEC §7: filed with a postal address only: the letter goes by post, by hand.
+            ArcoDelivery.objects.create(
+                request=request,
+                kind=kind,
+                channel="post",
+                to=request.address,
+                status=ArcoDelivery.Status.PENDING,
+            )
         return
-    with translation.override("es"):
+    if kind in PERSONAL_DATA_KINDS:  # R-A1: by an expiring link, not attached
+        attachments = [
+            outbox.built_files("privacy.built_and_kept", spec["builder"], *spec["args"])
+            for spec in attachments
+        ]
+    with translation.override(request.language or "es"):
         confirm = kind == ArcoDelivery.Kind.ACKNOWLEDGEMENT and not request.email_confirmed_at
         context = {
             "req": request,
             "confirm_url": email_confirmation_url(request) if confirm else "",
+            "download_url": download_url(request, to) if kind in PERSONAL_DATA_KINDS else "",
+            "download_days": DOWNLOAD_MAX_AGE.days,
         }
         subject = render_to_string(f"privacy/email/{template}_subject.txt", context).strip()
         body = render_to_string(f"privacy/email/{template}.txt", context)
@@ -763,10 +975,10 @@ def _export_parts(request: ArcoRequest, export: str) -> list[tuple]:
     alone for portabilidad."""
     if not (export and request.subject):
         return []
-    data = subject_export(request.subject)
+    data = subject_export_masked(request.subject)
     parts = []
     if export == EXPORT_FULL:
-        pdf = documents.export_pdf(request.subject, data)
+        pdf = documents.export_pdf(request.subject, data, request.language)
         parts.append((ArcoAttachment.Kind.EXPORT_PDF, "mis-datos.pdf", pdf, "pdf"))
     raw = documents.export_json(data)
     parts.append((ArcoAttachment.Kind.EXPORT_JSON, "mis-datos.json", raw, "json"))
@@ -885,6 +1097,7 @@ def _data_files(request_id: int) -> list[tuple]:
 
 outbox.register_builder("privacy.response_files", _response_files)
 outbox.register_builder("privacy.data_files", _data_files)
+outbox.register_builder("privacy.built_and_kept", _built_and_kept)
 outbox.register_result_handler(ARCO_EMAIL_KIND, _delivery_result)
 outbox.register_requeue_handler(ARCO_EMAIL_KIND, _delivery_requeued)
 
@@ -902,15 +1115,98 @@ def arco_delivery_confirm(*, actor, delivery_id: int) -> ArcoDelivery:
     return delivery
 
 
+@enforces("R-A1")
+def require_identity_verified(request: ArcoRequest) -> None:
+    """R-A1: nothing is disclosed or changed before the officer records how the requester's
+    identity was verified (every way in, the officer's page and any API, goes through the
+    services that call this)."""
+    if request.identity_verified_at is None:
+        raise DomainError(
+            "identity_not_verified",
+            _(
+                "Record first how the requester's identity was verified: nothing is disclosed "
+                "or changed before."
+            ),
+        )
+
+
+@enforces("R-A1")
 @transaction.atomic
-def arco_request_link_subject(*, actor, request_id: int, subject_id: int | None) -> ArcoRequest:
-    """R-A8: tie the request to the account of the person it is about (also after answering
-    an acceso whose data is still to be delivered)."""
+def arco_request_verify_identity(*, actor, request_id: int, method: str, note: str) -> ArcoRequest:
+    """R-A1: the officer records how identity was verified (method, who, when); the copy of the
+    identity document has then served its purpose and is purged (R-T1: kept no longer than
+    needed), the fact of the verification stays."""
     from privacy.selectors import data_pending
 
     request = _locked(request_id)
     if not (request.is_open or data_pending(request)):
         raise DomainError("not_open", _("This request is not in course."))
+    if request.identity_verified_at is not None:
+        raise DomainError("already_verified", _("Identity was already verified."))
+    if method not in ArcoRequest.IdentityMethod.values:
+        raise DomainError("unknown_method", _("Choose how identity was verified."), field="method")
+    note = (note or "").strip()
+    if not note or not is_single_line(note) or len(note) > 300:
+        raise DomainError(
+            "note_required",
+            _("Say in one line (at most 300 characters) what was checked."),
+            field="note",
+        )
+    if method == ArcoRequest.IdentityMethod.KNOWN_EMAIL and not _known_email_confirmed(request):
+        raise DomainError(
+            "email_not_known",
+            _(
+                "The requester's address is not the one on file for the linked account, or it "
+                "was not confirmed through the link: choose another way of verifying identity."
+            ),
+            field="method",
+        )
+    request.identity_method = method
+    request.identity_note = note
+    request.identity_verified_by = actor
+    request.identity_verified_at = timezone.now()
+    _history(request, actor, f"identity verified: {method}")
+    request.save(
+        update_fields=[
+            "identity_method",
+            "identity_note",
+            "identity_verified_by",
+            "identity_verified_at",
+        ]
+    )
+    copies = list(request.attachments.filter(kind=ArcoAttachment.Kind.IDENTITY))
+    names = [a.storage_name for a in copies]
+    ArcoAttachment.objects.filter(pk__in=[a.pk for a in copies]).delete()
+    transaction.on_commit(lambda: _delete_files(names))
+    return request
+
+
+def _known_email_confirmed(request: ArcoRequest) -> bool:
+    account = (request.subject.email or "").strip().lower() if request.subject_id else ""
+    typed = (request.email or "").strip().lower()
+    return bool(account) and typed == account and request.email_confirmed_at is not None
+
+
+@enforces("R-A1")
+@transaction.atomic
+def arco_request_link_subject(*, actor, request_id: int, subject_id: int | None) -> ArcoRequest:
+    """R-A8: tie the request to the account of the person it is about (also after answering
+    an acceso whose data is still to be delivered). R-A1: only an account that the request
+    matches on more than the document number (selectors.subject_candidates)."""
+    from privacy.selectors import data_pending, subject_candidates
+
+    request = _locked(request_id)
+    if not (request.is_open or data_pending(request)):
+        raise DomainError("not_open", _("This request is not in course."))
+    if subject_id and subject_id not in {c.user_id for c in subject_candidates(request)}:
+        raise DomainError(
+            "subject_not_matched",
+            _(
+                "This account does not match the request: the identity document and the name "
+                "or a known e-mail address must agree."
+            ),
+            field="subject",
+        )
     request.subject_id = subject_id
     _history(request, actor, "subject linked")
     request.save(update_fields=["subject"])
@@ -931,6 +1227,7 @@ def arco_data_deliver(*, actor, request_id: int, today: dt.date) -> ArcoRequest:
         raise DomainError(
             "no_subject", _("First link the request to the account of the person concerned.")
         )
+    require_identity_verified(request)
     _require_account_email(request)
     request.data_delivered_on = today  # under the row lock: a second click finds it
     _history(request, actor, "data delivered")

@@ -7,14 +7,28 @@ import datetime as dt
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from privacy.models import ArcoRequest, ConsentEvent, Purpose
-from privacy.registry import anonymize_subject, declarations, subject_export  # noqa: F401
+from privacy.registry import (  # noqa: F401
+    MASKED_FIELDS,
+    _shown,
+    anonymize_subject,
+    declarations,
+    subject_export,
+    subject_export_masked,
+)
 from privacy.selectors import subject_holds
-from privacy.services import _history, _locked, consent_revoke, is_single_line, record_block
+from privacy.services import (
+    _history,
+    _locked,
+    consent_revoke,
+    is_single_line,
+    record_block,
+    require_identity_verified,
+)
 from viaticos.errors import DomainError
 from viaticos.models import TravelerProfile
 from viaticos.people import display_name
@@ -26,9 +40,11 @@ RECTIFIABLE_PROFILE_FIELDS = [
     "document_type",
     "document_number",
     "home_country",
-    "bank_name",
-    "bank_account",
 ]
+# R-A1: bank data is never changed through an ARCO request: only by the signed-in person, with
+# a second approval and an alert to their known address (a request posing as a traveler would
+# otherwise redirect their payments).
+BANK_FIELDS = frozenset({"bank_name", "bank_account"})
 
 
 def _require(request: ArcoRequest, right: str) -> None:
@@ -40,20 +56,11 @@ def _require(request: ArcoRequest, right: str) -> None:
         raise DomainError(
             "no_subject", _("First link the request to the account of the person concerned.")
         )
+    require_identity_verified(request)  # R-A1: nothing changed before
 
 
 def _append_fulfilment(request: ArcoRequest, text: str) -> None:
     request.response_text = (request.response_text + "\n\n" + text).strip()
-
-
-# Shown in the letter by their last four characters only (the letter also goes by e-mail).
-MASKED_FIELDS = frozenset({"document_number", "bank_account"})
-
-
-def _shown(field: str, value: str) -> str:
-    if field in MASKED_FIELDS and len(value) > 4:
-        return "…" + value[-4:]
-    return value or "—"
 
 
 def _change_line(model, field: str, old: str, new: str) -> str:
@@ -98,12 +105,21 @@ def subject_rectify(*, actor, request_id: int, changes: dict, today: dt.date) ->
     User = get_user_model()
     user = User.objects.select_for_update().get(pk=request.subject_id)
     changes = {k: str(v).strip() for k, v in changes.items() if v not in (None, "")}
+    if BANK_FIELDS & set(changes):
+        raise DomainError(
+            "bank_data_not_by_arco",
+            _(
+                "Bank data is never changed through an ARCO request: the person changes it "
+                "signed in to their account, with a second approval."
+            ),
+            field=sorted(BANK_FIELDS & set(changes))[0],
+        )
     reason = f"ARCO {request.tracking_code}: rectificación"
-    lines: list[str] = []
+    lines: list[tuple] = []
     done: list[str] = []
     user_fields = [f for f in RECTIFIABLE_USER_FIELDS if f in changes]
     for field in user_fields:
-        lines.append(_change_line(User, field, getattr(user, field), changes[field]))
+        lines.append((User, field, getattr(user, field), changes[field]))
         setattr(user, field, changes[field])
     if user_fields:
         _check(user, user_fields)
@@ -114,9 +130,7 @@ def subject_rectify(*, actor, request_id: int, changes: dict, today: dt.date) ->
         if profile is None:
             raise DomainError("no_profile", _("This person has no traveler profile to correct."))
         for field in profile_fields:
-            lines.append(
-                _change_line(TravelerProfile, field, getattr(profile, field), changes[field])
-            )
+            lines.append((TravelerProfile, field, getattr(profile, field), changes[field]))
             setattr(profile, field, changes[field])
         _check(profile, profile_fields)
         _history(profile, actor, reason)
@@ -124,12 +138,13 @@ def subject_rectify(*, actor, request_id: int, changes: dict, today: dt.date) ->
     done = user_fields + profile_fields
     if not done:
         raise DomainError("nothing_to_change", _("Enter at least one value to correct."))
-    _append_fulfilment(
-        request,
-        _("Corrected on %(date)s:") % {"date": today.strftime("%d/%m/%Y")}
-        + "\n"
-        + "\n".join(f"- {line}" for line in lines),
-    )
+    with translation.override(request.language):  # the letter's language
+        _append_fulfilment(
+            request,
+            _("Corrected on %(date)s:") % {"date": today.strftime("%d/%m/%Y")}
+            + "\n"
+            + "\n".join(f"- {_change_line(*line)}" for line in lines),
+        )
     _history(request, actor, "rectified")
     request.save(update_fields=["response_text"])
     return done
@@ -145,13 +160,31 @@ def subject_cancel(*, actor, request_id: int, today: dt.date) -> dict:
     user = get_user_model().objects.select_for_update().get(pk=request.subject_id)
     holds = subject_holds(user, today, exclude_request_id=request.pk)
     record_block(key=f"user:{user.pk}", subject_id=user.pk, today=today, holds=holds)
+    with translation.override(request.language):  # the letter's language
+        text, result = _cancel(user, holds, today)
+    _append_fulfilment(request, text)
+    _history(request, actor, "cancellation carried out")
+    request.save(update_fields=["response_text"])
+    return result
+
+
+def _cancel(user, holds, today: dt.date) -> tuple[str, dict]:
+    """Carry out the cancelación: block (with a hold) or anonymize; the letter's text."""
     if holds:
+        # R-T2: blocking is enforced, not a label: the account stops signing in at once (its
+        # sessions and API tokens with it); viaticos.people hides the person everywhere else.
+        get_user_model().objects.filter(pk=user.pk).update(is_active=False)
         kept = "\n".join(f"- {h.data_kept}: {h.reason}" for h in holds)
         text = _(
-            "Your data has been blocked: it is kept, but no longer used for ordinary purposes. "
-            "It cannot be erased yet because the law requires us to keep it:\n%(kept)s\n"
-            "It will be anonymized when these obligations end."
-        ) % {"kept": kept}
+            "Your data has been blocked on %(date)s. It cannot be erased yet, because the law "
+            "requires us to keep the following data for the reason given:\n%(kept)s\n"
+            "While it is blocked, your account cannot sign in; your data is read only to meet "
+            "that obligation (by the accounting staff settling the pending amounts, and by the "
+            "Personal Data Officer), every such read is logged, and for any other purpose it "
+            "does not appear in any list, page, export or interface of the organization. It "
+            "will be anonymized, without a new request from you, as soon as these obligations "
+            "end."
+        ) % {"kept": kept, "date": today.strftime("%d/%m/%Y")}
         result = {"anonymized": False, "holds": holds, "removed": []}
     else:
         removed = anonymize_subject(user)
@@ -161,38 +194,71 @@ def subject_cancel(*, actor, request_id: int, today: dt.date) -> dict:
             "accounting and tax rules require."
         ) % {"removed": ", ".join(removed) or "—"}
         result = {"anonymized": True, "holds": [], "removed": removed}
-    _append_fulfilment(request, text)
-    _history(request, actor, "cancellation carried out")
-    request.save(update_fields=["response_text"])
-    return result
+    return text, result
 
 
+@enforces("R-A8")
 @transaction.atomic
 def subject_stop_processing(
-    *, actor, request_id: int, purpose_codes: list[str], today: dt.date
+    *, actor, request_id: int, purpose_codes: list[str], today: dt.date, assessment: str = ""
 ) -> list[str]:
-    """R-A8 oposición: stop the processing concerned (its consent is revoked, recorded)."""
+    """R-A8 oposición, for any purpose: one resting on consent stops at once (the consent is
+    revoked, recorded); one resting on the contract or a legal duty is weighed against the
+    person's reasons (Law art. 22), and the officer's assessment goes into the letter."""
     request = _locked(request_id)
     _require(request, ArcoRequest.Right.OPOSICION)
     user = get_user_model().objects.get(pk=request.subject_id)
-    stopped = []
-    for purpose in Purpose.objects.filter(code__in=purpose_codes):
+    purposes = list(Purpose.objects.filter(code__in=purpose_codes, is_active=True))
+    if not purposes:
+        raise DomainError("nothing_to_stop", _("Choose at least one purpose."), field="purposes")
+    assessment = (assessment or "").strip()
+    english = request.language == "en"
+    stopped, weighed = [], []
+    for purpose in purposes:
         last = (
             ConsentEvent.objects.filter(user=user, purpose=purpose).order_by("-at", "-pk").first()
         )
-        if last and last.decision == ConsentEvent.Decision.GIVEN:
+        name = purpose.name_en if english else purpose.name_es
+        if purpose.needs_consent and last and last.decision == ConsentEvent.Decision.GIVEN:
             consent_revoke(user=user, purpose=purpose, channel="arco", actor=actor)
-            stopped.append(purpose.name_es)
-    if not stopped:
+            stopped.append(name)
+        elif not purpose.needs_consent:
+            weighed.append((name, purpose))
+    if weighed and not assessment:
+        raise DomainError(
+            "assessment_required",
+            _(
+                "This purpose does not rest on consent: write your assessment of the person's "
+                "reasons against the basis of the processing; it goes into the letter."
+            ),
+            field="assessment",
+        )
+    if not stopped and not weighed:
         raise DomainError("nothing_to_stop", _("None of these purposes had consent in force."))
-    _append_fulfilment(
-        request,
-        _("Processing stopped on %(date)s: %(purposes)s.")
-        % {"date": today.strftime("%d/%m/%Y"), "purposes": ", ".join(stopped)},
-    )
-    _history(request, actor, "processing stopped")
+    lines = []
+    with translation.override(request.language):  # the letter's language
+        if stopped:
+            lines.append(
+                _("Processing stopped on %(date)s: %(purposes)s.")
+                % {"date": today.strftime("%d/%m/%Y"), "purposes": ", ".join(stopped)}
+            )
+        for name, purpose in weighed:
+            lines.append(
+                _(
+                    "Your objection to processing for «%(purpose)s» (basis: %(basis)s) was "
+                    "examined on %(date)s: %(assessment)s"
+                )
+                % {
+                    "purpose": name,
+                    "basis": purpose.get_legal_basis_display(),
+                    "date": today.strftime("%d/%m/%Y"),
+                    "assessment": assessment,
+                }
+            )
+        _append_fulfilment(request, "\n".join(lines))
+    _history(request, actor, "objection carried out")
     request.save(update_fields=["response_text"])
-    return stopped
+    return stopped + [name for name, _purpose in weighed]
 
 
 @transaction.atomic
@@ -215,23 +281,25 @@ def subject_review_decision(
         raise DomainError(
             "outcome_required", _("Write the outcome of the review."), field="outcome"
         )
+    require_identity_verified(request)  # R-A1
     request.human_review_by = actor
     request.human_review_at = timezone.now()
     request.human_review_decision = decision.strip()
     request.human_review_outcome = outcome.strip()
-    _append_fulfilment(
-        request,
-        _(
-            "On %(date)s, %(who)s reviewed in person the decision “%(decision)s”, taken by "
-            "automated processing. Outcome: %(outcome)s"
+    with translation.override(request.language):  # the letter's language
+        _append_fulfilment(
+            request,
+            _(
+                "On %(date)s, %(who)s reviewed in person the decision “%(decision)s”, taken by "
+                "automated processing. Outcome: %(outcome)s"
+            )
+            % {
+                "date": today.strftime("%d/%m/%Y"),
+                "who": display_name(actor),
+                "decision": request.human_review_decision,
+                "outcome": request.human_review_outcome,
+            },
         )
-        % {
-            "date": today.strftime("%d/%m/%Y"),
-            "who": display_name(actor),
-            "decision": request.human_review_decision,
-            "outcome": request.human_review_outcome,
-        },
-    )
     _history(request, actor, "decision reviewed by a person")
     request.save(
         update_fields=[

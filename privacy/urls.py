@@ -15,6 +15,12 @@ urlpatterns = [
         views.arco_confirm_email,
         name="arco-confirm-email",
     ),
+    path("privacidad/arco/descarga/<str:token>/", views.arco_download, name="arco-download"),
+    path(
+        "privacidad/arco/descarga/<str:token>/<int:attachment_id>/",
+        views.arco_download,
+        name="arco-download-file",
+    ),
     path("privacidad/arco/seguimiento/", views.arco_lookup, name="arco-lookup"),
     path("privacidad/arco/seguimiento/<str:code>/", views.arco_status, name="arco-status"),
     path("privacidad/consentimiento/", views.consent_prompt, name="consent-prompt"),
@@ -26,6 +32,7 @@ urlpatterns = [
         name="my-consent-change",
     ),
     path("privacidad/solicitudes/", views.queue, name="queue"),
+    path("privacidad/solicitudes/nueva/", views.intake, name="intake"),
     path("privacidad/solicitudes/<int:pk>/", views.request_detail, name="request"),
     path(
         "privacidad/solicitudes/<int:pk>/adjunto/<int:attachment_id>/",

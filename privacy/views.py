@@ -22,11 +22,13 @@ from privacy.forms import (
     ArcoRequestForm,
     CorrectionForm,
     ExtendForm,
+    IntakeForm,
     ObserveForm,
     RectifyForm,
     RefuseForm,
     ReviewDecisionForm,
     TrackingForm,
+    VerifyIdentityForm,
 )
 from privacy.models import (
     ArcoAttachment,
@@ -194,6 +196,45 @@ def arco_confirm_email(request, token: str):
             request, "privacy/arco_confirm_email.html", {"error": exc.message}, status=400
         )
     return render(request, "privacy/arco_confirm_email.html", {"req": req})
+
+
+@enforces("R-A1")
+def arco_download(request, token: str, attachment_id: int | None = None):
+    """R-A1: the requester's letter and data, through the expiring link e-mailed to the verified
+    address (never attached). The page lists the files; each download is logged (R-S3)."""
+    if ratelimit.hit(request, "lookup"):
+        return _too_many(request, "privacy/arco_lookup.html", {"form": TrackingForm()}, "lookup")
+    try:
+        req = services.download_request(token)
+    except DomainError as exc:
+        return render(request, "privacy/arco_download.html", {"error": exc.message}, status=400)
+    files = req.attachments.filter(kind__in=services.download_kinds(token)).order_by("pk")
+    if attachment_id is None:
+        return render(
+            request, "privacy/arco_download.html", {"req": req, "files": files, "token": token}
+        )
+    item = get_object_or_404(files, pk=attachment_id)
+    services.access_log_record(
+        actor=None,
+        what=_("Downloaded by the requester: %(what)s") % {"what": item.get_kind_display()},
+        subject=req.subject,
+        subject_label=req.full_name,
+        record_key=f"privacy.arcoattachment:{item.pk}",
+        ip=_ip(request),
+    )
+    try:
+        handle = default_storage.open(item.storage_name, "rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    names = {
+        ArcoAttachment.Kind.RESPONSE: f"respuesta-{req.tracking_code}.pdf",
+        **services.EMAIL_NAMES,
+    }
+    response = FileResponse(
+        handle, content_type=item.content_type, as_attachment=True, filename=names[item.kind]
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def arco_lookup(request):
@@ -381,6 +422,57 @@ def queue(request):
     )
 
 
+def _filing(data) -> services.ArcoFiling:
+    return services.ArcoFiling(
+        right=data["right"],
+        full_name=data["full_name"],
+        document_type=data["document_type"],
+        document_number=data["document_number"],
+        email=data["email"],
+        address=data["address"],
+        request_detail=data["request_detail"],
+        notice_acknowledged=data["notice_acknowledged"],
+        representative_name=data["representative_name"],
+        representative_document_number=data["representative_document_number"],
+    )
+
+
+@enforces("R-A1")
+@login_required
+def intake(request):
+    """R-A1: the officer enters a request received on paper or by e-mail, with its real channel
+    and date of receipt."""
+    _officer(request, write=True)
+    form = IntakeForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                filed = services.arco_request_intake(
+                    actor=request.user,
+                    filing=_filing(data),
+                    channel=data["channel"],
+                    received_on=data["received_on"],
+                    language=data["language"],
+                    document_file=data["document_file"],
+                    power_of_attorney_file=data["power_of_attorney_file"],
+                    supporting_file=data["supporting_file"],
+                    today=clock.today(),
+                )
+            except DomainError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            else:
+                messages.success(
+                    request,
+                    _("Request entered: tracking code %(code)s.") % {"code": filed.tracking_code},
+                )
+                return redirect("privacy:request", pk=filed.pk)
+        return render(
+            request, "privacy/intake.html", {"form": form, "right_help": RIGHT_HELP}, status=400
+        )
+    return render(request, "privacy/intake.html", {"form": form, "right_help": RIGHT_HELP})
+
+
 ACTIONS = {
     "observe": ObserveForm,
     "extend": ExtendForm,
@@ -388,6 +480,7 @@ ACTIONS = {
     "answer": AnswerForm,
     "rectify": RectifyForm,
     "review": ReviewDecisionForm,
+    "verify": VerifyIdentityForm,
 }
 
 
@@ -417,7 +510,7 @@ def _request_page(request, req, *, bound=None, status=200):
             "today": today,
             "forms": {name: form() for name, form in ACTIONS.items()} | (bound or {}),
             "candidates": selectors.subject_candidates(req),
-            "purposes": [p for p in selectors.purposes_active() if p.needs_consent],
+            "purposes": selectors.purposes_active(),
             "history": req.history.select_related("history_user")[:30],
             "can_write": has_role(request.user, Role.PRIVACY_OFFICER),
             "data_pending": selectors.data_pending(req),
@@ -491,11 +584,20 @@ def request_action(request, pk: int, action: str):
                 outcome=post.get("outcome", ""),
                 response_text=post.get("response_text", ""),
                 data=post.get("data") or "attach",
+                controller_name=post.get("controller_name", ""),
+                controller_email=post.get("controller_email", ""),
                 today=today,
             )
         elif action == "not-filed":
             services.arco_request_close_not_filed(
                 actor=request.user, request_id=req.pk, today=today
+            )
+        elif action == "verify":
+            services.arco_request_verify_identity(
+                actor=request.user,
+                request_id=req.pk,
+                method=post.get("method", ""),
+                note=post.get("note", ""),
             )
         elif action == "link":
             services.arco_request_link_subject(
@@ -507,7 +609,8 @@ def request_action(request, pk: int, action: str):
             subjects.subject_rectify(
                 actor=request.user,
                 request_id=req.pk,
-                changes={k: post.get(k, "") for k in RectifyForm.base_fields},
+                # Everything posted: the service refuses bank data by name (R-A1).
+                changes={k: v for k, v in post.items() if k != "csrfmiddlewaretoken"},
                 today=today,
             )
         elif action == "review":
@@ -525,6 +628,7 @@ def request_action(request, pk: int, action: str):
                 actor=request.user,
                 request_id=req.pk,
                 purpose_codes=post.getlist("purposes"),
+                assessment=post.get("assessment", ""),
                 today=today,
             )
         elif action == "deliver-data":

@@ -18,4 +18,7 @@ tar -C "$media" -xzf "$src/media.tar.gz"
 if [ -n "${AWS_STORAGE_BUCKET_NAME:-}" ]; then
   "${PYTHON:-$(dirname "$0")/../.venv/bin/python}" "$(dirname "$0")/../manage.py" media_import "$media"
 fi
+# R-T3: people erased after this backup was taken are erased again (the log lives outside
+# the database: PRIVACY_ERASURE_LOG).
+"${PYTHON:-$(dirname "$0")/../.venv/bin/python}" "$(dirname "$0")/../manage.py" replay_erasures
 echo "Restored database and $(wc -l < "$src/media.sha256") files; all hashes match."

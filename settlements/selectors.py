@@ -39,7 +39,13 @@ from viaticos import pagination
 from viaticos.business_days import duty_calendar
 from viaticos.models import Organization
 from viaticos.money import round_money
-from viaticos.people import display_name
+from viaticos.people import (
+    display_name,
+    log_blocked_read,
+    serves_hold_purpose,
+    with_blocked_flag,
+    without_blocked,
+)
 from viaticos.uploads import check_upload
 
 ZERO = Decimal("0.00")
@@ -133,6 +139,7 @@ def missions_to_settle_page(user, *, page: str | None = None, today: dt.date | N
 def _visible(qs: QuerySet[Settlement], user) -> QuerySet[Settlement]:
     """A traveler sees their own settlements; accounting, approvers of exceptions and the
     auditor see all of them."""
+    qs = without_blocked(qs, "mission__traveler", reader=user)  # R-T2: the hold's purpose
     if access.reads_all(user):
         return qs
     return qs.filter(mission__traveler=user)
@@ -147,7 +154,13 @@ def settlements_visible_to(user) -> QuerySet[Settlement]:
 
 def settlement_get_for_user(user, pk) -> Settlement:
     """The one access check for a settlement: 404 for anyone who may not see it."""
-    return get_object_or_404(_visible(_base(), user), pk=pk)
+    hold_purpose = serves_hold_purpose(user)
+    qs = with_blocked_flag(_base(), "mission__traveler") if hold_purpose else _base()
+    settlement = get_object_or_404(_visible(qs, user), pk=pk)
+    if hold_purpose and settlement.person_blocked:  # R-T2, R-S3: read for the hold, logged
+        what = _("Settlement %(code)s") % {"code": settlement.code}
+        log_blocked_read(actor=user, person=settlement.mission.traveler, what=what, blocked=True)
+    return settlement
 
 
 def receipt_get_for_user(user, pk) -> Receipt:

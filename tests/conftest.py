@@ -134,6 +134,12 @@ def _privacy_prompt_only_in_privacy_tests(request, settings):
         settings.PRIVACY_CONSENT_PROMPT = False
 
 
+@pytest.fixture(autouse=True)
+def _erasure_log_per_test(settings, tmp_path):
+    """Erasures are logged outside the database (privacy/erasures.py): a file per test."""
+    settings.PRIVACY_ERASURE_LOG = str(tmp_path / "erasures.jsonl")
+
+
 # Figures of the quality gates (API fuzzing, bad inputs), printed at the end of every run so CI
 # shows them; tests report them through `record_property`, which also crosses xdist workers.
 _QUALITY: dict[str, list] = {"fuzz": [], "bad_input": []}

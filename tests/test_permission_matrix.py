@@ -591,6 +591,19 @@ MATRIX: dict[str, Entry] = {
     # R-A1: the link of the acknowledgement; anyone holding it (the token is the permission).
     "privacy:arco-confirm-email": Entry(kwargs=ARCO_CONFIRMATION),
     "privacy:arco-status": Entry(kwargs=lambda c: {"code": c["arco"].tracking_code}),
+    # R-A1: the expiring link of a letter or data, e-mailed to the verified address; the token
+    # is the permission, so an altered one is refused to everybody alike.
+    "privacy:arco-download": Entry(kwargs=lambda c: {"token": "altered"}, default=400),
+    "privacy:arco-download-file": Entry(
+        kwargs=lambda c: {"token": "altered", "attachment_id": c["attachment"].pk}, default=400
+    ),
+    # R-A1: requests received on paper or by e-mail are entered by the Privacy Officer only.
+    "privacy:intake": Entry(
+        expect={
+            ANON: 302,
+            **hidden_from(*(r for r in Role if r != Role.PRIVACY_OFFICER)),
+        }
+    ),
     "privacy:attachment": Entry(
         kwargs=lambda c: {"pk": c["arco"].pk, "attachment_id": c["attachment"].pk},
         expect={ANON: 302, **NO_ARCO_FILES},

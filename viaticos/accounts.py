@@ -11,12 +11,17 @@ from __future__ import annotations
 import hashlib
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.signals import user_login_failed
+from django.core.exceptions import ValidationError
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from viaticos import clients
+from viaticos.people import is_blocked_person
+from viaticos.rules_registry import enforces
 
 HOUR = 3600
 
@@ -35,8 +40,41 @@ def login_paused(request) -> bool:
     return clients.current_count("login-failed", clients.client_address(request)) >= limit
 
 
+class SignInForm(AuthenticationForm):
+    """Django's sign-in form, which says so when the account is blocked (R-T2)."""
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "blocked": _(
+            "Your personal data is blocked after your cancellation request: it is kept only "
+            "while a legal obligation lasts, and this account can no longer sign in. Write to "
+            "the Personal Data Officer if you need anything."
+        ),
+    }
+
+    @enforces("R-T2")
+    def clean(self):
+        """R-T2: a blocked person cannot sign in. Told only to whoever knows the password
+        (anyone else gets the usual message, so the form reveals nothing)."""
+        try:
+            return super().clean()
+        except ValidationError:
+            username, password = self.cleaned_data.get("username"), self.data.get("password")
+            user = get_user_model()._default_manager.filter(username=username).first()
+            known = user is not None and password and user.check_password(password)
+            if known and is_blocked_person(user):
+                raise ValidationError(self.error_messages["blocked"], code="blocked") from None
+            raise
+
+    def confirm_login_allowed(self, user):
+        super().confirm_login_allowed(user)
+        if is_blocked_person(user):
+            raise ValidationError(self.error_messages["blocked"], code="blocked")
+
+
 class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
+    authentication_form = SignInForm
 
     def post(self, request, *args, **kwargs):
         if login_paused(request):

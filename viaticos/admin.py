@@ -17,6 +17,7 @@ from viaticos.models import (
     RoleChange,
     TravelerProfile,
 )
+from viaticos.people import without_blocked
 
 
 class _NoHandEdits:
@@ -128,6 +129,10 @@ class PersonAdmin(UserAdmin):
         (_("Reason"), {"fields": ("role_change_reason",)}),
     )
 
+    def get_queryset(self, request):
+        """R-T2: a blocked person is not shown in the admin (not the purpose of the hold)."""
+        return without_blocked(super().get_queryset(request))
+
     def save_related(self, request, form, formsets, change):
         before = set(form.instance.groups.values_list("name", flat=True)) if change else set()
         super().save_related(request, form, formsets, change)
@@ -161,6 +166,10 @@ class TravelerProfileAdmin(SimpleHistoryAdmin):
     list_filter = ["kind", "entity_kind"]
     search_fields = ["user__first_name", "user__last_name", "user__username"]
     list_select_related = ["user"]
+
+    def get_queryset(self, request):
+        """R-T2: a blocked person's profile (document, bank data) is not shown in the admin."""
+        return without_blocked(super().get_queryset(request), "user")
 
 
 @admin.register(ClosureDay)

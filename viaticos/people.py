@@ -1,8 +1,113 @@
-"""How a person is named on pages, documents and e-mails."""
+"""People: how they are named, found by identity document, and whether their data is blocked.
+
+`viaticos` imports no app: the privacy app plugs in, from its AppConfig.ready(), where blocked
+people are recorded and how a read of a blocked person's data is logged (`register_blocking`).
+"""
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.db.models import Exists, OuterRef, QuerySet
+
+from viaticos.rules_registry import enforces
 
 
 def display_name(user) -> str:
     """The full name, or the user name when none was entered."""
     return user.get_full_name() or user.get_username()
+
+
+def person_by_document(doc_type: str, number: str):
+    """The traveler profile with this identity document, or None.
+
+    The one lookup of a person by document number: where the numbers are stored encrypted,
+    only this function changes (a keyed hash of the normalized number, say)."""
+    from viaticos.models import TravelerProfile
+
+    number = (number or "").strip()
+    if not number or not doc_type:
+        return None
+    return (
+        TravelerProfile.objects.select_related("user")
+        .filter(document_type=doc_type, document_number=number)
+        .first()
+    )
+
+
+# --- R-T2 blocking ---
+
+
+@dataclass
+class _Blocking:
+    blocked_ids: Callable[[], QuerySet] | None = None
+    log_read: Callable[..., None] | None = None
+
+
+_blocking = _Blocking()
+
+
+def register_blocking(*, blocked_ids: Callable[[], QuerySet], log_read: Callable[..., None]):
+    """Called by the privacy app: `blocked_ids()` is a values() queryset of the user ids whose
+    data is blocked (used as a subquery); `log_read(actor=, person=, what=, record_key=)`."""
+    _blocking.blocked_ids = blocked_ids
+    _blocking.log_read = log_read
+
+
+def blocked_person_ids() -> QuerySet:
+    """R-T2: the ids of the people whose data is blocked (a subquery, no query of its own)."""
+    if _blocking.blocked_ids is None:
+        return get_user_model().objects.none().values("pk")
+    return _blocking.blocked_ids()
+
+
+@enforces("R-T2")
+def is_blocked_person(user) -> bool:
+    """R-T2: the person's data is blocked (a cancelación held by a legal hold): kept, but their
+    account cannot sign in and their data is hidden from ordinary use."""
+    user_id = getattr(user, "pk", user)
+    if not user_id:
+        return False
+    return get_user_model().objects.filter(pk=user_id, pk__in=blocked_person_ids()).exists()
+
+
+# Who serves the purpose of the holds (R-T2): settling the pending advance or the sanction
+# (accounting) and the ARCO request itself (the Oficial). Everybody else sees nothing.
+HOLD_PURPOSE_ROLES = ("general_accountant", "accounting_assistant", "privacy_officer")
+
+
+def serves_hold_purpose(user) -> bool:
+    from viaticos.roles import Role, has_role
+
+    return has_role(user, *(Role(r) for r in HOLD_PURPOSE_ROLES))
+
+
+@enforces("R-T2")
+def without_blocked(qs: QuerySet, field: str = "pk", *, reader=None) -> QuerySet:
+    """R-T2: `qs` without the rows of blocked people (`field` leads to the person), unless
+    `reader` serves the purpose of the hold (their reads of one record are logged by
+    `log_blocked_read`)."""
+    if reader is not None and serves_hold_purpose(reader):
+        return qs
+    return qs.exclude(**{f"{field}__in": blocked_person_ids()})
+
+
+def with_blocked_flag(qs: QuerySet, field: str) -> QuerySet:
+    """`qs` with `person_blocked` (bool), read in the same query: whether the person `field`
+    leads to is blocked (so that logging a read of their record costs no query of its own)."""
+    blocked = get_user_model().objects.filter(pk=OuterRef(field), pk__in=blocked_person_ids())
+    return qs.annotate(person_blocked=Exists(blocked))
+
+
+@enforces("R-S3", "R-T2")
+def log_blocked_read(
+    *, actor, person, what: str, record_key: str = "", blocked: bool | None = None
+) -> None:
+    """R-T2, R-S3: a read of a blocked person's record for the purpose of the hold, logged
+    (`blocked`: the `with_blocked_flag` already read, else it is asked)."""
+    if _blocking.log_read is None or person is None:
+        return
+    if blocked if blocked is not None else is_blocked_person(person):
+        _blocking.log_read(actor=actor, person=person, what=what, record_key=record_key)

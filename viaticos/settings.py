@@ -237,6 +237,11 @@ else:
 # Privacy (Ley 29733): the notice prompt at first login (R-P2) and the public form's rate limit,
 # as (requests, seconds) per client address (TRUSTED_PROXY_COUNT decides which address).
 PRIVACY_CONSENT_PROMPT = env_bool("PRIVACY_CONSENT_PROMPT", True)
+# R-T3: where erasures of people are logged, outside the database and its backups, so that
+# scripts/restore.sh can replay them (privacy/erasures.py). Keep it on a persistent volume.
+PRIVACY_ERASURE_LOG = os.environ.get(
+    "PRIVACY_ERASURE_LOG", str(BASE_DIR / "var" / "erasures.jsonl")
+)
 PRIVACY_RATE_LIMITS = {
     "file": (env_int("PRIVACY_ARCO_FILE_LIMIT", 5), 3600),
     "lookup": (env_int("PRIVACY_ARCO_LOOKUP_LIMIT", 30), 600),

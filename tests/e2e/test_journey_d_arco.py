@@ -64,6 +64,12 @@ def test_public_files_an_arco_request_and_the_officer_answers(
     click_and_wait(officer, row.get_by_role("link"))
     expect(officer.locator("h1")).to_contain_text(label(ArcoRequest.Right.ACCESO))
     expect(officer.locator("body")).to_contain_text("45879632")
+    # R-A1: identity is verified (and recorded) before anything is disclosed.
+    verify = officer.locator("form[action$='/verify/']")
+    verify.locator("select[name=method]").select_option("in_person")
+    verify.locator("input[name=note]").fill("DNI original mostrado en mesa de partes")
+    click_and_wait(officer, verify.get_by_role("button", name=es("Record the verification")))
+    expect_message(officer, es("Done."))
     answer = officer.locator("form[action$='/answer/']")
     answer.locator("select[name=outcome]").select_option("granted")
     answer.locator("input[name=data][value=none]").check()  # no account: no data held

@@ -18,7 +18,7 @@ from privacy.models import ArcoDelivery, ArcoRequest, BlockedRecord, RetentionAc
 from privacy.registry import categories, declarations
 from settlements import services as settlement_services
 from settlements.models import Document, Receipt, Settlement
-from tests.privacy.helpers import file_on
+from tests.privacy.helpers import downloaded, file_on, link_verified, verify_identity
 from tests.settlements.conftest import (  # noqa: F401  (fixtures)
     _media,
     authorized_mission,
@@ -43,7 +43,7 @@ def _file(api_client, monkeypatch, day, **kw):
 
 def _linked(api_client, monkeypatch, officer, subject, right, day=None):
     req = _file(api_client, monkeypatch, day or D(2026, 3, 30), right=right)
-    services.arco_request_link_subject(actor=officer, request_id=req.pk, subject_id=subject.pk)
+    link_verified(req, officer, subject)
     return req
 
 
@@ -122,7 +122,9 @@ def test_r_a8_acceso_exports_missions_and_settlements_as_json_and_pdf(
             response_text="Adjuntamos sus datos.",
             today=D(2026, 4, 6),
         )
-    files = {a[0]: a[1] for a in mailoutbox[-1].attachments}
+    files = {
+        name: content for name, (content, _type) in downloaded(api_client, mailoutbox[-1]).items()
+    }
     data = json.loads(files["mis-datos.json"])
     mission = data["missions"]["missions"][0]
     assert mission["code"] == settlement.mission.code
@@ -347,7 +349,7 @@ def test_r_a8_portabilidad_is_answered_with_the_json_export(
             response_text="Adjuntamos sus datos en formato JSON.",
             today=D(2026, 4, 6),
         )
-    files = {a[0]: (a[1], a[2]) for a in mailoutbox[-1].attachments}
+    files = downloaded(api_client, mailoutbox[-1])
     assert "mis-datos.pdf" not in files
     content, mimetype = files["mis-datos.json"]
     assert mimetype == "application/json"
@@ -389,6 +391,7 @@ def test_r_a1_tratamiento_objetivo_records_who_reviewed_the_decision(
         user=privacy_officer, notice=PrivacyNotice.objects.get(), notice_hash="x"
     )
     client.force_login(privacy_officer)
+    verify_identity(req, privacy_officer)  # R-A1: before the review, which goes in the letter
     page = client.get(f"/privacidad/solicitudes/{req.pk}/")
     assert 'name="decision"' in page.content.decode()
     response = client.post(

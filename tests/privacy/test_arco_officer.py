@@ -16,7 +16,13 @@ from privacy.models import (
     PrivacyNotice,
 )
 from privacy.registry import Hold, PersonalData, register, unregister
-from tests.privacy.helpers import confirm_email, file_on
+from tests.privacy.helpers import (
+    confirm_email,
+    downloaded,
+    file_on,
+    link_verified,
+    verify_identity,
+)
 
 D = dt.date
 
@@ -108,7 +114,9 @@ def test_r_a6_answer_sends_the_letter_and_logs_the_delivery(
     assert req.response_letter
     assert req.attachments.filter(kind=ArcoAttachment.Kind.RESPONSE).exists()
     assert mailoutbox[-1].to == ["lucia@example.org"]
-    assert mailoutbox[-1].attachments[0][0].startswith("respuesta-")
+    assert list(downloaded(officer_client, mailoutbox[-1])) == [
+        f"respuesta-{req.tracking_code}.pdf"
+    ]
     kinds = set(req.deliveries.values_list("channel", "status"))
     assert ("email", ArcoDelivery.Status.SENT) in kinds and (
         "post",
@@ -150,6 +158,7 @@ def test_r_a5_refusal_needs_a_reason(db, api_client, privacy_officer, monkeypatc
 
 def test_r_a8_acceso_exports_everything_as_pdf_and_json(
     db,
+    client,
     api_client,
     privacy_officer,
     traveler,
@@ -164,9 +173,7 @@ def test_r_a8_acceso_exports_everything_as_pdf_and_json(
         right="acceso",
         document_number=traveler.traveler_profile.document_number,
     )
-    services.arco_request_link_subject(
-        actor=privacy_officer, request_id=req.pk, subject_id=traveler.pk
-    )
+    link_verified(req, privacy_officer, traveler)
     with django_capture_on_commit_callbacks(execute=True):
         services.arco_request_answer(
             actor=privacy_officer,
@@ -175,15 +182,15 @@ def test_r_a8_acceso_exports_everything_as_pdf_and_json(
             response_text="Adjuntamos sus datos.",
             today=D(2026, 4, 6),
         )
-    names = [a[0] for a in mailoutbox[-1].attachments]
-    assert "mis-datos.pdf" in names and "mis-datos.json" in names
+    files = downloaded(client, mailoutbox[-1])
+    assert "mis-datos.pdf" in files and "mis-datos.json" in files
     import json
 
-    data = json.loads(dict((a[0], a[1]) for a in mailoutbox[-1].attachments)["mis-datos.json"])
-    assert (
-        data["viaticos"]["traveler_profile"]["document_number"]
-        == traveler.traveler_profile.document_number
-    )
+    data = json.loads(files["mis-datos.json"][0])
+    number = traveler.traveler_profile.document_number
+    # R-A1: what leaves the organization shows the identity document by its last four only.
+    assert data["viaticos"]["traveler_profile"]["document_number"] == "…" + number[-4:]
+    assert number not in json.dumps(data)
     assert "privacy" in data
 
 
@@ -191,6 +198,7 @@ def test_r_a2_acceso_granted_without_data_sets_the_10_day_delivery(
     db, api_client, privacy_officer, monkeypatch
 ):
     req = _file(api_client, monkeypatch, D(2026, 3, 30), right="acceso")
+    verify_identity(req, privacy_officer)
     services.arco_request_answer(
         actor=privacy_officer,
         request_id=req.pk,
@@ -218,6 +226,7 @@ def test_r_a2_acceso_with_the_data_attached_needs_the_persons_account_first(
     db, api_client, privacy_officer, monkeypatch
 ):
     req = _file(api_client, monkeypatch, D(2026, 3, 30), right="acceso")
+    verify_identity(req, privacy_officer)
 
     with pytest.raises(services.DomainError) as refused:
         _grant_acceso(
@@ -235,6 +244,7 @@ def test_r_a8_acceso_of_someone_without_an_account_says_no_data_is_held(
     from django.utils import translation
 
     req = _file(api_client, monkeypatch, D(2026, 3, 30), right="acceso")
+    verify_identity(req, privacy_officer)
     with translation.override("es"):
         _grant_acceso(
             privacy_officer, req, data="none", text="Atendemos su solicitud.", today=D(2026, 4, 6)
@@ -244,9 +254,7 @@ def test_r_a8_acceso_of_someone_without_an_account_says_no_data_is_held(
     assert "No conservamos datos personales suyos" in req.response_text
 
     other = _file(api_client, monkeypatch, D(2026, 3, 30), right="acceso")
-    services.arco_request_link_subject(
-        actor=privacy_officer, request_id=other.pk, subject_id=traveler.pk
-    )
+    link_verified(other, privacy_officer, traveler)
     with pytest.raises(services.DomainError) as refused:
         _grant_acceso(
             privacy_officer, other, data="none", text="Atendemos su solicitud.", today=D(2026, 4, 6)
@@ -276,6 +284,7 @@ def test_r_a2_acceso_data_to_follow_stays_in_the_queue_until_it_is_sent_once(
         right="acceso",
         document_number=traveler.traveler_profile.document_number,
     )
+    verify_identity(req, privacy_officer)
     _grant_acceso(
         privacy_officer,
         req,
@@ -296,14 +305,15 @@ def test_r_a2_acceso_data_to_follow_stays_in_the_queue_until_it_is_sent_once(
     page = officer_client.get(f"/privacidad/solicitudes/{req.pk}/", HTTP_ACCEPT_LANGUAGE="es")
     assert "Entregar los datos" in page.content.decode()
 
+    # Same document and the e-mail on file: the account can be linked (R-A1).
     services.arco_request_link_subject(
         actor=privacy_officer, request_id=req.pk, subject_id=traveler.pk
     )
     with django_capture_on_commit_callbacks(execute=True):
         services.arco_data_deliver(actor=privacy_officer, request_id=req.pk, today=D(2026, 8, 5))
 
-    names = [a[0] for a in mailoutbox[-1].attachments]
-    assert names == ["mis-datos.pdf", "mis-datos.json"]
+    names = list(downloaded(officer_client, mailoutbox[-1]))
+    assert names[-2:] == ["mis-datos.pdf", "mis-datos.json"]
     kinds = set(req.attachments.values_list("kind", flat=True))
     assert {ArcoAttachment.Kind.EXPORT_PDF, ArcoAttachment.Kind.EXPORT_JSON} <= kinds
     assert req.deliveries.filter(kind=ArcoDelivery.Kind.DATA, status="sent").count() == 1
@@ -319,18 +329,16 @@ def test_r_a8_rectificacion_changes_the_record_with_history(
     db, api_client, privacy_officer, traveler, monkeypatch
 ):
     req = _file(api_client, monkeypatch, D(2026, 3, 30), right="rectificacion")
-    services.arco_request_link_subject(
-        actor=privacy_officer, request_id=req.pk, subject_id=traveler.pk
-    )
+    link_verified(req, privacy_officer, traveler)
     subjects.subject_rectify(
         actor=privacy_officer,
         request_id=req.pk,
-        changes={"bank_account": "191-000-111"},
+        changes={"document_number": "40999111"},
         today=D(2026, 4, 1),
     )
     profile = traveler.traveler_profile
     profile.refresh_from_db()
-    assert profile.bank_account == "191-000-111"
+    assert profile.document_number == "40999111"
     last = profile.history.first()
     assert last.history_user == privacy_officer and req.tracking_code in last.history_change_reason
 
@@ -345,18 +353,16 @@ def test_r_a8_rectificacion_answer_lists_each_field_with_its_previous_value(
     traveler.last_name = "Pérez"
     traveler.save()
     profile = traveler.traveler_profile
-    profile.bank_account = "191-000-999"
+    profile.document_number = "40000999"
     profile.save()
     req = _file(api_client, monkeypatch, D(2026, 3, 30), right="rectificacion")
-    services.arco_request_link_subject(
-        actor=privacy_officer, request_id=req.pk, subject_id=traveler.pk
-    )
+    link_verified(req, privacy_officer, traveler)
 
     with translation.override("es"):
         subjects.subject_rectify(
             actor=privacy_officer,
             request_id=req.pk,
-            changes={"last_name": " Quispe ", "bank_account": "191-000-111", "email": ""},
+            changes={"last_name": " Quispe ", "document_number": "40000111", "email": ""},
             today=D(2026, 4, 1),
         )
 
@@ -365,8 +371,8 @@ def test_r_a8_rectificacion_answer_lists_each_field_with_its_previous_value(
     assert traveler.last_name == "Quispe"
     assert "Corregido el 01/04/2026:" in req.response_text
     assert "- Apellidos: «Pérez» → «Quispe»" in req.response_text
-    assert "«…-999» → «…-111»" in req.response_text
-    assert "191-000" not in req.response_text
+    assert "«…0999» → «…0111»" in req.response_text
+    assert "40000" not in req.response_text
 
 
 def test_r_a8_rectificacion_refuses_an_invalid_value_and_changes_nothing(
@@ -375,9 +381,7 @@ def test_r_a8_rectificacion_refuses_an_invalid_value_and_changes_nothing(
     from django.utils import translation
 
     req = _file(api_client, monkeypatch, D(2026, 3, 30), right="rectificacion")
-    services.arco_request_link_subject(
-        actor=privacy_officer, request_id=req.pk, subject_id=traveler.pk
-    )
+    link_verified(req, privacy_officer, traveler)
     before = traveler.email
 
     with translation.override("es"), pytest.raises(services.DomainError) as refused:
@@ -402,7 +406,7 @@ def test_r_a8_rectificacion_refuses_an_invalid_value_and_changes_nothing(
     [
         ("last_name", "Quispe\nURGENTE: valide sus datos bancarios en https://x.example"),
         ("first_name", "Ana\tMaría"),
-        ("bank_name", "Banco\u202eNación"),  # a bidirectional override
+        ("document_number", "4000\u202e0999"),  # a bidirectional override
     ],
 )
 def test_r_a8_rectificacion_refuses_names_on_several_lines(
@@ -411,10 +415,8 @@ def test_r_a8_rectificacion_refuses_names_on_several_lines(
     from django.utils import translation
 
     req = _file(api_client, monkeypatch, D(2026, 3, 30), right="rectificacion")
-    services.arco_request_link_subject(
-        actor=privacy_officer, request_id=req.pk, subject_id=traveler.pk
-    )
-    before = (traveler.first_name, traveler.last_name, traveler.traveler_profile.bank_name)
+    link_verified(req, privacy_officer, traveler)
+    before = (traveler.first_name, traveler.last_name, traveler.traveler_profile.document_number)
 
     with translation.override("es"), pytest.raises(services.DomainError) as refused:
         subjects.subject_rectify(
@@ -425,7 +427,8 @@ def test_r_a8_rectificacion_refuses_names_on_several_lines(
     assert "una sola línea" in refused.value.message
     traveler.refresh_from_db()
     traveler.traveler_profile.refresh_from_db()
-    assert (traveler.first_name, traveler.last_name, traveler.traveler_profile.bank_name) == before
+    profile = traveler.traveler_profile
+    assert (traveler.first_name, traveler.last_name, profile.document_number) == before
 
 
 @pytest.fixture
@@ -450,9 +453,7 @@ def test_r_a8_r_t2_cancelacion_with_open_settlement_blocks_and_explains(
     db, api_client, privacy_officer, traveler, monkeypatch, open_settlement_declared
 ):
     req = _file(api_client, monkeypatch, D(2026, 3, 30), right="cancelacion")
-    services.arco_request_link_subject(
-        actor=privacy_officer, request_id=req.pk, subject_id=traveler.pk
-    )
+    link_verified(req, privacy_officer, traveler)
     result = subjects.subject_cancel(actor=privacy_officer, request_id=req.pk, today=D(2026, 4, 1))
     assert result["anonymized"] is False
     traveler.refresh_from_db()
@@ -467,9 +468,7 @@ def test_r_a8_cancelacion_without_hold_anonymizes(
 ):
     number = traveler.traveler_profile.document_number
     req = _file(api_client, monkeypatch, D(2026, 3, 30), right="cancelacion")
-    services.arco_request_link_subject(
-        actor=privacy_officer, request_id=req.pk, subject_id=traveler.pk
-    )
+    link_verified(req, privacy_officer, traveler)
     result = subjects.subject_cancel(actor=privacy_officer, request_id=req.pk, today=D(2026, 4, 1))
     assert result["anonymized"] is True
     traveler.refresh_from_db()
@@ -487,9 +486,7 @@ def test_r_t2_manual_legal_hold_blocks_cancelacion(
         subject=traveler, reason="litigation", description="Exp. 123-2026", started_on=D(2026, 1, 1)
     )
     req = _file(api_client, monkeypatch, D(2026, 3, 30), right="cancelacion")
-    services.arco_request_link_subject(
-        actor=privacy_officer, request_id=req.pk, subject_id=traveler.pk
-    )
+    link_verified(req, privacy_officer, traveler)
     assert (
         subjects.subject_cancel(actor=privacy_officer, request_id=req.pk, today=D(2026, 4, 1))[
             "anonymized"

@@ -9,7 +9,7 @@ import pytest
 from privacy import services
 from privacy.models import ArcoDelivery, ArcoRequest, NoticeAcknowledgement, PrivacyNotice
 from privacy.selectors import subject_candidates
-from tests.privacy.helpers import body, confirm_email, file_on
+from tests.privacy.helpers import body, confirm_email, downloaded, file_on, verify_identity
 
 D = dt.date
 OUTSIDE = "atacante@evil.example"
@@ -83,6 +83,7 @@ def test_acceso_data_goes_to_the_account_address_never_to_the_typed_one(
     assert req.subject == traveler and req.email_differs_from_account
     page = officer_client.get(f"/privacidad/solicitudes/{req.pk}/").content.decode()
     assert "distinto del de la cuenta vinculada" in page
+    verify_identity(req, privacy_officer)
     with django_capture_on_commit_callbacks(execute=True):
         services.arco_request_answer(
             actor=privacy_officer,
@@ -94,7 +95,7 @@ def test_acceso_data_goes_to_the_account_address_never_to_the_typed_one(
     assert all(OUTSIDE not in message.to for message in mailoutbox)
     data_mail = mailoutbox[-1]
     assert data_mail.to == [traveler.email]
-    assert "mis-datos.json" in [name for name, *_ in data_mail.attachments]
+    assert "mis-datos.json" in downloaded(api_client, data_mail)
     assert set(req.deliveries.filter(kind="response").values_list("to", flat=True)) == {
         traveler.email
     }
@@ -113,6 +114,7 @@ def test_an_account_without_e_mail_gets_no_data_by_mail(
     services.arco_request_link_subject(
         actor=privacy_officer, request_id=req.pk, subject_id=traveler.pk
     )
+    verify_identity(req, privacy_officer)
     with pytest.raises(services.DomainError) as refused:
         services.arco_request_answer(
             actor=privacy_officer,
@@ -150,7 +152,7 @@ def test_a_letter_to_an_unconfirmed_address_is_held_until_the_link_is_opened(
     held.refresh_from_db()
     assert held.status == ArcoDelivery.Status.SENT and held.to == OUTSIDE
     assert mailoutbox[-1].to == [OUTSIDE]
-    assert mailoutbox[-1].attachments[0][0] == f"respuesta-{req.tracking_code}.pdf"
+    assert list(downloaded(api_client, mailoutbox[-1])) == [f"respuesta-{req.tracking_code}.pdf"]
 
 
 @pytest.mark.parametrize(

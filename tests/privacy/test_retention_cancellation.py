@@ -17,7 +17,7 @@ from privacy.models import (
     PrivacyNotice,
     RetentionAction,
 )
-from tests.privacy.helpers import file_on
+from tests.privacy.helpers import file_on, link_verified
 
 D = dt.date
 
@@ -42,7 +42,7 @@ def _blocked_cancelacion(api_client, monkeypatch, officer, person, *, category="
         "tracking_code"
     ]
     request = ArcoRequest.objects.get(tracking_code=code)
-    services.arco_request_link_subject(actor=officer, request_id=request.pk, subject_id=person.pk)
+    link_verified(request, officer, person)
     result = subjects.subject_cancel(actor=officer, request_id=request.pk, today=D(2026, 4, 1))
     assert result["anonymized"] is False
     if answer:
@@ -76,7 +76,7 @@ def test_r_a8_blocked_cancelacion_is_anonymized_by_retention_once_the_hold_ends(
 
     _run(D(2026, 6, 30))  # the litigation still holds on its last day
     traveler.refresh_from_db()
-    assert traveler.first_name and traveler.is_active
+    assert traveler.first_name and not traveler.is_active  # kept, but cannot sign in (R-T2)
     assert traveler.traveler_profile.document_number == number
     assert BlockedRecord.objects.filter(key=key).exists()
     kept = RetentionAction.objects.get(policy__category="privacy.blocked_cancellations")
@@ -139,7 +139,7 @@ def test_r_t2_blocked_cancelacion_is_held_by_a_hold_of_any_category(
     )
     _run(D(2026, 6, 1))
     traveler.refresh_from_db()
-    assert traveler.first_name and traveler.is_active
+    assert traveler.first_name and not traveler.is_active  # kept, but cannot sign in (R-T2)
     _run(D(2026, 7, 1))
     traveler.refresh_from_db()
     assert traveler.first_name == "" and not traveler.is_active

@@ -19,7 +19,7 @@ from privacy.models import (
     RetentionAction,
     RetentionPolicy,
 )
-from tests.privacy.helpers import file_on
+from tests.privacy.helpers import file_on, link_verified
 
 D = dt.date
 
@@ -115,9 +115,7 @@ def test_r_a8_cancelacion_clears_ip_and_user_agent_of_notice_acknowledgements(
         "tracking_code"
     ]
     request = ArcoRequest.objects.get(tracking_code=code)
-    services.arco_request_link_subject(
-        actor=privacy_officer, request_id=request.pk, subject_id=traveler.pk
-    )
+    link_verified(request, privacy_officer, traveler)
     result = subjects.subject_cancel(
         actor=privacy_officer, request_id=request.pk, today=D(2026, 4, 1)
     )
