@@ -33,7 +33,7 @@ from privacy.models import (
     PrivacyNotice,
     Purpose,
 )
-from privacy.registry import Hold, subject_export, subject_export_masked
+from privacy.registry import Hold, subject_export_masked
 from viaticos import outbox
 from viaticos.errors import DomainError
 from viaticos.files import save_file
