@@ -45,12 +45,15 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from viaticos.rules_registry import enforces
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise  # a gettext_lazy string
 
 
 class StartEvent(models.TextChoices):
@@ -107,10 +110,10 @@ class Hold:
 @dataclass(frozen=True)
 class Category:
     code: str
-    label: str
+    label: str | StrPromise
     period_years: int
     start_event: str
-    legal_basis: str
+    legal_basis: str | StrPromise
     action: str
     sensitive: bool = False
     candidates: Callable[[], Iterable[Candidate]] | None = None

@@ -69,8 +69,9 @@ def require_reason(reason: str | None, *, field: str = "reason", message: str | 
     """A decision that needs a reason (rejection, return, stop, lift): the stripped reason."""
     from django.utils.translation import gettext as _
 
-    if not (reason or "").strip():
+    stripped = (reason or "").strip()
+    if not stripped:
         raise DomainError(
             CommonError.REASON_REQUIRED, message or _("Give the reason."), field=field
         )
-    return reason.strip()
+    return stripped

@@ -9,15 +9,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.urls import NoReverseMatch, reverse
 
 from viaticos.roles import Role, user_roles
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise  # a gettext_lazy string
+
 
 @dataclass(frozen=True)
 class NavItem:
-    label: str
+    label: str | StrPromise
     url_name: str
     roles: frozenset[Role] | None = None  # None: every signed-in user
     order: int = 100
@@ -31,7 +35,7 @@ class HomePanel:
     """A block of the home page: what a person holding one of `roles` has to do."""
 
     key: str
-    title: str
+    title: str | StrPromise
     template: str
     roles: frozenset[Role] | None = None
     order: int = 100
