@@ -9,6 +9,7 @@ from privacy.models import (
     DataBank,
     LegalHold,
     NoticeAcknowledgement,
+    OfficerDesignation,
     PrivacyNotice,
     Processor,
     Purpose,
@@ -155,26 +156,87 @@ class AccessLogAdmin(ReadOnlyAdmin):
     list_select_related = ["actor"]
 
 
+@admin.register(OfficerDesignation)
+class OfficerDesignationAdmin(SimpleHistoryAdmin):
+    """Reglamento D.S. 016-2024-JUS: who the Oficial de Datos Personales is, the deputy, the
+    act, the dates and when the Authority was told."""
+
+    list_display = ["officer", "deputy", "act", "starts_on", "ends_on", "communicated_on"]
+    list_select_related = ["officer", "deputy"]
+
+
 @admin.register(SecurityIncident)
 class SecurityIncidentAdmin(SimpleHistoryAdmin):
     list_display = ["detected_at", "people_affected", "notify_by", "authority_notified_at"]
 
 
+def _mask(value: str, keep: int) -> str:
+    return f"···{value[-keep:]}" if value else "—"
+
+
 # R-S3: reading a traveler's identity document and bank data in the admin is logged: the
 # profile's page and its past versions (the history list and each version's form).
+# SPEC §5.4: both are masked by default; "Reveal" (?reveal=1) shows the document number, logged
+# on its own. The bank account is never edited here: only its holder changes it, in Mi cuenta,
+# with a second approval (viaticos.bank_changes).
 class LoggedTravelerProfileAdmin(TravelerProfileAdmin):
-    def _log_read(self, request, object_id) -> None:
+    @admin.display(description=_("identity document number"))
+    def masked_document(self, obj):
+        return _mask(obj.document_number, 3) if obj else "—"
+
+    @admin.display(description=_("bank account"))
+    def masked_bank_account(self, obj):
+        return _mask(obj.bank_account, 4) if obj else "—"
+
+    def _revealing(self, request, obj) -> bool:
+        return obj is not None and request.GET.get("reveal") == "1"
+
+    def get_fields(self, request, obj=None):
+        fields = [
+            f
+            for f in super().get_fields(request, obj)
+            if f
+            not in {"bank_account", "document_number", "masked_document", "masked_bank_account"}
+        ]
+        number = "document_number" if obj is None or self._revealing(request, obj) else None
+        at = fields.index("document_type") + 1 if "document_type" in fields else len(fields)
+        return [*fields[:at], number or "masked_document", *fields[at:], "masked_bank_account"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [
+            *super().get_readonly_fields(request, obj),
+            "masked_document",
+            "masked_bank_account",
+        ]
+
+    def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True):
+        """The history list shows what changed, except the secret values themselves."""
+        previous = None
+        for current in historical_records:
+            if previous is not None:
+                delta = previous.diff_against(
+                    current,
+                    excluded_fields=["document_number", "document_number_hash", "bank_account"],
+                    foreign_keys_are_objs=foreign_keys_are_objs,
+                )
+                helper = self.get_historical_record_context_helper(request, previous)
+                previous.history_delta_changes = helper.context_for_delta_changes(delta)
+            previous = current
+
+    def _log_read(self, request, object_id, what=None) -> None:
         from privacy.services import access_log_record
 
         profile = TravelerProfile.objects.select_related("user").filter(pk=object_id).first()
         if profile is not None and request.method == "GET":
             access_log_record(
                 actor=request.user,
-                what=_("Identity document and bank data (admin)"),
+                what=what or _("Identity document and bank data (admin)"),
                 subject=profile.user,
                 record_key=f"viaticos.travelerprofile:{profile.pk}",
                 ip=request.META.get("REMOTE_ADDR"),
             )
+            if what is None and request.GET.get("reveal") == "1":
+                self._log_read(request, object_id, _("Identity document number revealed (admin)"))
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         self._log_read(request, object_id)

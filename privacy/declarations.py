@@ -90,12 +90,14 @@ def anonymize_user(user) -> list[str]:
     if profile:
         wiped = {
             "document_number": ANON,
+            "document_number_hash": "",  # nobody is found by the old number any more
             "bank_name": "",
             "bank_account": "",
             "entity_name": "",
         }
         TravelerProfile.objects.filter(pk=profile.pk).update(**wiped)
         profile.history.all().update(**wiped)  # the history would otherwise keep them
+        profile.bank_changes.update(bank_name="", bank_account="")
         removed += [
             str(_("identity document number")),
             str(_("bank data")),

@@ -15,12 +15,23 @@ def render_pdf(template: str, context: dict) -> bytes:
     return pdf.render_pdf(template, context, language="es")
 
 
+def _designation():
+    from privacy.selectors import officer_designation
+
+    return officer_designation()
+
+
 def acknowledgement_pdf(request) -> bytes:
-    return render_pdf("privacy/pdf/acknowledgement.html", {"req": request})
+    return render_pdf(
+        "privacy/pdf/acknowledgement.html", {"req": request, "designation": _designation()}
+    )
 
 
 def response_letter_pdf(request) -> bytes:
-    return render_pdf("privacy/pdf/response_letter.html", {"req": request})
+    """Signed with the name and role of the Oficial de Datos Personales in office."""
+    return render_pdf(
+        "privacy/pdf/response_letter.html", {"req": request, "designation": _designation()}
+    )
 
 
 def export_pdf(subject, data: dict) -> bytes:

@@ -622,3 +622,51 @@ class SecurityIncident(models.Model):
         return self.notification_required and (
             self.authority_notified_at is None or self.subjects_notified_at is None
         )
+
+
+class OfficerDesignation(models.Model):
+    """The designation of the Oficial de Datos Personales (Reglamento D.S. 016-2024-JUS):
+    who, the deputy, the act that designates them, from when to when, and when the Authority
+    was told. The designation in force is named in notices, letters and incident reports."""
+
+    officer = models.ForeignKey(
+        USER,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("Oficial de Datos Personales"),
+    )
+    deputy = models.ForeignKey(
+        USER,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("deputy"),
+    )
+    contact_email = models.EmailField(
+        _("contact e-mail"),
+        help_text=_("The address people write to (a role mailbox the deputy also reads)."),
+    )
+    act = models.CharField(
+        _("act or resolution"), max_length=200, help_text=_("e.g. Resolución 012-2026-DE.")
+    )
+    designated_on = models.DateField(_("designated on"))
+    starts_on = models.DateField(_("in office from"))
+    ends_on = models.DateField(_("in office until"), null=True, blank=True)
+    communicated_on = models.DateField(_("communicated to the Authority on"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("designation of the Oficial de Datos Personales")
+        verbose_name_plural = _("designations of the Oficial de Datos Personales")
+        ordering = ["-starts_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__isnull=True)
+                | models.Q(ends_on__gte=models.F("starts_on")),
+                name="officerdesignation_dates_in_order",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.officer} ({self.starts_on:%d/%m/%Y})"

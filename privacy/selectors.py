@@ -322,20 +322,23 @@ def _same_name(typed: str, user) -> bool:
 def subject_candidates(request: ArcoRequest) -> list[SubjectCandidate]:
     """R-A1, R-A8: accounts proposed for a request, each with why. A document number is easy
     to know about a colleague: it never suffices alone; an account is proposed when at least
-    two of document (type and number), name and e-mail agree. One query."""
+    two of document (type and number), name and e-mail agree. Two queries (the document
+    through its keyed hash, viaticos.people.person_by_document)."""
+    from viaticos.crypto import normalize_document_number
     from viaticos.models import TravelerProfile
+    from viaticos.people import person_by_document
 
     email = (request.email or "").strip()
-    match = Q(document_number=request.document_number.strip())
+    by_document = person_by_document(request.document_type, request.document_number)
+    match = Q(pk=by_document.pk) if by_document else Q(pk__in=[])
     if email:
         match |= Q(user__email__iexact=email)
     found = []
     for profile in TravelerProfile.objects.select_related("user").filter(match)[:20]:
         reasons = []
-        if (
-            profile.document_number == request.document_number.strip()
-            and profile.document_type == request.document_type
-        ):
+        if normalize_document_number(profile.document_number) == normalize_document_number(
+            request.document_number
+        ) and (profile.document_type == request.document_type):
             reasons.append(
                 _("same identity document (%(type)s %(number)s)")
                 % {"type": profile.get_document_type_display(), "number": profile.document_number}
@@ -347,3 +350,18 @@ def subject_candidates(request: ArcoRequest) -> list[SubjectCandidate]:
         if len(reasons) >= 2 or profile.user_id == request.subject_id:
             found.append(SubjectCandidate(profile=profile, reasons=tuple(reasons)))
     return found
+
+
+def officer_designation(today: dt.date | None = None):
+    """The designation of the Oficial de Datos Personales in force on `today` (or None), with
+    the officer and deputy: named in notices, letters and incident reports. One query."""
+    from privacy.models import OfficerDesignation
+
+    today = today or timezone.localdate()
+    return (
+        OfficerDesignation.objects.select_related("officer", "deputy")
+        .filter(starts_on__lte=today)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
+        .order_by("-starts_on", "-pk")
+        .first()
+    )

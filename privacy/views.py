@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -37,6 +36,7 @@ from privacy.models import (
     SecurityIncident,
     Transfer,
 )
+from viaticos import crypto
 from viaticos.errors import DomainError
 from viaticos.models import Organization
 from viaticos.pagination import paginate
@@ -77,6 +77,7 @@ def notice(request, version: str | None = None):
             "versions": PrivacyNotice.objects.order_by("-effective_on"),
             "organization": Organization.current(),
             "purposes": selectors.purposes_active(),
+            "designation": selectors.officer_designation(),
         },
     )
 
@@ -483,10 +484,10 @@ def attachment(request, pk: int, attachment_id: int):
         ip=_ip(request),
     )
     try:
-        handle = default_storage.open(item.storage_name, "rb")
+        content = crypto.read_bytes(item.storage_name)
     except FileNotFoundError:
         raise Http404 from None
-    return FileResponse(handle, content_type=item.content_type)
+    return HttpResponse(content, content_type=item.content_type)
 
 
 @enforces("R-S1", "R-S2", "R-S4")
@@ -501,6 +502,7 @@ def registers(request):
             "processors": Processor.objects.prefetch_related("data_banks"),
             "transfers": Transfer.objects.prefetch_related("data_banks"),
             "incidents": SecurityIncident.objects.all()[:100],
+            "designation": selectors.officer_designation(),
             "access_log": selectors.access_log(200),
             "organization": Organization.current(),
             "now": timezone.now(),

@@ -102,6 +102,18 @@ MATRIX: dict[str, Entry] = {
     "rules": page(),  # rule traceability, read-only for every signed-in user
     "account-token": page(method="POST", default=200),
     "account-token-revoke": page(method="POST", default=302),
+    # SPEC §5.4: bank data changed only by its holder, approved by a second person.
+    "bank-data": page(),
+    "bank-approvals": Entry(
+        expect=only({Role.GENERAL_ADMINISTRATOR, Role.FINANCE_DIRECTOR}, anonymous=302)
+    ),
+    "bank-decide": Entry(
+        method="POST",
+        kwargs=lambda ctx: {"pk": 999999},
+        data={"decision": "approve"},
+        expect=only({Role.GENERAL_ADMINISTRATOR, Role.FINANCE_DIRECTOR}, allowed=302),
+    ),
+    "second-factor": page(),
     "login": Entry(expect={r: 302 for r in SIGNED_IN}),  # signed-in users are sent home
     "logout": Entry(method="POST", default=302),
     "password_change": page(),

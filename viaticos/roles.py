@@ -140,6 +140,7 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
                 "processor",
                 "transfer",
                 "securityincident",
+                "officerdesignation",
             )
             for verb in ("view", "add", "change")
         ],

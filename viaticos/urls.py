@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from viaticos import accounts, api, health, views
+from viaticos import accounts, api, bank_views, health, sessions, views
 
 api_v1 = [
     path(
@@ -39,6 +39,10 @@ urlpatterns = [
         accounts.LoginView.as_view(),
         name="login",
     ),
+    path("cuenta/banco/", bank_views.bank_data, name="bank-data"),
+    path("cuenta/banco/aprobaciones/", bank_views.bank_approvals, name="bank-approvals"),
+    path("cuenta/banco/aprobaciones/<int:pk>/", bank_views.bank_decide, name="bank-decide"),
+    path("cuenta/doble-factor/", sessions.second_factor, name="second-factor"),
     path("cuenta/salir/", auth_views.LogoutView.as_view(), name="logout"),
     path("cuenta/clave/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path(
