@@ -7,6 +7,7 @@ from privacy.models import (
     ArcoRequest,
     ConsentEvent,
     DataBank,
+    IncidentCommunication,
     LegalHold,
     NoticeAcknowledgement,
     OfficerDesignation,
@@ -165,9 +166,31 @@ class OfficerDesignationAdmin(SimpleHistoryAdmin):
     list_select_related = ["officer", "deputy"]
 
 
+class IncidentCommunicationInline(admin.TabularInline):
+    """R-S4: what was sent, to whom and when (written by privacy.incidents only)."""
+
+    model = IncidentCommunication
+    extra = 0
+    can_delete = False
+    fields = ["at", "kind", "to", "subject", "sent_by"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(SecurityIncident)
 class SecurityIncidentAdmin(SimpleHistoryAdmin):
     list_display = ["detected_at", "people_affected", "notify_by", "authority_notified_at"]
+    filter_horizontal = ["affected_users"]
+    readonly_fields = [
+        "reported_by",
+        "reported_at",
+        "alerted_at",
+        "alerted_24h_at",
+        "alerted_final_at",
+    ]
+    inlines = [IncidentCommunicationInline]
 
 
 def _mask(value: str, keep: int) -> str:
@@ -180,6 +203,40 @@ def _mask(value: str, keep: int) -> str:
 # on its own. The bank account is never edited here: only its holder changes it, in Mi cuenta,
 # with a second approval (viaticos.bank_changes).
 class LoggedTravelerProfileAdmin(TravelerProfileAdmin):
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if obj is not None:
+            return form
+        from django import forms as django_forms
+
+        from privacy.models import Channel
+
+        class AddForm(form):
+            # R-P1: the notice is given before the data is collected, and how is recorded.
+            notice_channel = django_forms.ChoiceField(
+                label=_("Privacy notice given"),
+                choices=[
+                    (Channel.PAPER, Channel.PAPER.label),
+                    (Channel.ELECTRONIC, Channel.ELECTRONIC.label),
+                ],
+                help_text=_("How the person received the privacy notice before giving these data."),
+            )
+
+        return AddForm
+
+    def get_fields(self, request, obj=None):
+        fields = [f for f in self._secret_fields(request, obj) if f != "notice_channel"]
+        return [*fields, "notice_channel"] if obj is None else fields
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change:
+            from privacy.notice_builder import notice_given_record
+
+            notice_given_record(
+                user=obj.user, channel=form.cleaned_data["notice_channel"], actor=request.user
+            )
+
     @admin.display(description=_("identity document number"))
     def masked_document(self, obj):
         return _mask(obj.document_number, 3) if obj else "—"
@@ -191,7 +248,7 @@ class LoggedTravelerProfileAdmin(TravelerProfileAdmin):
     def _revealing(self, request, obj) -> bool:
         return obj is not None and request.GET.get("reveal") == "1"
 
-    def get_fields(self, request, obj=None):
+    def _secret_fields(self, request, obj=None):
         fields = [
             f
             for f in super().get_fields(request, obj)

@@ -16,4 +16,4 @@ class PrivacyConfig(AppConfig):
         register_file_field("privacy.ArcoAttachment", "storage_name", prefix="arco")
         register_file_field("privacy.ArcoRequest", "response_letter", prefix="arco")
         register_home()
-        from privacy import services  # noqa: F401  (its outbox builders and result handlers)
+        from privacy import incidents, services  # noqa: F401  (their outbox builders and handlers)

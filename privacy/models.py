@@ -22,6 +22,8 @@ class Channel(models.TextChoices):
     API = "api", _("API")
     ARCO = "arco", _("ARCO request")
     PAPER = "paper", _("Paper form")
+    # R-P1: the notice handed over when a traveler's profile is created, by e-mail or screen.
+    ELECTRONIC = "electronic", _("Electronic (e-mail or screen)")
 
 
 # --- R-P1 notices ---
@@ -603,6 +605,22 @@ class SecurityIncident(models.Model):
     subjects_notified_at = models.DateTimeField(
         _("people affected notified at"), null=True, blank=True
     )
+    # R-S4: who reported it (any staff member) and the alerts to the Oficial and the deputy.
+    reported_by = models.ForeignKey(
+        USER,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reported by"),
+    )
+    reported_at = models.DateTimeField(_("reported at"), null=True, blank=True)
+    affected_users = models.ManyToManyField(
+        USER, blank=True, related_name="+", verbose_name=_("people affected with an account")
+    )
+    alerted_at = models.DateTimeField(_("first alert sent at"), null=True, blank=True)
+    alerted_24h_at = models.DateTimeField(_("24-hour alert sent at"), null=True, blank=True)
+    alerted_final_at = models.DateTimeField(_("last alert sent at"), null=True, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -670,3 +688,31 @@ class OfficerDesignation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.officer} ({self.starts_on:%d/%m/%Y})"
+
+
+class IncidentCommunication(models.Model):
+    """R-S4: every alert, report to the Authority and notice to a person affected, as sent."""
+
+    class Kind(models.TextChoices):
+        ALERT = "alert", _("Alert to the Oficial and the deputy")
+        AUTHORITY = "authority", _("Report to the Authority")
+        SUBJECT = "subject", _("Notice to a person affected")
+
+    incident = models.ForeignKey(
+        SecurityIncident, on_delete=models.CASCADE, related_name="communications"
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    to = models.CharField(_("to"), max_length=300)
+    subject = models.CharField(_("subject"), max_length=300)
+    sent_by = models.ForeignKey(
+        USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("incident communication")
+        verbose_name_plural = _("incident communications")
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} → {self.to}"

@@ -114,6 +114,27 @@ MATRIX: dict[str, Entry] = {
         expect=only({Role.GENERAL_ADMINISTRATOR, Role.FINANCE_DIRECTOR}, allowed=302),
     ),
     "second-factor": page(),
+    # R-S4: incidents.
+    "privacy:incident-new": page(),
+    "privacy:incident": Entry(
+        kwargs=lambda ctx: {"pk": ctx["incident"].pk},
+        expect=only({Role.PRIVACY_OFFICER, Role.AUDITOR}, denied=404),
+    ),
+    "privacy:incident-report-pdf": Entry(
+        kwargs=lambda ctx: {"pk": ctx["incident"].pk},
+        expect=only({Role.PRIVACY_OFFICER, Role.AUDITOR}, denied=404),
+    ),
+    "privacy:incident-send-authority": Entry(
+        method="POST",
+        kwargs=lambda ctx: {"pk": ctx["incident"].pk},
+        data={"to": "autoridad@example.org"},
+        expect=only({Role.PRIVACY_OFFICER}, allowed=302, denied=404),
+    ),
+    "privacy:incident-notify-subjects": Entry(
+        method="POST",
+        kwargs=lambda ctx: {"pk": ctx["incident"].pk},
+        expect=only({Role.PRIVACY_OFFICER}, allowed=302, denied=404),
+    ),
     "login": Entry(expect={r: 302 for r in SIGNED_IN}),  # signed-in users are sent home
     "logout": Entry(method="POST", default=302),
     "password_change": page(),
@@ -760,6 +781,7 @@ def _matrix_objects() -> dict:
         "advance": mission.advances.first(),
         **_matrix_settlement(requester, mission.project),
         **_matrix_arco(),
+        "incident": _matrix_incident(requester),
         "purpose": Purpose.objects.get(code="comunicaciones"),
         "notice": notice_current(),
     }
@@ -883,6 +905,23 @@ def _matrix_settlement(owner, project) -> dict:
         "receipt": receipt,
         "document": receipt.documents.get(),
     }
+
+
+def _matrix_incident(affected):
+    """A security incident reported by a traveler, with one person affected (R-S4)."""
+    from django.utils import timezone
+
+    from privacy.incidents import incident_report
+
+    incident = incident_report(
+        actor=affected,
+        detected_at=timezone.now(),
+        nature="Portátil perdido",
+        data_categories="DNI",
+        people_affected=1,
+    )
+    incident.affected_users.add(affected)
+    return incident
 
 
 def _matrix_arco() -> dict:

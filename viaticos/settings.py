@@ -263,6 +263,8 @@ else:
 # Privacy (Ley 29733): the notice prompt at first login (R-P2) and the public form's rate limit,
 # as (requests, seconds) per client address (TRUSTED_PROXY_COUNT decides which address).
 PRIVACY_CONSENT_PROMPT = env_bool("PRIVACY_CONSENT_PROMPT", True)
+# R-S4: the Authority's address for incident reports (prefilled; the Oficial may change it).
+PRIVACY_AUTHORITY_EMAIL = os.environ.get("PRIVACY_AUTHORITY_EMAIL", "")
 PRIVACY_RATE_LIMITS = {
     "file": (env_int("PRIVACY_ARCO_FILE_LIMIT", 5), 3600),
     "lookup": (env_int("PRIVACY_ARCO_LOOKUP_LIMIT", 30), 600),
@@ -478,6 +480,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "viaticos.run_daily_job",
         "schedule": crontab(hour=6, minute=15, day_of_week="1-5"),
         "args": ["enforce_deadlines"],
+    },
+    # R-S4: incident alerts at 24 hours and before the 48 run out.
+    "incident-alerts": {
+        "task": "viaticos.run_daily_job",
+        "schedule": crontab(minute=5),
+        "args": ["incident_alerts"],
     },
     "apply-retention": {
         "task": "viaticos.run_daily_job",

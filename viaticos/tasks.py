@@ -22,7 +22,7 @@ from viaticos.logs import task_context
 
 log = logging.getLogger(__name__)
 
-DAILY_JOBS = ("enforce_deadlines", "apply_retention")
+DAILY_JOBS = ("enforce_deadlines", "apply_retention", "incident_alerts")
 
 
 def broker_configured() -> bool:

@@ -129,4 +129,5 @@ def test_daily_jobs_are_scheduled_by_beat(settings):
     assert schedule["enforce-deadlines"]["args"] == ["enforce_deadlines"]
     assert schedule["apply-retention"]["args"] == ["apply_retention"]
     assert schedule["deliver-outbox"]["task"] == "viaticos.deliver_outbox_due"
-    assert set(tasks.DAILY_JOBS) == {"enforce_deadlines", "apply_retention"}
+    assert schedule["incident-alerts"]["args"] == ["incident_alerts"]  # R-S4, every hour
+    assert set(tasks.DAILY_JOBS) == {"enforce_deadlines", "apply_retention", "incident_alerts"}

@@ -65,6 +65,8 @@ def test_a_role_that_sees_personal_data_must_enrol_and_confirm_a_second_factor(
     wrong = client.post("/cuenta/doble-factor/", {"token": "000000", "next": "/privacidad/"})
     assert wrong.status_code == 400
     device.refresh_from_db()
+    assert device.throttling_failure_count == 1  # a wrong code slows the next try down
+    device.throttle_reset()  # the test does not wait for the throttle
     ok = client.post("/cuenta/doble-factor/", {"token": _code(device), "next": "/"})
     assert ok.status_code == 302
     device.refresh_from_db()
