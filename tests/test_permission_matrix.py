@@ -114,6 +114,9 @@ MATRIX: dict[str, Entry] = {
         expect=only({Role.GENERAL_ADMINISTRATOR, Role.FINANCE_DIRECTOR}, allowed=302),
     ),
     "second-factor": page(),
+    # R-P4: one's own dependants; removing another's (or a missing one) finds nothing.
+    "dependants": page(),
+    "dependant-remove": page(method="POST", kwargs=lambda ctx: {"pk": 999999}, default=302),
     # R-S4: incidents.
     "privacy:incident-new": page(),
     "privacy:incident": Entry(

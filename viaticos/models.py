@@ -329,3 +329,44 @@ class BankDetailsChange(models.Model):
     @property
     def masked_account(self) -> str:
         return f"···{self.bank_account[-4:]}" if self.bank_account else "—"
+
+
+class Dependant(models.Model):
+    """A traveler's spouse or child, held for repatriation in an emergency (R-3.16, R-P4):
+    a record of their own with its legal basis; a child under 14 with the traveler's consent as
+    guardian; an adult informed directly at their own address."""
+
+    class Relationship(models.TextChoices):
+        SPOUSE = "spouse", _("Spouse or partner")
+        CHILD = "child", _("Child")
+
+    class LegalBasis(models.TextChoices):
+        CONTRACT = "contract", _("Employment or service contract (repatriation benefit)")
+        GUARDIAN_CONSENT = "guardian_consent", _("Consent of the parent or guardian (under 14)")
+
+    traveler = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="dependants",
+        verbose_name=_("traveler"),
+    )
+    relationship = models.CharField(_("relationship"), max_length=10, choices=Relationship.choices)
+    full_name = models.CharField(_("full name"), max_length=200)
+    birth_date = models.DateField(_("date of birth"))
+    email = models.EmailField(_("e-mail"), blank=True)
+    emergency_phone = models.CharField(_("emergency phone"), max_length=40, blank=True)
+    legal_basis = models.CharField(_("legal basis"), max_length=20, choices=LegalBasis.choices)
+    guardian_consent_at = models.DateTimeField(
+        _("guardian's consent given at"), null=True, blank=True
+    )
+    informed_at = models.DateTimeField(_("informed directly at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("dependant")
+        verbose_name_plural = _("dependants")
+        ordering = ["traveler_id", "birth_date", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.full_name} ({self.get_relationship_display()})"

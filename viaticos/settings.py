@@ -263,6 +263,9 @@ else:
 # Privacy (Ley 29733): the notice prompt at first login (R-P2) and the public form's rate limit,
 # as (requests, seconds) per client address (TRUSTED_PROXY_COUNT decides which address).
 PRIVACY_CONSENT_PROMPT = env_bool("PRIVACY_CONSENT_PROMPT", True)
+# R-P4 (a decision of the organization): whether it pays repatriation. Off: no
+# dependant (spouse, children) is recorded and no consent is asked for their data.
+VIATICOS_PAYS_REPATRIATION = env_bool("VIATICOS_PAYS_REPATRIATION", True)
 # R-S4: the Authority's address for incident reports (prefilled; the Oficial may change it).
 PRIVACY_AUTHORITY_EMAIL = os.environ.get("PRIVACY_AUTHORITY_EMAIL", "")
 PRIVACY_RATE_LIMITS = {

@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from viaticos import accounts, api, bank_views, health, sessions, views
+from viaticos import accounts, api, bank_views, dependant_views, health, sessions, views
 
 api_v1 = [
     path(
@@ -42,6 +42,12 @@ urlpatterns = [
     path("cuenta/banco/", bank_views.bank_data, name="bank-data"),
     path("cuenta/banco/aprobaciones/", bank_views.bank_approvals, name="bank-approvals"),
     path("cuenta/banco/aprobaciones/<int:pk>/", bank_views.bank_decide, name="bank-decide"),
+    path("cuenta/dependientes/", dependant_views.dependant_list, name="dependants"),
+    path(
+        "cuenta/dependientes/<int:pk>/quitar/",
+        dependant_views.dependant_remove,
+        name="dependant-remove",
+    ),
     path("cuenta/doble-factor/", sessions.second_factor, name="second-factor"),
     path("cuenta/salir/", auth_views.LogoutView.as_view(), name="logout"),
     path("cuenta/clave/", auth_views.PasswordChangeView.as_view(), name="password_change"),
