@@ -16,4 +16,5 @@ class PrivacyConfig(AppConfig):
         register_file_field("privacy.ArcoAttachment", "storage_name", prefix="arco")
         register_file_field("privacy.ArcoRequest", "response_letter", prefix="arco")
         register_home()
-        from privacy import incidents, services  # noqa: F401  (their outbox builders and handlers)
+        # checks: the provider check; incidents, services: their outbox builders and handlers
+        from privacy import checks, incidents, services  # noqa: F401

@@ -535,6 +535,15 @@ class Processor(models.Model):
     name = models.CharField(_("name"), max_length=200)
     service = models.CharField(_("service"), max_length=300)
     country = models.CharField(_("country"), max_length=2)
+    hosts = models.CharField(
+        _("host names"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "Host names this processor runs for us (mail, storage, cache), comma-separated: "
+            "the configuration check looks for them."
+        ),
+    )
     contract_reference = models.CharField(_("contract"), max_length=200, blank=True)
     data_banks = models.ManyToManyField(DataBank, blank=True, related_name="processors")
     history = HistoricalRecords()
@@ -554,7 +563,22 @@ class Transfer(models.Model):
     recipient = models.CharField(_("recipient"), max_length=200)
     country = models.CharField(_("country"), max_length=2)
     purpose = models.CharField(_("purpose"), max_length=300)
-    guarantee = models.CharField(_("guarantee"), max_length=300)
+
+    class Guarantee(models.TextChoices):
+        """Ley 29733 art. 15 and the Reglamento: what makes a cross-border flow lawful."""
+
+        ADEQUATE_COUNTRY = "adequate_country", _("Country with an adequate level of protection")
+        CONTRACT_CLAUSES = "contract_clauses", _("Contractual clauses with the recipient")
+        CONTRACT_EXECUTION = (
+            "contract_execution",
+            _("Needed to perform the contract with the data subject"),
+        )
+        CONSENT = "consent", _("Consent of the data subject")
+        NATIONAL = "national", _("National transfer (no cross-border guarantee needed)")
+        OTHER_LEGAL = "other_legal", _("Other exception of Ley 29733 art. 15 (see the detail)")
+
+    guarantee = models.CharField(_("guarantee"), max_length=30, choices=Guarantee.choices)
+    guarantee_detail = models.CharField(_("guarantee detail"), max_length=300, blank=True)
     reported_on = models.DateField(_("reported to the Authority on"), null=True, blank=True)
     data_banks = models.ManyToManyField(DataBank, blank=True, related_name="transfers")
     history = HistoricalRecords()

@@ -47,11 +47,7 @@ def _context(language: str) -> dict:
                 recipient=t.recipient,
                 country_name=_country(t.country, language),
                 purpose=t.purpose,
-                guarantee_label=(
-                    t.get_guarantee_display()
-                    if hasattr(t, "get_guarantee_display")
-                    else t.guarantee
-                ),
+                guarantee_label=str(t.get_guarantee_display()),
             )
             for t in Transfer.objects.order_by("recipient")
         ]

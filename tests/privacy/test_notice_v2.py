@@ -43,7 +43,7 @@ def registers(privacy_officer):
         recipient="Hotel Camino Real",
         country="GT",
         purpose="Reserva de alojamiento",
-        guarantee="Cláusulas contractuales",
+        guarantee=Transfer.Guarantee.CONTRACT_CLAUSES,
     )
     privacy_officer.first_name, privacy_officer.last_name = "Rosa", "Huamán"
     privacy_officer.save()
