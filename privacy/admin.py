@@ -7,6 +7,7 @@ from privacy.models import (
     ArcoRequest,
     ConsentEvent,
     DataBank,
+    ImpactAssessment,
     IncidentCommunication,
     LegalHold,
     NoticeAcknowledgement,
@@ -17,6 +18,7 @@ from privacy.models import (
     RelationshipEnd,
     RetentionAction,
     RetentionPolicy,
+    SecurityDocument,
     SecurityIncident,
     Transfer,
 )
@@ -157,6 +159,19 @@ class AccessLogAdmin(ReadOnlyAdmin):
     list_select_related = ["actor"]
 
 
+@admin.register(ImpactAssessment)
+class ImpactAssessmentAdmin(SimpleHistoryAdmin):
+    """Reglamento D.S. 016-2024-JUS: impact assessments with their dates."""
+
+    list_display = ["title", "risk", "performed_on", "next_review_on"]
+    list_filter = ["risk"]
+
+
+@admin.register(SecurityDocument)
+class SecurityDocumentAdmin(SimpleHistoryAdmin):
+    list_display = ["version", "approved_on", "approved_by", "next_review_on"]
+
+
 @admin.register(OfficerDesignation)
 class OfficerDesignationAdmin(SimpleHistoryAdmin):
     """Reglamento D.S. 016-2024-JUS: who the Oficial de Datos Personales is, the deputy, the
@@ -204,6 +219,8 @@ def _mask(value: str, keep: int) -> str:
 # with a second approval (viaticos.bank_changes).
 class LoggedTravelerProfileAdmin(TravelerProfileAdmin):
     def get_form(self, request, obj=None, change=False, **kwargs):
+        if kwargs.get("fields"):
+            kwargs["fields"] = [f for f in kwargs["fields"] if f != "notice_channel"]
         form = super().get_form(request, obj, change=change, **kwargs)
         if obj is not None:
             return form

@@ -740,3 +740,49 @@ class IncidentCommunication(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} → {self.to}"
+
+
+class ImpactAssessment(models.Model):
+    """A data-protection impact assessment (Reglamento D.S. 016-2024-JUS), with its dates."""
+
+    class Risk(models.TextChoices):
+        LOW = "low", _("Low")
+        MEDIUM = "medium", _("Medium")
+        HIGH = "high", _("High")
+
+    title = models.CharField(_("title"), max_length=200)
+    processing = models.TextField(_("processing assessed"))
+    risk = models.CharField(_("residual risk"), max_length=10, choices=Risk.choices)
+    measures = models.TextField(_("measures"))
+    performed_on = models.DateField(_("performed on"))
+    approved_by = models.CharField(_("approved by"), max_length=200, blank=True)
+    next_review_on = models.DateField(_("next review"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("impact assessment")
+        verbose_name_plural = _("impact assessments")
+        ordering = ["-performed_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.performed_on:%d/%m/%Y})"
+
+
+class SecurityDocument(models.Model):
+    """The security document (documento de seguridad) in force and its earlier versions."""
+
+    version = models.CharField(_("version"), max_length=20, unique=True)
+    approved_on = models.DateField(_("approved on"))
+    approved_by = models.CharField(_("approved by"), max_length=200)
+    summary = models.TextField(_("summary of the measures"))
+    location = models.CharField(_("where the full document is kept"), max_length=300, blank=True)
+    next_review_on = models.DateField(_("next review"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("security document")
+        verbose_name_plural = _("security documents")
+        ordering = ["-approved_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.version} ({self.approved_on:%d/%m/%Y})"

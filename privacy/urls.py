@@ -1,6 +1,6 @@
 from django.urls import path
 
-from privacy import views, views_incidents
+from privacy import compliance, views, views_incidents
 
 app_name = "privacy"
 
@@ -38,6 +38,8 @@ urlpatterns = [
         name="request-action",
     ),
     path("privacidad/registros/", views.registers, name="registers"),
+    path("privacidad/cumplimiento/", compliance.compliance_page, name="compliance"),
+    path("privacidad/cumplimiento.pdf", compliance.compliance_pdf, name="compliance-pdf"),
     # R-S4: incidents, reported by anyone signed in, followed by the Oficial.
     path("privacidad/incidentes/reportar/", views_incidents.incident_report, name="incident-new"),
     path("privacidad/incidentes/<int:pk>/", views_incidents.incident_detail, name="incident"),

@@ -117,6 +117,9 @@ MATRIX: dict[str, Entry] = {
     # R-P4: one's own dependants; removing another's (or a missing one) finds nothing.
     "dependants": page(),
     "dependant-remove": page(method="POST", kwargs=lambda ctx: {"pk": 999999}, default=302),
+    # Proactive accountability (Reglamento 2024): the Oficial's compliance page and PDF.
+    "privacy:compliance": Entry(expect=only({Role.PRIVACY_OFFICER, Role.AUDITOR}, denied=404)),
+    "privacy:compliance-pdf": Entry(expect=only({Role.PRIVACY_OFFICER, Role.AUDITOR}, denied=404)),
     # R-S4: incidents.
     "privacy:incident-new": page(),
     "privacy:incident": Entry(

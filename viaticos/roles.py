@@ -141,6 +141,8 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
                 "transfer",
                 "securityincident",
                 "officerdesignation",
+                "impactassessment",
+                "securitydocument",
             )
             for verb in ("view", "add", "change")
         ],
