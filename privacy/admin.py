@@ -7,14 +7,18 @@ from privacy.models import (
     ArcoRequest,
     ConsentEvent,
     DataBank,
+    ImpactAssessment,
+    IncidentCommunication,
     LegalHold,
     NoticeAcknowledgement,
+    OfficerDesignation,
     PrivacyNotice,
     Processor,
     Purpose,
     RelationshipEnd,
     RetentionAction,
     RetentionPolicy,
+    SecurityDocument,
     SecurityIncident,
     Transfer,
 )
@@ -155,26 +159,158 @@ class AccessLogAdmin(ReadOnlyAdmin):
     list_select_related = ["actor"]
 
 
+@admin.register(ImpactAssessment)
+class ImpactAssessmentAdmin(SimpleHistoryAdmin):
+    """Reglamento D.S. 016-2024-JUS: impact assessments with their dates."""
+
+    list_display = ["title", "risk", "performed_on", "next_review_on"]
+    list_filter = ["risk"]
+
+
+@admin.register(SecurityDocument)
+class SecurityDocumentAdmin(SimpleHistoryAdmin):
+    list_display = ["version", "approved_on", "approved_by", "next_review_on"]
+
+
+@admin.register(OfficerDesignation)
+class OfficerDesignationAdmin(SimpleHistoryAdmin):
+    """Reglamento D.S. 016-2024-JUS: who the Oficial de Datos Personales is, the deputy, the
+    act, the dates and when the Authority was told."""
+
+    list_display = ["officer", "deputy", "act", "starts_on", "ends_on", "communicated_on"]
+    list_select_related = ["officer", "deputy"]
+
+
+class IncidentCommunicationInline(admin.TabularInline):
+    """R-S4: what was sent, to whom and when (written by privacy.incidents only)."""
+
+    model = IncidentCommunication
+    extra = 0
+    can_delete = False
+    fields = ["at", "kind", "to", "subject", "sent_by"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(SecurityIncident)
 class SecurityIncidentAdmin(SimpleHistoryAdmin):
     list_display = ["detected_at", "people_affected", "notify_by", "authority_notified_at"]
+    filter_horizontal = ["affected_users"]
+    readonly_fields = [
+        "reported_by",
+        "reported_at",
+        "alerted_at",
+        "alerted_24h_at",
+        "alerted_final_at",
+    ]
+    inlines = [IncidentCommunicationInline]
+
+
+def _mask(value: str, keep: int) -> str:
+    return f"···{value[-keep:]}" if value else "—"
 
 
 # R-S3: reading a traveler's identity document and bank data in the admin is logged: the
 # profile's page and its past versions (the history list and each version's form).
+# SPEC §5.4: both are masked by default; "Reveal" (?reveal=1) shows the document number, logged
+# on its own. The bank account is never edited here: only its holder changes it, in Mi cuenta,
+# with a second approval (viaticos.bank_changes).
 class LoggedTravelerProfileAdmin(TravelerProfileAdmin):
-    def _log_read(self, request, object_id) -> None:
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if kwargs.get("fields"):
+            kwargs["fields"] = [f for f in kwargs["fields"] if f != "notice_channel"]
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if obj is not None:
+            return form
+        from django import forms as django_forms
+
+        from privacy.models import Channel
+
+        class AddForm(form):
+            # R-P1: the notice is given before the data is collected, and how is recorded.
+            notice_channel = django_forms.ChoiceField(
+                label=_("Privacy notice given"),
+                choices=[
+                    (Channel.PAPER, Channel.PAPER.label),
+                    (Channel.ELECTRONIC, Channel.ELECTRONIC.label),
+                ],
+                help_text=_("How the person received the privacy notice before giving these data."),
+            )
+
+        return AddForm
+
+    def get_fields(self, request, obj=None):
+        fields = [f for f in self._secret_fields(request, obj) if f != "notice_channel"]
+        return [*fields, "notice_channel"] if obj is None else fields
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change:
+            from privacy.notice_builder import notice_given_record
+
+            notice_given_record(
+                user=obj.user, channel=form.cleaned_data["notice_channel"], actor=request.user
+            )
+
+    @admin.display(description=_("identity document number"))
+    def masked_document(self, obj):
+        return _mask(obj.document_number, 3) if obj else "—"
+
+    @admin.display(description=_("bank account"))
+    def masked_bank_account(self, obj):
+        return _mask(obj.bank_account, 4) if obj else "—"
+
+    def _revealing(self, request, obj) -> bool:
+        return obj is not None and request.GET.get("reveal") == "1"
+
+    def _secret_fields(self, request, obj=None):
+        fields = [
+            f
+            for f in super().get_fields(request, obj)
+            if f
+            not in {"bank_account", "document_number", "masked_document", "masked_bank_account"}
+        ]
+        number = "document_number" if obj is None or self._revealing(request, obj) else None
+        at = fields.index("document_type") + 1 if "document_type" in fields else len(fields)
+        return [*fields[:at], number or "masked_document", *fields[at:], "masked_bank_account"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [
+            *super().get_readonly_fields(request, obj),
+            "masked_document",
+            "masked_bank_account",
+        ]
+
+    def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True):
+        """The history list shows what changed, except the secret values themselves."""
+        previous = None
+        for current in historical_records:
+            if previous is not None:
+                delta = previous.diff_against(
+                    current,
+                    excluded_fields=["document_number", "document_number_hash", "bank_account"],
+                    foreign_keys_are_objs=foreign_keys_are_objs,
+                )
+                helper = self.get_historical_record_context_helper(request, previous)
+                previous.history_delta_changes = helper.context_for_delta_changes(delta)
+            previous = current
+
+    def _log_read(self, request, object_id, what=None) -> None:
         from privacy.services import access_log_record
 
         profile = TravelerProfile.objects.select_related("user").filter(pk=object_id).first()
         if profile is not None and request.method == "GET":
             access_log_record(
                 actor=request.user,
-                what=_("Identity document and bank data (admin)"),
+                what=what or _("Identity document and bank data (admin)"),
                 subject=profile.user,
                 record_key=f"viaticos.travelerprofile:{profile.pk}",
                 ip=request.META.get("REMOTE_ADDR"),
             )
+            if what is None and request.GET.get("reveal") == "1":
+                self._log_read(request, object_id, _("Identity document number revealed (admin)"))
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         self._log_read(request, object_id)

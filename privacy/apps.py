@@ -26,3 +26,5 @@ class PrivacyConfig(AppConfig):
             )
 
         register_blocking(blocked_ids=blocked_subject_ids, log_read=log_read)
+        # checks: the provider check; incidents, services: their outbox builders and handlers
+        from privacy import checks, incidents  # noqa: F401

@@ -68,6 +68,22 @@ def _viaticos_export(user) -> dict:
             "bank_name": profile.bank_name,
             "bank_account": profile.bank_account,
         }
+    dependants = list(user.dependants.all())
+    if dependants:
+        data["dependants"] = [
+            {
+                "relationship": d.relationship,
+                "full_name": d.full_name,
+                "birth_date": d.birth_date.isoformat(),
+                "email": d.email,
+                "emergency_phone": d.emergency_phone,
+                "legal_basis": d.legal_basis,
+                "guardian_consent_at": d.guardian_consent_at.isoformat()
+                if d.guardian_consent_at
+                else None,
+            }
+            for d in dependants
+        ]
     return data
 
 
@@ -86,16 +102,25 @@ def anonymize_user(user) -> list[str]:
         password="!",  # unusable
     )
     removed = [str(_("name")), str(_("e-mail")), str(_("account"))]
+    # R-P4: the dependants' records (and their history) go with the traveler's identity.
+    from viaticos.models import Dependant
+
+    if Dependant.objects.filter(traveler=user).exists():
+        Dependant.history.filter(traveler_id=user.pk).delete()
+        Dependant.objects.filter(traveler=user).delete()
+        removed.append(str(_("dependants")))
     profile = TravelerProfile.objects.filter(user=user).first()
     if profile:
         wiped = {
             "document_number": ANON,
+            "document_number_hash": "",  # nobody is found by the old number any more
             "bank_name": "",
             "bank_account": "",
             "entity_name": "",
         }
         TravelerProfile.objects.filter(pk=profile.pk).update(**wiped)
         profile.history.all().update(**wiped)  # the history would otherwise keep them
+        profile.bank_changes.update(bank_name="", bank_account="")
         removed += [
             str(_("identity document number")),
             str(_("bank data")),

@@ -55,7 +55,51 @@ DEMO = [
 ]
 
 
+def _registers() -> None:
+    """R-S1, R-S2: demo registers with something in them (fictitious codes and providers)."""
+    from privacy.models import DataBank, Processor, Transfer
+
+    for number, bank in enumerate(DataBank.objects.filter(registration_code=""), start=1):
+        bank.registration_code = f"RNPDP-PJP N.° {1000 + number} (demo)"
+        bank.save(update_fields=["registration_code"])
+    banks = list(DataBank.objects.all())
+    if not Processor.objects.exists():
+        for name, service, country, hosts in [
+            ("Nube Andina S.A.C. (demo)", "Alojamiento del sistema y copias cifradas", "PE", ""),
+            (
+                "Correo Seguro Inc. (demo)",
+                "Envío de correos electrónicos",
+                "US",
+                "smtp.example.com",
+            ),
+        ]:
+            processor = Processor.objects.create(
+                name=name, service=service, country=country, hosts=hosts
+            )
+            processor.data_banks.set(banks)
+    if not Transfer.objects.exists():
+        for recipient, country, purpose, guarantee in [
+            (
+                "Correo Seguro Inc. (demo)",
+                "US",
+                "Envío de avisos y respuestas por correo electrónico",
+                Transfer.Guarantee.CONTRACT_CLAUSES,
+            ),
+            (
+                "Hoteles y entidades anfitrionas del destino",
+                "GT",
+                "Reservas y acreditación de las misiones",
+                Transfer.Guarantee.CONTRACT_EXECUTION,
+            ),
+        ]:
+            transfer = Transfer.objects.create(
+                recipient=recipient, country=country, purpose=purpose, guarantee=guarantee
+            )
+            transfer.data_banks.set(banks[:1])
+
+
 def load(users) -> None:
+    _registers()
     if ArcoRequest.objects.exists():
         return
     cal = rules.arco_calendar()

@@ -15,16 +15,26 @@ def render_pdf(template: str, context: dict) -> bytes:
     return pdf.render_pdf(template, context, language=context.get("language") or "es")
 
 
+def _designation():
+    from privacy.selectors import officer_designation
+
+    return officer_designation()
+
+
 def acknowledgement_pdf(request) -> bytes:
     """In the language of the request (Spanish or English), like every message about it."""
     return render_pdf(
-        "privacy/pdf/acknowledgement.html", {"req": request, "language": request.language}
+        "privacy/pdf/acknowledgement.html",
+        {"req": request, "language": request.language, "designation": _designation()},
     )
 
 
 def response_letter_pdf(request) -> bytes:
+    """Signed with the name and role of the Oficial de Datos Personales in office, in the
+    language of the request."""
     return render_pdf(
-        "privacy/pdf/response_letter.html", {"req": request, "language": request.language}
+        "privacy/pdf/response_letter.html",
+        {"req": request, "language": request.language, "designation": _designation()},
     )
 
 

@@ -21,6 +21,9 @@ def register_home() -> None:
         NavItem(_("My account"), "account", order=950),
         NavItem(_("ARCO requests"), "privacy:queue", roles=officer, order=600),
         NavItem(_("Registers"), "privacy:registers", roles=officer, order=610),
+        NavItem(_("Compliance"), "privacy:compliance", roles=officer, order=620),
+        # R-S4: any staff member reports a security incident.
+        NavItem(_("Report an incident"), "privacy:incident-new", order=940),
     )
     register_panel(
         HomePanel(

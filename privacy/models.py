@@ -23,6 +23,8 @@ class Channel(models.TextChoices):
     ARCO = "arco", _("ARCO request")
     PAPER = "paper", _("Paper form")
     EMAIL = "email", _("E-mail")
+    # R-P1: the notice handed over when a traveler's profile is created, by e-mail or screen.
+    ELECTRONIC = "electronic", _("Electronic (e-mail or screen)")
 
 
 # --- R-P1 notices ---
@@ -565,6 +567,15 @@ class Processor(models.Model):
     name = models.CharField(_("name"), max_length=200)
     service = models.CharField(_("service"), max_length=300)
     country = models.CharField(_("country"), max_length=2)
+    hosts = models.CharField(
+        _("host names"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "Host names this processor runs for us (mail, storage, cache), comma-separated: "
+            "the configuration check looks for them."
+        ),
+    )
     contract_reference = models.CharField(_("contract"), max_length=200, blank=True)
     data_banks = models.ManyToManyField(DataBank, blank=True, related_name="processors")
     history = HistoricalRecords()
@@ -584,7 +595,22 @@ class Transfer(models.Model):
     recipient = models.CharField(_("recipient"), max_length=200)
     country = models.CharField(_("country"), max_length=2)
     purpose = models.CharField(_("purpose"), max_length=300)
-    guarantee = models.CharField(_("guarantee"), max_length=300)
+
+    class Guarantee(models.TextChoices):
+        """Ley 29733 art. 15 and the Reglamento: what makes a cross-border flow lawful."""
+
+        ADEQUATE_COUNTRY = "adequate_country", _("Country with an adequate level of protection")
+        CONTRACT_CLAUSES = "contract_clauses", _("Contractual clauses with the recipient")
+        CONTRACT_EXECUTION = (
+            "contract_execution",
+            _("Needed to perform the contract with the data subject"),
+        )
+        CONSENT = "consent", _("Consent of the data subject")
+        NATIONAL = "national", _("National transfer (no cross-border guarantee needed)")
+        OTHER_LEGAL = "other_legal", _("Other exception of Ley 29733 art. 15 (see the detail)")
+
+    guarantee = models.CharField(_("guarantee"), max_length=30, choices=Guarantee.choices)
+    guarantee_detail = models.CharField(_("guarantee detail"), max_length=300, blank=True)
     reported_on = models.DateField(_("reported to the Authority on"), null=True, blank=True)
     data_banks = models.ManyToManyField(DataBank, blank=True, related_name="transfers")
     history = HistoricalRecords()
@@ -635,6 +661,22 @@ class SecurityIncident(models.Model):
     subjects_notified_at = models.DateTimeField(
         _("people affected notified at"), null=True, blank=True
     )
+    # R-S4: who reported it (any staff member) and the alerts to the Oficial and the deputy.
+    reported_by = models.ForeignKey(
+        USER,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reported by"),
+    )
+    reported_at = models.DateTimeField(_("reported at"), null=True, blank=True)
+    affected_users = models.ManyToManyField(
+        USER, blank=True, related_name="+", verbose_name=_("people affected with an account")
+    )
+    alerted_at = models.DateTimeField(_("first alert sent at"), null=True, blank=True)
+    alerted_24h_at = models.DateTimeField(_("24-hour alert sent at"), null=True, blank=True)
+    alerted_final_at = models.DateTimeField(_("last alert sent at"), null=True, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -654,3 +696,125 @@ class SecurityIncident(models.Model):
         return self.notification_required and (
             self.authority_notified_at is None or self.subjects_notified_at is None
         )
+
+
+class OfficerDesignation(models.Model):
+    """The designation of the Oficial de Datos Personales (Reglamento D.S. 016-2024-JUS):
+    who, the deputy, the act that designates them, from when to when, and when the Authority
+    was told. The designation in force is named in notices, letters and incident reports."""
+
+    officer = models.ForeignKey(
+        USER,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("Oficial de Datos Personales"),
+    )
+    deputy = models.ForeignKey(
+        USER,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("deputy"),
+    )
+    contact_email = models.EmailField(
+        _("contact e-mail"),
+        help_text=_("The address people write to (a role mailbox the deputy also reads)."),
+    )
+    act = models.CharField(
+        _("act or resolution"), max_length=200, help_text=_("e.g. Resolución 012-2026-DE.")
+    )
+    designated_on = models.DateField(_("designated on"))
+    starts_on = models.DateField(_("in office from"))
+    ends_on = models.DateField(_("in office until"), null=True, blank=True)
+    communicated_on = models.DateField(_("communicated to the Authority on"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("designation of the Oficial de Datos Personales")
+        verbose_name_plural = _("designations of the Oficial de Datos Personales")
+        ordering = ["-starts_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__isnull=True)
+                | models.Q(ends_on__gte=models.F("starts_on")),
+                name="officerdesignation_dates_in_order",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.officer} ({self.starts_on:%d/%m/%Y})"
+
+
+class IncidentCommunication(models.Model):
+    """R-S4: every alert, report to the Authority and notice to a person affected, as sent."""
+
+    class Kind(models.TextChoices):
+        ALERT = "alert", _("Alert to the Oficial and the deputy")
+        AUTHORITY = "authority", _("Report to the Authority")
+        SUBJECT = "subject", _("Notice to a person affected")
+
+    incident = models.ForeignKey(
+        SecurityIncident, on_delete=models.CASCADE, related_name="communications"
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    to = models.CharField(_("to"), max_length=300)
+    subject = models.CharField(_("subject"), max_length=300)
+    sent_by = models.ForeignKey(
+        USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("incident communication")
+        verbose_name_plural = _("incident communications")
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} → {self.to}"
+
+
+class ImpactAssessment(models.Model):
+    """A data-protection impact assessment (Reglamento D.S. 016-2024-JUS), with its dates."""
+
+    class Risk(models.TextChoices):
+        LOW = "low", _("Low")
+        MEDIUM = "medium", _("Medium")
+        HIGH = "high", _("High")
+
+    title = models.CharField(_("title"), max_length=200)
+    processing = models.TextField(_("processing assessed"))
+    risk = models.CharField(_("residual risk"), max_length=10, choices=Risk.choices)
+    measures = models.TextField(_("measures"))
+    performed_on = models.DateField(_("performed on"))
+    approved_by = models.CharField(_("approved by"), max_length=200, blank=True)
+    next_review_on = models.DateField(_("next review"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("impact assessment")
+        verbose_name_plural = _("impact assessments")
+        ordering = ["-performed_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.performed_on:%d/%m/%Y})"
+
+
+class SecurityDocument(models.Model):
+    """The security document (documento de seguridad) in force and its earlier versions."""
+
+    version = models.CharField(_("version"), max_length=20, unique=True)
+    approved_on = models.DateField(_("approved on"))
+    approved_by = models.CharField(_("approved by"), max_length=200)
+    summary = models.TextField(_("summary of the measures"))
+    location = models.CharField(_("where the full document is kept"), max_length=300, blank=True)
+    next_review_on = models.DateField(_("next review"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("security document")
+        verbose_name_plural = _("security documents")
+        ordering = ["-approved_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.version} ({self.approved_on:%d/%m/%Y})"

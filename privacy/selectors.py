@@ -356,24 +356,48 @@ def _same_name(typed: str, user) -> bool:
 
 @enforces("R-A1")
 def subject_candidates(request: ArcoRequest) -> list[SubjectCandidate]:
-    """R-A1, R-A8: the account proposed for a request, with why. A document number is easy to
-    know about a colleague: it never suffices alone; the account with the same identity
-    document (type and number) is proposed when the name or a known e-mail address agrees
-    too. One query."""
+    """R-A1, R-A8: accounts proposed for a request, each with why. A document number is easy
+    to know about a colleague: it never suffices alone; an account is proposed when at least
+    two of document (type and number), name and e-mail agree. Two queries (the document
+    through its keyed hash, viaticos.people.person_by_document)."""
+    from viaticos.crypto import normalize_document_number
+    from viaticos.models import TravelerProfile
     from viaticos.people import person_by_document
 
-    profile = person_by_document(request.document_type, request.document_number)
-    if profile is None:
-        return []
-    reasons = [
-        _("same identity document (%(type)s %(number)s)")
-        % {"type": profile.get_document_type_display(), "number": profile.document_number}
-    ]
-    if _same_name(request.full_name, profile.user):
-        reasons.append(_("same name"))
-    email = (request.email or "").strip().lower()
-    if email and (profile.user.email or "").strip().lower() == email:
-        reasons.append(_("same e-mail address"))
-    if len(reasons) >= 2 or profile.user_id == request.subject_id:
-        return [SubjectCandidate(profile=profile, reasons=tuple(reasons))]
-    return []
+    email = (request.email or "").strip()
+    by_document = person_by_document(request.document_type, request.document_number)
+    match = Q(pk=by_document.pk) if by_document else Q(pk__in=[])
+    if email:
+        match |= Q(user__email__iexact=email)
+    found = []
+    for profile in TravelerProfile.objects.select_related("user").filter(match)[:20]:
+        reasons = []
+        if normalize_document_number(profile.document_number) == normalize_document_number(
+            request.document_number
+        ) and (profile.document_type == request.document_type):
+            reasons.append(
+                _("same identity document (%(type)s %(number)s)")
+                % {"type": profile.get_document_type_display(), "number": profile.document_number}
+            )
+        if _same_name(request.full_name, profile.user):
+            reasons.append(_("same name"))
+        if email and (profile.user.email or "").strip().lower() == email.lower():
+            reasons.append(_("same e-mail address"))
+        if len(reasons) >= 2 or profile.user_id == request.subject_id:
+            found.append(SubjectCandidate(profile=profile, reasons=tuple(reasons)))
+    return found
+
+
+def officer_designation(today: dt.date | None = None):
+    """The designation of the Oficial de Datos Personales in force on `today` (or None), with
+    the officer and deputy: named in notices, letters and incident reports. One query."""
+    from privacy.models import OfficerDesignation
+
+    today = today or timezone.localdate()
+    return (
+        OfficerDesignation.objects.select_related("officer", "deputy")
+        .filter(starts_on__lte=today)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
+        .order_by("-starts_on", "-pk")
+        .first()
+    )

@@ -34,7 +34,7 @@ from privacy.models import (
     Purpose,
 )
 from privacy.registry import Hold, subject_export_masked
-from viaticos import outbox
+from viaticos import crypto, outbox
 from viaticos.errors import DomainError
 from viaticos.files import save_file
 from viaticos.people import display_name
@@ -333,7 +333,8 @@ def _arco_request_create(
     _history(request, actor, "filed" if actor is None else f"entered by the officer ({channel})")
     request.save()
     for kind, upload in checked:
-        name = save_file(upload.storage_name("arco"), upload.content)
+        # Identity copies, powers of attorney and what comes with them are encrypted at rest.
+        name = save_file(upload.storage_name("arco"), crypto.encrypt_bytes(upload.content))
         stored.append(name)
         ArcoAttachment.objects.create(
             request=request,
@@ -1046,8 +1047,7 @@ def _stored(request: ArcoRequest, kinds) -> dict:
 
 
 def _read(attachment: ArcoAttachment) -> bytes:
-    with default_storage.open(attachment.storage_name, "rb") as handle:
-        return handle.read()
+    return crypto.read_bytes(attachment.storage_name)
 
 
 EMAIL_NAMES = {

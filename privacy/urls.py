@@ -1,6 +1,6 @@
 from django.urls import path
 
-from privacy import views
+from privacy import compliance, views, views_incidents
 
 app_name = "privacy"
 
@@ -45,4 +45,24 @@ urlpatterns = [
         name="request-action",
     ),
     path("privacidad/registros/", views.registers, name="registers"),
+    path("privacidad/cumplimiento/", compliance.compliance_page, name="compliance"),
+    path("privacidad/cumplimiento.pdf", compliance.compliance_pdf, name="compliance-pdf"),
+    # R-S4: incidents, reported by anyone signed in, followed by the Oficial.
+    path("privacidad/incidentes/reportar/", views_incidents.incident_report, name="incident-new"),
+    path("privacidad/incidentes/<int:pk>/", views_incidents.incident_detail, name="incident"),
+    path(
+        "privacidad/incidentes/<int:pk>/informe.pdf",
+        views_incidents.incident_report_pdf,
+        name="incident-report-pdf",
+    ),
+    path(
+        "privacidad/incidentes/<int:pk>/enviar-autoridad/",
+        views_incidents.incident_send_authority,
+        name="incident-send-authority",
+    ),
+    path(
+        "privacidad/incidentes/<int:pk>/notificar-afectados/",
+        views_incidents.incident_notify_subjects,
+        name="incident-notify-subjects",
+    ),
 ]

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import io
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -41,6 +42,7 @@ from privacy.models import (
     SecurityIncident,
     Transfer,
 )
+from viaticos import crypto
 from viaticos.errors import DomainError
 from viaticos.models import Organization
 from viaticos.pagination import paginate
@@ -81,6 +83,7 @@ def notice(request, version: str | None = None):
             "versions": PrivacyNotice.objects.order_by("-effective_on"),
             "organization": Organization.current(),
             "purposes": selectors.purposes_active(),
+            "designation": selectors.officer_designation(),
         },
     )
 
@@ -223,7 +226,7 @@ def arco_download(request, token: str, attachment_id: int | None = None):
         ip=_ip(request),
     )
     try:
-        handle = default_storage.open(item.storage_name, "rb")
+        content = crypto.read_bytes(item.storage_name)
     except FileNotFoundError:
         raise Http404 from None
     names = {
@@ -231,7 +234,10 @@ def arco_download(request, token: str, attachment_id: int | None = None):
         **services.EMAIL_NAMES,
     }
     response = FileResponse(
-        handle, content_type=item.content_type, as_attachment=True, filename=names[item.kind]
+        io.BytesIO(content),
+        content_type=item.content_type,
+        as_attachment=True,
+        filename=names[item.kind],
     )
     response["Cache-Control"] = "private, no-store"
     return response
@@ -666,11 +672,11 @@ def attachment(request, pk: int, attachment_id: int):
         ip=_ip(request),
     )
     try:
-        handle = default_storage.open(item.storage_name, "rb")
+        content = crypto.read_bytes(item.storage_name)
     except FileNotFoundError:
         raise Http404 from None
     return FileResponse(
-        handle, content_type=item.content_type, filename=_attachment_name(item, req)
+        io.BytesIO(content), content_type=item.content_type, filename=_attachment_name(item, req)
     )
 
 
@@ -703,6 +709,7 @@ def registers(request):
             "processors": Processor.objects.prefetch_related("data_banks"),
             "transfers": Transfer.objects.prefetch_related("data_banks"),
             "incidents": SecurityIncident.objects.all()[:100],
+            "designation": selectors.officer_designation(),
             "access_log": selectors.access_log(200),
             "organization": Organization.current(),
             "now": timezone.now(),

@@ -102,6 +102,45 @@ MATRIX: dict[str, Entry] = {
     "rules": page(),  # rule traceability, read-only for every signed-in user
     "account-token": page(method="POST", default=200),
     "account-token-revoke": page(method="POST", default=302),
+    # SPEC §5.4: bank data changed only by its holder, approved by a second person.
+    "bank-data": page(),
+    "bank-approvals": Entry(
+        expect=only({Role.GENERAL_ADMINISTRATOR, Role.FINANCE_DIRECTOR}, anonymous=302)
+    ),
+    "bank-decide": Entry(
+        method="POST",
+        kwargs=lambda ctx: {"pk": 999999},
+        data={"decision": "approve"},
+        expect=only({Role.GENERAL_ADMINISTRATOR, Role.FINANCE_DIRECTOR}, allowed=302),
+    ),
+    "second-factor": page(),
+    # R-P4: one's own dependants; removing another's (or a missing one) finds nothing.
+    "dependants": page(),
+    "dependant-remove": page(method="POST", kwargs=lambda ctx: {"pk": 999999}, default=302),
+    # Proactive accountability (Reglamento 2024): the Oficial's compliance page and PDF.
+    "privacy:compliance": Entry(expect=only({Role.PRIVACY_OFFICER, Role.AUDITOR}, denied=404)),
+    "privacy:compliance-pdf": Entry(expect=only({Role.PRIVACY_OFFICER, Role.AUDITOR}, denied=404)),
+    # R-S4: incidents.
+    "privacy:incident-new": page(),
+    "privacy:incident": Entry(
+        kwargs=lambda ctx: {"pk": ctx["incident"].pk},
+        expect=only({Role.PRIVACY_OFFICER, Role.AUDITOR}, denied=404),
+    ),
+    "privacy:incident-report-pdf": Entry(
+        kwargs=lambda ctx: {"pk": ctx["incident"].pk},
+        expect=only({Role.PRIVACY_OFFICER, Role.AUDITOR}, denied=404),
+    ),
+    "privacy:incident-send-authority": Entry(
+        method="POST",
+        kwargs=lambda ctx: {"pk": ctx["incident"].pk},
+        data={"to": "autoridad@example.org"},
+        expect=only({Role.PRIVACY_OFFICER}, allowed=302, denied=404),
+    ),
+    "privacy:incident-notify-subjects": Entry(
+        method="POST",
+        kwargs=lambda ctx: {"pk": ctx["incident"].pk},
+        expect=only({Role.PRIVACY_OFFICER}, allowed=302, denied=404),
+    ),
     "login": Entry(expect={r: 302 for r in SIGNED_IN}),  # signed-in users are sent home
     "logout": Entry(method="POST", default=302),
     "password_change": page(),
@@ -761,6 +800,7 @@ def _matrix_objects() -> dict:
         "advance": mission.advances.first(),
         **_matrix_settlement(requester, mission.project),
         **_matrix_arco(),
+        "incident": _matrix_incident(requester),
         "purpose": Purpose.objects.get(code="comunicaciones"),
         "notice": notice_current(),
     }
@@ -884,6 +924,23 @@ def _matrix_settlement(owner, project) -> dict:
         "receipt": receipt,
         "document": receipt.documents.get(),
     }
+
+
+def _matrix_incident(affected):
+    """A security incident reported by a traveler, with one person affected (R-S4)."""
+    from django.utils import timezone
+
+    from privacy.incidents import incident_report
+
+    incident = incident_report(
+        actor=affected,
+        detected_at=timezone.now(),
+        nature="Portátil perdido",
+        data_categories="DNI",
+        people_affected=1,
+    )
+    incident.affected_users.add(affected)
+    return incident
 
 
 def _matrix_arco() -> dict:

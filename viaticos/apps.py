@@ -31,9 +31,11 @@ class ViaticosConfig(AppConfig):
         )
         from viaticos.accounts import connect_signals
         from viaticos.home import register_defaults
+        from viaticos.sessions import connect_signals as connect_session_signals
 
         register_defaults()
         connect_signals()
+        connect_session_signals()
         choices.install(["viaticos", "missions", "settlements", "privacy"])
         # Permissions exist only after migrate; attach them to the role groups then.
         post_migrate.connect(_sync_roles, dispatch_uid="viaticos.sync_roles")

@@ -17,6 +17,12 @@ def register_defaults() -> None:
         NavItem(_("Home"), "home", order=0),
         NavItem(_("My data and consents"), "account", order=900),
         NavItem(
+            _("Bank data changes"),
+            "bank-approvals",
+            frozenset({Role.GENERAL_ADMINISTRATOR, Role.FINANCE_DIRECTOR}),
+            order=850,
+        ),
+        NavItem(
             _("Rules"),
             "rules",
             frozenset({Role.AUDITOR, Role.GENERAL_ACCOUNTANT}),

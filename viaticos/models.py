@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from viaticos.crypto import EncryptedCharField, LookupHashField
 from viaticos.people import display_name
 from viaticos.rules_registry import enforces
 
@@ -89,7 +90,14 @@ class TravelerProfile(models.Model):
     document_type = models.CharField(
         _("identity document type"), max_length=10, choices=DocumentType.choices
     )
-    document_number = models.CharField(_("identity document number"), max_length=20)
+    # Encrypted at rest; found only through its keyed hash (viaticos.people.person_by_document).
+    document_number = EncryptedCharField(_("identity document number"), max_length=20)
+    document_number_hash = LookupHashField(
+        _("identity document lookup hash"),
+        type_field="document_type",
+        number_field="document_number",
+        db_index=True,
+    )
     home_country = models.CharField(
         _("home country"), max_length=2, help_text=_("ISO 3166-1 alpha-2 code.")
     )
@@ -100,7 +108,7 @@ class TravelerProfile(models.Model):
         _("institution or entity represented"), max_length=200, blank=True
     )
     bank_name = models.CharField(_("bank"), max_length=100, blank=True)
-    bank_account = models.CharField(_("bank account"), max_length=40, blank=True)
+    bank_account = EncryptedCharField(_("bank account"), max_length=40, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -262,3 +270,103 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject} → {', '.join(self.to)}"
+
+
+class BankDetailsChange(models.Model):
+    """A person's own request to change the bank data they are paid to (SPEC §5.4, R-A1):
+    applied only when a second person (General Administrator or Finance Director, never the
+    holder) approves it; the holder is alerted at their known address at each step."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for approval")
+        APPLIED = "applied", _("Approved and applied")
+        REJECTED = "rejected", _("Rejected")
+
+    profile = models.ForeignKey(
+        TravelerProfile,
+        on_delete=models.CASCADE,
+        related_name="bank_changes",
+        verbose_name=_("traveler profile"),
+    )
+    bank_name = models.CharField(_("bank"), max_length=100)
+    bank_account = EncryptedCharField(_("bank account"), max_length=40)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("bank data change")
+        verbose_name_plural = _("bank data changes")
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["profile"],
+                condition=models.Q(status="pending"),
+                name="bankchange_one_pending_per_profile",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.profile} — {self.get_status_display()}"
+
+    @property
+    def masked_account(self) -> str:
+        return f"···{self.bank_account[-4:]}" if self.bank_account else "—"
+
+
+class Dependant(models.Model):
+    """A traveler's spouse or child, held for repatriation in an emergency (R-3.16, R-P4):
+    a record of their own with its legal basis; a child under 14 with the traveler's consent as
+    guardian; an adult informed directly at their own address."""
+
+    class Relationship(models.TextChoices):
+        SPOUSE = "spouse", _("Spouse or partner")
+        CHILD = "child", _("Child")
+
+    class LegalBasis(models.TextChoices):
+        CONTRACT = "contract", _("Employment or service contract (repatriation benefit)")
+        GUARDIAN_CONSENT = "guardian_consent", _("Consent of the parent or guardian (under 14)")
+
+    traveler = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="dependants",
+        verbose_name=_("traveler"),
+    )
+    relationship = models.CharField(_("relationship"), max_length=10, choices=Relationship.choices)
+    full_name = models.CharField(_("full name"), max_length=200)
+    birth_date = models.DateField(_("date of birth"))
+    email = models.EmailField(_("e-mail"), blank=True)
+    emergency_phone = models.CharField(_("emergency phone"), max_length=40, blank=True)
+    legal_basis = models.CharField(_("legal basis"), max_length=20, choices=LegalBasis.choices)
+    guardian_consent_at = models.DateTimeField(
+        _("guardian's consent given at"), null=True, blank=True
+    )
+    informed_at = models.DateTimeField(_("informed directly at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("dependant")
+        verbose_name_plural = _("dependants")
+        ordering = ["traveler_id", "birth_date", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.full_name} ({self.get_relationship_display()})"

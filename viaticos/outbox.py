@@ -20,11 +20,11 @@ import logging
 from collections.abc import Callable, Iterable, Sequence
 
 from django.conf import settings
-from django.core.files.storage import default_storage
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.utils import timezone
 
+from viaticos import crypto
 from viaticos.models import OutboxMessage
 
 log = logging.getLogger(__name__)
@@ -142,8 +142,9 @@ def _files(message: OutboxMessage) -> list[tuple[str, bytes, str]]:
         if "builder" in spec:
             files.extend(_builders[spec["builder"]](*spec.get("args", [])))
         else:
-            with default_storage.open(spec["storage_name"], "rb") as handle:
-                files.append((spec["filename"], handle.read(), spec["mimetype"]))
+            # Files written encrypted (identity copies, viaticos.crypto) go out decrypted.
+            content = crypto.read_bytes(spec["storage_name"])
+            files.append((spec["filename"], content, spec["mimetype"]))
     return files
 
 

@@ -21,18 +21,19 @@ def display_name(user) -> str:
 
 
 def person_by_document(doc_type: str, number: str):
-    """The traveler profile with this identity document, or None.
-
-    The one lookup of a person by document number: where the numbers are stored encrypted,
-    only this function changes (a keyed hash of the normalized number, say)."""
+    """The traveler profile (with its user) whose identity document is `doc_type` `number`,
+    or None. The only way to find a person by document: numbers are stored encrypted and
+    compared through their keyed hash (viaticos.crypto). One query."""
+    from viaticos.crypto import document_lookup_hash
     from viaticos.models import TravelerProfile
 
-    number = (number or "").strip()
-    if not number or not doc_type:
+    digest = document_lookup_hash(doc_type, number)
+    if not digest:
         return None
     return (
         TravelerProfile.objects.select_related("user")
-        .filter(document_type=doc_type, document_number=number)
+        .filter(document_number_hash=digest)
+        .order_by("pk")
         .first()
     )
 

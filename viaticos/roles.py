@@ -156,6 +156,9 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
                 "processor",
                 "transfer",
                 "securityincident",
+                "officerdesignation",
+                "impactassessment",
+                "securitydocument",
             )
             for verb in ("view", "add", "change")
         ],

@@ -50,6 +50,20 @@ if not SECRET_KEY:
         )
     SECRET_KEY = "insecure-development-key-only-for-debug-never-in-production"  # noqa: S105
 
+# Encryption at rest of identity and bank data (viaticos/crypto.py): Fernet keys, newest first
+# (older ones only decrypt, until `rotate_encryption_keys` has run), and the HMAC key of the
+# document-number lookup hash. Development keys are used only with DEBUG on.
+VIATICOS_FIELD_KEYS = env_list("VIATICOS_FIELD_KEYS", "")
+VIATICOS_LOOKUP_KEY = os.environ.get("VIATICOS_LOOKUP_KEY", "")
+if not (VIATICOS_FIELD_KEYS and VIATICOS_LOOKUP_KEY):
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "VIATICOS_FIELD_KEYS and VIATICOS_LOOKUP_KEY must be set when DEBUG is off (README, "
+            "'Encryption keys')."
+        )
+    VIATICOS_FIELD_KEYS = VIATICOS_FIELD_KEYS or ["2GDqgBeLPN6yR9ekdvBWbP0YHkw5Cw4KkzYcUdPmfIw="]
+    VIATICOS_LOOKUP_KEY = VIATICOS_LOOKUP_KEY or "insecure-development-lookup-key"  # noqa: S105
+
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 if not DEBUG and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must list the host names served when DEBUG is off.")
@@ -70,6 +84,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "simple_history",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "django_prometheus",
     "viaticos",
     "missions",
@@ -92,6 +108,10 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # SPEC §5.4: idle sessions close; roles that see personal data confirm with TOTP.
+    "viaticos.sessions.IdleTimeoutMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "viaticos.sessions.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "privacy.middleware.ConsentPromptMiddleware",
@@ -173,6 +193,14 @@ VIATICOS_LOGIN_FAILURES_PER_ADDRESS = env_int("VIATICOS_LOGIN_FAILURES_PER_ADDRE
 VIATICOS_PASSWORD_RESETS_PER_ADDRESS = env_int("VIATICOS_PASSWORD_RESETS_PER_ADDRESS", 5)
 VIATICOS_PASSWORD_RESETS_PER_EMAIL = env_int("VIATICOS_PASSWORD_RESETS_PER_EMAIL", 3)
 
+# Staff sessions (viaticos/sessions.py): closed after this many idle minutes, and at most this
+# many hours long; the second factor (TOTP) for the roles that see personal data, on by default
+# when DEBUG is off (the demo and the tests run without it).
+VIATICOS_IDLE_TIMEOUT_MINUTES = env_int("VIATICOS_IDLE_TIMEOUT_MINUTES", 30)
+SESSION_COOKIE_AGE = env_int("VIATICOS_SESSION_MAX_HOURS", 10) * 3600
+VIATICOS_REQUIRE_SECOND_FACTOR = env_bool("VIATICOS_REQUIRE_SECOND_FACTOR", not DEBUG)
+OTP_TOTP_ISSUER = "Viáticos"
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -242,6 +270,11 @@ PRIVACY_CONSENT_PROMPT = env_bool("PRIVACY_CONSENT_PROMPT", True)
 PRIVACY_ERASURE_LOG = os.environ.get(
     "PRIVACY_ERASURE_LOG", str(BASE_DIR / "var" / "erasures.jsonl")
 )
+# R-3.16, R-P4 (a decision of the organization): whether it pays repatriation. Off: no
+# dependant (spouse, children) is recorded and no consent is asked for their data.
+VIATICOS_PAYS_REPATRIATION = env_bool("VIATICOS_PAYS_REPATRIATION", True)
+# R-S4: the Authority's address for incident reports (prefilled; the Oficial may change it).
+PRIVACY_AUTHORITY_EMAIL = os.environ.get("PRIVACY_AUTHORITY_EMAIL", "")
 PRIVACY_RATE_LIMITS = {
     "file": (env_int("PRIVACY_ARCO_FILE_LIMIT", 5), 3600),
     "lookup": (env_int("PRIVACY_ARCO_LOOKUP_LIMIT", 30), 600),
@@ -457,6 +490,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "viaticos.run_daily_job",
         "schedule": crontab(hour=6, minute=15, day_of_week="1-5"),
         "args": ["enforce_deadlines"],
+    },
+    # R-S4: incident alerts at 24 hours and before the 48 run out.
+    "incident-alerts": {
+        "task": "viaticos.run_daily_job",
+        "schedule": crontab(minute=5),
+        "args": ["incident_alerts"],
     },
     "apply-retention": {
         "task": "viaticos.run_daily_job",

@@ -22,7 +22,7 @@ from viaticos.logs import task_context
 
 log = logging.getLogger(__name__)
 
-DAILY_JOBS = ("enforce_deadlines", "apply_retention", "fetch_exchange_rates")
+DAILY_JOBS = ("enforce_deadlines", "apply_retention", "fetch_exchange_rates", "incident_alerts")
 
 
 def broker_configured() -> bool:

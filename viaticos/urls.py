@@ -4,7 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from deadlines import api as deadlines_api
-from viaticos import accounts, api, health, views
+from viaticos import accounts, api, bank_views, dependant_views, health, sessions, views
 
 api_v1 = [
     path(
@@ -42,6 +42,16 @@ urlpatterns = [
         accounts.LoginView.as_view(),
         name="login",
     ),
+    path("cuenta/banco/", bank_views.bank_data, name="bank-data"),
+    path("cuenta/banco/aprobaciones/", bank_views.bank_approvals, name="bank-approvals"),
+    path("cuenta/banco/aprobaciones/<int:pk>/", bank_views.bank_decide, name="bank-decide"),
+    path("cuenta/dependientes/", dependant_views.dependant_list, name="dependants"),
+    path(
+        "cuenta/dependientes/<int:pk>/quitar/",
+        dependant_views.dependant_remove,
+        name="dependant-remove",
+    ),
+    path("cuenta/doble-factor/", sessions.second_factor, name="second-factor"),
     path("cuenta/salir/", auth_views.LogoutView.as_view(), name="logout"),
     path("cuenta/clave/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path(

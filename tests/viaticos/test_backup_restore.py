@@ -71,19 +71,53 @@ def test_backup_and_restore_round_trip_loses_nothing(tmp_path, seed_rates):
         cur.execute(f'DROP DATABASE IF EXISTS "{target_name}"')
         cur.execute(f'CREATE DATABASE "{target_name}"')
     try:
-        env = {**os.environ, "DATABASE_URL": source, "MEDIA_ROOT": str(media)}
+        key = {"VIATICOS_BACKUP_KEY": "a backup passphrase kept in the vault"}
+        env = {**os.environ, **key, "DATABASE_URL": source, "MEDIA_ROOT": str(media)}
         backup = tmp_path / "backup"
         subprocess.run(["bash", "scripts/backup.sh", str(backup)], cwd=ROOT, env=env, check=True)
+        # Encrypted at rest: no plain dump or archive, and the files' bytes appear nowhere.
+        assert sorted(p.name for p in backup.iterdir()) == [
+            "created_at",
+            "db.dump.gpg",
+            "media.sha256",
+            "media.tar.gz.gpg",
+        ]
+        assert b"PGDMP" not in (backup / "db.dump.gpg").read_bytes()[:64]
+        assert b"%PDF-1.4 receipt" not in (backup / "media.tar.gz.gpg").read_bytes()
 
         restored_media = tmp_path / "restored-media"
         env = {**os.environ, "DATABASE_URL": db_url(target_name), "MEDIA_ROOT": str(restored_media)}
+        wrong = subprocess.run(
+            ["bash", "scripts/restore.sh", str(backup)],
+            cwd=ROOT,
+            env={**env, "VIATICOS_BACKUP_KEY": "not the passphrase"},
+            capture_output=True,
+        )
+        assert wrong.returncode != 0 and not restored_media.exists()
+        env = {**env, **key}
         subprocess.run(["bash", "scripts/restore.sh", str(backup)], cwd=ROOT, env=env, check=True)
 
         before, after = fingerprint(source), fingerprint(db_url(target_name))
         assert before == after
         assert before["missions_rate"] == 6 and before["missions_rate.lodging"] == Decimal("540.00")
         assert file_hashes(media) == file_hashes(restored_media)
+
     finally:
         with admin.cursor() as cur:
             cur.execute(f'DROP DATABASE IF EXISTS "{target_name}" WITH (FORCE)')
         admin.close()
+
+
+def test_backup_refuses_to_run_without_its_encryption_key(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k != "VIATICOS_BACKUP_KEY"}
+    env["DATABASE_URL"] = "postgres://postgres@127.0.0.1:5432/none"
+    result = subprocess.run(
+        ["bash", "scripts/backup.sh", str(tmp_path / "b")],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode != 0
+    assert "VIATICOS_BACKUP_KEY" in result.stderr
+    assert not (tmp_path / "b").exists()

@@ -107,7 +107,13 @@ def test_daily_jobs_are_scheduled_by_beat(settings):
     assert schedule["apply-retention"]["args"] == ["apply_retention"]
     assert schedule["fetch-exchange-rates"]["args"] == ["fetch_exchange_rates"]
     assert schedule["deliver-outbox"]["task"] == "viaticos.deliver_outbox_due"
-    assert set(tasks.DAILY_JOBS) == {"enforce_deadlines", "apply_retention", "fetch_exchange_rates"}
+    assert schedule["incident-alerts"]["args"] == ["incident_alerts"]  # R-S4, every hour
+    assert set(tasks.DAILY_JOBS) == {
+        "enforce_deadlines",
+        "apply_retention",
+        "fetch_exchange_rates",
+        "incident_alerts",
+    }
 
 
 def test_every_daily_job_on_beat_is_a_command_run_under_the_lock(db, monkeypatch, settings):

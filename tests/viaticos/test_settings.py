@@ -16,6 +16,8 @@ PROD = {
     "ALLOWED_HOSTS": "viaticos.example.org",
     "DATABASE_URL": "sqlite:////tmp/viaticos-settings-test.sqlite3",
     "VIATICOS_SITE_URL": "https://viaticos.example.org",
+    "VIATICOS_FIELD_KEYS": "kR0nM6g9QhJbC2xkq2yZlB2o2qQ3q5mVjv4w0a1b2c8=",
+    "VIATICOS_LOOKUP_KEY": "a-production-lookup-key-for-the-settings-test",
 }
 
 
@@ -40,6 +42,8 @@ def run_manage(*args, **env):
     [
         ({"DEBUG": "0", "ALLOWED_HOSTS": "x.org"}, "SECRET_KEY"),
         ({**PROD, "ALLOWED_HOSTS": ""}, "ALLOWED_HOSTS"),
+        ({**PROD, "VIATICOS_FIELD_KEYS": ""}, "VIATICOS_FIELD_KEYS"),
+        ({**PROD, "VIATICOS_LOOKUP_KEY": ""}, "VIATICOS_LOOKUP_KEY"),
         ({"DEBUG": "maybe"}, "DEBUG"),
         ({"TIME_ZONE": "Mars/Olympus"}, "TIME_ZONE"),
         ({"VIATICOS_DUTY_COUNTRY": "XX"}, "VIATICOS_DUTY_COUNTRY"),
