@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from books.models import JournalEntry, JournalLine, Purpose
 from viaticos.errors import DomainError
+from viaticos.money import round_money
 from viaticos.roles import Role, has_role
 
 ZERO = Decimal("0.00")
@@ -101,7 +102,12 @@ def trial_balance(start: dt.date, end: dt.date) -> list[TrialRow]:
         .order_by("account__code")
     )
     return [
-        TrialRow(r["account__code"], r["account__name"], r["debit"] or ZERO, r["credit"] or ZERO)
+        TrialRow(
+            r["account__code"],
+            r["account__name"],
+            round_money(Decimal(r["debit"] or 0)),
+            round_money(Decimal(r["credit"] or 0)),
+        )
         for r in rows
     ]
 
@@ -113,6 +119,6 @@ def staff_balances(until: dt.date | None = None) -> dict[int, Decimal]:
     if until:
         qs = qs.filter(entry__date__lte=until)
     return {
-        row["traveler_id"]: (row["debit"] or ZERO) - (row["credit"] or ZERO)
+        row["traveler_id"]: round_money(Decimal(row["debit"] or 0) - Decimal(row["credit"] or 0))
         for row in qs.values("traveler_id").annotate(debit=Sum("debit"), credit=Sum("credit"))
     }

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +17,7 @@ from books import exports, reports, selectors, services
 from books.models import JournalEntry
 from missions import budget_selectors
 from viaticos.errors import DomainError
+from viaticos.pagination import paginate
 from viaticos.pdf import pdf_response, render_pdf
 
 CONTENT_TYPES = {
@@ -31,10 +32,15 @@ def _reader(request):
 
 
 def _period(request):
+    """The month asked for; by default the latest month with entries (or the current one)."""
+    today = timezone.localdate()
+    if not request.GET.get("period"):
+        latest = JournalEntry.objects.order_by("-date").values_list("date", flat=True).first()
+        return selectors.parse_period(f"{latest or today:%Y-%m}", today=today)
     try:
-        return selectors.parse_period(request.GET.get("period"), today=timezone.localdate())
+        return selectors.parse_period(request.GET.get("period"), today=today)
     except DomainError:
-        return selectors.parse_period(None, today=timezone.localdate())
+        return selectors.parse_period(None, today=today)
 
 
 def _file(content: bytes, name: str, fmt: str) -> HttpResponse:
@@ -49,12 +55,15 @@ def journal(request):
     """Libro diario: the period's entries, each balanced and linked to its document."""
     _reader(request)
     start, end = _period(request)
-    entries = [(entry, selectors.document_of(entry)) for entry in selectors.journal(start, end)]
+    page = paginate(request, selectors.journal(start, end))
+    entries = [(entry, selectors.document_of(entry)) for entry in page]
     return render(
         request,
         "books/journal.html",
         {
             "entries": entries,
+            "page_obj": page,
+            "extra": f"period={start:%Y-%m}",
             "period": f"{start:%Y-%m}",
             "start": start,
             "end": end,
@@ -139,8 +148,8 @@ def _report(request):
         raise PermissionDenied
     projects = budget_selectors.projects_for_budgets(request.user)
     project = projects.filter(code=request.GET.get("project")).first() or projects.first()
-    if project is None:
-        raise PermissionDenied
+    if project is None:  # a coordinator of no project yet
+        return projects, None
     try:
         start, end = reports.parse_dates(
             request.GET.get("from"), request.GET.get("to"), today=timezone.localdate()
@@ -155,6 +164,8 @@ def donor_report(request):
     """Informe al donante: per project and period, each line's figures and the missions
     behind them (links)."""
     projects, report = _report(request)
+    if report is None:
+        return render(request, "books/donor_report.html", {"projects": projects, "report": None})
     query = f"project={report.project.code}&from={report.start}&to={report.end}"
     return render(
         request,
@@ -166,6 +177,8 @@ def donor_report(request):
 @login_required
 def donor_report_export(request, fmt: str):
     _projects, report = _report(request)
+    if report is None:
+        raise Http404
     name = f"informe-donante-{report.project.code}-{report.start}-{report.end}.{fmt}"
     if fmt == "pdf":
         content = render_pdf("books/pdf/donor_report.html", {"report": report})

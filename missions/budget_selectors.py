@@ -12,6 +12,7 @@ from django.db.models.functions import Coalesce
 
 from missions.models import BudgetLine, Mission
 from viaticos.models import Project
+from viaticos.money import round_money
 from viaticos.roles import Role, has_role
 
 ZERO = Decimal("0.00")
@@ -76,7 +77,12 @@ def figures_of(line: BudgetLine) -> Figures:
     """A line's figures, from the annotations of `with_figures` when present."""
     if not hasattr(line, "committed"):
         line = with_figures(BudgetLine.objects.filter(pk=line.pk)).get()
-    return Figures(line.amount, line.committed, line.spent, line.overrides)
+    return Figures(
+        line.amount,
+        round_money(line.committed),
+        round_money(line.spent),
+        round_money(line.overrides),
+    )
 
 
 def lines_of_projects(projects, *, period: tuple[dt.date, dt.date] | None = None) -> list:

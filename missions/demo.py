@@ -7,8 +7,9 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from missions import services
-from missions.models import ApprovalAlternate, Delegation, Destination, Mission, Slot
+from missions import budgets, services
+from missions.budget_selectors import figures_of
+from missions.models import ApprovalAlternate, BudgetLine, Delegation, Destination, Mission, Slot
 from missions.rules import LegInput
 from viaticos.models import Project
 
@@ -61,9 +62,54 @@ def _approvals(users: dict) -> None:
         )
 
 
+BUDGETS = [
+    # SPEC §2.5: the donor-approved lines (project, code, description, USD)
+    ("PREVDA", "2.1.3", "Pasajes y viáticos", "25000.00"),
+    ("PREVDA", "2.1.4", "Talleres regionales", "40000.00"),
+    ("PREVDA", "3.2.1", "Consultorías", "60000.00"),
+    ("GIRH-AC", "2.1.3", "Pasajes y viáticos", "20000.00"),
+    ("GIRH-AC", "2.2.1", "Capacitación comunitaria", "15000.00"),
+]
+
+
+def _budgets(users: dict) -> None:
+    year = timezone.localdate().year
+    for project, code, description, amount in BUDGETS:
+        if not BudgetLine.objects.filter(project__code=project, code=code).exists():
+            budgets.budget_line_save(
+                actor=users["finanzas"],
+                project=Project.objects.get(code=project),
+                code=code,
+                description=description,
+                amount=Decimal(amount),
+                period_start=dt.date(year, 1, 1),
+                period_end=dt.date(year, 12, 31),
+                reason="Convenio de financiamiento (demo)",
+            )
+
+
+def _near_the_limit(users: dict, mission: Mission) -> None:
+    """GIRH-AC's travel line is cut (a donor amendment) to leave less than `mission` needs:
+    its authorization waits for the Finance Director's override (SPEC §2.5)."""
+    line = mission.line
+    figures = figures_of(line)
+    used = figures.committed + figures.spent
+    budgets.budget_line_save(
+        actor=users["finanzas"],
+        project=line.project,
+        code=line.code,
+        description=line.description,
+        amount=used + (mission.planned_total / 2).quantize(Decimal("0.01")),
+        period_start=line.period_start,
+        period_end=line.period_end,
+        reason="Enmienda 1 del BID: reasignación a capacitación (demo)",
+    )
+
+
 def load(users: dict) -> None:
     traveler, traveler2 = users["viajero"], users["viajera2"]
     _approvals(users)
+    _budgets(users)
     if Mission.objects.filter(traveler__in=[traveler, traveler2]).exists():
         return  # idempotent: loaded before
     coordinator, coordinator2 = users["coordinador"], users["coordinadora2"]
@@ -139,6 +185,7 @@ def load(users: dict) -> None:
     half = _mission(traveler2, girh, "GT", today + dt.timedelta(days=15), 2)
     services.mission_submit(actor=traveler2, mission=half)
     services.mission_authorize(actor=coordinator2, mission=half)
+    _near_the_limit(users, half)
     # Pablo, PREVDA's coordinator, travels on his own project: his deputy (the GIRH-AC
     # coordinator, configured as alternate) and the Executive Secretary authorize it (R-3.1d).
     own = _mission(

@@ -14,6 +14,7 @@ from missions import budget_selectors as selectors
 from missions import budgets, forms
 from missions.models import BudgetLine
 from viaticos.errors import DomainError
+from viaticos.pagination import paginate
 
 IMPORT_MAX_BYTES = 2 * 1024 * 1024
 
@@ -99,7 +100,8 @@ def missions_without_line(request):
     """Missions whose typed budget line matched no line of their project: finance assigns one
     (the typed text stays on the mission)."""
     projects = _readable_projects(request)
-    missions = list(selectors.missions_without_line(projects))
+    page = paginate(request, selectors.missions_without_line(projects))
+    missions = list(page)
     options: dict[int, list[BudgetLine]] = {}
     for line in BudgetLine.objects.filter(project_id__in={m.project_id for m in missions}).order_by(
         "code"
@@ -109,7 +111,7 @@ def missions_without_line(request):
     return render(
         request,
         "missions/budget_unmatched.html",
-        {"rows": rows, "editor": selectors.edits_budgets(request.user)},
+        {"rows": rows, "page_obj": page, "editor": selectors.edits_budgets(request.user)},
     )
 
 

@@ -96,6 +96,23 @@ NO_SETTLEMENTS = hidden_from(
 NO_ARCO_FILES = hidden_from(*(r for r in Role if r not in (Role.PRIVACY_OFFICER, Role.AUDITOR)))
 
 
+BUDGET_READERS = {
+    Role.FINANCE_DIRECTOR,
+    Role.EXECUTIVE_SECRETARY,
+    Role.GENERAL_ADMINISTRATOR,
+    Role.GENERAL_ACCOUNTANT,
+    Role.ACCOUNTING_ASSISTANT,
+    Role.AUDITOR,
+    Role.PROJECT_COORDINATOR,
+}
+BOOK_READERS = {
+    Role.GENERAL_ACCOUNTANT,
+    Role.ACCOUNTING_ASSISTANT,
+    Role.FINANCE_DIRECTOR,
+    Role.AUDITOR,
+}
+
+
 MATRIX: dict[str, Entry] = {
     "home": page(),
     "account": page(),
@@ -230,6 +247,38 @@ MATRIX: dict[str, Entry] = {
             Role.TRAVELER.value: 404,
         },
     ),
+    # SPEC §2.5 (issue 24): budgets are read by finance, audit and coordinators; the Finance
+    # Director edits them.
+    "missions:budgets": Entry(expect=only(BUDGET_READERS)),
+    "missions:budgets-unmatched": Entry(expect=only(BUDGET_READERS)),
+    "missions:budgets-import": Entry(
+        method="POST", expect=only({Role.FINANCE_DIRECTOR}, allowed=302)
+    ),  # no file: back to the page with a message
+    "missions:budgets-set-line": Entry(
+        method="POST",
+        kwargs=lambda ctx: {"pk": 999999},
+        expect=only({Role.FINANCE_DIRECTOR}, allowed=404),
+    ),
+    "books:journal": Entry(expect=only(BOOK_READERS)),
+    "books:trial-balance": Entry(expect=only(BOOK_READERS)),
+    "books:journal-export": Entry(kwargs=lambda ctx: {"fmt": "csv"}, expect=only(BOOK_READERS)),
+    "books:trial-balance-export": Entry(
+        kwargs=lambda ctx: {"fmt": "xlsx"}, expect=only(BOOK_READERS)
+    ),
+    "books:entry-reverse": Entry(
+        method="POST",
+        kwargs=lambda ctx: {"pk": 999999},
+        expect=only(BOOK_READERS, allowed=404),  # nobody edits; a reversal needs an entry
+    ),
+    "books:donor-report": Entry(expect=only(BUDGET_READERS)),
+    "books:donor-report-export": Entry(
+        kwargs=lambda ctx: {"fmt": "csv"},
+        # the matrix's coordinator coordinates no project: nothing to export
+        expect={**only(BUDGET_READERS), Role.PROJECT_COORDINATOR.value: 404},
+    ),
+    "v1:budget-line-list": api(),
+    "v1:journal": api(expect=only(BOOK_READERS, anonymous=401)),
+    "v1:journal-trial-balance": api(expect=only(BOOK_READERS, anonymous=401)),
     "missions:disbursements": Entry(default=403, expect={ANON: 302, Role.TREASURY.value: 200}),
     # R-3.1d: the inbox count (a fragment), the bulk approval (refuses per request), the list of
     # approvals nobody can give, and one's own delegations.

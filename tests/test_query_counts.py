@@ -54,6 +54,14 @@ PAGES = [
     ("bench_accountant", "/api/v1/settlements/{s50}/"),
     ("traveler_heavy", "/api/v1/deadlines/mine/"),
     ("bench_accountant", "/api/v1/sanctions/"),
+    # SPEC §2.5 (issue 24): budgets, the journal and the donor report
+    ("bench_finance", "/presupuestos/"),
+    ("bench_finance", "/presupuestos/misiones-sin-linea/"),
+    ("bench_finance", "/presupuestos/informe-donante/"),
+    ("bench_accountant", "/contabilidad/diario/"),
+    ("bench_accountant", "/contabilidad/balance/"),
+    ("bench_auditor", "/api/v1/journal/"),
+    ("traveler_heavy", "/api/v1/budget-lines/"),
 ]
 
 

@@ -69,7 +69,7 @@ def fill_mission(page: Page, base: str, *, purpose: str, days=(2, 5)) -> None:
     page.goto(f"{base}/misiones/nueva/")
     expect(page.locator("h1")).to_have_text(es("New mission"))
     page.select_option("#id_project", label=PROJECT)
-    page.fill("#id_budget_line", "2.1.3 Viajes")
+    page.select_option("#id_line", label="PREVDA · 2.1.3 · Pasajes y viáticos")
     page.select_option("#id_kind", "ordinary")
     page.fill("#id_purpose", purpose)
     page.fill("#id_expected_results", "Plan de acción acordado con los socios")

@@ -180,17 +180,21 @@ def test_typed_lines_are_mapped_by_code_when_the_budget_arrives(
     assert unmatched.events.filter(action=MissionEvent.Action.BUDGET_LINE_SET).exists()
 
 
-def test_the_migration_maps_typed_lines_by_code(make_mission, budget_line):
+def test_the_migration_maps_typed_lines_by_code(make_mission, project):
     import importlib
 
     from django.apps import apps
 
     migration = importlib.import_module("missions.migrations.0014_map_budget_lines_by_code")
-    mission = make_mission(budget_line="Otro texto")
-    Mission.objects.filter(pk=mission.pk).update(line=None, budget_line=" 2.1.3 Viajes ")
+    mission = make_mission(budget_line=" 2.1.3 Viajes ")  # typed before any budget
+    other = make_mission(budget_line="Pasajes varios")
+    line = _small_line(project)  # created directly: nothing mapped yet
+    assert Mission.objects.filter(line__isnull=False).count() == 0
     migration.map_by_code(apps, None)
     mission.refresh_from_db()
-    assert mission.line == budget_line and mission.budget_line == " 2.1.3 Viajes "
+    other.refresh_from_db()
+    assert mission.line == line and mission.budget_line == "2.1.3 Viajes"
+    assert other.line is None and other.budget_line == "Pasajes varios"
 
 
 # --- 3. Commitments, spend, overrides -------------------------------------------------------
