@@ -17,12 +17,21 @@ $(VENV)/bin/python:
 # machine whose venv is older than the addition.
 $(STAMP): pyproject.toml | $(VENV)/bin/python system-deps
 	$(PY) -m pip install --quiet -e '.[dev]'
-	@touch $(STAMP)
+	@touch $(STAMP) $(RUNTIME_STAMP)
+
+# The demo needs the runtime dependencies only, not the test toolchain (a stamp of its own;
+# `make test` installs the dev extra on top and marks both).
+RUNTIME_STAMP := $(VENV)/.installed-runtime
+$(RUNTIME_STAMP): pyproject.toml | $(VENV)/bin/python system-deps
+	$(PY) -m pip install --quiet -e .
+	@touch $(RUNTIME_STAMP)
 
 system-deps:
 	@bash scripts/system_deps.sh
 
-run: $(STAMP)
+# PORT reaches Django too: the links in the demo's e-mails (var/mail/) point at this server.
+run: export PORT := $(PORT)
+run: $(RUNTIME_STAMP)
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
 	$(PY) manage.py runserver $(HOST):$(PORT)

@@ -64,7 +64,7 @@ def trial_rows(rows, *, as_text: bool) -> list[list]:
 
 
 def to_csv(columns, rows) -> bytes:
-    return spreadsheets.csv_bytes(columns, rows, delimiter=";", bom=True)
+    return spreadsheets.csv_bytes(columns, rows)
 
 
 def to_xlsx(columns, rows, *, title: str) -> bytes:

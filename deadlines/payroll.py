@@ -12,7 +12,6 @@ is logged with the new export (PayrollExport).
 from __future__ import annotations
 
 import datetime as dt
-import io
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -30,16 +29,17 @@ from viaticos.errors import DomainError
 from viaticos.roles import Role, has_role
 from viaticos.rules_registry import enforces
 
+# Spanish headers for the payroll office (issue 20); dates and amounts as real values in XLSX.
 COLUMNS = (
-    "order",
-    "issued_on",
-    "person",
-    "document_number",
-    "amount",
-    "currency",
-    "concept",
-    "mission_reference",
-    "rule",
+    spreadsheets.Column("Orden", 12),
+    spreadsheets.Column("Emitida el", 12, "date"),
+    spreadsheets.Column("Persona", 30),
+    spreadsheets.Column("N.° de documento", 16),
+    spreadsheets.Column("Importe", 12, "money"),
+    spreadsheets.Column("Moneda", 8),
+    spreadsheets.Column("Concepto", 40),
+    spreadsheets.Column("Referencia de la misión", 24),
+    spreadsheets.Column("Regla", 8),
 )
 CONTENT_TYPES = {
     PayrollExport.Format.CSV: "text/csv; charset=utf-8",
@@ -58,7 +58,7 @@ class ExportFile:
 def order_row(order: PayrollDeductionOrder) -> list:
     return [
         order.code,
-        order.issued_on.isoformat(),
+        order.issued_on,
         order.person_name,
         order.document_number,
         order.amount,
@@ -71,24 +71,11 @@ def order_row(order: PayrollDeductionOrder) -> list:
 
 def to_csv(rows: list[list]) -> bytes:
     """Text cells that a spreadsheet would run as a formula are neutralized (safe_cell)."""
-    return spreadsheets.csv_bytes(
-        COLUMNS, ([f"{v:.2f}" if isinstance(v, Decimal) else v for v in row] for row in rows)
-    )
+    return spreadsheets.csv_bytes([c.header for c in COLUMNS], rows)
 
 
 def to_xlsx(rows: list[list]) -> bytes:
-    from openpyxl import Workbook
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "Descuentos"
-    spreadsheets.xlsx_append(sheet, COLUMNS)
-    for row in rows:
-        spreadsheets.xlsx_append(sheet, row)
-        sheet.cell(row=sheet.max_row, column=COLUMNS.index("amount") + 1).number_format = "0.00"
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return spreadsheets.xlsx_bytes("Descuentos", COLUMNS, rows)
 
 
 def month_period(value: str) -> tuple[dt.date, dt.date]:

@@ -296,7 +296,9 @@ VIATICOS_ACTUAL_TIMES_TOLERANCE_HOURS = env_int("VIATICOS_ACTUAL_TIMES_TOLERANCE
 # Public address, prefix of the links in e-mails (https://viaticos.example.org); `check --deploy`
 # warns when it is missing in production.
 VIATICOS_SITE_URL = os.environ.get(
-    "VIATICOS_SITE_URL", "http://127.0.0.1:8000" if DEBUG else ""
+    # In development the links follow the port `make run PORT=…` serves on.
+    "VIATICOS_SITE_URL",
+    f"http://127.0.0.1:{os.environ.get('PORT', '8000')}" if DEBUG else "",
 ).rstrip("/")
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
@@ -358,10 +360,10 @@ DATA_UPLOAD_MAX_NUMBER_FILES = 10
 
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",
-    "django.core.mail.backends.console.EmailBackend"
-    if DEBUG
-    else "django.core.mail.backends.smtp.EmailBackend",
+    # Development: one .eml file per message under var/mail/ and a one-line summary.
+    "viaticos.mail.FolderEmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend",
 )
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(BASE_DIR / "var" / "mail"))
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")

@@ -9,8 +9,11 @@ cells are written as strings, never as formulas. Numbers and dates are left as t
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -25,16 +28,72 @@ def safe_row(row: Iterable) -> list:
     return [safe_cell(value) for value in row]
 
 
-def csv_bytes(
-    header: Sequence[str], rows: Iterable[Sequence], *, delimiter: str = ",", bom: bool = False
-) -> bytes:
-    """`bom`: a UTF-8 byte-order mark first, so that Excel reads the accents right."""
+def _csv_value(value):
+    if isinstance(value, dt.datetime):
+        return value.strftime("%d/%m/%Y %H:%M")
+    if isinstance(value, dt.date):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, Decimal):
+        return f"{value:.2f}"
+    return "" if value is None else value
+
+
+def csv_bytes(header: Sequence[str], rows: Iterable[Sequence]) -> bytes:
+    """UTF-8 with a byte-order mark and `;` between cells: Excel with Peruvian (Spanish) settings
+    opens it in columns and with its accents ("Huamán", not "HuamÃ¡n"); dates dd/mm/yyyy,
+    amounts with two decimals and a point, as the pages show them."""
     out = io.StringIO()
-    writer = csv.writer(out, delimiter=delimiter)
+    writer = csv.writer(out, delimiter=";")
     writer.writerow(safe_row(header))
     for row in rows:
-        writer.writerow(safe_row(row))
-    return ("\ufeff" if bom else "").encode("utf-8") + out.getvalue().encode("utf-8")
+        writer.writerow(safe_row(_csv_value(value) for value in row))
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of an export: its Spanish header, its width (characters) and what it holds
+    ("text", "date", "datetime", "money" or "int"), which sets the cell's number format."""
+
+    header: str
+    width: int = 14
+    kind: str = "text"
+
+
+FORMATS = {"date": "dd/mm/yyyy", "datetime": "dd/mm/yyyy hh:mm", "money": "#,##0.00", "int": "0"}
+
+
+def xlsx_bytes(title: str, columns: Sequence[Column], rows: Iterable[Sequence]) -> bytes:
+    """A workbook of one sheet: bold headers, real dates and numbers, column widths, the header
+    row frozen; text cells as strings, never formulas."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = title[:31]
+    xlsx_append(sheet, [c.header for c in columns])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        values = []
+        for value in row:
+            if isinstance(value, dt.datetime) and value.tzinfo is not None:
+                from django.utils import timezone
+
+                value = timezone.localtime(value).replace(tzinfo=None)
+            values.append(value)
+        xlsx_append(sheet, values)
+        for column, cell in zip(columns, sheet[sheet.max_row], strict=False):
+            if column.kind in FORMATS and cell.value is not None:
+                cell.number_format = FORMATS[column.kind]
+    for index, column in enumerate(columns, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = column.width
+    sheet.freeze_panes = "A2"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
 
 
 def xlsx_append(sheet, row: Sequence) -> None:

@@ -233,19 +233,21 @@ def test_r_8b_payroll_export_csv_and_xlsx_once_then_only_with_a_reason(
     response = client.post(url, {"period": "2026-03", "format": "csv"})
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert response.content.startswith("\ufeff".encode())  # Excel reads it as UTF-8
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
     assert rows[0] == [
-        "order",
-        "issued_on",
-        "person",
-        "document_number",
-        "amount",
-        "currency",
-        "concept",
-        "mission_reference",
-        "rule",
+        "Orden",
+        "Emitida el",
+        "Persona",
+        "N.° de documento",
+        "Importe",
+        "Moneda",
+        "Concepto",
+        "Referencia de la misión",
+        "Regla",
     ]
     assert rows[1][0] == order.code and rows[1][4] == "450.00"
+    assert rows[1][1] == order.issued_on.strftime("%d/%m/%Y")
     assert rows[1][3] == traveler.traveler_profile.document_number
     order.refresh_from_db()
     assert order.state == "exported" and order.exported_at is not None
@@ -260,6 +262,8 @@ def test_r_8b_payroll_export_csv_and_xlsx_once_then_only_with_a_reason(
     )
     sheet = load_workbook(io.BytesIO(response.content)).active
     assert sheet["A2"].value == order.code and float(sheet["E2"].value) == 450.0
+    assert sheet["B1"].value == "Emitida el" and sheet["B2"].is_date  # a real date
+    assert sheet.column_dimensions["C"].width >= 20
     assert list(PayrollExport.objects.values_list("reexport_reason", flat=True)) == [
         "Planilla rechazada por RR.HH.",
         "",
@@ -382,7 +386,8 @@ def test_r_8b_payroll_export_writes_a_typed_formula_as_text(
     )
     assert response.status_code == 200
     if file_format == "csv":
-        row = list(csv.reader(io.StringIO(response.content.decode())))[1]
+        text = response.content.decode("utf-8-sig")
+        row = list(csv.reader(io.StringIO(text), delimiter=";"))[1]
         person, concept, amount = row[2], row[6], row[4]
     else:
         sheet = load_workbook(io.BytesIO(response.content)).active

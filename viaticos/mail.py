@@ -1,0 +1,53 @@
+"""The demo's outbox on disk: each e-mail becomes one .eml file under var/mail/ and one line on
+the console, instead of the console backend's full dump (base64 PDFs included) burying the
+server's own messages (issue 20). Open the .eml files with any mail program."""
+
+from __future__ import annotations
+
+import sys
+import threading
+from pathlib import Path
+
+from django.conf import settings
+from django.core.mail.backends.base import BaseEmailBackend
+from django.utils import timezone
+from django.utils.text import slugify
+
+
+class FolderEmailBackend(BaseEmailBackend):
+    """`EMAIL_BACKEND = "viaticos.mail.FolderEmailBackend"`; the folder is `EMAIL_FILE_PATH`
+    (var/mail/ by default)."""
+
+    _lock = threading.Lock()
+    _count = 0
+
+    def __init__(self, *args, file_path=None, stream=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.folder = Path(file_path or getattr(settings, "EMAIL_FILE_PATH", "var/mail"))
+        self.stream = stream or sys.stderr
+
+    def send_messages(self, email_messages) -> int:
+        if not email_messages:
+            return 0
+        self.folder.mkdir(parents=True, exist_ok=True)
+        sent = 0
+        for message in email_messages:
+            with self._lock:
+                FolderEmailBackend._count += 1
+                number = FolderEmailBackend._count
+            slug = slugify(message.subject or "")[:50]
+            name = f"{timezone.now():%Y%m%d-%H%M%S}-{number:04d}-{slug or 'mail'}.eml"
+            path = self.folder / name
+            path.write_bytes(message.message().as_bytes())
+            attachments = len(getattr(message, "attachments", []) or [])
+            extra = (
+                f" (+{attachments} attachment{'s' if attachments != 1 else ''})"
+                if attachments
+                else ""
+            )
+            self.stream.write(
+                f"mail → {', '.join(message.recipients())}: {message.subject}{extra} [{path}]\n"
+            )
+            sent += 1
+        self.stream.flush()
+        return sent
