@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import gc
 import json
@@ -450,7 +451,6 @@ def pdfs(named, *, rounds: int, today: dt.date) -> dict:
     return out
 
 
-
 def _job(command: str, today: dt.date) -> dict:
     runs = []
     for _ in range(2):
@@ -560,6 +560,111 @@ def quote_load(named, *, seconds: int) -> dict:
         f"p99 {result['p99_ms']} ms, errors {result.get('errors', 0)}"
     )
     return result
+
+
+@contextlib.contextmanager
+def _gunicorn(workers: int = 2):
+    """The project under gunicorn on a free loopback port, stopped on exit."""
+    port = _free_port()
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings"}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "viaticos.wsgi", "--workers", str(workers),
+         "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "--timeout", "120"],
+        cwd=ROOT,
+        env=env,
+    )  # fmt: skip
+    try:
+        for _ in range(300):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        yield port
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+MIXED_SESSIONS = 40
+
+
+def _session_cookie(user) -> str:
+    client = Client()
+    client.force_login(user)
+    return f"sessionid={client.cookies['sessionid'].value}"
+
+
+def _mixed_plan(named) -> tuple[list[dict], list[dict]]:
+    """40 sessions across roles (half travelers, then approvers, accountants, assistants,
+    treasury and privacy), and 40 admin sessions over the matching admin changelists."""
+    User = get_user_model()
+    u = named.users
+    specs = {spec.name: spec for spec in _specs(named)}
+
+    def pages(*names):
+        return [[name, specs[name].url] for name in names]
+
+    roles = [
+        ("traveler", "traveler_heavy", 10, pages(
+            "traveler's missions", "traveler's settlements", "What I owe", "traveler's home")),
+        ("traveler", "traveler_small", 10, pages(
+            "traveler's missions", "traveler's settlements", "What I owe", "traveler's home",
+            "API missions")),
+        ("approver", "bench_secretary", 6, pages("approver inbox")),
+        ("accountant", "bench_accountant", 6, pages(
+            "deadlines dashboard", "overdue worklist (30+)", "settlement review (50 receipts)",
+            "settlement detail (50 receipts)")),
+        ("assistant", "bench_assistant", 4, pages("accounting inbox")),
+        ("treasury", "bench_treasury", 2, pages("treasury queue")),
+        ("privacy", "bench_privacy", 2, pages("Privacy Officer's queue")),
+    ]  # fmt: skip
+    sessions = []
+    for role, key, count, role_pages in roles:
+        user = User.objects.get(pk=u[key])
+        sessions += [
+            {"role": role, "cookie": _session_cookie(user), "pages": role_pages}
+            for _ in range(count)
+        ]
+    admin = User.objects.get(pk=u["admin"])
+    admin_pages = sorted(
+        {(f"admin: {spec.name}", spec.admin_url) for spec in specs.values() if spec.admin_url}
+    )
+    admin_sessions = [
+        {"role": "admin", "cookie": _session_cookie(admin), "pages": [list(p) for p in admin_pages]}
+        for _ in range(len(sessions))
+    ]
+    return sessions, admin_sessions
+
+
+def mixed_load(named, *, seconds: int, think_s: float = 1.0) -> dict:
+    """Issue 23: 40 signed-in sessions across roles against 2 gunicorn workers, driven from a
+    second process (bench/mixed_load.py), then the same load on the admin changelists."""
+    _bench_admin()
+    sessions, admin_sessions = _mixed_plan(named)
+    out = {}
+    with _gunicorn() as port:
+        for label, plan_sessions in (("app", sessions), ("admin", admin_sessions)):
+            plan = {"port": port, "seconds": seconds, "think_s": think_s, "sessions": plan_sessions}
+            with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as handle:
+                json.dump(plan, handle)
+            try:
+                run = subprocess.run(
+                    [sys.executable, str(ROOT / "bench" / "mixed_load.py"), handle.name],
+                    capture_output=True,
+                    text=True,
+                    timeout=seconds + 120,
+                )
+            finally:
+                Path(handle.name).unlink()
+            if run.returncode != 0:
+                raise RuntimeError(f"mixed load failed:\n{run.stderr[-2000:]}")
+            out[label] = json.loads(run.stdout)
+            print(
+                f"\nMixed load, {label} ({len(plan_sessions)} sessions, {seconds} s): "
+                f"{out[label]['rps']} req/s, errors {out[label]['errors']}"
+            )
+    return out
 
 
 def _wrk(url, body, headers, seconds) -> dict:
@@ -725,6 +830,7 @@ def print_table(report) -> None:
             f"{_ok(v['quote_api']['rps'])}), p99 {q['p99_ms']} ms "
             f"(<{t['quote_p99_ms']}: {_ok(v['quote_api']['p99'])})"
         )
+    _print_mixed(report)
     pdf = report.get("pdfs")
     if pdf:
         pv = v["pdfs"]
@@ -752,3 +858,75 @@ def print_table(report) -> None:
                 f"(CPU {sc['cpu_s']} s, peak RSS {sc['peak_rss_mb']} MB), "
                 f"{sc['bytes_in'] / 1e6:.1f} → {sc['bytes_out'] / 1e6:.1f} MB"
             )
+
+
+def _print_mixed(report) -> None:
+    mixed = report.get("mixed_load")
+    if not mixed:
+        return
+    app, adm = mixed["app"], mixed["admin"]
+    print(
+        f"\nmixed load, {app['sessions']} signed-in sessions across roles, think time "
+        f"{app['think_s']} s, 2 gunicorn workers, {app['seconds']} s: {app['rps']} req/s, "
+        f"{app['errors']} errors; the same load on the admin changelists: {adm['rps']} req/s, "
+        f"{adm['errors']} errors"
+    )
+    print(
+        f"{'page under load':<34}{'n':>6}{'p50':>9}{'p95':>9}{'admin p95':>11}  verdict (≤ admin)"
+    )
+    for name, figures in app["pages"].items():
+        admin = adm["pages"].get(f"admin: {name}")
+        verdict = _ok(figures["p95_ms"] <= admin["p95_ms"]) if admin else "n/a"
+        print(
+            f"{name:<34}{figures['n']:>6}{figures['p50_ms']:>9}{figures['p95_ms']:>9}"
+            f"{admin['p95_ms'] if admin else 'n/a':>11}  {verdict}"
+        )
+
+
+def growth(first: dict, last: dict) -> dict:
+    """From the first scale to the last: page p95 ≤ 1.25×, queries unchanged, jobs at most
+    linear in the dataset (issue 23)."""
+    factor = last["scale"] / first["scale"]
+    out = {"from": first["scale"], "to": last["scale"], "pages": {}, "jobs": {}}
+    before = {p["name"]: p for p in first.get("pages", []) if p["status"] == 200}
+    for page in last.get("pages", []):
+        old = before.get(page["name"])
+        if not old or page["status"] != 200:
+            continue
+        ratio = page["page"]["p95_ms"] / max(old["page"]["p95_ms"], 0.1)
+        out["pages"][page["name"]] = {
+            "p95_ms": [old["page"]["p95_ms"], page["page"]["p95_ms"]],
+            "ratio": round(ratio, 2),
+            "queries": [old["queries_large"], page["queries_large"]],
+            "ok": ratio <= 1.25 and page["queries_large"] == old["queries_large"],
+        }
+    for name in ("enforce_deadlines", "apply_retention"):
+        if name in first.get("jobs", {}) and name in last.get("jobs", {}):
+            for run in ("first", "second"):
+                a, b = first["jobs"][name][run]["s"], last["jobs"][name][run]["s"]
+                out["jobs"][f"{name} {run}"] = {
+                    "s": [a, b],
+                    "ratio": round(b / max(a, 0.01), 2),
+                    "ok": b <= factor * max(a, 0.01),
+                }
+    out["generation_s"] = [first.get("generation_s"), last.get("generation_s")]
+    return out
+
+
+def print_growth(g: dict) -> None:
+    print(f"\n=== growth from scale {g['from']} to {g['to']} ===")
+    print(
+        f"{'page / API list':<34}{'p95 before':>11}{'p95 after':>10}{'ratio':>7}  queries  "
+        "verdict (≤1.25×, same queries)"
+    )
+    for name, row in g["pages"].items():
+        print(
+            f"{name:<34}{row['p95_ms'][0]:>11}{row['p95_ms'][1]:>10}{row['ratio']:>7}  "
+            f"{row['queries'][0]}→{row['queries'][1]:<5}  {_ok(row['ok'])}"
+        )
+    for name, row in g["jobs"].items():
+        print(
+            f"{name:<34}{row['s'][0]:>10} s{row['s'][1]:>8} s{row['ratio']:>7}  "
+            f"(≤ linear: {_ok(row['ok'])})"
+        )
+    print(f"generation: {g['generation_s'][0]} s → {g['generation_s'][1]} s")
