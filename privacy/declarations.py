@@ -219,6 +219,29 @@ def _login_log_due(cutoff, done_keys):
         yield Candidate(key=f"{LOGIN_LOG_KEY}:{pk}", subject_id=None, clock_start=_local(at))
 
 
+OUTBOX_KEY = "viaticos.outboxmessage"
+
+
+def _outbox_candidates():
+    """The outbox (viaticos.outbox) holds names, addresses and the text of every e-mail. A
+    message that went out is kept VIATICOS_OUTBOX_KEEP_DAYS days (to show that it did), one
+    that could not be delivered as long after it was written (for the administrators to see
+    and retry), then deleted. A message still waiting is never a candidate. The clock starts
+    when those days are over, so the period is 0 years."""
+    from django.conf import settings
+
+    from viaticos.models import OutboxMessage
+
+    keep = dt.timedelta(days=settings.VIATICOS_OUTBOX_KEEP_DAYS)
+    S = OutboxMessage.Status
+    rows = OutboxMessage.objects.filter(status__in=[S.SENT, S.FAILED]).values_list(
+        "pk", "status", "sent_at", "created_at"
+    )
+    for pk, status, sent_at, created_at in rows:
+        at = sent_at if status == S.SENT and sent_at else created_at
+        yield Candidate(key=f"{OUTBOX_KEY}:{pk}", subject_id=None, clock_start=_local(at + keep))
+
+
 # --- privacy: ARCO requests, consent evidence, access log ---
 
 
@@ -636,6 +659,21 @@ def register_builtin() -> None:
                     candidates=_login_log_candidates,
                     due_candidates=_login_log_due,
                     **_deleted_by_pk("axes.AccessLog"),
+                ),
+                Category(
+                    code="viaticos.outbox",
+                    label=_(
+                        "Outgoing e-mails (outbox): kept VIATICOS_OUTBOX_KEEP_DAYS days after "
+                        "they went out or could not be delivered"
+                    ),
+                    period_years=0,
+                    start_event=StartEvent.RECORDED,
+                    legal_basis=_(
+                        "Delivery of the notices the rules require; evidence that they went out"
+                    ),
+                    action=Action.DELETE,
+                    candidates=_outbox_candidates,
+                    **_deleted_by_pk("viaticos.OutboxMessage"),
                 ),
             ],
             export=_viaticos_export,

@@ -28,6 +28,7 @@ from settlements.models import Document, Settlement
 from settlements.stamping import Stamp, stamp_document
 from viaticos.errors import DomainError
 from viaticos.files import save_file
+from viaticos.locks import single_run
 from viaticos.people import display_name
 from viaticos.rules_registry import enforces
 
@@ -85,6 +86,13 @@ def _current(settlement_id: int, run: str) -> Settlement | None:
 def stamping_run(settlement_id: int, run: str) -> bool:
     """Stamp every document of the settlement for run `run`; True when the copies are linked.
     Nothing is linked unless every document is stamped (see the module docstring)."""
+    with single_run(f"stamp-settlement:{settlement_id}") as held:
+        if not held:
+            return False  # another worker is stamping this settlement now
+        return _stamp(settlement_id, run)
+
+
+def _stamp(settlement_id: int, run: str) -> bool:
     settlement = _current(settlement_id, run)
     if settlement is None:
         return False  # done already, superseded, or cancelled by a return

@@ -24,3 +24,22 @@ def build_settlement_pdfs(settlement_id: int) -> list[str]:
 
     with task_context("build_settlement_pdfs"):
         return built_documents_build(settlement_id)
+
+
+@shared_task(name="settlements.resume_stamping", ignore_result=True)
+def resume_stamping() -> int:
+    """Beat's sweep: a run whose task never reached a worker (the broker was down when the
+    settlement was received) is published again. A run that a worker is stamping right now is
+    skipped by that run's lock, and a run delivered twice stamps once."""
+    from settlements.models import Settlement
+    from viaticos.tasks import submit
+
+    with task_context("resume_stamping"):
+        runs = list(
+            Settlement.objects.filter(stamping=Settlement.Stamping.RUNNING).values_list(
+                "pk", "stamping_run"
+            )[:500]
+        )
+        for settlement_id, run in runs:
+            submit(stamp_settlement, settlement_id, run)
+        return len(runs)

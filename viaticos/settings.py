@@ -487,6 +487,8 @@ from celery.schedules import crontab  # noqa: E402
 
 CELERY_BEAT_SCHEDULE = {
     "deliver-outbox": {"task": "viaticos.deliver_outbox_due", "schedule": 60.0},
+    # Stamping runs whose task never reached a worker (broker down when received).
+    "resume-stamping": {"task": "settlements.resume_stamping", "schedule": 300.0},
     # Duty-station mornings, as the cron lines in the README.
     "enforce-deadlines": {
         "task": "viaticos.run_daily_job",
