@@ -22,10 +22,12 @@ from openpyxl import load_workbook
 from books import selectors
 from books import services as book_services
 from books.models import Account, AccountMapping, ImmutableEntry, JournalEntry, JournalLine, Purpose
+from deadlines import payroll
+from deadlines.models import PayrollDeductionOrder
 from missions import services as mission_services
 from missions.models import Advance
-from settlements import ledger, payroll, services
-from settlements.models import PayrollDeductionOrder, Settlement
+from settlements import ledger, services
+from settlements.models import Settlement
 from tests.factories import UserFactory
 from tests.settlements.conftest import pdf_upload, receipt_fields
 from viaticos.errors import DomainError
