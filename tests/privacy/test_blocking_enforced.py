@@ -109,3 +109,23 @@ def test_r_a8_r_t2_the_letter_says_what_is_kept_why_and_who_reads_it(blocked):
     assert settlement.code in req.response_text
     assert "no longer used for ordinary purposes" not in req.response_text
     assert "cannot sign in" in req.response_text or "no puede ingresar" in req.response_text
+
+
+def test_r_t2_a_blocked_persons_mission_page_is_hidden_but_read_for_the_hold_logged(
+    client, auditor, accountant, traveler, blocked
+):
+    from privacy.models import NoticeAcknowledgement, PrivacyNotice
+
+    settlement, _req = blocked
+    url = f"/misiones/{settlement.mission.pk}/"
+    for user in (auditor, accountant):
+        NoticeAcknowledgement.objects.create(
+            user=user, notice=PrivacyNotice.objects.get(), notice_hash="x"
+        )
+    client.force_login(auditor)
+    assert client.get(url).status_code == 404
+    client.force_login(accountant)
+    assert client.get(url).status_code == 200
+    assert AccessLogEntry.objects.filter(
+        actor=accountant, subject=traveler, what__contains=settlement.mission.code
+    ).exists()
