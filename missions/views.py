@@ -17,12 +17,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from missions import access, approvals, budget_selectors, budgets, forms, selectors, services
+from missions import filters as mission_filters
+from missions.filters import MissionFilter
 from missions.forms import CalculatorForm, QuoteForm
 from missions.models import Advance, Delegation, Destination, Mission
 from missions.privacy import staff_access_log
 from missions.rates import AdHocQuote, per_diem_estimate, quotes_for_user
 from missions.rules import check_itinerary, plan_per_diem, snapshot_to_result
 from missions.services import quote_approve, quote_record, quote_reject
+from viaticos import spreadsheets
 from viaticos.errors import DomainError
 from viaticos.form_rows import form_per_row
 from viaticos.pagination import paginate
@@ -152,9 +155,20 @@ def _back(request, default):
 @login_required
 def mission_list(request):
     """Mis misiones: the user's missions with status and next step."""
-    page = paginate(request, selectors.missions_of_traveler(request.user))
+    found = MissionFilter(request.GET, queryset=selectors.missions_of_traveler(request.user))
+    missions = found.qs
+    exported = spreadsheets.export_response(
+        request,
+        basename="misiones",
+        title="Misiones",
+        columns=mission_filters.export_columns(),
+        rows=mission_filters.export_rows(missions),
+    )
+    if exported:
+        return exported
+    page = paginate(request, missions)
     rows = [(m, selectors.mission_next_step(m)) for m in page]
-    return render(request, "missions/list.html", {"rows": rows, "page_obj": page})
+    return render(request, "missions/list.html", {"rows": rows, "page_obj": page, "filter": found})
 
 
 def _form_page(request, mission=None):

@@ -20,4 +20,10 @@ def paginate(
     paginator = Paginator(object_list, per_page or PER_PAGE)
     if count is not None:
         paginator.count = count  # a cached_property: set, it is never computed
-    return paginator.get_page(request.GET.get(param))
+    page = paginator.get_page(request.GET.get(param))
+    # The other parameters (search, filters, sorting) carried by the page links (issue 20).
+    kept = request.GET.copy()
+    kept.pop(param, None)
+    kept.pop("export", None)
+    page.query = kept.urlencode()
+    return page

@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "knox",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "django_filters",
     "simple_history",
     "axes",
     "django_otp",

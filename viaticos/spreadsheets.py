@@ -30,6 +30,10 @@ def safe_row(row: Iterable) -> list:
 
 def _csv_value(value):
     if isinstance(value, dt.datetime):
+        if value.tzinfo is not None:
+            from django.utils import timezone
+
+            value = timezone.localtime(value)
         return value.strftime("%d/%m/%Y %H:%M")
     if isinstance(value, dt.date):
         return value.strftime("%d/%m/%Y")
@@ -102,3 +106,26 @@ def xlsx_append(sheet, row: Sequence) -> None:
     for cell in sheet[sheet.max_row]:
         if isinstance(cell.value, str):
             cell.data_type = "s"
+
+
+def export_response(request, *, basename: str, title: str, columns, rows):
+    """`?export=csv` or `?export=xlsx` on a list page: the whole filtered list (no paging) as a
+    download named after the list and the day; None when no export is asked for."""
+    from django.http import HttpResponse
+    from django.utils import timezone
+
+    kind = request.GET.get("export")
+    if kind not in ("csv", "xlsx"):
+        return None
+    name = f"{basename}-{timezone.localdate():%Y-%m-%d}.{kind}"
+    if kind == "csv":
+        content = csv_bytes([c.header for c in columns], rows)
+        response = HttpResponse(content, content_type="text/csv; charset=utf-8")
+    else:
+        content = xlsx_bytes(title, columns, rows)
+        response = HttpResponse(
+            content,
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
