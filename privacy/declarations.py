@@ -106,8 +106,8 @@ def anonymize_user(user) -> list[str]:
     from viaticos.models import Dependant
 
     if Dependant.objects.filter(traveler=user).exists():
-        Dependant.history.filter(traveler_id=user.pk).delete()
         Dependant.objects.filter(traveler=user).delete()
+        Dependant.history.filter(traveler_id=user.pk).delete()  # after: deleting writes one
         removed.append(str(_("dependants")))
     profile = TravelerProfile.objects.filter(user=user).first()
     if profile:
