@@ -488,7 +488,9 @@ def order_get_for_user(user, pk) -> PayrollDeductionOrder:
 def orders_of_period(start: dt.date, end: dt.date) -> QuerySet[PayrollDeductionOrder]:
     return (
         PayrollDeductionOrder.objects.filter(issued_on__range=(start, end))
-        .exclude(state=PayrollDeductionOrder.State.CANCELLED)
+        .exclude(
+            state__in=[PayrollDeductionOrder.State.CANCELLED, PayrollDeductionOrder.State.PROPOSED]
+        )
         .select_related("person", "advance__mission")
         .order_by("issued_on", "pk")
     )

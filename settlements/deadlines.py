@@ -332,11 +332,12 @@ def _plan_one(
                     advance=advance,
                     entity_kind=profile.entity_kind,
                     entity_name=profile.entity_name or display_name(traveler),
-                    state=Sanction.State.APPLIED,
+                    # Proposed only: the General Accountant applies it, the traveler heard
+                    # (tratamiento objetivo, R-A1; settlements.sanction_proposals).
+                    state=Sanction.State.PROPOSED,
                     reason=_("%(advance)s: not settled by %(due)s (R-3.3)")
                     % {"advance": advance.code, "due": due.strftime("%d/%m/%Y")},
                     proposed_on=today,
-                    applied_on=today,
                 )
             )
             summary.actions.append(f"block (R-3.13): {profile.entity_name} ({advance.code})")
@@ -360,7 +361,7 @@ def _plan_one(
         mission=mission,
         advance=advance,
         amount=amount,
-        state=Sanction.State.APPLIED,
+        state=Sanction.State.PROPOSED,  # a person applies it (R-A1)
         reason=_("%(advance)s: requirement %(requirement)s of %(date)s unanswered (R-3.4, R-8b)")
         % {
             "advance": advance.code,
@@ -368,7 +369,6 @@ def _plan_one(
             "date": requirement.issued_on.strftime("%d/%m/%Y"),
         },
         proposed_on=today,
-        applied_on=today,
     )
     profile = traveler_profile(traveler)
     order = PayrollDeductionOrder(
@@ -381,6 +381,7 @@ def _plan_one(
         concept=f"Anticipo de viáticos no liquidado {advance.code} (R-8b)",
         mission_reference=f"{mission.code} / {advance.code}",
         issued_on=today,
+        state=PayrollDeductionOrder.State.PROPOSED,
     )
     batch.sanctions.append(sanction)
     batch.deductions.append((sanction, order))
@@ -488,8 +489,9 @@ def enforce_deadlines(
     progress: Callable[[int, int], None] | None = None,
 ) -> Summary:
     """The daily job (SPEC §7): reminders (R-3.3), requirements (R-3.4), entity blocks
-    (R-3.13), payroll deduction orders (R-8b), and lifting of what a settlement ended."""
-    from settlements import notices, sanctions
+    (R-3.13) and payroll deduction orders (R-8b) PROPOSED for the General Accountant to
+    apply or dismiss (R-A1), and lifting of what a settlement ended."""
+    from settlements import notices, sanction_proposals, sanctions
 
     calendar = calendar or duty_calendar()
     grace = deduction_grace() if grace is None else grace
@@ -563,6 +565,7 @@ def enforce_deadlines(
             if not dry_run:
                 _write(batch)
                 notices.queue(batch.reminders, [*batch.requirements, *batch.reissued])
+                sanction_proposals.queue_notices(batch.sanctions, calendar=calendar)
         if progress:
             progress(min(start + batch_size, len(ids)), len(ids))
     return summary

@@ -497,6 +497,12 @@ def next_step(p: Position, *, order_state: str | None = None) -> str:
             "The advance was recovered by payroll deduction: submit the settlement to be "
             "reimbursed what you spent (R-8b)."
         )
+    if order_state == "proposed":
+        return _(
+            "A payroll deduction of %(amount)s USD was proposed: answer it on the sanction's "
+            "page before the General Accountant decides, and submit the settlement or return "
+            "the money to end it (R-A1, R-8b)."
+        ) % {"amount": p.to_return}
     if order_state == "pending":
         return _(
             "A payroll deduction of %(amount)s USD was ordered. Submit the settlement or "

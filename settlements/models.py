@@ -397,6 +397,8 @@ class Sanction(models.Model):
         PROPOSED = "proposed", _("Proposed")
         APPLIED = "applied", _("Applied")
         LIFTED = "lifted", _("Lifted")
+        # Tratamiento objetivo (R-A1): the General Accountant decided not to apply a proposal.
+        DISMISSED = "dismissed", _("Dismissed")
 
     RULES = {
         Kind.PAYROLL_DEDUCTION: "R-8b",
@@ -461,6 +463,15 @@ class Sanction(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     lift_reason = models.TextField(_("reason for lifting"), blank=True)
+    # Tratamiento objetivo (R-A1, settlements.sanction_proposals): the traveler's answer to a
+    # proposal, on record when the General Accountant applies or dismisses it.
+    answer = models.TextField(_("the traveler's answer"), blank=True)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    decision_note = models.TextField(_("the General Accountant's note"), blank=True)
+    dismissed_on = models.DateField(_("dismissed on"), null=True, blank=True)
+    dismissed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
 
@@ -532,12 +543,18 @@ class PayrollDeductionOrder(models.Model):
     """Orden de descuento por planilla (R-8b): the unsettled amount, for payroll."""
 
     class State(models.TextChoices):
+        # Proposed by the daily job: it reaches payroll only once the General Accountant
+        # applies its sanction (tratamiento objetivo, R-A1).
+        PROPOSED = "proposed", _("Proposed: awaiting the General Accountant's decision")
         PENDING = "pending", _("To export")
         # R-8b: Accounting received the settlement before the order reached payroll; it
         # restarts if the settlement is returned and not submitted again in time.
         STOPPED = "stopped", _("Stopped: the settlement was received")
         EXPORTED = "exported", _("Exported to payroll")
         CANCELLED = "cancelled", _("Cancelled")
+
+    # Orders that have not reached payroll: a settlement or a lift still cancels them.
+    NOT_EXPORTED = (State.PROPOSED, State.PENDING, State.STOPPED)
 
     advance = models.OneToOneField(
         Advance, on_delete=models.PROTECT, related_name="deduction_order", verbose_name=_("advance")

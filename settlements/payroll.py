@@ -162,7 +162,10 @@ def payroll_export(
     orders = list(
         PayrollDeductionOrder.objects.select_for_update()
         .filter(issued_on__range=(period_start, period_end))
-        .exclude(state=PayrollDeductionOrder.State.CANCELLED)
+        # A proposal reaches payroll only once a person applied it (R-A1).
+        .exclude(
+            state__in=[PayrollDeductionOrder.State.CANCELLED, PayrollDeductionOrder.State.PROPOSED]
+        )
         .order_by("issued_on", "pk")
     )
     pending = _follow_ledger(

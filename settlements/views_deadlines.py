@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from missions.models import Mission
 from missions.privacy import staff_access_log
 from missions.selectors import mission_get_for_user
-from settlements import dashboard, notices, payroll, returns, sanctions
+from settlements import dashboard, notices, payroll, returns, sanction_proposals, sanctions
 from settlements.models import PayrollExport, ReturnRecord, Sanction
 from viaticos.errors import DomainError
 from viaticos.pdf import pdf_response
@@ -121,8 +121,21 @@ def sanction_detail(request, pk):
     return render(
         request,
         "settlements/deadlines/sanction.html",
-        {"sanction": sanction, "can_decide": dashboard.can_decide(request.user)},
+        {
+            "sanction": sanction,
+            "can_decide": dashboard.can_decide(request.user),
+            **sanction_proposals.page_context(sanction, user=request.user),
+        },
     )
+
+
+def _amount(value: str) -> Decimal | None:
+    try:
+        return Decimal(value.strip()) if value.strip() else None
+    except InvalidOperation:
+        raise DomainError(
+            "invalid_amount", _("Give the amount as a number."), field="amount"
+        ) from None
 
 
 @login_required
@@ -131,7 +144,13 @@ def sanction_apply(request, pk):
     _decider(request)
     sanction = dashboard.sanction_get_for_user(request.user, pk)
     try:
-        sanctions.sanction_apply(actor=request.user, sanction=sanction, today=timezone.localdate())
+        sanctions.sanction_apply(
+            actor=request.user,
+            sanction=sanction,
+            today=timezone.localdate(),
+            note=request.POST.get("note", ""),
+            amount=_amount(request.POST.get("amount", "")),
+        )
         messages.success(request, _("The sanction was applied."))
     except DomainError as error:
         messages.error(request, error.message)

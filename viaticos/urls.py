@@ -20,6 +20,7 @@ api_v1 = [
     path("", include("settlements.api_urls")),
     path("privacy/", include("privacy.api_urls")),
     path("", include("settlements.api_deadlines")),
+    path("", include("settlements.api_sanction_proposals")),
 ]
 
 urlpatterns = [
