@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from missions.models import Advance
+from settlements import deduction_orders
 from settlements.models import (
     DeadlineReminder,
     DocumentationRequirement,
@@ -343,7 +344,7 @@ def _plan_one(
             summary.actions.append(f"block (R-3.13): {profile.entity_name} ({advance.code})")
         return  # the grace period starts with the requirement
     kind = Sanction.Kind.PAYROLL_DEDUCTION
-    order = getattr(advance, "deduction_order", None)
+    order = deduction_orders.current_order(advance)
     if order is not None:
         _restart_if_due(
             advance, order, requirement, position, today, calendar, grace, restart_orders, summary
@@ -470,10 +471,6 @@ SWEEP_FIELDS = (
     "documentation_requirement__emailed_at",
     "documentation_requirement__mission_id",
     "documentation_requirement__traveler_id",
-    "deduction_order__state",
-    "deduction_order__amount",
-    "deduction_order__issued_on",
-    "deduction_order__stopped_on",
     "settlement__returned_at",
 )
 
@@ -516,9 +513,9 @@ def enforce_deadlines(
                 .select_related(
                     "mission__traveler__traveler_profile",
                     "documentation_requirement",
-                    "deduction_order",
                     "settlement",
                 )
+                .prefetch_related(deduction_orders.orders_prefetch())
                 # What the rules, the records they create and the e-mails read: loading whole
                 # missions and users for thousands of advances was most of a run's time.
                 .only(*SWEEP_FIELDS)

@@ -556,11 +556,16 @@ class PayrollDeductionOrder(models.Model):
     # Orders that have not reached payroll: a settlement or a lift still cancels them.
     NOT_EXPORTED = (State.PROPOSED, State.PENDING, State.STOPPED)
 
-    advance = models.OneToOneField(
-        Advance, on_delete=models.PROTECT, related_name="deduction_order", verbose_name=_("advance")
+    # Several orders per advance (R-8b): an applied deduction is recovered over one or more
+    # payrolls, each order reconciled by the ledger (settlements.deduction_orders).
+    advance = models.ForeignKey(
+        Advance,
+        on_delete=models.PROTECT,
+        related_name="deduction_orders",
+        verbose_name=_("advance"),
     )
-    sanction = models.OneToOneField(
-        Sanction, on_delete=models.PROTECT, related_name="deduction_order"
+    sanction = models.ForeignKey(
+        Sanction, on_delete=models.PROTECT, related_name="deduction_orders"
     )
     requirement = models.ForeignKey(
         DocumentationRequirement, on_delete=models.PROTECT, related_name="+"

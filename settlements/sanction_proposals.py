@@ -238,14 +238,19 @@ def page_context(sanction: Sanction, *, user) -> dict:
     """What the sanction page adds for a proposal: until when the traveler can answer, whether
     this user answers or decides, and the deduction order it proposes."""
     proposed = sanction.state == ST.PROPOSED
-    order = (
-        PayrollDeductionOrder.objects.filter(sanction=sanction).order_by("-pk").first()
+    orders = (
+        list(PayrollDeductionOrder.objects.filter(sanction=sanction).order_by("pk"))
         if sanction.kind == Sanction.Kind.PAYROLL_DEDUCTION
-        else None
+        else []
     )
     return {
         "proposal": proposed,
         "answer_by": answer_by(sanction) if proposed and proposed_by_job(sanction) else None,
         "can_answer": proposed and user.pk == sanction.person_id,
-        "order": order,
+        "order": orders[-1] if orders else None,
+        "orders": orders,
+        # R-8b: a further order once every earlier one reached payroll (deduction_orders).
+        "can_order_next": sanction.state == ST.APPLIED
+        and bool(orders)
+        and all(o.state in (OS.EXPORTED, OS.CANCELLED) for o in orders),
     }

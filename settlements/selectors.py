@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 from missions.models import Advance, Mission, MissionEvent
 from missions.perdiem import PerDiemResult
 from missions.rules import snapshot_to_result
-from settlements import access, deadlines
-from settlements.models import Document, PayrollDeductionOrder, Receipt, Settlement
+from settlements import access, deadlines, deduction_orders
+from settlements.models import Document, Receipt, Settlement
 from settlements.receipt_reader import COUNTRY_CURRENCIES, ReceiptReading, read_receipt
 from settlements.rules import (
     NON_ELIGIBLE,
@@ -47,10 +47,10 @@ def _base() -> QuerySet[Settlement]:
     return Settlement.objects.select_related(
         "mission__traveler",
         "mission__project",
-        "advance__deduction_order",
+        "advance",
         "received_by",
         "settled_by",
-    )
+    ).annotate(recovered_so_far=deduction_orders.recovered_subquery("advance_id"))
 
 
 def _list_base() -> QuerySet[Settlement]:
@@ -314,10 +314,10 @@ def recovered_by_deduction(settlement: Settlement) -> Decimal:
         return settlement.recovered_by_deduction
     if not settlement.advance_id:
         return ZERO
-    order = getattr(settlement.advance, "deduction_order", None)
-    if order is None or order.state != PayrollDeductionOrder.State.EXPORTED:
-        return ZERO
-    return order.amount
+    recovered = getattr(settlement, "recovered_so_far", None)  # every exported order (R-8b)
+    if recovered is None:
+        return deduction_orders.recovered_for_advance(settlement.advance_id)
+    return round_money(recovered)
 
 
 def submission_date(settlement: Settlement) -> dt.date | None:

@@ -16,6 +16,7 @@ urlpatterns = [
     path("sanciones/<int:pk>/levantar/", views.sanction_lift, name="sanction-lift"),
     path("sanciones/<int:pk>/responder/", proposals.sanction_answer, name="sanction-answer"),
     path("sanciones/<int:pk>/desestimar/", proposals.sanction_dismiss, name="sanction-dismiss"),
+    path("sanciones/<int:pk>/ordenes/", proposals.sanction_next_order, name="sanction-next-order"),
     path("requerimientos/<int:pk>/pdf/", views.requirement_pdf, name="requirement-pdf"),
     path("ordenes-descuento/<int:pk>/pdf/", views.order_pdf, name="order-pdf"),
 ]

@@ -4,6 +4,8 @@ settlements.sanction_proposals."""
 
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -12,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from settlements import dashboard, sanction_proposals
+from settlements import dashboard, deduction_orders, sanction_proposals
 from viaticos.errors import DomainError
 
 
@@ -48,6 +50,34 @@ def sanction_dismiss(request, pk):
             today=timezone.localdate(),
         )
         messages.success(request, _("The proposal was dismissed."))
+    except DomainError as error:
+        messages.error(request, error.message)
+    return redirect("deadlines:sanction", pk=sanction.pk)
+
+
+@login_required
+@require_POST
+def sanction_next_order(request, pk):
+    """R-8b: the next payroll deduction of an applied sanction (settlements.deduction_orders)."""
+    if not dashboard.can_decide(request.user):
+        raise PermissionDenied
+    sanction = dashboard.sanction_get_for_user(request.user, pk)
+    try:
+        value = request.POST.get("amount", "").strip()
+        try:
+            amount = Decimal(value) if value else None
+        except InvalidOperation:
+            raise DomainError(
+                "invalid_amount", _("Give the amount as a number."), field="amount"
+            ) from None
+        order = deduction_orders.deduction_order_next(
+            actor=request.user, sanction=sanction, amount=amount, today=timezone.localdate()
+        )
+        messages.success(
+            request,
+            _("Deduction order %(code)s of %(amount)s USD goes to this month's payroll.")
+            % {"code": order.code, "amount": order.amount},
+        )
     except DomainError as error:
         messages.error(request, error.message)
     return redirect("deadlines:sanction", pk=sanction.pk)

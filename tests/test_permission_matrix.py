@@ -647,6 +647,11 @@ MATRIX: dict[str, Entry] = {
         expect=only({Role.GENERAL_ACCOUNTANT}, allowed=404),
         kwargs=lambda ctx: {"pk": 999999},
     ),
+    "deadlines:sanction-next-order": Entry(
+        method="POST",
+        expect=only({Role.GENERAL_ACCOUNTANT}, allowed=404),
+        kwargs=lambda ctx: {"pk": 999999},
+    ),
     "deadlines:requirement-pdf": page(default=404, kwargs=lambda ctx: {"pk": 999999}),
     "deadlines:order-pdf": page(default=404, kwargs=lambda ctx: {"pk": 999999}),
     "v1:deadlines-mine": api(),
@@ -655,6 +660,7 @@ MATRIX: dict[str, Entry] = {
     "v1:sanction-lift": api(method="POST", default=404, kwargs=lambda ctx: {"pk": 999999}),
     "v1:sanction-answer": api(method="POST", default=404, kwargs=lambda ctx: {"pk": 999999}),
     "v1:sanction-dismiss": api(method="POST", default=404, kwargs=lambda ctx: {"pk": 999999}),
+    "v1:sanction-orders": api(default=404, kwargs=lambda ctx: {"pk": 999999}),
     # Recording the return (issue 17): the context mission's traveler is nobody in the matrix
     # and nobody coordinates its project; whoever cannot see the mission gets 404, whoever sees
     # it is refused by the service (the page says why; the API answers 403).

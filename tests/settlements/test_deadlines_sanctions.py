@@ -219,7 +219,7 @@ def test_lift_needs_a_reason_and_cancels_the_pending_deduction(returned_mission,
     sanctions.sanction_lift(
         actor=accountant, sanction=sanction, reason="Liquidó en ventanilla.", today=TODAY
     )
-    assert sanction.deduction_order.__class__.objects.get().state == "cancelled"
+    assert PayrollDeductionOrder.objects.get(sanction=sanction).state == "cancelled"
 
 
 # --- payroll export ----------------------------------------------------------------------------
