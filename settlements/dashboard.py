@@ -169,10 +169,11 @@ def traveler_deadline_advances(user, *, today: dt.date) -> QuerySet[Advance]:
     advance paid and not yet accounted for — the mission back or not — and every settlement
     with a balance to return or to be reimbursed; by return time, then advance."""
     return (
-        Advance.objects.filter(ledger.OPEN_Q, mission__traveler=user)
+        deduction_orders.with_current_order(
+            Advance.objects.filter(ledger.OPEN_Q, mission__traveler=user)
+        )
         .order_by("mission__return_at", "pk")
         .select_related("mission__settlement", "documentation_requirement")
-        .prefetch_related(deduction_orders.orders_prefetch())
         .only(
             "amount",
             "status",

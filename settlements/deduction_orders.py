@@ -70,9 +70,33 @@ def orders_of(advance) -> list[PayrollDeductionOrder]:
     return found
 
 
+def with_current_order(qs: QuerySet) -> QuerySet:
+    """Advances annotated with their latest order not cancelled, in the same query (the home
+    page's panel stays within its query budget)."""
+    latest = (
+        PayrollDeductionOrder.objects.filter(advance=OuterRef("pk"))
+        .exclude(state=OS.CANCELLED)
+        .order_by("-pk")
+    )
+    return qs.annotate(
+        current_order_id=Subquery(latest.values("pk")[:1]),
+        current_order_state=Subquery(latest.values("state")[:1]),
+        current_order_amount=Subquery(latest.values("amount")[:1]),
+    )
+
+
 def current_order(advance) -> PayrollDeductionOrder | None:
     """The advance's latest order that is not cancelled (what the deadline pages show and the
-    daily job follows)."""
+    daily job follows): from `with_current_order`, the prefetched orders, or one query."""
+    if hasattr(advance, "current_order_id"):
+        if advance.current_order_id is None:
+            return None
+        return PayrollDeductionOrder(
+            pk=advance.current_order_id,
+            advance_id=advance.pk,
+            state=advance.current_order_state,
+            amount=round_money(Decimal(advance.current_order_amount)),
+        )
     live = [o for o in orders_of(advance) if o.state != OS.CANCELLED]
     return live[-1] if live else None
 
