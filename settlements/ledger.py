@@ -301,7 +301,8 @@ def movements_of(row: Mapping) -> Movements:
     accepted = row["settlement__status"] in ACCEPTED_STATUSES
     return Movements(
         disbursed=_d(row["amount"]) if paid else ZERO,
-        recovered=_d(row["recovered_by_deduction"]),  # every exported order (R-8b)
+        # every exported order (R-8b); a SQL sum loses the two places on SQLite
+        recovered=round_money(_d(row["recovered_by_deduction"])),
         returned=returned,
         reimbursed=_d(row["settlement__balance_reimbursed"]),
         recognized=_d(row["settlement__viaticos_recognized"]) if accepted else None,
