@@ -88,6 +88,10 @@ class SanctionOut(serializers.ModelSerializer):
             "applied_on",
             "lifted_on",
             "lift_reason",
+            "answer",
+            "answered_at",
+            "decision_note",
+            "dismissed_on",
         ]
 
 
@@ -193,14 +197,32 @@ class SanctionListView(APIView):
         return Response(SanctionOut(sanction).data, status=status.HTTP_201_CREATED)
 
 
+class ApplyIn(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+    amount = serializers.DecimalField(
+        max_digits=14,
+        decimal_places=2,
+        required=False,
+        help_text="A payroll deduction: the amount of this order (default: all that is owed).",
+    )
+
+
 class SanctionApplyView(APIView):
+    """The General Accountant applies a proposal, the traveler's answer on record (R-A1)."""
+
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(request=None, responses=SanctionOut)
+    @extend_schema(request=ApplyIn, responses=SanctionOut)
     def post(self, request, pk):
         sanction = dashboard.sanction_get_for_user(request.user, pk)
+        data = ApplyIn(data=request.data)
+        data.is_valid(raise_exception=True)
         sanction = sanctions.sanction_apply(
-            actor=request.user, sanction=sanction, today=timezone.localdate()
+            actor=request.user,
+            sanction=sanction,
+            today=timezone.localdate(),
+            note=data.validated_data["note"],
+            amount=data.validated_data.get("amount"),
         )
         return Response(SanctionOut(sanction).data)
 

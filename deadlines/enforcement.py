@@ -25,6 +25,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
+from deadlines import deduction_orders
 from deadlines.models import (
     DeadlineReminder,
     DocumentationRequirement,
@@ -244,17 +245,18 @@ def _plan_one(
                     advance=advance,
                     entity_kind=profile.entity_kind,
                     entity_name=profile.entity_name or display_name(traveler),
-                    state=Sanction.State.APPLIED,
+                    # Proposed only: the General Accountant applies it, the traveler heard
+                    # (tratamiento objetivo, R-A1; deadlines.proposals).
+                    state=Sanction.State.PROPOSED,
                     reason=_("%(advance)s: not settled by %(due)s (R-3.3)")
                     % {"advance": advance.code, "due": due.strftime("%d/%m/%Y")},
                     proposed_on=today,
-                    applied_on=today,
                 )
             )
             summary.actions.append(f"block (R-3.13): {profile.entity_name} ({advance.code})")
         return  # the grace period starts with the requirement
     kind = Sanction.Kind.PAYROLL_DEDUCTION
-    order = getattr(advance, "deduction_order", None)
+    order = deduction_orders.current_order(advance)
     if order is not None:
         _restart_if_due(
             advance, order, requirement, position, today, calendar, grace, restart_orders, summary
@@ -272,7 +274,7 @@ def _plan_one(
         mission=mission,
         advance=advance,
         amount=amount,
-        state=Sanction.State.APPLIED,
+        state=Sanction.State.PROPOSED,  # a person applies it (R-A1)
         reason=_("%(advance)s: requirement %(requirement)s of %(date)s unanswered (R-3.4, R-8b)")
         % {
             "advance": advance.code,
@@ -280,7 +282,6 @@ def _plan_one(
             "date": requirement.issued_on.strftime("%d/%m/%Y"),
         },
         proposed_on=today,
-        applied_on=today,
     )
     profile = traveler_profile(traveler)
     order = PayrollDeductionOrder(
@@ -293,6 +294,7 @@ def _plan_one(
         concept=f"Anticipo de viáticos no liquidado {advance.code} (R-8b)",
         mission_reference=f"{mission.code} / {advance.code}",
         issued_on=today,
+        state=PayrollDeductionOrder.State.PROPOSED,
     )
     batch.sanctions.append(sanction)
     batch.deductions.append((sanction, order))
@@ -381,10 +383,6 @@ SWEEP_FIELDS = (
     "documentation_requirement__emailed_at",
     "documentation_requirement__mission_id",
     "documentation_requirement__traveler_id",
-    "deduction_order__state",
-    "deduction_order__amount",
-    "deduction_order__issued_on",
-    "deduction_order__stopped_on",
     "settlement__returned_at",
 )
 
@@ -400,8 +398,9 @@ def enforce_deadlines(
     progress: Callable[[int, int], None] | None = None,
 ) -> Summary:
     """The daily job (SPEC §7): reminders (R-3.3), requirements (R-3.4), entity blocks
-    (R-3.13), payroll deduction orders (R-8b), and lifting of what a settlement ended."""
-    from deadlines import notices, sanctions
+    (R-3.13) and payroll deduction orders (R-8b) PROPOSED for the General Accountant to
+    apply or dismiss (R-A1), and lifting of what a settlement ended."""
+    from deadlines import notices, proposals, sanctions
 
     calendar = calendar or duty_calendar()
     grace = deduction_grace() if grace is None else grace
@@ -426,9 +425,9 @@ def enforce_deadlines(
                 .select_related(
                     "mission__traveler__traveler_profile",
                     "documentation_requirement",
-                    "deduction_order",
                     "settlement",
                 )
+                .prefetch_related(deduction_orders.orders_prefetch())
                 # What the rules, the records they create and the e-mails read: loading whole
                 # missions and users for thousands of advances was most of a run's time.
                 .only(*SWEEP_FIELDS)
@@ -475,6 +474,7 @@ def enforce_deadlines(
             if not dry_run:
                 _write(batch)
                 notices.queue(batch.reminders, [*batch.requirements, *batch.reissued])
+                proposals.queue_notices(batch.sanctions, calendar=calendar)
         if progress:
             progress(min(start + batch_size, len(ids)), len(ids))
     return summary

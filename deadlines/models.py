@@ -122,6 +122,8 @@ class Sanction(models.Model):
         PROPOSED = "proposed", _("Proposed")
         APPLIED = "applied", _("Applied")
         LIFTED = "lifted", _("Lifted")
+        # Tratamiento objetivo (R-A1): the General Accountant decided not to apply a proposal.
+        DISMISSED = "dismissed", _("Dismissed")
 
     RULES = {
         Kind.PAYROLL_DEDUCTION: "R-8b",
@@ -186,6 +188,15 @@ class Sanction(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     lift_reason = models.TextField(_("reason for lifting"), blank=True)
+    # Tratamiento objetivo (R-A1, deadlines.proposals): the traveler's answer to a
+    # proposal, on record when the General Accountant applies or dismisses it.
+    answer = models.TextField(_("the traveler's answer"), blank=True)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    decision_note = models.TextField(_("the General Accountant's note"), blank=True)
+    dismissed_on = models.DateField(_("dismissed on"), null=True, blank=True)
+    dismissed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords(table_name="settlements_historicalsanction")
 
@@ -259,6 +270,9 @@ class PayrollDeductionOrder(models.Model):
     """Orden de descuento por planilla (R-8b): the unsettled amount, for payroll."""
 
     class State(models.TextChoices):
+        # Proposed by the daily job: it reaches payroll only once the General Accountant
+        # applies its sanction (tratamiento objetivo, R-A1).
+        PROPOSED = "proposed", _("Proposed: awaiting the General Accountant's decision")
         PENDING = "pending", _("To export")
         # R-8b: Accounting received the settlement before the order reached payroll; it
         # restarts if the settlement is returned and not submitted again in time.
@@ -266,11 +280,19 @@ class PayrollDeductionOrder(models.Model):
         EXPORTED = "exported", _("Exported to payroll")
         CANCELLED = "cancelled", _("Cancelled")
 
-    advance = models.OneToOneField(
-        Advance, on_delete=models.PROTECT, related_name="deduction_order", verbose_name=_("advance")
+    # Orders that have not reached payroll: a settlement or a lift still cancels them.
+    NOT_EXPORTED = (State.PROPOSED, State.PENDING, State.STOPPED)
+
+    # Several orders per advance (R-8b): an applied deduction is recovered over one or more
+    # payrolls, each order reconciled by the ledger (deadlines.deduction_orders).
+    advance = models.ForeignKey(
+        Advance,
+        on_delete=models.PROTECT,
+        related_name="deduction_orders",
+        verbose_name=_("advance"),
     )
-    sanction = models.OneToOneField(
-        Sanction, on_delete=models.PROTECT, related_name="deduction_order"
+    sanction = models.ForeignKey(
+        Sanction, on_delete=models.PROTECT, related_name="deduction_orders"
     )
     requirement = models.ForeignKey(
         DocumentationRequirement, on_delete=models.PROTECT, related_name="+"

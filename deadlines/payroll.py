@@ -109,8 +109,10 @@ def _follow_ledger(
         calendar=duty_calendar(),
     )
     kept, cut, cancelled = [], [], []
+    # Several orders of one advance in one export (R-8b): together they recover what is owed.
+    left = {advance_id: p.owed for advance_id, p in positions.items()}
     for order in pending:
-        owed = positions[order.advance_id].owed
+        owed = left[order.advance_id]
         if owed <= 0:
             order.state, order.cancelled_on = PayrollDeductionOrder.State.CANCELLED, today
             cancelled.append(order)
@@ -118,6 +120,7 @@ def _follow_ledger(
         if order.amount > owed:
             order.amount = owed
             cut.append(order)
+        left[order.advance_id] = owed - order.amount
         kept.append(order)
     PayrollDeductionOrder.objects.bulk_update(cancelled, ["state", "cancelled_on"])
     PayrollDeductionOrder.objects.bulk_update(cut, ["amount"])
@@ -155,7 +158,10 @@ def payroll_export(
     orders = list(
         PayrollDeductionOrder.objects.select_for_update()
         .filter(issued_on__range=(period_start, period_end))
-        .exclude(state=PayrollDeductionOrder.State.CANCELLED)
+        # A proposal reaches payroll only once a person applied it (R-A1).
+        .exclude(
+            state__in=[PayrollDeductionOrder.State.CANCELLED, PayrollDeductionOrder.State.PROPOSED]
+        )
         .order_by("issued_on", "pk")
     )
     pending = _follow_ledger(

@@ -174,9 +174,15 @@ def sanction_propose(
     return sanction
 
 
+@enforces("R-A1")
 @transaction.atomic
-def sanction_apply(*, actor, sanction: Sanction, today: dt.date) -> Sanction:
-    """The General Accountant applies a proposed sanction."""
+def sanction_apply(
+    *, actor, sanction: Sanction, today: dt.date, note: str = "", amount: Decimal | None = None
+) -> Sanction:
+    """The General Accountant applies a proposed sanction, with the traveler's answer on
+    record (R-A1); a deduction's order then goes to payroll (deadlines.proposals)."""
+    from deadlines import proposals
+
     sanction = Sanction.objects.select_for_update().get(pk=sanction.pk)
     _check_actor(actor, sanction.person)
     if sanction.state != ST.PROPOSED:
@@ -187,8 +193,11 @@ def sanction_apply(*, actor, sanction: Sanction, today: dt.date) -> Sanction:
         )
     if sanction.kind in Sanction.LATE_SETTLEMENT_KINDS:
         _refuse_if_settled(sanction.advance)
+    proposals.check_heard(sanction, today=today)
     sanction.state, sanction.applied_on, sanction.applied_by = ST.APPLIED, today, actor
-    _save(sanction, actor, "applied", ["state", "applied_on", "applied_by"])
+    sanction.decision_note = (note or "").strip()
+    _save(sanction, actor, "applied", ["state", "applied_on", "applied_by", "decision_note"])
+    proposals.release_order(sanction, actor=actor, today=today, amount=amount)
     return sanction
 
 
@@ -208,8 +217,7 @@ def sanction_lift(*, actor, sanction: Sanction, reason: str, today: dt.date) -> 
     sanction.lift_reason = reason
     _save(sanction, actor, "lifted", ["state", "lifted_on", "lifted_by", "lift_reason"])
     PayrollDeductionOrder.objects.filter(
-        sanction=sanction,
-        state__in=[PayrollDeductionOrder.State.PENDING, PayrollDeductionOrder.State.STOPPED],
+        sanction=sanction, state__in=PayrollDeductionOrder.NOT_EXPORTED
     ).update(state=PayrollDeductionOrder.State.CANCELLED, cancelled_on=today)
     return sanction
 
@@ -238,8 +246,7 @@ def lift_settled(*, today: dt.date, dry_run: bool = False) -> int:
         )
         advance_ids = {s.advance_id for s in stale}
         PayrollDeductionOrder.objects.filter(
-            advance_id__in=advance_ids,
-            state__in=[PayrollDeductionOrder.State.PENDING, PayrollDeductionOrder.State.STOPPED],
+            advance_id__in=advance_ids, state__in=PayrollDeductionOrder.NOT_EXPORTED
         ).update(state=PayrollDeductionOrder.State.CANCELLED, cancelled_on=today)
         DocumentationRequirement.objects.filter(
             advance_id__in=advance_ids, resolved_on__isnull=True

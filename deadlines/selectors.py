@@ -18,6 +18,7 @@ from django.db.models import (
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
+from deadlines import deduction_orders
 from deadlines import enforcement as rules
 from deadlines.models import DocumentationRequirement, PayrollDeductionOrder, Sanction
 from missions import spend
@@ -136,21 +137,19 @@ def _deadline_base() -> QuerySet[Advance]:
             "mission__project",
             "mission__settlement",
             "documentation_requirement",
-            "deduction_order",
         )
         # The per-diem snapshots are large JSON documents no deadline list shows.
         .defer("mission__planned_perdiem", "mission__settlement__perdiem")
         .prefetch_related(
-            Prefetch("mission__legs", queryset=MissionLeg.objects.select_related("destination"))
+            Prefetch("mission__legs", queryset=MissionLeg.objects.select_related("destination")),
+            deduction_orders.orders_prefetch(),
         )
     )
 
 
 def _deadline(advance: Advance, position: ledger.Position, calendar, grace: int) -> Deadline:
     requirement = getattr(advance, "documentation_requirement", None)
-    order = getattr(advance, "deduction_order", None)
-    if order and order.state == PayrollDeductionOrder.State.CANCELLED:
-        order = None
+    order = deduction_orders.current_order(advance)
     return Deadline(
         advance=advance,
         position=position,
@@ -171,9 +170,11 @@ def traveler_deadline_advances(user, *, today: dt.date) -> QuerySet[Advance]:
     advance paid and not yet accounted for — the mission back or not — and every settlement
     with a balance to return or to be reimbursed; by return time, then advance."""
     return (
-        Advance.objects.filter(ledger.OPEN_Q, mission__traveler=user)
+        deduction_orders.with_current_order(
+            Advance.objects.filter(ledger.OPEN_Q, mission__traveler=user)
+        )
         .order_by("mission__return_at", "pk")
-        .select_related("mission__settlement", "documentation_requirement", "deduction_order")
+        .select_related("mission__settlement", "documentation_requirement")
         .only(
             "amount",
             "status",
@@ -183,8 +184,6 @@ def traveler_deadline_advances(user, *, today: dt.date) -> QuerySet[Advance]:
             "mission__status",
             "mission__settlement__status",
             "documentation_requirement__issued_on",
-            "deduction_order__state",
-            "deduction_order__amount",
         )
     )
 
@@ -290,7 +289,12 @@ def outstanding_page(ages: Outstanding, *, bucket: str = "", page: str | None = 
     chosen = [p for p in ages.positions if not bucket or p.bucket == bucket]
     result = Paginator(chosen, pagination.PER_PAGE).get_page(page)
     positions = list(result.object_list)
-    by_pk = _deadline_base().prefetch_related(None).in_bulk([p.advance_id for p in positions])
+    by_pk = (
+        _deadline_base()
+        .prefetch_related(None)
+        .prefetch_related(deduction_orders.orders_prefetch())
+        .in_bulk([p.advance_id for p in positions])
+    )
     grace = rules.deduction_grace()
     result.object_list = [
         _deadline(by_pk[p.advance_id], p, ages.calendar, grace) for p in positions
@@ -488,7 +492,9 @@ def order_get_for_user(user, pk) -> PayrollDeductionOrder:
 def orders_of_period(start: dt.date, end: dt.date) -> QuerySet[PayrollDeductionOrder]:
     return (
         PayrollDeductionOrder.objects.filter(issued_on__range=(start, end))
-        .exclude(state=PayrollDeductionOrder.State.CANCELLED)
+        .exclude(
+            state__in=[PayrollDeductionOrder.State.CANCELLED, PayrollDeductionOrder.State.PROPOSED]
+        )
         .select_related("person", "advance__mission")
         .order_by("issued_on", "pk")
     )

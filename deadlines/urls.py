@@ -1,6 +1,7 @@
 from django.urls import path
 
 from deadlines import views
+from deadlines import views_proposals as proposals
 
 app_name = "deadlines"
 
@@ -13,6 +14,9 @@ urlpatterns = [
     path("sanciones/<int:pk>/", views.sanction_detail, name="sanction"),
     path("sanciones/<int:pk>/aplicar/", views.sanction_apply, name="sanction-apply"),
     path("sanciones/<int:pk>/levantar/", views.sanction_lift, name="sanction-lift"),
+    path("sanciones/<int:pk>/responder/", proposals.sanction_answer, name="sanction-answer"),
+    path("sanciones/<int:pk>/desestimar/", proposals.sanction_dismiss, name="sanction-dismiss"),
+    path("sanciones/<int:pk>/ordenes/", proposals.sanction_next_order, name="sanction-next-order"),
     path("requerimientos/<int:pk>/pdf/", views.requirement_pdf, name="requirement-pdf"),
     path("ordenes-descuento/<int:pk>/pdf/", views.order_pdf, name="order-pdf"),
 ]

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from deadlines import notices, payroll, sanctions
+from deadlines import notices, payroll, proposals, sanctions
 from deadlines import selectors as dashboard
 from deadlines.errors import DeadlinesError
 from deadlines.models import PayrollExport, Sanction
@@ -125,8 +125,21 @@ def sanction_detail(request, pk):
     return render(
         request,
         "deadlines/sanction.html",
-        {"sanction": sanction, "can_decide": dashboard.can_decide(request.user)},
+        {
+            "sanction": sanction,
+            "can_decide": dashboard.can_decide(request.user),
+            **proposals.page_context(sanction, user=request.user),
+        },
     )
+
+
+def _amount(value: str) -> Decimal | None:
+    try:
+        return Decimal(value.strip()) if value.strip() else None
+    except InvalidOperation:
+        raise DomainError(
+            "invalid_amount", _("Give the amount as a number."), field="amount"
+        ) from None
 
 
 @login_required
@@ -135,7 +148,13 @@ def sanction_apply(request, pk):
     _decider(request)
     sanction = dashboard.sanction_get_for_user(request.user, pk)
     try:
-        sanctions.sanction_apply(actor=request.user, sanction=sanction, today=timezone.localdate())
+        sanctions.sanction_apply(
+            actor=request.user,
+            sanction=sanction,
+            today=timezone.localdate(),
+            note=request.POST.get("note", ""),
+            amount=_amount(request.POST.get("amount", "")),
+        )
         messages.success(request, _("The sanction was applied."))
     except DomainError as error:
         messages.error(request, error.message)

@@ -1,4 +1,10 @@
-"""Monthly spend: USD disbursed per month, by project and by the mission's first destination.
+"""Monthly spend: USD disbursed per month, by project and by destination.
+
+By destination, an advance is apportioned by its mission's planned per-diem lines: each line
+belongs to the destination of the leg in force on its date, and each destination gets the
+advance's amount in proportion to its lines (`destination_split`; a mission without per-diem
+lines, a relocation for example, is booked to its first destination). The shares add up to the
+advance to the cent, so the totals are unchanged.
 
 The dashboard's spend charts read these totals (a few rows a month) instead of adding up
 every advance disbursed in six months on each view. The one definition of what counts is
@@ -12,12 +18,14 @@ checks that, and `rebuild` recomputes the totals from the advances (`manage.py s
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import connection, transaction
-from django.db.models import F, FilteredRelation, Q, QuerySet, Sum
+from django.db.models import F, FilteredRelation, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
+from django.utils import timezone
 
 from missions.models import Advance, DestinationSpend, MissionLeg, ProjectSpend
 from viaticos.money import round_money
@@ -76,14 +84,62 @@ def _add(series: Series, *, month: dt.date, key: int, amount: Decimal) -> None:
     series.model.objects.filter(pk=row.pk).update(amount=F("amount") + amount)
 
 
+def destination_split(
+    amount: Decimal,
+    *,
+    legs: Sequence[tuple[int, dt.date]],
+    lines: Iterable[tuple[dt.date, Decimal]],
+) -> dict[int, Decimal]:
+    """`amount` apportioned to destinations by per-diem lines (pure). `legs`: (destination id,
+    the day its per diem starts) in itinerary order; `lines`: (date, USD). A line belongs to
+    the last leg started on or before its date (the first leg before that). Shares are
+    rounded to the cent and the remainder goes to the largest, so they add up to `amount`."""
+    if not legs:
+        return {}
+    weights: dict[int, Decimal] = {}
+    for day, value in lines:
+        if value <= 0:
+            continue
+        destination = legs[0][0]
+        for leg_destination, start in legs:
+            if start <= day:
+                destination = leg_destination
+        weights[destination] = weights.get(destination, Decimal("0")) + value
+    total = sum(weights.values(), Decimal("0"))
+    if total <= 0:
+        return {legs[0][0]: amount}
+    shares = {key: round_money(amount * weight / total) for key, weight in weights.items()}
+    largest = max(shares, key=lambda key: (shares[key], -list(weights).index(key)))
+    shares[largest] += amount - sum(shares.values(), Decimal("0"))
+    return {key: value for key, value in shares.items() if value}
+
+
+def _local_day(moment: dt.datetime) -> dt.date:
+    return timezone.localtime(moment).date() if timezone.is_aware(moment) else moment.date()
+
+
+def advance_by_destination(advance: Advance, legs: Sequence[MissionLeg]) -> dict[int, Decimal]:
+    """destination_split of a loaded advance, its mission's legs in order."""
+    mission = advance.mission
+    starts = [
+        (leg.destination_id, _local_day(mission.departure_at if i == 0 else leg.arrive_at))
+        for i, leg in enumerate(legs)
+    ]
+    lines = [
+        (dt.date.fromisoformat(line["date"]), Decimal(line["amount"]))
+        for line in (mission.planned_perdiem or {}).get("lines", [])
+    ]
+    return destination_split(advance.amount, legs=starts, lines=lines)
+
+
 def count_disbursement(advance: Advance) -> None:
     """Called by the disbursement service, in its transaction. Projects first, then
-    destinations: every payment takes its two row locks in the same order (no deadlock)."""
+    destinations by id: every payment takes its row locks in the same order (no deadlock)."""
     month = _month(advance.disbursed_on)
     _add(PROJECT, month=month, key=advance.mission.project_id, amount=advance.amount)
-    first = MissionLeg.objects.filter(mission_id=advance.mission_id, order=MissionLeg.FIRST)
-    if destination := first.values_list("destination_id", flat=True).first():
-        _add(DESTINATION, month=month, key=destination, amount=advance.amount)
+    legs = list(MissionLeg.objects.filter(mission_id=advance.mission_id).order_by("order"))
+    for destination, amount in sorted(advance_by_destination(advance, legs).items()):
+        _add(DESTINATION, month=month, key=destination, amount=amount)
 
 
 def totals(*, first: dt.date, last: dt.date) -> dict[str, dict[str, dict[dt.date, Decimal]]]:
@@ -111,8 +167,29 @@ class Difference:
 
 
 def _actual(series: Series) -> dict[tuple[dt.date, int], Decimal]:
+    if series is DESTINATION:
+        return _actual_by_destination()
     # Money has two places whatever the database's SUM returns (SQLite drops the scale).
     return {(_month(month), key): round_money(total) for month, key, total in from_advances(series)}
+
+
+def _actual_by_destination() -> dict[tuple[dt.date, int], Decimal]:
+    """The destination series from the advances, each apportioned by its per-diem lines
+    (advance_by_destination), read in chunks."""
+    found: dict[tuple[dt.date, int], Decimal] = {}
+    advances = (
+        Advance.objects.filter(status__in=SPEND_STATUSES, disbursed_on__isnull=False)
+        .select_related("mission")
+        .only("amount", "disbursed_on", "mission__departure_at", "mission__planned_perdiem")
+        .prefetch_related(Prefetch("mission__legs", queryset=MissionLeg.objects.order_by("order")))
+        .order_by("pk")
+    )
+    for advance in advances.iterator(chunk_size=1000):
+        month = _month(advance.disbursed_on)
+        legs = list(advance.mission.legs.all())
+        for destination, amount in advance_by_destination(advance, legs).items():
+            found[(month, destination)] = found.get((month, destination), Decimal("0")) + amount
+    return found
 
 
 def differences() -> list[Difference]:

@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from deadlines import rules
+from deadlines.deduction_orders import recovered_for_advance, with_recovered
 from missions.models import Advance, Mission, MissionEvent
 from settlements.rules import Movements, owed
 from viaticos.business_days import BusinessCalendar
@@ -240,8 +241,7 @@ VALUES = (
     "settlement__balance_returned",
     "settlement__balance_reimbursed",
     "settlement__reimbursement_due",
-    "deduction_order__state",
-    "deduction_order__amount",
+    "recovered_by_deduction",
     "stopped_at",
     "actual_return_at",
     "actual_recorded_on",
@@ -270,7 +270,7 @@ def with_stop_date(qs: QuerySet[Advance]) -> QuerySet[Advance]:
     )
     actual = records.filter(kind=ReturnRecord.Kind.ACTUAL_RETURN)
     extension = records.filter(kind=ReturnRecord.Kind.EXTENSION)
-    return qs.annotate(
+    return with_recovered(qs).annotate(
         stopped_at=Subquery(stops.values("at")[:1]),
         actual_return_at=Subquery(actual.values("at")[:1]),
         actual_recorded_on=Subquery(actual.values("recorded_on")[:1]),
@@ -301,11 +301,8 @@ def movements_of(row: Mapping) -> Movements:
     accepted = row["settlement__status"] in ACCEPTED_STATUSES
     return Movements(
         disbursed=_d(row["amount"]) if paid else ZERO,
-        recovered=(
-            _d(row["deduction_order__amount"])
-            if row["deduction_order__state"] == "exported"
-            else ZERO
-        ),
+        # every exported order (R-8b); a SQL sum loses the two places on SQLite
+        recovered=round_money(_d(row["recovered_by_deduction"])),
         returned=returned,
         reimbursed=_d(row["settlement__balance_reimbursed"]),
         recognized=_d(row["settlement__viaticos_recognized"]) if accepted else None,
@@ -324,8 +321,8 @@ def owed_of(row: Mapping, movements: Movements | None = None) -> Decimal:
 
 def row_of(advance: Advance, settlement=None) -> dict:
     """The owed-related part of a `VALUES` row from loaded objects (the settlement pages: the
-    advance and its deduction order come with the settlement, no query)."""
-    order = getattr(advance, "deduction_order", None)
+    advance comes with the settlement; what its orders recovered, annotated or one query)."""
+    recovered = getattr(settlement, "recovered_so_far", None) if settlement else None
     return {
         "status": advance.status,
         "amount": advance.amount,
@@ -336,8 +333,9 @@ def row_of(advance: Advance, settlement=None) -> dict:
         "settlement__terminal_accepted": settlement.terminal_accepted if settlement else None,
         "settlement__balance_returned": settlement.balance_returned if settlement else None,
         "settlement__balance_reimbursed": settlement.balance_reimbursed if settlement else None,
-        "deduction_order__state": order.state if order else None,
-        "deduction_order__amount": order.amount if order else None,
+        "recovered_by_deduction": (
+            recovered if recovered is not None else recovered_for_advance(advance.pk)
+        ),
     }
 
 
@@ -444,7 +442,7 @@ def settlements_owed(settlements, *, today: dt.date) -> dict[int, Decimal]:
     rows = (
         {
             row["pk"]: row
-            for row in Advance.objects.filter(pk__in=with_advance).values(
+            for row in with_recovered(Advance.objects.filter(pk__in=with_advance)).values(
                 *(v for v in VALUES if v not in ANNOTATED)
             )
         }
@@ -497,6 +495,12 @@ def next_step(p: Position, *, order_state: str | None = None) -> str:
             "The advance was recovered by payroll deduction: submit the settlement to be "
             "reimbursed what you spent (R-8b)."
         )
+    if order_state == "proposed":
+        return _(
+            "A payroll deduction of %(amount)s USD was proposed: answer it on the sanction's "
+            "page before the General Accountant decides, and submit the settlement or return "
+            "the money to end it (R-A1, R-8b)."
+        ) % {"amount": p.to_return}
     if order_state == "pending":
         return _(
             "A payroll deduction of %(amount)s USD was ordered. Submit the settlement or "

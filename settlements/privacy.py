@@ -119,6 +119,9 @@ def settlements_export(user) -> dict:
                 "proposed_on": _iso(x.proposed_on),
                 "applied_on": _iso(x.applied_on),
                 "lifted_on": _iso(x.lifted_on),
+                "answer": x.answer,  # the person's answer to a proposal (R-A1)
+                "decision_note": x.decision_note,
+                "dismissed_on": _iso(x.dismissed_on),
             }
             for x in Sanction.objects.filter(person=user).order_by("proposed_on", "pk")
         ],

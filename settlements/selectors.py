@@ -13,8 +13,8 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from deadlines import deduction_orders
 from deadlines import rules as deadline_rules
-from deadlines.models import PayrollDeductionOrder
 from missions.models import Advance, Mission, MissionEvent
 from missions.perdiem import PerDiemResult
 from missions.rules import snapshot_to_result
@@ -55,10 +55,10 @@ def _base() -> QuerySet[Settlement]:
     return Settlement.objects.select_related(
         "mission__traveler",
         "mission__project",
-        "advance__deduction_order",
+        "advance",
         "received_by",
         "settled_by",
-    )
+    ).annotate(recovered_so_far=deduction_orders.recovered_subquery("advance_id"))
 
 
 def _list_base() -> QuerySet[Settlement]:
@@ -329,10 +329,10 @@ def recovered_by_deduction(settlement: Settlement) -> Decimal:
         return settlement.recovered_by_deduction
     if not settlement.advance_id:
         return ZERO
-    order = getattr(settlement.advance, "deduction_order", None)
-    if order is None or order.state != PayrollDeductionOrder.State.EXPORTED:
-        return ZERO
-    return order.amount
+    recovered = getattr(settlement, "recovered_so_far", None)  # every exported order (R-8b)
+    if recovered is None:
+        return deduction_orders.recovered_for_advance(settlement.advance_id)
+    return round_money(recovered)
 
 
 def submission_date(settlement: Settlement) -> dt.date | None:

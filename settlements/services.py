@@ -1087,8 +1087,7 @@ def _follow_ledger(settlement: Settlement, actor, today: dt.date) -> None:
     amount = ledger.settlement_owed(settlement, today=today)
     if amount <= 0 and settlement.advance_id:
         PayrollDeductionOrder.objects.filter(
-            advance_id=settlement.advance_id,
-            state__in=[PayrollDeductionOrder.State.PENDING, PayrollDeductionOrder.State.STOPPED],
+            advance_id=settlement.advance_id, state__in=PayrollDeductionOrder.NOT_EXPORTED
         ).update(state=PayrollDeductionOrder.State.CANCELLED, cancelled_on=today)
         advance = settlement.advance
         advance.refresh_from_db()

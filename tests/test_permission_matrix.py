@@ -739,12 +739,29 @@ MATRIX: dict[str, Entry] = {
         expect=only({Role.GENERAL_ACCOUNTANT}, allowed=404),
         kwargs=lambda ctx: {"pk": 999999},
     ),
+    # Proposals (issue 25 finding 3, R-A1): the person answers, the General Accountant dismisses.
+    "deadlines:sanction-answer": page(
+        method="POST", default=404, kwargs=lambda ctx: {"pk": 999999}
+    ),
+    "deadlines:sanction-dismiss": Entry(
+        method="POST",
+        expect=only({Role.GENERAL_ACCOUNTANT}, allowed=404),
+        kwargs=lambda ctx: {"pk": 999999},
+    ),
+    "deadlines:sanction-next-order": Entry(
+        method="POST",
+        expect=only({Role.GENERAL_ACCOUNTANT}, allowed=404),
+        kwargs=lambda ctx: {"pk": 999999},
+    ),
     "deadlines:requirement-pdf": page(default=404, kwargs=lambda ctx: {"pk": 999999}),
     "deadlines:order-pdf": page(default=404, kwargs=lambda ctx: {"pk": 999999}),
     "v1:deadlines-mine": api(),
     "v1:sanction-list": api(),
     "v1:sanction-apply": api(method="POST", default=404, kwargs=lambda ctx: {"pk": 999999}),
     "v1:sanction-lift": api(method="POST", default=404, kwargs=lambda ctx: {"pk": 999999}),
+    "v1:sanction-answer": api(method="POST", default=404, kwargs=lambda ctx: {"pk": 999999}),
+    "v1:sanction-dismiss": api(method="POST", default=404, kwargs=lambda ctx: {"pk": 999999}),
+    "v1:sanction-orders": api(default=404, kwargs=lambda ctx: {"pk": 999999}),
     # Recording the return (issue 17): the context mission's traveler is nobody in the matrix
     # and nobody coordinates its project; whoever cannot see the mission gets 404, whoever sees
     # it is refused by the service (the page says why; the API answers 403).

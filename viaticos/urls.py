@@ -22,6 +22,7 @@ api_v1 = [
     path("privacy/", include("privacy.api_urls")),
     path("", include("deadlines.api")),
     path("", include("books.api_urls")),
+    path("", include("deadlines.api_proposals")),
 ]
 
 urlpatterns = [

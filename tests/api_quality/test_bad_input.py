@@ -308,6 +308,25 @@ CASES: dict[str, Case] = {
         lambda d: f"/api/v1/sanctions/{d['sanction'].pk}/lift/",
         lambda: {"reason": ["a", "b"]},
     ),
+    # proposals (R-A1) and further deduction orders (R-8b)
+    "sanction-answer-huge": Case(
+        T,
+        "post",
+        lambda d: f"/api/v1/sanctions/{d['sanction'].pk}/answer/",
+        lambda: {"answer": HUGE_TEXT},
+    ),
+    "sanction-dismiss-wrong-type": Case(
+        GA,
+        "post",
+        lambda d: f"/api/v1/sanctions/{d['sanction'].pk}/dismiss/",
+        lambda: {"reason": ["a", "b"]},
+    ),
+    "sanction-orders-huge-amount": Case(
+        GA,
+        "post",
+        lambda d: f"/api/v1/sanctions/{d['sanction'].pk}/orders/",
+        lambda: {"amount": HUGE_AMOUNT},
+    ),
     # calendar
     "calendar-year-9999": Case(
         T, "get", P("/api/v1/calendar/add-business-days/?start=9999-12-31&days=366")

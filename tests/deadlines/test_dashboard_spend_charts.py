@@ -189,3 +189,47 @@ def test_seven_series_are_all_named():
     data = {f"P-{i}": {months[0]: D(i)} for i in range(1, 8)}
     names = [item["name"] for item in dashboard.stacked_chart(months, data)["legend"]]
     assert sorted(names) == sorted(data)
+
+
+def test_spend_by_destination_is_apportioned_by_the_per_diem_lines_of_each_destination():
+    """Issue 17 defect 10: a two-destination mission's spend is split by each destination's
+    per-diem lines, not all charged to the first; the totals are unchanged."""
+    gt = Destination.objects.get(code="GT")
+    hn = Destination.objects.get(code="HN")
+    paid = dt.date(2026, 5, 4)
+    adv = advance(ProjectFactory(code="P-1"), [gt, hn], D("100.00"), paid)
+    day = paid - dt.timedelta(days=3)  # the departure: Guatemala until Honduras's leg starts
+    lines = [(0, "60.00"), (1, "40.00"), (2, "30.00"), (3, "20.00")]  # 100 in GT, 50 in HN
+    adv.mission.planned_perdiem = {
+        "lines": [
+            {"date": (day + dt.timedelta(days=n)).isoformat(), "concept": "meals", "amount": a}
+            for n, a in lines
+        ]
+    }
+    adv.mission.save(update_fields=["planned_perdiem"])
+    spend.rebuild()
+
+    charts = dashboard.spend_charts(today=TODAY)
+    may = dt.date(2026, 5, 1)
+    assert totals(charts["by_destination"]) == {
+        (may, "Guatemala"): D("66.67"),
+        (may, "Honduras"): D("33.33"),
+    }
+    assert sum(totals(charts["by_destination"]).values()) == adv.amount
+    assert totals(charts["by_project"]) == {(may, "P-1"): adv.amount}
+    # What the disbursement service adds is the same split.
+    DestinationSpend.objects.all().delete()
+    ProjectSpend.objects.all().delete()
+    spend.count_disbursement(adv)
+    assert spend.differences() == []
+
+
+def test_destination_split_adds_up_to_the_cent_and_falls_back_to_the_first_destination():
+    start = dt.date(2026, 5, 1)
+    legs = [(1, start), (2, start + dt.timedelta(days=1)), (3, start + dt.timedelta(days=2))]
+    lines = [(start + dt.timedelta(days=n), D("10.00")) for n in range(3)]
+    shares = spend.destination_split(D("100.00"), legs=legs, lines=lines)
+    assert sorted(shares.values()) == [D("33.33"), D("33.33"), D("33.34")]
+    assert sum(shares.values()) == D("100.00")
+    assert spend.destination_split(D("80.00"), legs=legs, lines=[]) == {1: D("80.00")}
+    assert spend.destination_split(D("80.00"), legs=[], lines=lines) == {}

@@ -138,20 +138,20 @@ def test_whole_story_return_reminder_due_requirement_deduction_settlement_lifted
     assert (order.amount, order.issued_on, order.state) == (
         D("450.00"),
         dt.date(2026, 3, 23),
-        PayrollDeductionOrder.State.PENDING,
+        PayrollDeductionOrder.State.PROPOSED,  # a person applies it (R-A1)
     )
     sanction = order.sanction
     assert (sanction.kind, sanction.rule, sanction.state) == (
         "payroll_deduction",
         "R-8b",
-        "applied",
+        "proposed",
     )
     assert order.mission_reference == f"{mission.code} / {advance.code}"
 
     # The traveler settles; the next run lifts the sanction and cancels the unexported order.
     settle(mission, traveler, accounting_assistant, accountant, dt.date(2026, 3, 24))
     order.refresh_from_db()
-    assert order.state == PayrollDeductionOrder.State.STOPPED  # received: stopped (R-8b)
+    assert order.state == PayrollDeductionOrder.State.PROPOSED  # never applied, never exported
     # 450 − (400 + 35): the traveler still owes 15.00, so the advance stays open (SPEC §4)
     advance.refresh_from_db()
     assert advance.status == Advance.Status.DISBURSED
@@ -169,7 +169,7 @@ def test_whole_story_return_reminder_due_requirement_deduction_settlement_lifted
     assert order.state == PayrollDeductionOrder.State.CANCELLED
     assert requirement.resolved_on == dt.date(2026, 3, 25)
     assert "sanctions lifted 1" in out
-    assert sanction.history.count() == 2  # created by the job, lifted by the job
+    assert sanction.history.count() == 2  # proposed by the job, lifted by the job
 
 
 def test_r_3_3_due_date_is_five_business_days_after_the_return(returned_mission):

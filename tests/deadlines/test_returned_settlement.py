@@ -77,14 +77,14 @@ def test_r_3_4_r_8b_a_returned_settlement_never_resubmitted_gets_requirement_blo
     )
     assert (requirement.issued_on, requirement.issued_late) == (dt.date(2026, 3, 13), False)
     block = Sanction.objects.get(advance=advance, kind=Sanction.Kind.CO_EXECUTING_BLOCK)
-    assert block.state == Sanction.State.APPLIED
+    assert block.state == Sanction.State.PROPOSED  # a person applies it (R-A1)
 
     run("2026-03-23")
 
     order = PayrollDeductionOrder.objects.get(advance=advance)
     assert (order.issued_on, order.amount) == (dt.date(2026, 3, 23), advance.amount)
     assert Sanction.objects.filter(
-        advance=advance, kind=Sanction.Kind.PAYROLL_DEDUCTION, state=Sanction.State.APPLIED
+        advance=advance, kind=Sanction.Kind.PAYROLL_DEDUCTION, state=Sanction.State.PROPOSED
     ).exists()
 
 

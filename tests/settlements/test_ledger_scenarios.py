@@ -18,6 +18,7 @@ from missions import services as mission_services
 from missions.models import Advance, Mission
 from settlements import ledger
 from settlements.models import Settlement
+from tests.deadlines.proposals import apply_proposals
 from tests.settlements.conftest import pdf_upload
 from viaticos.business_days import duty_calendar
 
@@ -73,7 +74,8 @@ def deducted(returned_mission, client, accountant):
     """A 450.00 advance not settled: requirement, deduction order, exported in March."""
     mission = returned_mission()
     run(dt.date(2026, 3, 13))  # requirement (R-3.4)
-    run(dt.date(2026, 3, 23))  # deduction order (R-8b)
+    run(dt.date(2026, 3, 23))  # deduction order (R-8b), proposed
+    apply_proposals(accountant, proposed_on=dt.date(2026, 3, 23))  # by a person (R-A1)
     order = PayrollDeductionOrder.objects.get(advance__mission=mission)
     assert order.amount == D("450.00")
     assert export(client, accountant, "2026-03").status_code == 200
@@ -126,6 +128,7 @@ def test_r_8b_a_settlement_received_stops_the_order_before_it_reaches_payroll(
     mission = returned_mission()
     run(dt.date(2026, 3, 13))
     run(dt.date(2026, 3, 23))
+    apply_proposals(accountant, proposed_on=dt.date(2026, 3, 23))
     order = PayrollDeductionOrder.objects.get(advance__mission=mission)
     assert order.state == PayrollDeductionOrder.State.PENDING
 
@@ -202,7 +205,9 @@ def test_r_3_11a_a_balance_owed_after_settling_keeps_the_advance_open_and_is_col
     run(calendar.add_business_days(due, 1))
     requirement = DocumentationRequirement.objects.get(advance=advance)
     assert (requirement.amount, requirement.due_date) == (D("50.00"), due)
-    run(calendar.add_business_days(requirement.issued_on, 6))
+    proposed_on = calendar.add_business_days(requirement.issued_on, 6)
+    run(proposed_on)
+    apply_proposals(accountant, proposed_on=proposed_on)
     order = PayrollDeductionOrder.objects.get(advance=advance)
     assert (order.amount, order.state) == (D("50.00"), PayrollDeductionOrder.State.PENDING)
 
@@ -301,6 +306,7 @@ def test_every_page_and_the_api_say_the_same_when_the_ledger_changes(
 
     run(dt.date(2026, 3, 13))
     run(dt.date(2026, 3, 23))
+    apply_proposals(accountant, proposed_on=dt.date(2026, 3, 23))
     PayrollDeductionOrder.objects.filter(advance=advance).update(amount=D("300.00"))
     export(client, accountant, "2026-03")
 

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('privacy', '0010_arco_delivery_statuses'),
+        ('privacy', '0014_outbox_retention_policy'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

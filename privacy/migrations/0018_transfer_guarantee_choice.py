@@ -46,7 +46,7 @@ def to_text(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("privacy", "0013_notice_channel_electronic"),
+        ('privacy', '0017_notice_channel_electronic'),
     ]
 
     operations = [

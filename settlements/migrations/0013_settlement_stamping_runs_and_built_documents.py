@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('settlements', '0011_perdiem_line_decisions'),
+        ('settlements', '0012_deadlines_models_moved_to_deadlines_app'),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('privacy', '0012_incident_reporting_and_alerts'),
+        ('privacy', '0016_incident_reporting_and_alerts'),
     ]
 
     operations = [

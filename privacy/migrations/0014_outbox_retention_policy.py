@@ -28,7 +28,7 @@ def backwards(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("privacy", "0010_arco_delivery_statuses"),
+        ('privacy', '0013_channel_email'),
     ]
 
     operations = [migrations.RunPython(forwards, backwards)]

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('privacy', '0011_officer_designation'),
+        ('privacy', '0015_officer_designation'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

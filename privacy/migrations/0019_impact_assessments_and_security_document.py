@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('privacy', '0014_transfer_guarantee_choice'),
+        ('privacy', '0018_transfer_guarantee_choice'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
