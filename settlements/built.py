@@ -30,7 +30,11 @@ from viaticos.files import save_file
 log = logging.getLogger(__name__)
 Kind = BuiltDocument.Kind
 
-_BUILDERS = {Kind.BUNDLE: documents.render_bundle, Kind.REPORT: documents.render_report}
+# Looked up at call time: settlements.documents is the one place that renders them.
+_BUILDERS = {
+    Kind.BUNDLE: lambda settlement: documents.render_bundle(settlement),
+    Kind.REPORT: lambda settlement: documents.render_report(settlement),
+}
 _NOT_IN_FINGERPRINT = {
     "stamping",
     "stamping_run",

@@ -205,6 +205,8 @@ class Receipt(models.Model):
     draft = models.BooleanField(_("draft, to be confirmed"), default=False)
     # The fields whose value was read from the QR code (and not changed since).
     read_fields = models.JSONField(_("fields read from the QR code"), default=list, blank=True)
+    # With a broker the QR code of an uploaded draft is read on the worker (issue 21).
+    reading_pending = models.BooleanField(_("QR code being read"), default=False)
     accepted_usd = money_field(_("accepted (USD)"), null=True, blank=True)
     decision_reason = models.CharField(_("reason"), max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

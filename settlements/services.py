@@ -30,7 +30,7 @@ from missions.rules import LegInput, plan_per_diem, result_to_snapshot
 from settlements import access, ledger, returns, stamp_runs
 from settlements.fx import check_currency, receipt_fx
 from settlements.models import Document, PerDiemLineDecision, Receipt, Settlement, SettlementEvent
-from settlements.receipt_reader import prefill, read_receipt
+from settlements.receipt_reader import ReceiptReading, prefill, read_receipt
 from settlements.rules import (
     NON_ELIGIBLE,
     Category,
@@ -54,6 +54,7 @@ from viaticos.files import save_file
 from viaticos.models import Organization
 from viaticos.money import round_money
 from viaticos.rules_registry import enforces
+from viaticos.tasks import broker_configured, run_after_commit
 from viaticos.uploads import CheckedUpload, check_upload
 
 S = Settlement.Status
@@ -532,18 +533,18 @@ def receipt_upload(*, actor, settlement: Settlement, upload: UploadedFile) -> Re
     at once (R-7c)."""
     checked = check_upload(upload)
     org_name, org_tax_id = _organization()
-    # Decoded before the lock: reading a photo takes a moment, and needs nothing locked.
-    reading = read_receipt(checked.content, checked.content_type, organization_tax_id=org_tax_id)
+    # With a broker the QR code is read on the worker (the draft starts with the defaults and
+    # is filled in when it is read); without one, here, before the lock: reading a photo takes
+    # a moment, and needs nothing locked.
+    later = broker_configured()
+    reading = (
+        ReceiptReading(qr=None)
+        if later
+        else read_receipt(checked.content, checked.content_type, organization_tax_id=org_tax_id)
+    )
     settlement = _editable_by_traveler(settlement, actor)
     _check_not_duplicate(key="", sha256=checked.sha256)
-    legs = list(settlement.mission.legs.select_related("destination").order_by("arrive_at"))
-    filled = prefill(
-        reading,
-        organization_name=org_name,
-        organization_tax_id=org_tax_id,
-        first_day=timezone.localtime(settlement.actual_departure_at).date(),
-        destination_country=legs[0].destination.country if legs else "",
-    )
+    filled = _prefill(settlement, reading, org_name, org_tax_id)
     with _files() as write:
         receipt = Receipt(
             settlement=settlement,
@@ -552,6 +553,7 @@ def receipt_upload(*, actor, settlement: Settlement, upload: UploadedFile) -> Re
             amount_usd=ZERO,
             draft=True,
             read_fields=list(filled.read_fields),
+            reading_pending=later,
             duplicate_key="",
             **filled.values,
         )
@@ -572,7 +574,61 @@ def receipt_upload(*, actor, settlement: Settlement, upload: UploadedFile) -> Re
             _check_not_duplicate(key="", sha256=checked.sha256)
             raise
         _event(settlement, actor, A.RECEIPT_UPLOADED, checked.original_name)
+    if later:
+        from settlements.tasks import read_uploaded_receipt
+
+        run_after_commit(read_uploaded_receipt, receipt.pk)
     return receipt
+
+
+def _prefill(settlement: Settlement, reading, org_name: str, org_tax_id: str):
+    legs = list(settlement.mission.legs.select_related("destination").order_by("arrive_at"))
+    return prefill(
+        reading,
+        organization_name=org_name,
+        organization_tax_id=org_tax_id,
+        first_day=timezone.localtime(settlement.actual_departure_at).date(),
+        destination_country=legs[0].destination.country if legs else "",
+    )
+
+
+def receipt_read(*, receipt_id: int) -> bool:
+    """The worker's part of an upload (issue 21): read the draft's SUNAT QR code and fill the
+    line in, unless the traveler confirmed or removed it meanwhile (then nothing changes).
+    Idempotent: a draft already read is left alone."""
+    receipt = (
+        Receipt.objects.filter(pk=receipt_id, draft=True, reading_pending=True)
+        .select_related("settlement__mission")
+        .first()
+    )
+    if receipt is None:
+        return False
+    document = receipt.documents.filter(kind=Document.Kind.RECEIPT).first()
+    org_name, org_tax_id = _organization()
+    reading = ReceiptReading(qr=None)
+    if document is not None:
+        try:
+            with default_storage.open(document.file, "rb") as handle:
+                content = handle.read()
+            reading = read_receipt(content, document.content_type, organization_tax_id=org_tax_id)
+        except DomainError:
+            pass  # unreadable: the defaults stay, the traveler types the line
+    filled = _prefill(receipt.settlement, reading, org_name, org_tax_id)
+    with transaction.atomic():
+        locked = (
+            Receipt.objects.select_for_update()
+            .filter(pk=receipt_id, draft=True, reading_pending=True)
+            .first()
+        )
+        if locked is None:
+            return False
+        for field, value in filled.values.items():
+            setattr(locked, field, value)
+        locked.read_fields = list(filled.read_fields)
+        locked.reading_pending = False
+        locked._change_reason = "read from the QR code"
+        locked.save(update_fields=[*filled.values, "read_fields", "reading_pending"])
+    return True
 
 
 def _replace_document(write, receipt: Receipt, kind: str, checked: CheckedUpload, actor) -> list:

@@ -26,6 +26,15 @@ def build_settlement_pdfs(settlement_id: int) -> list[str]:
         return built_documents_build(settlement_id)
 
 
+@shared_task(name="settlements.read_uploaded_receipt", ignore_result=True)
+def read_uploaded_receipt(receipt_id: int) -> bool:
+    """The SUNAT QR code of an uploaded draft, read on the worker (settlements.services)."""
+    from settlements.services import receipt_read
+
+    with task_context("read_uploaded_receipt"):
+        return receipt_read(receipt_id=receipt_id)
+
+
 @shared_task(name="settlements.resume_stamping", ignore_result=True)
 def resume_stamping() -> int:
     """Beat's sweep: a run whose task never reached a worker (the broker was down when the
@@ -42,4 +51,10 @@ def resume_stamping() -> int:
         )
         for settlement_id, run in runs:
             submit(stamp_settlement, settlement_id, run)
+        # Drafts whose QR code was never read for the same reason.
+        from settlements.models import Receipt
+
+        drafts = Receipt.objects.filter(draft=True, reading_pending=True).values_list("pk")
+        for (receipt_id,) in drafts[:500]:
+            submit(read_uploaded_receipt, receipt_id)
         return len(runs)
