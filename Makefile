@@ -78,7 +78,7 @@ fmt: $(STAMP)
 # Regenerate the Spanish catalogues after changing user-facing strings, then translate the new
 # entries in */locale/es/LC_MESSAGES/django.po; compiled .mo files are committed.
 messages: $(STAMP)
-	for app in viaticos missions settlements deadlines privacy; do \
+	for app in viaticos missions settlements deadlines books privacy; do \
 	  (cd $$app && ../$(PY) ../manage.py makemessages -l es --no-obsolete --ignore 'migrations/*'); done
 	cd templates && ../$(PY) ../manage.py makemessages -l es --no-obsolete
 	$(PY) manage.py compilemessages --ignore '.venv/*'
