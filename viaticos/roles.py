@@ -166,7 +166,7 @@ STAFF_ROLES = {
     Role.AUDITOR,
 }
 
-PROJECT_APPS = ("viaticos", "missions", "settlements", "privacy")
+PROJECT_APPS = ("viaticos", "missions", "settlements", "deadlines", "privacy")
 
 
 def ensure_role_groups() -> None:
