@@ -185,7 +185,7 @@ STAFF_ROLES = {
     Role.AUDITOR,
 }
 
-PROJECT_APPS = ("viaticos", "missions", "settlements", "privacy", "books")
+PROJECT_APPS = ("viaticos", "missions", "settlements", "deadlines", "privacy", "books")
 
 
 def ensure_role_groups() -> None:

@@ -82,11 +82,11 @@ ADMIN_MODELS = [
     "settlements/receipt",
     "settlements/document",
     "settlements/settlementevent",
-    "settlements/deadlinereminder",
-    "settlements/documentationrequirement",
-    "settlements/sanction",
-    "settlements/payrollexport",
-    "settlements/payrolldeductionorder",
+    "deadlines/deadlinereminder",
+    "deadlines/documentationrequirement",
+    "deadlines/sanction",
+    "deadlines/payrollexport",
+    "deadlines/payrolldeductionorder",
 ]
 
 
@@ -138,7 +138,7 @@ def test_auditor_reads_but_cannot_change_business_records(
         "settlements/settlement": received.pk,
         "settlements/receipt": received.receipts.first().pk,
         "settlements/document": received.documents.first().pk,
-        "settlements/sanction": sanction.pk,
+        "deadlines/sanction": sanction.pk,
     }
     client.force_login(staff_auditor)
     for model, pk in objects.items():

@@ -123,7 +123,7 @@ class Command(BaseCommand):
             )
         # Each app may add its own demo records in `<app>/demo.py: load(users)`.
         for config in apps.get_app_configs():
-            if config.name in {"missions", "settlements", "books", "privacy"}:
+            if config.name in {"missions", "settlements", "deadlines", "books", "privacy"}:
                 try:
                     module = import_module(f"{config.name}.demo")
                 except ModuleNotFoundError as exc:
