@@ -27,7 +27,7 @@ APPLIED_ON = dt.date(2026, 3, 27)  # after the traveler's 3 business days to ans
 
 @pytest.fixture(autouse=True)
 def _fake_pdf(monkeypatch):
-    monkeypatch.setattr("settlements.notices.render_pdf", lambda *a, **k: b"%PDF-1.4 fake")
+    monkeypatch.setattr("deadlines.notices.render_pdf", lambda *a, **k: b"%PDF-1.4 fake")
 
 
 def run(day: dt.date) -> None:
