@@ -270,6 +270,15 @@ def _detail_page(request, mission, *, failed: str = "", status: int = 200):
     )
     if not short:
         actions.discard("budget_override")
+    advance_actions = access.advance_actions(request.user, advance, directory) if advance else set()
+    payee_bank = _bank_of(mission.traveler) if "disburse" in advance_actions else None
+    if payee_bank:  # Treasury pays to it: the view is logged (R-S3)
+        staff_access_log(
+            request,
+            subject=mission.traveler,
+            what=_("Bank data (disbursements)"),
+            record_key="viaticos.travelerprofile:bank",
+        )
     return render(
         request,
         "missions/detail.html",
@@ -285,9 +294,8 @@ def _detail_page(request, mission, *, failed: str = "", status: int = 200):
             "advance_slots": selectors.approval_slots(advance, directory) if advance else [],
             "overlapping": selectors.overlapping_missions(mission) if "submit" in actions else [],
             "advance": advance,
-            "advance_actions": (
-                access.advance_actions(request.user, advance, directory) if advance else set()
-            ),
+            "advance_actions": advance_actions,
+            "payee_bank": payee_bank,
             "timeline": selectors.mission_timeline(mission),
             "history": mission.history.select_related("history_user").order_by("-history_date")[
                 :30

@@ -35,6 +35,18 @@ def test_treasury_sees_the_payees_full_bank_account_and_the_view_is_logged(
     assert "bancarios" in entry.what  # "Datos bancarios (desembolsos)"
 
 
+def test_treasury_sees_the_account_beside_the_disburse_form_of_the_mission_and_it_is_logged(
+    client, treasurer, traveler, signed_advance, payee_bank
+):
+    advance = signed_advance()
+    client.force_login(treasurer)
+
+    text = client.get(advance.mission.get_absolute_url()).content.decode()
+
+    assert ACCOUNT in text
+    assert AccessLogEntry.objects.filter(actor=treasurer, subject=traveler).count() == 1
+
+
 def test_a_payee_without_bank_data_is_shown_as_such_and_nothing_is_logged(
     client, treasurer, signed_advance
 ):
