@@ -308,6 +308,7 @@ def generate(scale: float, *, today: dt.date, seed: int = 9, out=sys.stdout) -> 
                 disbursed_at=before(m, 2) if disbursed else None,
                 disbursed_on=timezone.localdate(before(m, 2)) if disbursed else None,
                 method=Advance.Method.TRANSFER if disbursed else "",
+                reference=f"OP-{m.pk}" if disbursed else "",
             )
 
     for a in bulk(Advance, advance_rows(), "advances", progress, len(missions)):

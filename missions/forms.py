@@ -371,7 +371,13 @@ class AdvanceRequestForm(forms.Form):
 class DisburseForm(forms.Form):
     disbursed_on = BoundedDateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
     method = forms.ChoiceField(label=_("Method"), choices=Advance.Method.choices)
-    reference = forms.CharField(label=_("Reference"), max_length=80, required=False)
+    # Required by the service (issue 20); `required` here would only repeat the rule.
+    reference = forms.CharField(
+        label=_("Payment reference"),
+        max_length=80,
+        required=False,
+        widget=forms.TextInput(attrs={"required": True, "placeholder": _("Reference")}),
+    )
 
 
 class ReturnForm(forms.Form):

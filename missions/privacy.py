@@ -52,6 +52,24 @@ def staff_access_log(request, *, subject, what: str, record_key: str = "") -> No
     )
 
 
+def staff_access_log_each(request, *, subjects, what: str, record_key: str = "") -> None:
+    """R-S3 for a list page that shows several people's records: one entry per person shown
+    (the owner excepted), written in one query."""
+    from privacy.ratelimit import client_address
+    from privacy.services import access_log_record_many
+
+    user = request.user
+    others = {s.pk: s for s in subjects if s is not None and s.pk != user.pk}
+    if others:
+        access_log_record_many(
+            actor=user,
+            what=what,
+            subjects=others.values(),
+            record_key=record_key,
+            ip=client_address(request),
+        )
+
+
 # --- R-A8 acceso ---
 
 

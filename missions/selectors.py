@@ -247,6 +247,8 @@ def disbursement_queue() -> QuerySet[Advance]:
     back from stopped missions (R-4)."""
     return (
         _advance_list_base()
+        # Treasury pays to the payee's bank data (issue 20): shown on the page, logged (R-S3).
+        .select_related("mission__traveler__traveler_profile")
         .filter(status__in=[Advance.Status.SIGNED, Advance.Status.RETURN_DUE])
         # R-T2: nothing new is paid to a blocked person (the money to get back stays listed:
         # recovering it is the purpose of the hold).

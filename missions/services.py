@@ -858,6 +858,13 @@ def advance_disburse(
     hooks.run_advance_checks(mission=advance.mission, action="disburse")
     if method not in Advance.Method.values:
         raise DomainError("invalid_method", _("Choose a payment method."), field="method")
+    reference = " ".join((reference or "").split())
+    if not reference:  # issue 20: every payment can be traced to its bank operation
+        raise DomainError(
+            "reference_required",
+            _("Give the payment reference (operation or transfer number)."),
+            field="reference",
+        )
     advance.status = Advance.Status.DISBURSED
     advance.disbursed_by, advance.disbursed_at = actor, timezone.now()
     advance.disbursed_on, advance.method, advance.reference = disbursed_on, method, reference

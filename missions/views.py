@@ -21,7 +21,7 @@ from missions import filters as mission_filters
 from missions.filters import MissionFilter
 from missions.forms import CalculatorForm, QuoteForm
 from missions.models import Advance, Delegation, Destination, Mission
-from missions.privacy import staff_access_log
+from missions.privacy import staff_access_log, staff_access_log_each
 from missions.rates import AdHocQuote, per_diem_estimate, quotes_for_user
 from missions.rules import check_itinerary, plan_per_diem, snapshot_to_result
 from missions.services import quote_approve, quote_record, quote_reject
@@ -270,6 +270,15 @@ def _detail_page(request, mission, *, failed: str = "", status: int = 200):
     )
     if not short:
         actions.discard("budget_override")
+    advance_actions = access.advance_actions(request.user, advance, directory) if advance else set()
+    payee_bank = _bank_of(mission.traveler) if "disburse" in advance_actions else None
+    if payee_bank:  # Treasury pays to it: the view is logged (R-S3)
+        staff_access_log(
+            request,
+            subject=mission.traveler,
+            what=_("Bank data (disbursements)"),
+            record_key="viaticos.travelerprofile:bank",
+        )
     return render(
         request,
         "missions/detail.html",
@@ -285,9 +294,8 @@ def _detail_page(request, mission, *, failed: str = "", status: int = 200):
             "advance_slots": selectors.approval_slots(advance, directory) if advance else [],
             "overlapping": selectors.overlapping_missions(mission) if "submit" in actions else [],
             "advance": advance,
-            "advance_actions": (
-                access.advance_actions(request.user, advance, directory) if advance else set()
-            ),
+            "advance_actions": advance_actions,
+            "payee_bank": payee_bank,
             "timeline": selectors.mission_timeline(mission),
             "history": mission.history.select_related("history_user").order_by("-history_date")[
                 :30
@@ -610,8 +618,26 @@ def disbursements(request):
         prefix="back",
         initial={"returned_on": today},
     )
-    rows = [(advance, pay.get(advance.pk) or back[advance.pk]) for advance in page]
+    rows = [
+        (advance, pay.get(advance.pk) or back[advance.pk], _bank_of(advance.mission.traveler))
+        for advance in page
+    ]
+    shown = [advance.mission.traveler for advance, _, bank in rows if bank]
+    staff_access_log_each(  # the page shows each payee's full bank account (R-S3)
+        request,
+        subjects=shown,
+        what=_("Bank data (disbursements)"),
+        record_key="viaticos.travelerprofile:bank",
+    )
     return render(request, "missions/treasury.html", {"advances": page, "rows": rows})
+
+
+def _bank_of(user) -> dict | None:
+    """The payee's bank name and full account (decrypted by the field), or None."""
+    profile = getattr(user, "traveler_profile", None)
+    if profile is None or not profile.bank_account:
+        return None
+    return {"name": profile.bank_name, "account": profile.bank_account}
 
 
 @login_required

@@ -1450,6 +1450,23 @@ def access_log_record(
     )
 
 
+def access_log_record_many(*, actor, what: str, subjects, record_key: str = "", ip=None) -> int:
+    """R-S3: one entry per person whose record a staff page showed, in one insert."""
+    rows = [
+        AccessLogEntry(
+            actor=actor if getattr(actor, "is_authenticated", False) else None,
+            subject=subject,
+            subject_label=display_name(subject)[:200],
+            what=str(what)[:200],
+            record_key=record_key[:120],
+            ip_address=ip,
+        )
+        for subject in subjects
+    ]
+    AccessLogEntry.objects.bulk_create(rows)
+    return len(rows)
+
+
 # --- R-T2 blocking ---
 
 

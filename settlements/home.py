@@ -27,6 +27,12 @@ def register() -> None:
             _("My settlements"), "settlements:list", roles=frozenset({Role.TRAVELER}), order=30
         ),
         NavItem(_("Settlements inbox"), "settlements:inbox", roles=ACCOUNTING, order=40),
+        NavItem(
+            _("Payments"),
+            "settlements:payments",
+            roles=frozenset({Role.TREASURY, Role.FINANCE_DIRECTOR, Role.AUDITOR}),
+            order=31,
+        ),
     )
     register_panel(
         HomePanel(

@@ -1,11 +1,12 @@
 from django.urls import path
 
-from settlements import views
+from settlements import payment_views, views
 
 app_name = "settlements"
 
 urlpatterns = [
     path("liquidaciones/", views.settlement_list, name="list"),
+    path("tesoreria/pagos/", payment_views.payment_list, name="payments"),
     path("liquidaciones/bandeja/", views.inbox, name="inbox"),
     path("liquidaciones/iniciar/<int:mission_pk>/", views.settlement_start, name="start"),
     path("liquidaciones/<int:pk>/", views.settlement_detail, name="detail"),

@@ -538,6 +538,15 @@ MATRIX: dict[str, Entry] = {
         },
     ),
     "settlements:list": page(),
+    "settlements:payments": Entry(
+        default=403,
+        expect={
+            ANON: 302,
+            Role.TREASURY.value: 200,
+            Role.FINANCE_DIRECTOR.value: 200,
+            Role.AUDITOR.value: 200,
+        },
+    ),
     "settlements:receipt_action": Entry(
         method="POST",
         kwargs=lambda c: {"pk": c["receipt"].pk, "action": "approve_exception"},

@@ -31,6 +31,7 @@ PAGES = [
     ("bench_finance", "/por-aprobar/"),
     ("coordinator", "/por-aprobar/"),
     ("bench_treasury", "/tesoreria/desembolsos/"),
+    ("bench_treasury", "/tesoreria/pagos/"),
     ("bench_finance", "/viaticos/cotizaciones/"),
     ("traveler_heavy", "/liquidaciones/"),
     ("bench_assistant", "/liquidaciones/bandeja/"),

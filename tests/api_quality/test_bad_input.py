@@ -222,13 +222,13 @@ CASES: dict[str, Case] = {
         TR,
         "post",
         lambda d: f"/api/v1/advances/{d['advance'].pk}/disburse/",
-        lambda: {"disbursed_on": "2026-03-01", "method": "transfer"},
+        lambda: {"disbursed_on": "2026-03-01", "method": "transfer", "reference": "OP-1"},
     ),
     "advance-disburse-feb-30": Case(
         TR,
         "post",
         lambda d: f"/api/v1/advances/{d['advance'].pk}/disburse/",
-        lambda: {"disbursed_on": "2026-02-30", "method": "transfer"},
+        lambda: {"disbursed_on": "2026-02-30", "method": "transfer", "reference": "OP-1"},
     ),
     "advance-return-year-0": Case(
         TR,

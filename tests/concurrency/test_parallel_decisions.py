@@ -104,6 +104,7 @@ def test_parallel_disbursements_of_different_advances_all_count_in_the_monthly_t
             advance=advances[i],
             disbursed_on=dt.date(2026, 2, 27),
             method="transfer",
+            reference=f"OP-{i}",
         ),
     )
 

@@ -129,7 +129,7 @@ def test_a_disbursement_adds_to_the_month_of_its_payment_date(
 
     for adv, paid_on in ((first, dt.date(2026, 2, 27)), (second, dt.date(2026, 3, 1))):
         mission_services.advance_disburse(
-            actor=treasurer, advance=adv, disbursed_on=paid_on, method="transfer"
+            actor=treasurer, advance=adv, disbursed_on=paid_on, method="transfer", reference="OP-17"
         )
 
     charts = dashboard.spend_charts(today=today)
@@ -149,7 +149,11 @@ def test_a_failed_disbursement_adds_nothing(signed_advance, treasurer):
     adv = signed_advance()
     with pytest.raises(DomainError):
         mission_services.advance_disburse(
-            actor=treasurer, advance=adv, disbursed_on=dt.date(2026, 2, 27), method="barter"
+            actor=treasurer,
+            advance=adv,
+            disbursed_on=dt.date(2026, 2, 27),
+            method="barter",
+            reference="OP-17",
         )
     assert not ProjectSpend.objects.exists() and not DestinationSpend.objects.exists()
 

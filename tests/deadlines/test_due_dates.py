@@ -63,7 +63,11 @@ def emergency_paid_late(
         mission_services.advance_sign(actor=traveler, advance=advance)
         mission_services.mission_mark_returned(actor=traveler, mission=mission)
         mission_services.advance_disburse(
-            actor=treasurer, advance=advance, disbursed_on=disbursed_on, method="transfer"
+            actor=treasurer,
+            advance=advance,
+            disbursed_on=disbursed_on,
+            method="transfer",
+            reference="OP-16",
         )
         advance.refresh_from_db()
         return advance

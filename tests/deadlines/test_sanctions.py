@@ -85,7 +85,11 @@ def test_r_3_13_member_institution_disbursement_is_refused_while_blocked(
     advance = signed_advance(other_traveler)  # requesting is allowed, paying is not
     with pytest.raises(DomainError) as error:
         mission_services.advance_disburse(
-            actor=treasurer, advance=advance, disbursed_on=TODAY, method="transfer"
+            actor=treasurer,
+            advance=advance,
+            disbursed_on=TODAY,
+            method="transfer",
+            reference="OP-15",
         )
     assert error.value.code == "entity_blocked"
 

@@ -59,6 +59,7 @@ def test_r_7b_an_emergency_advance_is_disbursed_even_with_one_pending_settlement
             advance=advance,
             disbursed_on=dt.date(2026, 2, 27),
             method="transfer",
+            reference="OP-18",
         )
     emergency.refresh_from_db()
     assert emergency.status == Advance.Status.DISBURSED

@@ -315,7 +315,11 @@ def test_r_5_missions_to_settle_count_from_a_payment_made_after_the_return(
     mission_services.mission_start(actor=traveler, mission=mission)
     mission_services.mission_mark_returned(actor=traveler, mission=mission)
     mission_services.advance_disburse(
-        actor=treasurer, advance=advance, disbursed_on=dt.date(2026, 3, 13), method="transfer"
+        actor=treasurer,
+        advance=advance,
+        disbursed_on=dt.date(2026, 3, 13),
+        method="transfer",
+        reference="OP-11",
     )
 
     (row,) = selectors.missions_to_settle_page(traveler, today=dt.date(2026, 3, 16)).object_list

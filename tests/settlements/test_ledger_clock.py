@@ -76,7 +76,11 @@ def travelling(
         mission_services.advance_approve(actor=finance_director, advance=advance)
         mission_services.advance_sign(actor=traveler, advance=advance)
         mission_services.advance_disburse(
-            actor=treasurer, advance=advance, disbursed_on=start.date(), method="transfer"
+            actor=treasurer,
+            advance=advance,
+            disbursed_on=start.date(),
+            method="transfer",
+            reference="OP-12",
         )
         mission_services.mission_start(actor=traveler, mission=mission)
         mission.refresh_from_db()

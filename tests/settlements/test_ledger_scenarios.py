@@ -246,7 +246,7 @@ def test_r_4_money_of_a_cancelled_mission_is_due_days_after_the_cancellation(
     mission_services.advance_approve(actor=finance_director, advance=advance)
     mission_services.advance_sign(actor=traveler, advance=advance)
     mission_services.advance_disburse(
-        actor=treasurer, advance=advance, disbursed_on=today, method="transfer"
+        actor=treasurer, advance=advance, disbursed_on=today, method="transfer", reference="OP-14"
     )
     api_client.force_authenticate(traveler)
     cancelled = api_client.post(

@@ -67,14 +67,22 @@ def test_r_3_11a_an_advance_cannot_be_disbursed_once_its_mission_settlement_star
 
     with pytest.raises(DomainError) as refused:
         mission_services.advance_disburse(
-            actor=treasurer, advance=advance, disbursed_on=dt.date(2026, 3, 6), method="transfer"
+            actor=treasurer,
+            advance=advance,
+            disbursed_on=dt.date(2026, 3, 6),
+            method="transfer",
+            reference="OP-13",
         )
     assert refused.value.code == "settlement_started"
     # Even an advance left "signed" by an older version of the product is not paid.
     Advance.objects.filter(pk=advance.pk).update(status=Advance.Status.SIGNED)
     with pytest.raises(DomainError) as refused:
         mission_services.advance_disburse(
-            actor=treasurer, advance=advance, disbursed_on=dt.date(2026, 3, 6), method="transfer"
+            actor=treasurer,
+            advance=advance,
+            disbursed_on=dt.date(2026, 3, 6),
+            method="transfer",
+            reference="OP-13",
         )
     assert refused.value.code == "settlement_started"
     advance.refresh_from_db()
@@ -110,7 +118,7 @@ def test_r_3_11a_disbursing_through_the_api_after_the_settlement_started_is_a_cl
 
     response = api_client.post(
         f"/api/v1/advances/{advance.pk}/disburse/",
-        {"disbursed_on": "2026-03-06", "method": "transfer"},
+        {"disbursed_on": "2026-03-06", "method": "transfer", "reference": "OP-13"},
         format="json",
         HTTP_ACCEPT_LANGUAGE="en",
     )
