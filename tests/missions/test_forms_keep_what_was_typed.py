@@ -8,15 +8,18 @@ from tests.missions.test_mission_pages import FORM
 
 
 @pytest.fixture
-def form_data(seed_rates, organization, project):
+def form_data(seed_rates, organization, project, budget_line):
     return {
         **FORM,
         "project": project.pk,
+        "line": budget_line.pk,
         "leg1_destination": Destination.objects.get(code="SV-SAL").pk,
     }
 
 
-def test_nueva_mision_comes_back_with_every_value_after_a_refusal(client, traveler, form_data):
+def test_nueva_mision_comes_back_with_every_value_after_a_refusal(
+    client, traveler, form_data, budget_line
+):
     client.force_login(traveler)
     data = {
         **form_data,
@@ -31,7 +34,7 @@ def test_nueva_mision_comes_back_with_every_value_after_a_refusal(client, travel
     assert "Taller regional de gestión de riesgos</textarea>" in html
     assert "Plan de acción firmado por los cinco países</textarea>" in html
     assert 'value="2026-03-06T15:00"' in html and 'value="2026-03-02T07:30"' in html
-    assert 'value="2.1.3"' in html
+    assert f'<option value="{budget_line.pk}" selected>' in html
     assert not Mission.objects.exists()
 
 
