@@ -220,18 +220,30 @@ def _is_htmx(request) -> bool:
     return request.headers.get("HX-Request") == "true"
 
 
+def _balance_oob(settlement: Settlement) -> dict:
+    """The balance panel, swapped out of band by htmx next to a line just decided."""
+    return {
+        "settlement": settlement,
+        "summary": selectors.settlement_summary(settlement),
+        "owed_now": ledger.settlement_owed(settlement, today=timezone.localdate()),
+        "balance_oob": True,
+    }
+
+
 def _review_line(request, receipt, *, form=None, saved=False):
     """One receipt line of the review page, as htmx swaps it in place after a decision (the
     decision saved, or the form as sent with the reason it was refused)."""
     settlement = Settlement.objects.select_related("mission").get(pk=receipt.settlement_id)
-    line = selectors.settlement_summary(settlement).line_for(receipt.pk)
-    context = {
+    context = _balance_oob(settlement)
+    line = context["summary"].line_for(receipt.pk)
+    context |= {
         "line": line,
         "review_fields": forms.review_fields_of(line.receipt, form),
         "actions": access.settlement_actions(request.user, settlement),
         "saved": saved,
     }
-    return render(request, "settlements/_review_line.html", context)
+    context["template"] = "settlements/_review_line.html"
+    return render(request, "settlements/_review_fragment.html", context)
 
 
 def _perdiem_line(request, settlement):
@@ -260,14 +272,15 @@ def _perdiem_line(request, settlement):
     row = next((r for r in rows if (r.date, r.concept) == key), None)
     if row is None:
         return HttpResponse(error or "", status=400)
-    context = {
+    context = _balance_oob(Settlement.objects.select_related("mission").get(pk=settlement.pk))
+    context |= {
         "row": row,
-        "settlement": settlement,
         "actions": access.settlement_actions(request.user, settlement),
         "saved": error is None,
         "error": error,
     }
-    return render(request, "settlements/_perdiem_review_row.html", context)
+    context["template"] = "settlements/_perdiem_review_row.html"
+    return render(request, "settlements/_review_fragment.html", context)
 
 
 def _run(request, form_class, act, success: str, back: str):

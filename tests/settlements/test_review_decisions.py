@@ -151,6 +151,9 @@ def test_with_htmx_the_line_alone_comes_back_with_the_decision_saved(client, und
     assert "<html" not in html
     assert selected(html, "decision") == "cut" and 'value="12.50"' in html
     assert "Decisión guardada." in html
+    # the balance follows, swapped out of band: 12.50 cut + 35.00 of the line not yet decided
+    balance = html[html.index('id="stl-balance"') :]
+    assert 'hx-swap-oob="true"' in balance and "US$ 47.50" in balance
 
 
 def test_with_htmx_a_refused_decision_comes_back_in_place_with_the_reason(client, under_review):
