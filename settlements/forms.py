@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django import forms
+from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
@@ -141,9 +142,12 @@ class ReceiptEditForm(ReceiptForm):
 
 
 class ReviewForm(forms.Form):
+    # No decision is preselected: a line not yet decided shows "Not reviewed", a decided line
+    # shows what was saved (never "Accepted" by default, issue 20).
     decision = forms.ChoiceField(
         label=_("Decision"),
-        choices=[(c, label) for c, label in Receipt.Decision.choices if c != "pending"],
+        choices=[("", _("Not reviewed"))]
+        + [(c, label) for c, label in Receipt.Decision.choices if c != "pending"],
     )
     accepted_usd = forms.DecimalField(
         label=_("Amount accepted (USD)"), max_digits=14, decimal_places=2, required=False
@@ -151,10 +155,37 @@ class ReviewForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=300, required=False)
 
 
-def review_fields(receipt_pks: Iterable[int]) -> dict[int, SafeString]:
+def review_fields(receipts: Iterable[Receipt]) -> dict[int, SafeString]:
     """The fields of the review form of each line of the review page, by receipt (ids
-    `line<pk>_decision`...)."""
-    return form_per_row("settlements/_review_fields.html", ReviewForm, receipt_pks, prefix="line")
+    `line<pk>_decision`...), showing the decision saved on the line: lines not yet decided
+    share one rendering, a decided line is rendered with its decision, amount and reason."""
+    receipts = list(receipts)
+    pending = [r.pk for r in receipts if r.decision == Receipt.Decision.PENDING]
+    fields = form_per_row("settlements/_review_fields.html", ReviewForm, pending, prefix="line")
+    for receipt in receipts:
+        if receipt.decision != Receipt.Decision.PENDING:
+            fields[receipt.pk] = review_fields_of(receipt)
+    return fields
+
+
+def review_form_of(receipt: Receipt, data=None) -> ReviewForm:
+    """The review form of one line, bound to `data` or showing the decision saved."""
+    saved = {}
+    if receipt.decision != Receipt.Decision.PENDING:
+        saved = {
+            "decision": receipt.decision,
+            "accepted_usd": receipt.accepted_usd if receipt.decision == "cut" else None,
+            "reason": receipt.decision_reason,
+        }
+    form = ReviewForm(data, initial=saved, auto_id=f"line{receipt.pk}_%s")
+    form.receipt_pk = receipt.pk
+    return form
+
+
+def review_fields_of(receipt: Receipt, form: ReviewForm | None = None) -> SafeString:
+    return render_to_string(
+        "settlements/_review_fields.html", {"form": form or review_form_of(receipt)}
+    )
 
 
 class ReasonForm(forms.Form):

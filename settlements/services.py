@@ -930,7 +930,9 @@ def receipt_review(
     elif decision == D.CUT:
         receipt.decision_reason = require_reason(reason)
         if accepted_usd is None or not isinstance(accepted_usd, Decimal):
-            raise DomainError("amount_required", _("Enter the amount accepted."), "accepted_usd")
+            raise DomainError(
+                "amount_required", _("Enter the amount accepted."), field="accepted_usd"
+            )
         if accepted_usd < 0 or accepted_usd >= allowed:
             raise DomainError(
                 "invalid_cut",
@@ -943,13 +945,29 @@ def receipt_review(
         receipt.decision_reason = require_reason(reason)
         receipt.accepted_usd = ZERO
     else:
-        raise DomainError("invalid_decision", _("Choose accept, cut or reject."), "decision")
+        raise DomainError("invalid_decision", _("Choose accept, cut or reject."), field="decision")
     receipt.decision = decision
     _save(receipt, actor, f"review {decision}", ["decision", "accepted_usd", "decision_reason"])
     _follow_accepted(settlement, actor)
     _refresh_totals(settlement)
     _event(settlement, actor, A.LINE_REVIEWED, f"{receipt}: {receipt.get_decision_display()}")
     return receipt
+
+
+@transaction.atomic
+def receipts_accept_remaining(*, actor, settlement: Settlement) -> int:
+    """The General Accountant accepts, in one step, every line not yet decided, as its checks
+    allow; a line already accepted, cut or rejected is never touched (issue 20). Returns how
+    many lines were accepted."""
+    settlement = _reviewer(settlement, actor)
+    if settlement.status != S.RECEIVED:
+        raise _wrong_state(settlement, _("reviewed"))
+    pending = list(
+        settlement.receipts.filter(draft=False, decision=Receipt.Decision.PENDING).order_by("pk")
+    )
+    for receipt in pending:
+        receipt_review(actor=actor, receipt=receipt, decision=Receipt.Decision.ACCEPTED)
+    return len(pending)
 
 
 @enforces("R-7i")
@@ -973,7 +991,7 @@ def perdiem_line_review(
     row = rows.get((date, concept))
     if row is None or not row.reviewable:
         raise DomainError(
-            "no_such_line", _("There is no per-diem line to decide on for that day."), "date"
+            "no_such_line", _("There is no per-diem line to decide on for that day."), field="date"
         )
     decisions = PerDiemLineDecision.objects.filter(
         settlement=settlement, date=date, concept=concept
@@ -1004,7 +1022,7 @@ def perdiem_line_review(
             "reason": reason,
         }
     else:
-        raise DomainError("invalid_decision", _("Choose accept or cut."), "decision")
+        raise DomainError("invalid_decision", _("Choose accept or cut."), field="decision")
     _apply_perdiem_cuts(settlement, actor)
     _event(settlement, actor, A.LINE_REVIEWED, f"{date:%d/%m/%Y} {concept}: {label}")
     return settlement

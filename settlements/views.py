@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -120,13 +120,16 @@ def _review_page(request, settlement, *, bound=None, status=200):
     what the accountant chose and typed."""
     context = _context(request, settlement)
     lines = context["summary"].lines
-    fields = forms.review_fields(line.receipt.pk for line in lines)
+    fields = forms.review_fields(line.receipt for line in lines)
     if bound is not None:
         fields[bound.receipt_pk] = render_to_string(
             "settlements/_review_fields.html", {"form": bound}
         )
     context["review_lines"] = [(line, fields[line.receipt.pk]) for line in lines]
     context["perdiem_rows"] = selectors.perdiem_review(settlement)  # R-7i, planned beside actual
+    context["pending_lines"] = sum(
+        1 for line in lines if line.receipt.decision == line.receipt.Decision.PENDING
+    )
     context["balance_form"] = forms.BalanceForm(initial={"on": timezone.localdate()})
     return render(request, "settlements/review.html", context, status=status)
 
@@ -211,6 +214,73 @@ def settlement_start(request, mission_pk):
         messages.error(request, error.message)
         return redirect("settlements:list")
     return redirect("settlements:detail", pk=settlement.pk)
+
+
+def _is_htmx(request) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def _balance_oob(settlement: Settlement) -> dict:
+    """The balance panel, swapped out of band by htmx next to a line just decided."""
+    return {
+        "settlement": settlement,
+        "summary": selectors.settlement_summary(settlement),
+        "owed_now": ledger.settlement_owed(settlement, today=timezone.localdate()),
+        "balance_oob": True,
+    }
+
+
+def _review_line(request, receipt, *, form=None, saved=False):
+    """One receipt line of the review page, as htmx swaps it in place after a decision (the
+    decision saved, or the form as sent with the reason it was refused)."""
+    settlement = Settlement.objects.select_related("mission").get(pk=receipt.settlement_id)
+    context = _balance_oob(settlement)
+    line = context["summary"].line_for(receipt.pk)
+    context |= {
+        "line": line,
+        "review_fields": forms.review_fields_of(line.receipt, form),
+        "actions": access.settlement_actions(request.user, settlement),
+        "saved": saved,
+    }
+    context["template"] = "settlements/_review_line.html"
+    return render(request, "settlements/_review_fragment.html", context)
+
+
+def _perdiem_line(request, settlement):
+    """R-7i: the decision on one per-diem line. Without JavaScript, back to the line on the
+    review page; with htmx, the line alone, showing the decision saved (issue 20)."""
+    form = forms.PerDiemLineForm(request.POST)
+    error = None
+    if form.is_valid():
+        try:
+            services.perdiem_line_review(
+                actor=request.user, settlement=settlement, **form.cleaned_data
+            )
+        except DomainError as refused:
+            error = refused.message
+    else:
+        error = " ".join(" ".join(errors) for errors in form.errors.values())
+    key = (form.cleaned_data.get("date"), form.cleaned_data.get("concept"))
+    if not _is_htmx(request):
+        if error:
+            messages.error(request, error)
+        else:
+            messages.success(request, _("Per-diem line reviewed (R-7i)."))
+        anchor = f"#perdiem-{key[0]:%Y-%m-%d}-{key[1]}" if None not in key else ""
+        return redirect(reverse("settlements:review", args=[settlement.pk]) + anchor)
+    rows = selectors.perdiem_review(settlement)
+    row = next((r for r in rows if (r.date, r.concept) == key), None)
+    if row is None:
+        return HttpResponse(error or "", status=400)
+    context = _balance_oob(Settlement.objects.select_related("mission").get(pk=settlement.pk))
+    context |= {
+        "row": row,
+        "actions": access.settlement_actions(request.user, settlement),
+        "saved": error is None,
+        "error": error,
+    }
+    context["template"] = "settlements/_perdiem_review_row.html"
+    return render(request, "settlements/_review_fragment.html", context)
 
 
 def _run(request, form_class, act, success: str, back: str):
@@ -298,6 +368,8 @@ def settlement_action(request, pk, action):
         )
     if action == "upload":
         return _upload(request, settlement)
+    if action == "perdiem_line":
+        return _perdiem_line(request, settlement)
     detail = reverse("settlements:detail", args=[pk])
     review = reverse("settlements:review", args=[pk])
     table = {
@@ -350,10 +422,10 @@ def settlement_action(request, pk, action):
             _("Settlement approved."),
             review,
         ),
-        "perdiem_line": (
-            forms.PerDiemLineForm,
-            lambda d: services.perdiem_line_review(actor=user, settlement=settlement, **d),
-            _("Per-diem line reviewed (R-7i)."),
+        "accept_remaining": (
+            None,
+            lambda d: services.receipts_accept_remaining(actor=user, settlement=settlement),
+            _("Every line not yet decided was accepted; decided lines stay as they were."),
             review,
         ),
         "record_balance": (
@@ -408,19 +480,25 @@ def receipt_action(request, pk, action):
     detail = reverse("settlements:detail", args=[receipt.settlement_id])
     review = reverse("settlements:review", args=[receipt.settlement_id])
     if action == "review":
-        form = forms.ReviewForm(request.POST, auto_id=f"line{receipt.pk}_%s")
-        form.receipt_pk = receipt.pk
+        # Without JavaScript: back to the line on the page; with htmx: the line alone, in place.
+        form = forms.review_form_of(receipt, request.POST)
+        htmx = _is_htmx(request)
         if form.is_valid():
             try:
                 services.receipt_review(actor=user, receipt=receipt, **form.cleaned_data)
             except DomainError as error:
                 form.add_error(error.field if error.field in form.fields else None, error.message)
-                messages.error(request, error.message)
+                if not htmx:
+                    messages.error(request, error.message)
             else:
+                if htmx:
+                    return _review_line(request, receipt, saved=True)
                 messages.success(request, _("Line reviewed."))
-                return redirect(reverse("settlements:review", args=[receipt.settlement_id]))
+                return redirect(f"{review}#line-{receipt.pk}")
         if access.is_own(user, receipt.settlement):
             raise Http404
+        if htmx:  # htmx swaps only 2xx answers: the refused form comes back in place
+            return _review_line(request, receipt, form=form)
         return _review_page(request, receipt.settlement, bound=form, status=400)
     table = {
         "remove": (
