@@ -254,7 +254,9 @@ def test_r_4_missions_to_settle_are_the_returned_ones_and_those_stopped_with_mon
     client.force_login(traveler)
     page = client.get("/liquidaciones/", HTTP_ACCEPT_LANGUAGE="es")
     assert [row.mission.pk for row in page.context["ready_missions"].object_list] == [spent.pk]
-    assert "Suspendida: liquide lo gastado del anticipo (R-4)." in page.content.decode()
+    html = page.content.decode()
+    assert "Suspendida: liquide lo gastado del anticipo" in html
+    assert 'href="/reglas/#R-4"' in html  # the rule behind it, as a "¿por qué?" link
     started = client.post(reverse("settlements:start", args=[spent.pk]))
     assert started.status_code == 302 and Settlement.objects.filter(mission=spent).exists()
 
@@ -264,7 +266,8 @@ def test_r_4_missions_to_settle_are_the_returned_ones_and_those_stopped_with_mon
         refused = client.post(
             reverse("settlements:start", args=[mission.pk]), follow=True, HTTP_ACCEPT_LANGUAGE="en"
         )
-        assert "partly spent (R-4)" in refused.content.decode()
+        assert "partly spent" in refused.content.decode()
+        assert 'href="/reglas/#R-4"' in refused.content.decode()
     assert not Settlement.objects.filter(mission__in=[unspent, never_paid]).exists()
 
 
