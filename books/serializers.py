@@ -1,11 +1,7 @@
 from rest_framework import serializers
 
 from books.selectors import document_of
-
-
-class MoneyString(serializers.Field):
-    def to_representation(self, value) -> str:
-        return f"{value:.2f}"
+from missions.serializers import MoneyString
 
 
 class JournalLineOutput(serializers.Serializer):

@@ -10,7 +10,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -675,9 +675,9 @@ def attachment(request, pk: int, attachment_id: int):
         content = crypto.read_bytes(item.storage_name)
     except FileNotFoundError:
         raise Http404 from None
-    return FileResponse(
-        io.BytesIO(content), content_type=item.content_type, filename=_attachment_name(item, req)
-    )
+    response = HttpResponse(content, content_type=item.content_type)
+    response["Content-Disposition"] = content_disposition_header(False, _attachment_name(item, req))
+    return response
 
 
 def _attachment_name(item: ArcoAttachment, req: ArcoRequest) -> str:

@@ -144,8 +144,8 @@ def test_r_a1_the_traveler_answers_in_the_app_and_the_accountant_applies_with_it
     # Applied: it reaches this month's payroll, and the ledger counts it once exported.
     response = export(client, accountant, today.strftime("%Y-%m"))
     assert response.status_code == 200
-    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert [(r["order"], r["amount"]) for r in rows] == [(order.code, "450.00")]
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    assert [(r["Orden"], r["Importe"]) for r in rows] == [(order.code, "450.00")]
     position = ledger.position_of(mission.advances.get())
     assert (position.movements.recovered, position.owed) == (D("450.00"), D("0.00"))
     # Decided: the traveler can no longer answer.

@@ -12,7 +12,8 @@ from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from settlements.models import PayrollDeductionOrder, Sanction, Settlement
+from deadlines.models import PayrollDeductionOrder, Sanction
+from settlements.models import Settlement
 from tests.e2e.steps import (
     click_and_wait,
     es,

@@ -12,6 +12,7 @@ from privacy import services
 from privacy.declarations import anonymize_arco_request
 from privacy.models import ArcoDelivery, ArcoRequest
 from tests.privacy.conftest import png
+from tests.privacy.helpers import verify_identity
 
 D = dt.date
 NAME = "Ana Pérez Quispe"
@@ -53,6 +54,7 @@ def answered(db, privacy_officer, django_capture_on_commit_callbacks):
             reason=f"{NAME} vive en Cusco",
             today=D(2026, 3, 5),
         )
+        verify_identity(request, privacy_officer)  # R-A1: before anything is disclosed
         services.arco_request_answer(
             actor=privacy_officer,
             request_id=request.pk,
