@@ -140,7 +140,7 @@ def deduction_order_next(
             "wrong_state", _("Only an applied payroll deduction can order a further deduction.")
         )
     orders = list(
-        PayrollDeductionOrder.objects.select_for_update()
+        PayrollDeductionOrder.objects.select_for_update(of=("self",))
         .filter(advance_id=sanction.advance_id)
         .order_by("pk")
     )

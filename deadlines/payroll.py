@@ -156,7 +156,7 @@ def payroll_export(
         raise DomainError(DeadlinesError.INVALID_PERIOD, _("The period ends before it starts."))
     reason = (reason or "").strip()
     orders = list(
-        PayrollDeductionOrder.objects.select_for_update()
+        PayrollDeductionOrder.objects.select_for_update(of=("self",))
         .filter(issued_on__range=(period_start, period_end))
         # A proposal reaches payroll only once a person applied it (R-A1).
         .exclude(

@@ -88,7 +88,7 @@ def release_order(
     if sanction.kind != Sanction.Kind.PAYROLL_DEDUCTION:
         return None
     order = (
-        PayrollDeductionOrder.objects.select_for_update()
+        PayrollDeductionOrder.objects.select_for_update(of=("self",))
         .select_related("advance__settlement")
         .filter(sanction=sanction, state=OS.PROPOSED)
         .first()

@@ -64,6 +64,7 @@ def test_r_3_11a_paying_while_the_settlement_starts_pays_once_inside_the_settlem
                 advance=advance,
                 disbursed_on=dt.date(2026, 3, 6),
                 method="transfer",
+                reference=f"OP-{n:04d}",
             ),
             partial(services.settlement_start, actor=traveler, mission=mission),
         )

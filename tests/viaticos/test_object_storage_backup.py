@@ -108,6 +108,7 @@ def test_backup_and_restore_scripts_with_object_storage(s3_storage, moto_endpoin
             **os.environ,
             **s3,
             "DATABASE_URL": source,
+            "VIATICOS_BACKUP_KEY": "a backup passphrase kept in the vault",
             "AWS_STORAGE_BUCKET_NAME": s3_storage.bucket,
             "MEDIA_ROOT": str(tmp_path / "staging-out"),
         }
