@@ -1,6 +1,8 @@
 """Browser journeys: Playwright drives Debian's Chromium against pytest-django's live server."""
 
+import datetime as dt
 import os
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -100,10 +102,21 @@ def _e2e_env(settings, tmp_path):
 def reference_data(seed_rates, coordinator, executive_secretary):
     """Reference data only (SPEC §2): the organization, the rate tables and one project whose
     coordinator is `coordinator`. The story itself is then driven through the pages."""
+    from missions.models import BudgetLine
     from tests.factories import OrganizationFactory, ProjectFactory
 
     OrganizationFactory()
-    return ProjectFactory(code="PREVDA", name="Gestión de riesgos", coordinator=coordinator)
+    project = ProjectFactory(code="PREVDA", name="Gestión de riesgos", coordinator=coordinator)
+    # SPEC §2.5: the donor-approved line the missions are charged to.
+    BudgetLine.objects.create(
+        project=project,
+        code="2.1.3",
+        description="Pasajes y viáticos",
+        amount=Decimal("100000.00"),
+        period_start=dt.date(2026, 1, 1),
+        period_end=dt.date(2026, 12, 31),
+    )
+    return project
 
 
 @pytest.fixture

@@ -77,7 +77,7 @@ def test_deadline_passes_requirement_issued_and_new_advance_refused(live_server,
     refusal = traveler.locator("ul.messages li.msg-error")
     expect(refusal).to_contain_text(code)
     expect(refusal).to_contain_text(advance_code)
-    expect(refusal).to_contain_text("R-3.11a")
+    expect(refusal.locator("a.rule-why")).to_have_attribute("href", "/reglas/#R-3.11a")
     expect(traveler.locator("#id_terminal_estimate")).to_be_visible()  # nothing was created
     shot(traveler, "04-new-advance-refused")
     assert not Advance.objects.filter(mission_id=second).exists()

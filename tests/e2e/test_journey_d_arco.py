@@ -69,7 +69,7 @@ def test_public_files_an_arco_request_and_the_officer_answers(
     verify.locator("select[name=method]").select_option("in_person")
     verify.locator("input[name=note]").fill("DNI original mostrado en mesa de partes")
     click_and_wait(officer, verify.get_by_role("button", name=es("Record the verification")))
-    expect_message(officer, es("Done."))
+    expect(officer.locator("ul.messages li.msg-success")).to_be_visible()
     answer = officer.locator("form[action$='/answer/']")
     answer.locator("select[name=outcome]").select_option("granted")
     answer.locator("input[name=data][value=none]").check()  # no account: no data held
@@ -79,7 +79,7 @@ def test_public_files_an_arco_request_and_the_officer_answers(
         "Le enviamos la relación de sus datos personales y las finalidades de su tratamiento."
     )
     click_and_wait(officer, answer.get_by_role("button", name=es("Send the response letter")))
-    expect_message(officer, es("Done."))
+    expect(officer.locator("ul.messages li.msg-success")).to_be_visible()
     expect(officer.locator("h1 .chip")).to_have_text(label(ArcoRequest.Status.ANSWERED))
     shot(officer, "06-officer-answered")
 
