@@ -45,7 +45,7 @@ def test_mission_and_advance_from_request_to_disbursement(live_server, story, sh
     click_and_wait(traveler, traveler.get_by_role("button", name=es("Calculate"), exact=True))
     breakdown = traveler.locator("section.card", has_text=es("Planned per diem"))
     expect(breakdown.locator("table")).to_be_visible()
-    expect(breakdown).to_contain_text("R-3.9")
+    expect(breakdown.locator("a.rule-why").first).to_have_attribute("href", "/reglas/#R-3.9")
     expect(breakdown).to_contain_text("400.00")  # E1: San Salvador, 3 nights, 4 mission days
     shot(traveler, "02-new-mission-breakdown")
 

@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from privacy.models import ArcoRequest
-from tests.e2e.steps import click_and_wait, es, expect_message, file_payload, label, png_bytes
+from tests.e2e.steps import click_and_wait, es, file_payload, label, png_bytes
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
