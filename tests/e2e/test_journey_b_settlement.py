@@ -131,7 +131,8 @@ def test_settlement_with_receipts_stamped_reviewed_and_settled(live_server, stor
     click_and_wait(
         assistant, assistant.get_by_role("button", name=es("Receive and stamp every document"))
     )
-    expect_message(assistant, es('Settlement received; its documents are being stamped "Liquidado".'))
+    received = es('Settlement received; its documents are being stamped "Liquidado".')
+    expect_message(assistant, received)
     expect(assistant.locator("h1")).to_contain_text(label(Settlement.Status.RECEIVED))
     shot(assistant, "04-received-and-stamped")
 
