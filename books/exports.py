@@ -6,28 +6,34 @@ YYYY-MM-DD; the XLSX has the same columns (amounts as numbers, dates as dates)."
 
 from __future__ import annotations
 
-import io
-
 from books.selectors import document_of
 from viaticos import spreadsheets
 
+Column = spreadsheets.Column
+
 JOURNAL_COLUMNS = (
-    "asiento",
-    "fecha",
-    "tipo",
-    "documento",
-    "descripcion",
-    "cuenta",
-    "nombre_cuenta",
-    "debe",
-    "haber",
-    "proyecto",
-    "linea_presupuestal",
-    "categoria",
-    "viajero",
-    "revierte_a",
+    Column("asiento", 10),
+    Column("fecha", 12, "date"),
+    Column("tipo", 18),
+    Column("documento", 16),
+    Column("descripcion", 40),
+    Column("cuenta", 10),
+    Column("nombre_cuenta", 30),
+    Column("debe", 14, "money"),
+    Column("haber", 14, "money"),
+    Column("proyecto", 12),
+    Column("linea_presupuestal", 16),
+    Column("categoria", 16),
+    Column("viajero", 16),
+    Column("revierte_a", 10),
 )
-TRIAL_COLUMNS = ("cuenta", "nombre_cuenta", "debe", "haber", "saldo")
+TRIAL_COLUMNS = (
+    Column("cuenta", 10),
+    Column("nombre_cuenta", 30),
+    Column("debe", 14, "money"),
+    Column("haber", 14, "money"),
+    Column("saldo", 14, "money"),
+)
 
 
 def journal_rows(entries, *, as_text: bool) -> list[list]:
@@ -64,18 +70,9 @@ def trial_rows(rows, *, as_text: bool) -> list[list]:
 
 
 def to_csv(columns, rows) -> bytes:
-    return spreadsheets.csv_bytes(columns, rows)
+    return spreadsheets.csv_bytes([c.header for c in columns], rows)
 
 
 def to_xlsx(columns, rows, *, title: str) -> bytes:
-    from openpyxl import Workbook
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = title[:31]
-    spreadsheets.xlsx_append(sheet, list(columns))
-    for row in rows:
-        spreadsheets.xlsx_append(sheet, row)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    """Headers as the CSV's, real dates and numbers, column widths (viaticos.spreadsheets)."""
+    return spreadsheets.xlsx_bytes(title, columns, rows)

@@ -12,20 +12,21 @@ from django.utils.translation import gettext as _
 
 from missions import budget_selectors
 from missions.budget_selectors import Figures
+from viaticos import spreadsheets
 from viaticos.errors import DomainError
 
 ZERO = Decimal("0.00")
 COLUMNS = (
-    "proyecto",
-    "linea",
-    "descripcion",
-    "periodo_desde",
-    "periodo_hasta",
-    "aprobado",
-    "comprometido",
-    "gastado",
-    "disponible",
-    "misiones",
+    spreadsheets.Column("proyecto", 12),
+    spreadsheets.Column("linea", 10),
+    spreadsheets.Column("descripcion", 36),
+    spreadsheets.Column("periodo_desde", 12, "date"),
+    spreadsheets.Column("periodo_hasta", 12, "date"),
+    spreadsheets.Column("aprobado", 14, "money"),
+    spreadsheets.Column("comprometido", 14, "money"),
+    spreadsheets.Column("gastado", 14, "money"),
+    spreadsheets.Column("disponible", 14, "money"),
+    spreadsheets.Column("misiones", 40),
 )
 
 

@@ -1,5 +1,5 @@
 """API of proposed sanctions (R-A1): the traveler answers; the General Accountant dismisses
-(applying is api_deadlines.SanctionApplyView). Thin DRF over deadlines.proposals."""
+(applying is deadlines.api.SanctionApplyView). Thin DRF over deadlines.proposals."""
 
 from __future__ import annotations
 
