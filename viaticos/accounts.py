@@ -9,13 +9,16 @@ counted per address and per e-mail address typed, so the form cannot be used to 
 from __future__ import annotations
 
 import hashlib
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.contrib.auth.models import User
 from django.contrib.auth.signals import user_login_failed
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
@@ -26,7 +29,12 @@ from viaticos.rules_registry import enforces
 HOUR = 3600
 
 
-def _on_login_failed(sender, credentials=None, request=None, **kwargs):
+def _on_login_failed(
+    sender: object,
+    credentials: dict[str, Any] | None = None,
+    request: HttpRequest | None = None,
+    **kwargs: object,
+) -> None:
     if request is not None:
         clients.count_hit("login-failed", clients.client_address(request), HOUR)
 
@@ -35,7 +43,7 @@ def connect_signals() -> None:
     user_login_failed.connect(_on_login_failed, dispatch_uid="viaticos.login_failed_per_address")
 
 
-def login_paused(request) -> bool:
+def login_paused(request: HttpRequest) -> bool:
     limit = settings.VIATICOS_LOGIN_FAILURES_PER_ADDRESS
     return clients.current_count("login-failed", clients.client_address(request)) >= limit
 
@@ -53,7 +61,7 @@ class SignInForm(AuthenticationForm):
     }
 
     @enforces("R-T2")
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         """R-T2: a blocked person cannot sign in. Told only to whoever knows the password
         (anyone else gets the usual message, so the form reveals nothing)."""
         try:
@@ -66,7 +74,7 @@ class SignInForm(AuthenticationForm):
                 raise ValidationError(self.error_messages["blocked"], code="blocked") from None
             raise
 
-    def confirm_login_allowed(self, user):
+    def confirm_login_allowed(self, user: User) -> None:
         super().confirm_login_allowed(user)
         if is_blocked_person(user):
             raise ValidationError(self.error_messages["blocked"], code="blocked")
@@ -76,7 +84,7 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
     authentication_form = SignInForm
 
-    def post(self, request, *args, **kwargs):
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if login_paused(request):
             return render(
                 request,
@@ -88,7 +96,7 @@ class LoginView(auth_views.LoginView):
 
 
 class PasswordResetView(auth_views.PasswordResetView):
-    def form_valid(self, form):
+    def form_valid(self, form: PasswordResetForm) -> HttpResponse:
         address = clients.client_address(self.request)
         email = form.cleaned_data["email"].strip().lower()
         by_email = hashlib.sha256(email.encode()).hexdigest()

@@ -1,10 +1,24 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
 from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.forms import UserChangeForm
+from django.contrib.auth.models import User as UserModel
+from django.db.models import Model, QuerySet
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from simple_history.admin import SimpleHistoryAdmin
+
+if TYPE_CHECKING:
+    # django-simple-history ships no types: its admin is a ModelAdmin with a history view.
+    from django.contrib.admin import ModelAdmin as SimpleHistoryAdmin
+else:
+    from simple_history.admin import SimpleHistoryAdmin
 
 from viaticos import outbox
 from viaticos.models import (
@@ -18,43 +32,44 @@ from viaticos.models import (
     TravelerProfile,
 )
 from viaticos.people import without_blocked
+from viaticos.types import AuthenticatedHttpRequest
 
 
 class _NoHandEdits:
-    def has_add_permission(self, request, obj=None):
+    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
 
-class ReadOnlyAdmin(_NoHandEdits, admin.ModelAdmin):
+class ReadOnlyAdmin(_NoHandEdits, admin.ModelAdmin[Any]):
     """Business records and evidence: readable in the admin (the Auditor has every view_*
     permission), changed only through the services, which check the status, lock and keep the
     history (R-P3, R-S3, R-T3 for the privacy evidence)."""
 
-    def get_readonly_fields(self, request, obj=None):
+    def get_readonly_fields(self, request: HttpRequest, obj: Model | None = None) -> list[str]:
         return [f.name for f in self.model._meta.fields] + list(self.readonly_fields)
 
 
-class ReadOnlyInline(_NoHandEdits, admin.TabularInline):
+class ReadOnlyInline(_NoHandEdits, admin.TabularInline[Any, Any]):
     extra = 0
     can_delete = False
     show_change_link = False
 
 
 @admin.register(Organization)
-class OrganizationAdmin(SimpleHistoryAdmin):
+class OrganizationAdmin(SimpleHistoryAdmin[Organization]):
     list_display = ["name", "tax_id", "duty_city", "duty_country", "base_currency"]
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return super().has_add_permission(request) and not Organization.objects.exists()
 
 
-class ProjectForm(forms.ModelForm):
+class ProjectForm(forms.ModelForm[Project]):
     change_reason = forms.CharField(
         label=_("Reason for the change of coordinator"),
         required=False,
@@ -69,8 +84,9 @@ class ProjectForm(forms.ModelForm):
         model = Project
         fields = ["code", "name", "donor", "coordinator", "is_active"]
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if (
             self.instance.pk
             and "coordinator" in self.changed_data
@@ -81,7 +97,7 @@ class ProjectForm(forms.ModelForm):
 
 
 @admin.register(Project)
-class ProjectAdmin(SimpleHistoryAdmin):
+class ProjectAdmin(SimpleHistoryAdmin[Project]):
     """R-3.1s: a change of coordinator is recorded with who and why."""
 
     form = ProjectForm
@@ -90,13 +106,15 @@ class ProjectAdmin(SimpleHistoryAdmin):
     search_fields = ["code", "name", "donor"]
     list_select_related = ["coordinator"]
 
-    def save_model(self, request, obj, form, change):
+    def save_model(
+        self, request: HttpRequest, obj: Project, form: forms.ModelForm[Project], change: bool
+    ) -> None:
         reason = (form.cleaned_data.get("change_reason") or "").strip()
         obj._change_reason = reason or ("created" if not change else "edited")
         super().save_model(request, obj, form, change)
 
 
-class RoleChangeForm(forms.ModelForm):
+class RoleChangeForm(forms.ModelForm[Any]):
     role_change_reason = forms.CharField(
         label=_("Reason for a change of roles"),
         required=False,
@@ -104,8 +122,9 @@ class RoleChangeForm(forms.ModelForm):
         help_text=_("Required when groups (roles) change; kept in the role change log."),
     )
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if (
             self.instance.pk
             and "groups" in self.changed_data
@@ -115,36 +134,45 @@ class RoleChangeForm(forms.ModelForm):
         return data
 
 
+class PersonChangeForm(RoleChangeForm, UserChangeForm[UserModel]):
+    pass
+
+
 User = get_user_model()
 admin.site.unregister(User)
 
 
 @admin.register(User)
-class PersonAdmin(UserAdmin):
+class PersonAdmin(UserAdmin[UserModel]):
     """Django's user admin, with every change of roles logged with who and why (R-3.1s)."""
 
-    form = type("PersonChangeForm", (RoleChangeForm, UserAdmin.form), {})
+    form = PersonChangeForm
     fieldsets = (
-        *UserAdmin.fieldsets,
+        *(UserAdmin[UserModel].fieldsets or ()),
         (_("Reason"), {"fields": ("role_change_reason",)}),
     )
 
-    def get_queryset(self, request):
+    def get_queryset(self, request: HttpRequest) -> QuerySet[UserModel]:
         """R-T2: a blocked person is not shown in the admin (not the purpose of the hold)."""
         return without_blocked(super().get_queryset(request))
 
-    def save_related(self, request, form, formsets, change):
+    def save_related(
+        self, request: HttpRequest, form: forms.ModelForm[UserModel], formsets: Any, change: bool
+    ) -> None:
         before = set(form.instance.groups.values_list("name", flat=True)) if change else set()
         super().save_related(request, form, formsets, change)
         after = set(form.instance.groups.values_list("name", flat=True))
-        reason = (form.cleaned_data.get("role_change_reason") or "").strip() or _("new account")
+        reason = (form.cleaned_data.get("role_change_reason") or "").strip() or str(
+            _("new account")
+        )
+        changed_by = request.user if isinstance(request.user, UserModel) else None  # admin: staff
         RoleChange.objects.bulk_create(
             [
                 RoleChange(
                     user=form.instance,
                     role=name,
                     change=RoleChange.Change.ADDED if name in after else RoleChange.Change.REMOVED,
-                    changed_by=request.user,
+                    changed_by=changed_by,
                     reason=reason,
                 )
                 for name in sorted(before ^ after)
@@ -161,25 +189,25 @@ class RoleChangeAdmin(ReadOnlyAdmin):
 
 
 @admin.register(TravelerProfile)
-class TravelerProfileAdmin(SimpleHistoryAdmin):
+class TravelerProfileAdmin(SimpleHistoryAdmin[TravelerProfile]):
     list_display = ["__str__", "kind", "entity_kind", "home_country"]
     list_filter = ["kind", "entity_kind"]
     search_fields = ["user__first_name", "user__last_name", "user__username"]
     list_select_related = ["user"]
 
-    def get_queryset(self, request):
+    def get_queryset(self, request: HttpRequest) -> QuerySet[TravelerProfile]:
         """R-T2: a blocked person's profile (document, bank data) is not shown in the admin."""
         return without_blocked(super().get_queryset(request), "user")
 
 
 @admin.register(ClosureDay)
-class ClosureDayAdmin(SimpleHistoryAdmin):
+class ClosureDayAdmin(SimpleHistoryAdmin[ClosureDay]):
     list_display = ["date", "reason"]
     date_hierarchy = "date"
 
 
 @admin.register(ExchangeRate)
-class ExchangeRateAdmin(SimpleHistoryAdmin):
+class ExchangeRateAdmin(SimpleHistoryAdmin[ExchangeRate]):
     """Read-mostly (R-3.10): rates arrive through `import_exchange_rates`; a correction keeps
     its history."""
 
@@ -189,17 +217,23 @@ class ExchangeRateAdmin(SimpleHistoryAdmin):
     search_fields = ["currency", "source"]
     readonly_fields = ["imported_at"]
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: ExchangeRate | None = None) -> bool:
         return request.user.is_superuser
 
-    def save_model(self, request, obj, form, change):
+    def save_model(
+        self,
+        request: HttpRequest,
+        obj: ExchangeRate,
+        form: forms.ModelForm[ExchangeRate],
+        change: bool,
+    ) -> None:
         """R-3.10: a rate added or corrected here reaches the receipts of its date, like one
         imported or fetched (viaticos.exchange.rates_changed)."""
         from django.db import transaction
 
         from viaticos.exchange import rates_changed
 
-        changes: dict[str, set] = {}
+        changes: dict[str, set[dt.date]] = {}
         for currency, date in ((obj.currency, obj.date), *self._before(form)):
             changes.setdefault(currency.upper(), set()).add(date)
         with transaction.atomic():
@@ -207,7 +241,7 @@ class ExchangeRateAdmin(SimpleHistoryAdmin):
             rates_changed.send(sender=ExchangeRate, changes=changes)
 
     @staticmethod
-    def _before(form):
+    def _before(form: forms.ModelForm[ExchangeRate]) -> list[tuple[str, dt.date]]:
         initial = form.initial
         if initial.get("currency") and initial.get("date"):
             return [(initial["currency"], initial["date"])]
@@ -240,14 +274,14 @@ class OutboxMessageAdmin(ReadOnlyAdmin):
     date_hierarchy = "created_at"
     actions = ["retry"]
 
-    def has_retry_permission(self, request):
+    def has_retry_permission(self, request: HttpRequest) -> bool:
         # Nothing is edited by hand: the change permission only allows queueing again.
         return request.user.has_perm("viaticos.change_outboxmessage")
 
     @admin.action(
         description=_("Queue the selected undeliverable e-mails again"), permissions=["retry"]
     )
-    def retry(self, request, queryset):
+    def retry(self, request: AuthenticatedHttpRequest, queryset: QuerySet[OutboxMessage]) -> None:
         count = outbox.outbox_retry(
             actor=request.user, message_ids=list(queryset.values_list("pk", flat=True))
         )

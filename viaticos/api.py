@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
@@ -10,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import exceptions, serializers
 from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -27,7 +29,7 @@ def _out_of_range() -> serializers.ValidationError:
     return serializers.ValidationError(out_of_range_message(), code="date_out_of_range")
 
 
-def date_in_range(value) -> None:
+def date_in_range(value: dt.date) -> None:
     """Validator for serializer DateField inputs (DateTimeInRange for datetimes)."""
     day = value.date() if isinstance(value, dt.datetime) else value
     if not FIRST_DATE <= day <= LAST_DATE:
@@ -38,18 +40,18 @@ class DateTimeInRange(serializers.DateTimeField):
     """A DateTimeField limited to FIRST_DATE..LAST_DATE; DRF's time-zone conversion overflows
     on 9999-12-31 late in the day, which would otherwise be a 500."""
 
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs: Any) -> None:
         kwargs["validators"] = [*kwargs.get("validators", []), date_in_range]
         super().__init__(**kwargs)
 
-    def to_internal_value(self, value):
+    def to_internal_value(self, value: dt.datetime | str) -> dt.datetime:
         try:
             return super().to_internal_value(value)
         except OverflowError:
             raise _out_of_range() from None
 
 
-def _first_message(detail) -> str:
+def _first_message(detail: object) -> str:
     if isinstance(detail, dict):
         for key, value in detail.items():
             message = _first_message(value)
@@ -59,13 +61,13 @@ def _first_message(detail) -> str:
     return str(detail)
 
 
-def exception_handler(exc, context):
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """Every error answers `{"code": "...", "detail": "<message in the user's language>"}`.
 
     Validation errors also carry `errors` with the per-field messages.
     """
     if isinstance(exc, DomainError):
-        body = {"code": exc.code, "detail": exc.message}
+        body: dict[str, object] = {"code": exc.code, "detail": exc.message}
         if exc.field:
             body["errors"] = {exc.field: [exc.message]}
         return Response(body, status=exc.status)
@@ -94,7 +96,7 @@ def exception_handler(exc, context):
     return response
 
 
-class AddBusinessDaysQuery(serializers.Serializer):
+class AddBusinessDaysQuery(serializers.Serializer[object]):
     start = serializers.DateField(validators=[date_in_range])
     days = serializers.IntegerField(min_value=1, max_value=MAX_BUSINESS_DAYS)
 
@@ -118,7 +120,7 @@ class AddBusinessDaysView(APIView):
             },
         ),
     )
-    def get(self, request):
+    def get(self, request: Request) -> Response:
         query = AddBusinessDaysQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
         start, days = query.validated_data["start"], query.validated_data["days"]
@@ -150,7 +152,9 @@ _ERROR_STATUSES = {
 }
 
 
-def postprocess_error_responses(result, generator, request, public):
+def postprocess_error_responses(
+    result: dict[str, Any], generator: object, request: object, public: bool
+) -> dict[str, Any]:
     """Document the error answers every operation can give, in the shape of `exception_handler`.
 
     401/403 where authentication is required, 429 on the rate-limited public endpoints, 400

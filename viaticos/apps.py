@@ -1,16 +1,19 @@
+from typing import Any
+
 from django.apps import AppConfig
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.backends.signals import connection_created
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
-def _sync_roles(sender, **kwargs):
+def _sync_roles(sender: object, **kwargs: object) -> None:
     from viaticos.roles import sync_role_permissions
 
     sync_role_permissions()
 
 
-def _sqlite_parameter_limit(sender, connection, **kwargs):
+def _sqlite_parameter_limit(sender: object, connection: BaseDatabaseWrapper, **kwargs: Any) -> None:
     """SQLite 3.32+ binds up to 32,766 parameters per statement; Django assumes the old 999
     and splits large inserts and IN lists into many more queries than needed."""
     import sqlite3
@@ -23,7 +26,7 @@ class ViaticosConfig(AppConfig):
     name = "viaticos"
     verbose_name = _("Organization and people")
 
-    def ready(self):
+    def ready(self) -> None:
         from viaticos import (  # noqa: F401  (links, clients: register their checks)
             choices,
             clients,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from django.contrib.auth.models import AnonymousUser, User
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -26,7 +27,7 @@ APPROVER_ROLES = (Role.GENERAL_ADMINISTRATOR, Role.FINANCE_DIRECTOR)
 ACCOUNT_PATTERN = re.compile(r"^[0-9A-Za-z][0-9A-Za-z \-]{4,38}[0-9A-Za-z]$")
 
 
-def may_approve(user) -> bool:
+def may_approve(user: User | AnonymousUser | None) -> bool:
     return has_role(user, *APPROVER_ROLES)
 
 
@@ -43,7 +44,7 @@ def _alert_holder(change: BankDetailsChange, subject: str, body: str) -> None:
 
 
 @transaction.atomic
-def bank_change_request(*, actor, bank_name: str, bank_account: str) -> BankDetailsChange:
+def bank_change_request(*, actor: User, bank_name: str, bank_account: str) -> BankDetailsChange:
     """The signed-in person asks to be paid to another account; nothing changes yet."""
     profile = TravelerProfile.objects.select_for_update().filter(user=actor).first()
     if profile is None:
@@ -95,7 +96,7 @@ def bank_change_request(*, actor, bank_name: str, bank_account: str) -> BankDeta
 
 @transaction.atomic
 def bank_change_decide(
-    *, actor, change_id: int, approve: bool, note: str = ""
+    *, actor: User, change_id: int, approve: bool, note: str = ""
 ) -> BankDetailsChange:
     """The second approval: the General Administrator or the Finance Director, not the holder,
     applies or rejects the change; the profile's history records who and why."""

@@ -7,6 +7,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -15,6 +16,7 @@ from django.views.decorators.http import require_POST
 from viaticos import bank_changes
 from viaticos.errors import DomainError
 from viaticos.models import BankDetailsChange, TravelerProfile
+from viaticos.types import AuthenticatedHttpRequest
 
 
 class BankChangeForm(forms.Form):
@@ -28,7 +30,7 @@ class DecisionForm(forms.Form):
     )
 
 
-def _page(request, form, status=200):
+def _page(request: AuthenticatedHttpRequest, form: forms.Form, status: int = 200) -> HttpResponse:
     profile = TravelerProfile.objects.filter(user=request.user).first()
     changes = list(profile.bank_changes.select_related("decided_by")[:20]) if profile else []
     response = render(
@@ -47,7 +49,7 @@ def _page(request, form, status=200):
 
 
 @login_required
-def bank_data(request):
+def bank_data(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method != "POST":
         return _page(request, BankChangeForm())
     form = BankChangeForm(request.POST)
@@ -68,13 +70,13 @@ def bank_data(request):
     return _page(request, form, status=400)
 
 
-def _approver(request):
+def _approver(request: AuthenticatedHttpRequest) -> None:
     if not bank_changes.may_approve(request.user):
         raise PermissionDenied
 
 
 @login_required
-def bank_approvals(request):
+def bank_approvals(request: AuthenticatedHttpRequest) -> HttpResponse:
     _approver(request)
     pending = (
         BankDetailsChange.objects.filter(status=BankDetailsChange.Status.PENDING)
@@ -89,7 +91,7 @@ def bank_approvals(request):
 
 @login_required
 @require_POST
-def bank_decide(request, pk: int):
+def bank_decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     _approver(request)
     form = DecisionForm(request.POST)
     form.is_valid()

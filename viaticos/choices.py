@@ -9,7 +9,9 @@ once per field; the labels stay lazy, so each call still answers in the active l
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import partialmethod
+from typing import Any
 
 from django.apps import apps
 from django.db import models
@@ -17,10 +19,10 @@ from django.utils.choices import CallableChoiceIterator
 from django.utils.encoding import force_str
 from django.utils.hashable import make_hashable
 
-_labels: dict[int, dict] = {}
+_labels: dict[int, dict[Any, Any]] = {}
 
 
-def _labels_of(field) -> dict:
+def _labels_of(field: models.Field[Any, Any]) -> dict[Any, Any]:
     labels = _labels.get(id(field))
     if labels is None:
         # Keys only are hashed; the lazy labels are stored untranslated.
@@ -30,12 +32,12 @@ def _labels_of(field) -> dict:
     return labels
 
 
-def _get_FIELD_display(self, field):
+def _get_FIELD_display(self: models.Model, field: models.Field[Any, Any]) -> object:
     value = getattr(self, field.attname)
     return force_str(_labels_of(field).get(make_hashable(value), value), strings_only=True)
 
 
-def install(app_labels) -> None:
+def install(app_labels: Iterable[str]) -> None:
     """Point the `get_FOO_display` methods of these apps' models at the cached version; a model
     that defines its own `get_FOO_display` keeps it. Called from ViaticosConfig.ready()."""
     for label in app_labels:
@@ -45,6 +47,7 @@ def install(app_labels) -> None:
                 method = model.__dict__.get(name)
                 if (
                     isinstance(method, partialmethod)
-                    and method.func is models.Model._get_FIELD_display
+                    # Django's private method behind get_FOO_display(), absent from django-stubs.
+                    and method.func is models.Model._get_FIELD_display  # type: ignore[attr-defined]
                 ):
                     setattr(model, name, partialmethod(_get_FIELD_display, field=field))

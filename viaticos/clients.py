@@ -19,10 +19,11 @@ import os
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.checks import Warning, register
+from django.core.checks import CheckMessage, Warning, register
+from django.http import HttpRequest
 
 
-def client_address(request) -> str:
+def client_address(request: HttpRequest) -> str:
     remote = request.META.get("REMOTE_ADDR", "") or "unknown"
     proxies = settings.TRUSTED_PROXY_COUNT
     if proxies <= 0:
@@ -45,11 +46,12 @@ def count_hit(scope: str, key: str, window: int) -> int:
 
 
 def current_count(scope: str, key: str) -> int:
-    return cache.get(f"rl:{scope}:{key}", 0)
+    count: int = cache.get(f"rl:{scope}:{key}", 0)
+    return count
 
 
 @register()
-def check_shared_cache(app_configs, **kwargs):
+def check_shared_cache(app_configs: object, **kwargs: object) -> list[CheckMessage]:
     """Several workers with per-process counters each allow the full limit."""
     try:
         workers = int(os.environ.get("WEB_CONCURRENCY", "1") or 1)

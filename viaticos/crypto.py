@@ -22,13 +22,20 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
+from collections.abc import Sequence
 from functools import cache
+from typing import TYPE_CHECKING, Any
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
 from django.core.exceptions import FieldError, ImproperlyConfigured
 from django.db import models
 from django.db.models import lookups
+from django.db.models.expressions import Combinable
+from django.db.models.lookups import Lookup
+
+if TYPE_CHECKING:
+    from django.db.backends.base.base import BaseDatabaseWrapper
 
 # Files written encrypted start with this line; anything else is read as it is (files stored
 # before encryption, stamped receipts and built PDFs that carry no identity copy).
@@ -123,11 +130,11 @@ def document_lookup_hash(doc_type: str, number: str) -> str:
     return hmac.new(_lookup_key(), message, hashlib.sha256).hexdigest()
 
 
-class _ExactEmptyOnly(lookups.Exact):
+class _ExactEmptyOnly(lookups.Exact[str]):
     """A token differs at every encryption: comparing with a value would silently find
     nothing. Only "is it empty" is answerable; look a person up with person_by_document."""
 
-    def get_prep_lookup(self):
+    def get_prep_lookup(self) -> Any:
         if self.rhs not in ("", None):
             raise FieldError(
                 "An encrypted field cannot be compared with a value: use its lookup hash "
@@ -136,7 +143,7 @@ class _ExactEmptyOnly(lookups.Exact):
         return super().get_prep_lookup()
 
 
-class EncryptedCharField(models.CharField):
+class EncryptedCharField(models.CharField[str | int | Combinable, str]):
     """A short text stored encrypted (a text column holding a Fernet token).
 
     `max_length` limits the plain value (forms, validation); the column is unbounded because
@@ -146,21 +153,23 @@ class EncryptedCharField(models.CharField):
     def get_internal_type(self) -> str:
         return "TextField"
 
-    def db_type(self, connection):
-        return connection.data_types["TextField"]
+    def db_type(self, connection: BaseDatabaseWrapper) -> str:
+        return str(connection.data_types["TextField"])
 
-    def from_db_value(self, value, expression, connection):
+    def from_db_value(
+        self, value: str | None, expression: object, connection: BaseDatabaseWrapper
+    ) -> str | None:
         if value is None or value == "":
             return value
         return decrypt_text(value)
 
-    def get_prep_value(self, value):
+    def get_prep_value(self, value: Any) -> Any:
         value = super().get_prep_value(value)
         if value is None or value == "":
             return value
         return encrypt_text(str(value))
 
-    def get_lookup(self, lookup_name):
+    def get_lookup(self, lookup_name: str) -> type[Lookup[Any]] | None:
         if lookup_name == "exact":
             return _ExactEmptyOnly
         if lookup_name == "isnull":
@@ -168,11 +177,13 @@ class EncryptedCharField(models.CharField):
         return None
 
 
-class LookupHashField(models.CharField):
+class LookupHashField(models.CharField[str | int | Combinable, str]):
     """The keyed hash of two sibling fields (document type and number), kept in step on every
     save, including the admin and bulk creation; queryset updates must set it themselves."""
 
-    def __init__(self, *args, type_field: str = "", number_field: str = "", **kwargs):
+    def __init__(
+        self, *args: Any, type_field: str = "", number_field: str = "", **kwargs: Any
+    ) -> None:
         self.type_field = type_field
         self.number_field = number_field
         kwargs.setdefault("max_length", 64)
@@ -180,7 +191,7 @@ class LookupHashField(models.CharField):
         kwargs.setdefault("editable", False)
         super().__init__(*args, **kwargs)
 
-    def deconstruct(self):
+    def deconstruct(self) -> tuple[str, str, Sequence[Any], dict[str, Any]]:
         name, path, args, kwargs = super().deconstruct()
         kwargs["type_field"] = self.type_field
         kwargs["number_field"] = self.number_field
@@ -189,7 +200,7 @@ class LookupHashField(models.CharField):
                 kwargs.pop(key, None)
         return name, path, args, kwargs
 
-    def pre_save(self, model_instance, add):
+    def pre_save(self, model_instance: models.Model, add: bool) -> str:
         value = document_lookup_hash(
             getattr(model_instance, self.type_field, ""),
             getattr(model_instance, self.number_field, ""),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,6 +15,7 @@ from django.views.decorators.http import require_POST
 from viaticos import dependants
 from viaticos.errors import DomainError
 from viaticos.models import Dependant
+from viaticos.types import AuthenticatedHttpRequest
 
 
 class DependantForm(forms.Form):
@@ -37,7 +39,7 @@ class DependantForm(forms.Form):
     )
 
 
-def _page(request, form, status=200):
+def _page(request: AuthenticatedHttpRequest, form: forms.Form, status: int = 200) -> HttpResponse:
     return render(
         request,
         "viaticos/dependants.html",
@@ -51,7 +53,7 @@ def _page(request, form, status=200):
 
 
 @login_required
-def dependant_list(request):
+def dependant_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method != "POST":
         return _page(request, DependantForm())
     form = DependantForm(request.POST)
@@ -70,7 +72,7 @@ def dependant_list(request):
 
 @login_required
 @require_POST
-def dependant_remove(request, pk: int):
+def dependant_remove(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     try:
         dependants.dependant_remove(actor=request.user, dependant_id=pk)
     except DomainError as exc:

@@ -12,6 +12,7 @@ portability) and deleted when the traveler is anonymized (retention, cancelació
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.validators import validate_email
@@ -24,6 +25,9 @@ from viaticos.errors import DomainError
 from viaticos.models import Dependant
 from viaticos.people import display_name
 from viaticos.rules_registry import enforces
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 GUARDIAN_AGE = 14
 
@@ -40,7 +44,7 @@ def age_on(birth: dt.date, today: dt.date) -> int:
 @transaction.atomic
 def dependant_add(
     *,
-    actor,
+    actor: User,
     relationship: str,
     full_name: str,
     birth_date: dt.date,
@@ -125,7 +129,7 @@ def dependant_add(
 
 
 @transaction.atomic
-def dependant_remove(*, actor, dependant_id: int) -> None:
+def dependant_remove(*, actor: User, dependant_id: int) -> None:
     """The traveler removes a dependant (for a child under 14: the guardian's consent is
     withdrawn); the record and its history go."""
     dependant = Dependant.objects.filter(pk=dependant_id, traveler=actor).first()

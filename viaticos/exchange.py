@@ -8,8 +8,10 @@ published for the expense date: the latest rate on or before that date, no older
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.dispatch import Signal
@@ -19,6 +21,9 @@ from viaticos.errors import DomainError
 from viaticos.models import ExchangeRate
 from viaticos.money import round_money
 from viaticos.rules_registry import enforces
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 USD = "USD"
 
@@ -161,7 +166,8 @@ def parse_exchange_rates_csv(text: str) -> list[ExchangeRateRow]:
             raise ExchangeRateFileError(
                 line, f"units_per_usd {rate_text!r} is not a positive decimal (use a point)"
             )
-        if rate.as_tuple().exponent < -6 or rate >= Decimal("1e12"):
+        exponent = rate.as_tuple().exponent  # an int: the rate is finite
+        if (isinstance(exponent, int) and exponent < -6) or rate >= Decimal("1e12"):
             raise ExchangeRateFileError(line, f"units_per_usd {rate_text!r} is out of range")
         if not source:
             raise ExchangeRateFileError(line, "source is empty")
@@ -186,7 +192,9 @@ rates_changed = Signal()
 
 
 @enforces("R-3.10")
-def exchange_rates_store(*, rows, reason: str, by=None) -> tuple[int, int]:
+def exchange_rates_store(
+    *, rows: Iterable[ExchangeRateRow], reason: str, by: User | None = None
+) -> tuple[int, int]:
     """Store (currency, date, units_per_usd, source) rows: (created, updated). An identical rate
     is left alone, so storing the same rows twice changes nothing (idempotent); a different
     one replaces it, with history, and the amounts converted at it are recomputed through
@@ -221,7 +229,7 @@ def exchange_rates_store(*, rows, reason: str, by=None) -> tuple[int, int]:
     return created, updated
 
 
-def exchange_rates_import(*, text: str, by=None) -> tuple[int, int]:
+def exchange_rates_import(*, text: str, by: User | None = None) -> tuple[int, int]:
     """R-3.10: store the rates of a CSV (created, updated); all or nothing."""
     from django.db import transaction
 

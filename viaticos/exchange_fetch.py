@@ -21,7 +21,15 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from viaticos.exchange import ExchangeRateRow, exchange_rates_store
-from viaticos.fx_sources import ADAPTERS, Http, SourceError, UrllibHttp
+from viaticos.fx_sources import (
+    ADAPTERS,
+    Banguat,
+    Bcrp,
+    Http,
+    PublishedRate,
+    SourceError,
+    UrllibHttp,
+)
 from viaticos.models import ExchangeRate, ExchangeRateFeed
 from viaticos.roles import Role
 from viaticos.rules_registry import enforces
@@ -46,7 +54,7 @@ class FetchReport:
     updated: int = 0
     latest: dt.date | None = None
     error: str = ""
-    rates: list = field(default_factory=list)
+    rates: list[PublishedRate] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -59,7 +67,7 @@ def fetch_countries() -> list[str]:
     )
 
 
-def _start_for(adapter, today: dt.date) -> dt.date:
+def _start_for(adapter: Bcrp | Banguat, today: dt.date) -> dt.date:
     latest = (
         ExchangeRate.objects.filter(currency=adapter.currency, source=adapter.source)
         .order_by("-date")

@@ -15,11 +15,17 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from django.apps import apps
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+
+if TYPE_CHECKING:
+    from viaticos.errors import ServiceUnavailable
+
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +65,7 @@ def save_file(name: str, content: bytes) -> str:
         raise
 
 
-def storage_unavailable():
+def storage_unavailable() -> ServiceUnavailable:
     from django.utils.translation import gettext as _
 
     from viaticos.errors import ServiceUnavailable
@@ -87,7 +93,7 @@ def referenced_names() -> set[str]:
     return set(first.union(*rest, all=True)) if rest else set(first)
 
 
-def _walk(directory: str = ""):
+def _walk(directory: str = "") -> Iterator[str]:
     folders, files = default_storage.listdir(directory)
     for name in files:
         yield f"{directory}/{name}" if directory else name
@@ -97,7 +103,7 @@ def _walk(directory: str = ""):
 
 def orphan_files(*, now: dt.datetime) -> list[str]:
     """Stored files no registered column references, older than the grace period."""
-    stored = []
+    stored: list[str] = []
     for prefix in sorted(PREFIXES):
         try:
             stored.extend(_walk(prefix))

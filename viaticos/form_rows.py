@@ -21,7 +21,7 @@ def form_per_row(
     keys: Iterable[Hashable],
     *,
     prefix: str,
-    initial: dict | None = None,
+    initial: dict[str, object] | None = None,
 ) -> dict[Hashable, SafeString]:
     """`template` rendered with `form` (unbound) once, by row key."""
     html = render_to_string(template, {"form": form_class(auto_id=f"{SLOT}_%s", initial=initial)})

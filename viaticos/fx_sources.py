@@ -61,7 +61,8 @@ class UrllibHttp:
             raise SourceError(f"{request.full_url}: only https is asked")
         try:
             with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310
-                return response.read()
+                body: bytes = response.read()
+                return body
         except (urllib.error.URLError, TimeoutError, OSError) as error:
             raise SourceError(f"{request.full_url}: {error}") from error
 

@@ -17,12 +17,13 @@ import logging
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.files.storage import default_storage
 from django.db import connection
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -39,7 +40,7 @@ class Check:
 _extra_checks: dict[str, Check] = {}
 
 
-def register_check(name: str, check: Callable[[], str | None], *, critical: bool = False):
+def register_check(name: str, check: Callable[[], str | None], *, critical: bool = False) -> None:
     _extra_checks[name] = Check(name, check, critical)
 
 
@@ -64,11 +65,13 @@ def _broker() -> str | None:
 
 
 def _storage() -> str | None:
-    bucket = getattr(default_storage, "bucket_name", None)
+    # The file system or an S3-compatible bucket (django-storages, which has no types).
+    storage: Any = default_storage
+    bucket = getattr(storage, "bucket_name", None)
     if bucket:  # S3-compatible: the bucket answers and these credentials may use it
-        default_storage.connection.meta.client.head_bucket(Bucket=bucket)
+        storage.connection.meta.client.head_bucket(Bucket=bucket)
         return None
-    location = default_storage.location
+    location = storage.location
     os.makedirs(location, exist_ok=True)
     return None if os.access(location, os.W_OK) else "not_writable"
 
@@ -84,7 +87,7 @@ def _run(check: Callable[[], str | None]) -> str:
 
 @never_cache
 @require_GET
-def healthz(request):
+def healthz(request: HttpRequest) -> JsonResponse:
     """The process answers and reaches the database."""
     database = _run(_database)
     status = 200 if database == "ok" else 503
@@ -96,7 +99,7 @@ def healthz(request):
 
 @never_cache
 @require_GET
-def readyz(request):
+def readyz(request: HttpRequest) -> JsonResponse:
     """Database, cache, broker and file storage; 503 when any of them fails."""
     checks = {
         "database": _run(_database),
@@ -105,7 +108,7 @@ def readyz(request):
         "storage": _run(_storage),
     }
     ready = all(value in ("ok", "embedded") for value in checks.values())
-    warnings = {}
+    warnings: dict[str, str] = {}
     for check in _extra_checks.values():
         result = _run(check.run)
         if check.critical:
@@ -113,7 +116,7 @@ def readyz(request):
             ready = ready and result == "ok"
         elif result != "ok":
             warnings[check.name] = result
-    body = {"status": "ready" if ready else "not ready", "checks": checks}
+    body: dict[str, object] = {"status": "ready" if ready else "not ready", "checks": checks}
     if warnings:
         body["warnings"] = warnings
     return JsonResponse(body, status=200 if ready else 503)
@@ -135,7 +138,7 @@ def _address_allowed(address: str) -> bool:
 
 @never_cache
 @require_GET
-def metrics(request):
+def metrics(request: HttpRequest) -> HttpResponse:
     """Prometheus metrics, only for the configured addresses or with the bearer token
     (`METRICS_ALLOWED_IPS`, `METRICS_TOKEN`); 404 for anyone else, as if it did not exist."""
     token = settings.METRICS_TOKEN
@@ -149,7 +152,7 @@ def metrics(request):
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         # gunicorn: every worker writes its own files; one registry reads them all.
         registry = prometheus_client.CollectorRegistry()
-        multiprocess.MultiProcessCollector(registry)
+        multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]  # unannotated in prometheus_client
     else:
         registry = prometheus_client.REGISTRY
     return HttpResponse(

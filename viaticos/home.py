@@ -1,6 +1,10 @@
 """The home page panels every role starts with (empty states that say what will appear)."""
 
+from collections.abc import Callable
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrPromise
 
 from viaticos.navigation import HomePanel, NavItem, register_nav, register_panel
 from viaticos.roles import Role
@@ -8,7 +12,9 @@ from viaticos.roles import Role
 EMPTY = "viaticos/panels/empty_state.html"
 
 
-def _empty(message, action=None):
+def _empty(
+    message: StrPromise, action: tuple[str, StrPromise] | None = None
+) -> Callable[[object], dict[str, Any]]:
     return lambda user: {"empty_message": message, "empty_action": action}
 
 

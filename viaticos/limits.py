@@ -1,6 +1,7 @@
 """Bounds on what a person may type, shared by the API and the HTML forms."""
 
 import datetime as dt
+from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -19,7 +20,7 @@ def out_of_range_message() -> str:
     }
 
 
-def validate_date_in_range(value) -> None:
+def validate_date_in_range(value: dt.date) -> None:
     """Django validator for form date/datetime fields."""
     day = value.date() if isinstance(value, dt.datetime) else value
     if not FIRST_DATE <= day <= LAST_DATE:
@@ -33,7 +34,7 @@ class BoundedDateField(forms.DateField):
 class BoundedDateTimeField(forms.DateTimeField):
     default_validators = [validate_date_in_range]
 
-    def to_python(self, value):
+    def to_python(self, value: Any) -> dt.datetime | None:
         try:
             return super().to_python(value)
         except OverflowError:  # 9999-12-31 23:00 local overflows the conversion to UTC

@@ -7,6 +7,7 @@ import contextlib
 import hashlib
 import logging
 import uuid
+from collections.abc import Iterator
 
 from django.core.cache import cache
 from django.db import connection
@@ -19,7 +20,7 @@ def _key(name: str) -> int:
 
 
 @contextlib.contextmanager
-def single_run(name: str, *, ttl: int = 6 * 3600):
+def single_run(name: str, *, ttl: int = 6 * 3600) -> Iterator[bool]:
     """Yield True when this process holds the lock named `name`, False when another holds it.
 
     On PostgreSQL an advisory session lock: released when the job ends or its connection dies
@@ -41,7 +42,7 @@ _held_here: set[str] = set()
 
 
 @contextlib.contextmanager
-def _acquire(name: str, ttl: int):
+def _acquire(name: str, ttl: int) -> Iterator[bool]:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_try_advisory_lock(%s)", [_key(name)])

@@ -9,6 +9,9 @@ import contextvars
 import logging
 import re
 import uuid
+from collections.abc import Callable, Iterator
+
+from django.http import HttpRequest, HttpResponse
 
 request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
 task_var: contextvars.ContextVar[str] = contextvars.ContextVar("task", default="-")
@@ -32,10 +35,10 @@ class RequestIdFilter(logging.Filter):
 class RequestIdMiddleware:
     header = "HTTP_X_REQUEST_ID"
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         incoming = request.META.get(self.header, "")
         request_id = incoming if _VALID.match(incoming) else new_request_id()
         token = request_id_var.set(request_id)
@@ -48,11 +51,11 @@ class RequestIdMiddleware:
 
 
 class _TaskContext:
-    def headers(self) -> dict:
+    def headers(self) -> dict[str, str]:
         return {"request_id": request_id_var.get()}
 
     @contextlib.contextmanager
-    def __call__(self, name: str):
+    def __call__(self, name: str) -> Iterator[str]:
         """Inside a task: the request id of the request that started it (from the message's
         headers), else the current one (in-process), else a new one."""
         request_id = None

@@ -6,9 +6,12 @@ from __future__ import annotations
 
 import sys
 import threading
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any, TextIO
 
 from django.conf import settings
+from django.core.mail import EmailMessage
 from django.core.mail.backends.base import BaseEmailBackend
 from django.utils import timezone
 from django.utils.text import slugify
@@ -21,12 +24,18 @@ class FolderEmailBackend(BaseEmailBackend):
     _lock = threading.Lock()
     _count = 0
 
-    def __init__(self, *args, file_path=None, stream=None, **kwargs):
+    def __init__(
+        self,
+        *args: Any,
+        file_path: str | None = None,
+        stream: TextIO | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.folder = Path(file_path or getattr(settings, "EMAIL_FILE_PATH", "var/mail"))
+        self.folder = Path(file_path or getattr(settings, "EMAIL_FILE_PATH", None) or "var/mail")
         self.stream = stream or sys.stderr
 
-    def send_messages(self, email_messages) -> int:
+    def send_messages(self, email_messages: Sequence[EmailMessage]) -> int:
         if not email_messages:
             return 0
         self.folder.mkdir(parents=True, exist_ok=True)

@@ -1,6 +1,9 @@
 """Security headers Django does not set by itself."""
 
+from collections.abc import Callable
+
 from django.conf import settings
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 
 # No inline scripts anywhere in the product; inline styles are allowed for the admin's sake.
 CSP = (
@@ -15,11 +18,11 @@ PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=
 
 
 class SecurityHeadersMiddleware:
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
         self.docs_prefix = "/api/docs/"
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         response = self.get_response(request)
         policy = CSP_API_DOCS if request.path.startswith(self.docs_prefix) else CSP
         if response.get("X-Frame-Options") == "SAMEORIGIN":
@@ -40,10 +43,10 @@ class RequestSizeLimitMiddleware:
     anything reads it: a 200 MB anonymous body is never spooled to disk. Bodies without a
     declared length are bounded per file by `viaticos.uploads.LimitedUploadHandler`."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
@@ -54,8 +57,8 @@ class RequestSizeLimitMiddleware:
         return self.get_response(request)
 
 
-def _too_large_response(request, limit: int):
-    from django.http import HttpResponse, JsonResponse
+def _too_large_response(request: HttpRequest, limit: int) -> HttpResponse:
+    from django.http import JsonResponse
     from django.utils import translation
     from django.utils.html import escape
     from django.utils.translation import gettext as _
@@ -65,6 +68,7 @@ def _too_large_response(request, limit: int):
         detail = _(
             "The request is larger than %(mb)s MB and was not received. Send smaller files."
         ) % {"mb": max(1, limit // (1024 * 1024))}
+    response: HttpResponse
     if request.path.startswith("/api/"):
         response = JsonResponse({"code": "request_too_large", "detail": detail}, status=413)
     else:

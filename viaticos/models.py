@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -11,6 +13,17 @@ from simple_history.models import HistoricalRecords
 from viaticos.crypto import EncryptedCharField, LookupHashField
 from viaticos.people import display_name
 from viaticos.rules_registry import enforces
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+
+class HistoryNotes:
+    """Who and why of the next save(), for a model with django-simple-history's
+    HistoricalRecords: set before saving, kept in the history row (the library reads them)."""
+
+    _history_user: User | None
+    _change_reason: str
 
 
 class Organization(models.Model):
@@ -38,7 +51,7 @@ class Organization(models.Model):
         return cls.objects.order_by("pk").first()
 
 
-class Project(models.Model):
+class Project(HistoryNotes, models.Model):
     """A donor-funded project; its coordinator approves its missions and advances."""
 
     code = models.CharField(_("code"), max_length=30, unique=True)
@@ -63,7 +76,7 @@ class Project(models.Model):
 
 
 @enforces("R-3.2")
-class TravelerProfile(models.Model):
+class TravelerProfile(HistoryNotes, models.Model):
     """Who may receive viáticos (R-3.2) and the identity data their documents need."""
 
     class Kind(models.TextChoices):
@@ -135,7 +148,7 @@ class ClosureDay(models.Model):
         return f"{self.date:%Y-%m-%d} — {self.reason}"
 
 
-class ExchangeRate(models.Model):
+class ExchangeRate(HistoryNotes, models.Model):
     """An official exchange rate (R-3.10): how many units of `currency` one US dollar buys.
 
     Direction: `units_per_usd` = currency units per 1 USD, as central banks publish it
@@ -331,7 +344,7 @@ class BankDetailsChange(models.Model):
         return f"···{self.bank_account[-4:]}" if self.bank_account else "—"
 
 
-class Dependant(models.Model):
+class Dependant(HistoryNotes, models.Model):
     """A traveler's spouse or child, held for repatriation in an emergency (R-3.16, R-P4):
     a record of their own with its legal basis; a child under 14 with the traveler's consent as
     guardian; an adult informed directly at their own address."""

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.urls import NoReverseMatch, reverse
 
 from viaticos.roles import Role, user_roles
 
 if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser, User
     from django_stubs_ext import StrPromise  # a gettext_lazy string
 
 
@@ -39,7 +40,7 @@ class HomePanel:
     template: str
     roles: frozenset[Role] | None = None
     order: int = 100
-    context: Callable[..., dict] | None = field(default=None, compare=False)
+    context: Callable[..., dict[str, Any]] | None = field(default=None, compare=False)
     # Shown also to users without those roles for whom this answers True (a delegate).
     also_for: Callable[..., bool] | None = field(default=None, compare=False)
 
@@ -69,7 +70,7 @@ def _applies(roles: frozenset[Role] | None, held: set[Role]) -> bool:
     return roles is None or bool(roles & held)
 
 
-def navigation_for(user) -> list[dict]:
+def navigation_for(user: User | AnonymousUser) -> list[dict[str, Any]]:
     if not getattr(user, "is_authenticated", False):
         return []
     held = user_roles(user)
@@ -86,7 +87,9 @@ def navigation_for(user) -> list[dict]:
     return items
 
 
-def _blocks(registry: dict[str, HomePanel], user) -> list[tuple[HomePanel, dict]]:
+def _blocks(
+    registry: dict[str, HomePanel], user: User | AnonymousUser
+) -> list[tuple[HomePanel, dict[str, Any]]]:
     held = user_roles(user)
     result = []
     for panel in sorted(registry.values(), key=lambda p: (p.order, p.key)):
@@ -95,9 +98,9 @@ def _blocks(registry: dict[str, HomePanel], user) -> list[tuple[HomePanel, dict]
     return result
 
 
-def panels_for(user) -> list[tuple[HomePanel, dict]]:
+def panels_for(user: User | AnonymousUser) -> list[tuple[HomePanel, dict[str, Any]]]:
     return _blocks(_panels, user)
 
 
-def account_sections_for(user) -> list[tuple[HomePanel, dict]]:
+def account_sections_for(user: User | AnonymousUser) -> list[tuple[HomePanel, dict[str, Any]]]:
     return _blocks(_account_sections, user)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
@@ -26,6 +27,10 @@ from django.utils import timezone
 
 from viaticos import crypto
 from viaticos.models import OutboxMessage
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+    from django.core.mail.backends.base import BaseEmailBackend
 
 log = logging.getLogger(__name__)
 
@@ -42,15 +47,15 @@ def register_result_handler(kind: str, handler: Callable[[OutboxMessage, bool], 
     _result_handlers[kind] = handler
 
 
-def build(name: str, *args) -> list[tuple[str, bytes, str]]:
+def build(name: str, *args: Any) -> list[tuple[str, bytes, str]]:
     return _builders[name](*args)
 
 
-def stored_file(storage_name: str, filename: str, mimetype: str) -> dict:
+def stored_file(storage_name: str, filename: str, mimetype: str) -> dict[str, Any]:
     return {"storage_name": storage_name, "filename": filename, "mimetype": mimetype}
 
 
-def built_files(builder: str, *args) -> dict:
+def built_files(builder: str, *args: Any) -> dict[str, Any]:
     if builder not in _builders:
         raise ValueError(f"no outbox attachment builder named {builder!r}")
     return {"builder": builder, "args": list(args)}
@@ -73,7 +78,7 @@ def _message(
     body: str,
     to: Sequence[str],
     cc: Sequence[str] = (),
-    attachments: Iterable[dict] = (),
+    attachments: Iterable[dict[str, Any]] = (),
     from_email: str | None = None,
     ref: str = "",
 ) -> OutboxMessage | None:
@@ -93,7 +98,7 @@ def _message(
     )
 
 
-def enqueue(**fields) -> OutboxMessage | None:
+def enqueue(**fields: Any) -> OutboxMessage | None:
     """Write the message in the current transaction; its delivery starts after commit. A
     message without any address is not written (None). Fields: kind, subject, body, to, cc,
     attachments, from_email, ref."""
@@ -107,7 +112,7 @@ def enqueue(**fields) -> OutboxMessage | None:
     return message
 
 
-def enqueue_many(messages: Iterable[dict]) -> list[OutboxMessage]:
+def enqueue_many(messages: Iterable[dict[str, Any]]) -> list[OutboxMessage]:
     """Many messages in one insert, delivered after commit over one connection (the daily
     deadline run writes thousands)."""
     rows = [m for m in (_message(**fields) for fields in messages) if m is not None]
@@ -125,7 +130,7 @@ def enqueue_many(messages: Iterable[dict]) -> list[OutboxMessage]:
 BATCH = 200
 
 
-def email_fields(email: EmailMessage) -> dict:
+def email_fields(email: EmailMessage) -> dict[str, Any]:
     """The fields of `enqueue` from an EmailMessage built by the caller (text, no files)."""
     return {
         "subject": email.subject,
@@ -148,7 +153,9 @@ def _files(message: OutboxMessage) -> list[tuple[str, bytes, str]]:
     return files
 
 
-def deliver(message_id: int, *, now: dt.datetime | None = None, connection=None) -> bool | None:
+def deliver(
+    message_id: int, *, now: dt.datetime | None = None, connection: BaseEmailBackend | None = None
+) -> bool | None:
     """Try to send one message that is due. True when sent, False when the attempt failed,
     None when there was nothing to do (already sent, undeliverable, not yet due, or being
     delivered by another worker: the row lock is skipped, so it is never sent twice at once)."""
@@ -254,7 +261,7 @@ def deliver_due(
 
 
 @transaction.atomic
-def outbox_retry(*, actor, message_ids: Sequence[int]) -> int:
+def outbox_retry(*, actor: User, message_ids: Sequence[int]) -> int:
     """Queue undeliverable messages again, with a fresh set of attempts (admin action)."""
     messages = list(
         OutboxMessage.objects.select_for_update().filter(

@@ -2,25 +2,40 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, TypeVar
+
 from django.core.paginator import Page, Paginator
+
+if TYPE_CHECKING:
+    from django.core.paginator import _SupportsPagination
+    from django.http import HttpRequest
 
 PER_PAGE = 50
 
+_T = TypeVar("_T")
+
+
+class ListPage(Page[_T]):
+    """A page of a list, with the list's other parameters (`query`) for its links."""
+
+    query: str = ""
+
 
 def paginate(
-    request,
-    object_list,
+    request: HttpRequest,
+    object_list: _SupportsPagination[_T],
     *,
     per_page: int | None = None,
     param: str = "page",
     count: int | None = None,
-) -> Page:
+) -> ListPage[_T]:
     """The page asked for in `?page=` (the first one when missing or out of range). `count`,
     when the caller already knows how many rows there are, spares the COUNT query."""
     paginator = Paginator(object_list, per_page or PER_PAGE)
     if count is not None:
         paginator.count = count  # a cached_property: set, it is never computed
-    page = paginator.get_page(request.GET.get(param))
+    found = paginator.get_page(request.GET.get(param))
+    page = ListPage(found.object_list, found.number, paginator)
     # The other parameters (search, filters, sorting) carried by the page links (issue 20).
     kept = request.GET.copy()
     kept.pop(param, None)

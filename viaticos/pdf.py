@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from typing import Any
 
 from django.conf import settings
 from django.http import HttpResponse
@@ -14,7 +15,7 @@ from viaticos.models import Organization
 _fonts = threading.local()
 
 
-def _font_config():
+def _font_config() -> Any:  # a WeasyPrint FontConfiguration (untyped)
     """One Fontconfig/Pango font map per thread, kept between documents.
 
     WeasyPrint otherwise builds a new one for every PDF: it reloads the Fontconfig configuration
@@ -29,13 +30,16 @@ def _font_config():
     return config
 
 
-def render_pdf(template: str, context: dict, *, language: str | None = None) -> bytes:
+def render_pdf(template: str, context: dict[str, Any], *, language: str | None = None) -> bytes:
     """Render a template extending `pdf/base.html` to PDF bytes."""
     from weasyprint import HTML  # imported lazily: loading Pango is slow
 
     with translation.override(language or settings.LANGUAGE_CODE):
         html = render_to_string(template, {"organization": Organization.current(), **context})
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(font_config=_font_config())
+    pdf: bytes = HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(
+        font_config=_font_config()
+    )
+    return pdf
 
 
 def pdf_response(content: bytes, filename: str) -> HttpResponse:

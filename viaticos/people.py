@@ -8,19 +8,27 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.contrib.auth import get_user_model
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, Model, OuterRef, QuerySet
 
 from viaticos.rules_registry import enforces
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser, User
 
-def display_name(user) -> str:
+    from viaticos.models import TravelerProfile
+
+_M = TypeVar("_M", bound=Model)
+
+
+def display_name(user: User) -> str:
     """The full name, or the user name when none was entered."""
     return user.get_full_name() or user.get_username()
 
 
-def person_by_document(doc_type: str, number: str):
+def person_by_document(doc_type: str, number: str) -> TravelerProfile | None:
     """The traveler profile (with its user) whose identity document is `doc_type` `number`,
     or None. The only way to find a person by document: numbers are stored encrypted and
     compared through their keyed hash (viaticos.crypto). One query."""
@@ -43,21 +51,23 @@ def person_by_document(doc_type: str, number: str):
 
 @dataclass
 class _Blocking:
-    blocked_ids: Callable[[], QuerySet] | None = None
+    blocked_ids: Callable[[], QuerySet[Any, Any]] | None = None
     log_read: Callable[..., None] | None = None
 
 
 _blocking = _Blocking()
 
 
-def register_blocking(*, blocked_ids: Callable[[], QuerySet], log_read: Callable[..., None]):
+def register_blocking(
+    *, blocked_ids: Callable[[], QuerySet[Any, Any]], log_read: Callable[..., None]
+) -> None:
     """Called by the privacy app: `blocked_ids()` is a values() queryset of the user ids whose
     data is blocked (used as a subquery); `log_read(actor=, person=, what=, record_key=)`."""
     _blocking.blocked_ids = blocked_ids
     _blocking.log_read = log_read
 
 
-def blocked_person_ids() -> QuerySet:
+def blocked_person_ids() -> QuerySet[Any, Any]:
     """R-T2: the ids of the people whose data is blocked (a subquery, no query of its own)."""
     if _blocking.blocked_ids is None:
         return get_user_model().objects.none().values("pk")
@@ -65,10 +75,10 @@ def blocked_person_ids() -> QuerySet:
 
 
 @enforces("R-T2")
-def is_blocked_person(user) -> bool:
+def is_blocked_person(user: User | AnonymousUser | int | None) -> bool:
     """R-T2: the person's data is blocked (a cancelación held by a legal hold): kept, but their
     account cannot sign in and their data is hidden from ordinary use."""
-    user_id = getattr(user, "pk", user)
+    user_id = user if user is None or isinstance(user, int) else user.pk
     if not user_id:
         return False
     return get_user_model().objects.filter(pk=user_id, pk__in=blocked_person_ids()).exists()
@@ -79,14 +89,16 @@ def is_blocked_person(user) -> bool:
 HOLD_PURPOSE_ROLES = ("general_accountant", "accounting_assistant", "privacy_officer")
 
 
-def serves_hold_purpose(user) -> bool:
+def serves_hold_purpose(user: User | AnonymousUser | None) -> bool:
     from viaticos.roles import Role, has_role
 
     return has_role(user, *(Role(r) for r in HOLD_PURPOSE_ROLES))
 
 
 @enforces("R-T2")
-def without_blocked(qs: QuerySet, field: str = "pk", *, reader=None) -> QuerySet:
+def without_blocked(
+    qs: QuerySet[_M], field: str = "pk", *, reader: User | AnonymousUser | None = None
+) -> QuerySet[_M]:
     """R-T2: `qs` without the rows of blocked people (`field` leads to the person), unless
     `reader` serves the purpose of the hold (their reads of one record are logged by
     `log_blocked_read`)."""
@@ -95,16 +107,22 @@ def without_blocked(qs: QuerySet, field: str = "pk", *, reader=None) -> QuerySet
     return qs.exclude(**{f"{field}__in": blocked_person_ids()})
 
 
-def with_blocked_flag(qs: QuerySet, field: str) -> QuerySet:
+def with_blocked_flag(qs: QuerySet[_M], field: str) -> QuerySet[_M]:
     """`qs` with `person_blocked` (bool), read in the same query: whether the person `field`
     leads to is blocked (so that logging a read of their record costs no query of its own)."""
     blocked = get_user_model().objects.filter(pk=OuterRef(field), pk__in=blocked_person_ids())
-    return qs.annotate(person_blocked=Exists(blocked))
+    annotated: QuerySet[_M] = qs.annotate(person_blocked=Exists(blocked))
+    return annotated
 
 
 @enforces("R-S3", "R-T2")
 def log_blocked_read(
-    *, actor, person, what: str, record_key: str = "", blocked: bool | None = None
+    *,
+    actor: User,
+    person: User | None,
+    what: str,
+    record_key: str = "",
+    blocked: bool | None = None,
 ) -> None:
     """R-T2, R-S3: a read of a blocked person's record for the purpose of the hold, logged
     (`blocked`: the `with_blocked_flag` already read, else it is asked)."""

@@ -7,7 +7,7 @@ A permission listed here that does not exist yet (its app's models are not migra
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AnonymousUser, Group, Permission
+from django.contrib.auth.models import AnonymousUser, Group, Permission, User
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -211,17 +211,17 @@ def sync_role_permissions() -> None:
         Group.objects.get(name=role.value).permissions.set(wanted)
 
 
-def user_roles(user) -> set[Role]:
+def user_roles(user: User | AnonymousUser | None) -> set[Role]:
     """The roles a user holds (cached on the user object for the request)."""
     if user is None or isinstance(user, AnonymousUser) or not user.is_authenticated:
         return set()
-    cached = getattr(user, "_viaticos_roles", None)
+    cached: set[Role] | None = getattr(user, "_viaticos_roles", None)
     if cached is None:
         names = set(user.groups.values_list("name", flat=True))
         cached = {role for role in Role if role.value in names}
-        user._viaticos_roles = cached
+        setattr(user, "_viaticos_roles", cached)  # noqa: B010  (a per-request cache, not a field)
     return cached
 
 
-def has_role(user, *roles: Role) -> bool:
+def has_role(user: User | AnonymousUser | None, *roles: Role) -> bool:
     return bool(user_roles(user) & set(roles))

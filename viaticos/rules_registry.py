@@ -22,11 +22,11 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from viaticos.rule_catalogue import CATALOGUE
 
-F = TypeVar("F", bound=Callable)
+F = TypeVar("F", bound=Callable[..., Any])
 
 # The ID shapes of SPEC.md: R-2a, R-3.11a, R-7b, R-P1, R-A8, R-T4, R-S1.
 RULE_ID = re.compile(r"R-(?:[0-9]+(?:\.[0-9]+)?[a-z]?|[PAST][0-9]+)")

@@ -14,12 +14,15 @@ enrolment/verification page until a one-time code from their authenticator app i
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.http import JsonResponse
+from django.contrib.auth.models import AnonymousUser, User
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -27,6 +30,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from viaticos.roles import Role, user_roles
+from viaticos.types import AuthenticatedHttpRequest
 
 LAST_SEEN = "viaticos_last_seen"
 SECOND_FACTOR_ROLES = frozenset(
@@ -45,7 +49,12 @@ SECOND_FACTOR_ROLES = frozenset(
 OPEN_PREFIXES = ("/static/", "/i18n/", "/healthz", "/readyz", "/metrics")
 
 
-def _on_login(sender, request=None, user=None, **kwargs):
+def _on_login(
+    sender: object,
+    request: HttpRequest | None = None,
+    user: User | None = None,
+    **kwargs: object,
+) -> None:
     if request is not None and hasattr(request, "session"):
         request.session[LAST_SEEN] = int(time.time())
 
@@ -57,10 +66,10 @@ def connect_signals() -> None:
 
 
 class IdleTimeoutMiddleware:
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         session = getattr(request, "session", None)
         if session is not None and session.get("_auth_user_id"):
             now = int(time.time())
@@ -84,20 +93,21 @@ class IdleTimeoutMiddleware:
         return self.get_response(request)
 
 
-def needs_second_factor(user) -> bool:
+def needs_second_factor(user: User | AnonymousUser) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False
     return user.is_superuser or bool(user_roles(user) & SECOND_FACTOR_ROLES)
 
 
 class SecondFactorMiddleware:
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         if settings.VIATICOS_REQUIRE_SECOND_FACTOR and not self._open(request.path):
             user = request.user
-            if needs_second_factor(user) and not user.is_verified():
+            # is_verified() is added to request.user by django-otp's OTPMiddleware (untyped).
+            if needs_second_factor(user) and not user.is_verified():  # type: ignore[union-attr]
                 if request.path.startswith("/api/"):
                     return JsonResponse(
                         {
@@ -121,11 +131,12 @@ TOKEN_LABEL = gettext_lazy("Six-digit code from your authenticator app")
 def _qr_svg(url: str) -> str:
     import segno
 
-    return segno.make(url, error="m").svg_inline(scale=4)
+    svg: str = segno.make(url, error="m").svg_inline(scale=4)
+    return svg
 
 
 @login_required
-def second_factor(request):
+def second_factor(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Enrol an authenticator app (first time) or confirm this sign-in with a code."""
     from django_otp import login as otp_login
     from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -153,7 +164,12 @@ def second_factor(request):
             return redirect(target)
         error = _("That code is not valid. Check your device's clock and try the current code.")
         status = 400
-    context = {"enrolling": enrolling, "error": error, "next": target, "label": TOKEN_LABEL}
+    context: dict[str, Any] = {
+        "enrolling": enrolling,
+        "error": error,
+        "next": target,
+        "label": TOKEN_LABEL,
+    }
     if enrolling:
         context["qr_svg"] = _qr_svg(device.config_url)
         import base64

@@ -14,21 +14,25 @@ import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest, HttpResponse
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
-def safe_cell(value):
+def safe_cell(value: object) -> object:
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
         return "'" + value
     return value
 
 
-def safe_row(row: Iterable) -> list:
+def safe_row(row: Iterable[object]) -> list[object]:
     return [safe_cell(value) for value in row]
 
 
-def _csv_value(value):
+def _csv_value(value: object) -> object:
     if isinstance(value, dt.datetime):
         if value.tzinfo is not None:
             from django.utils import timezone
@@ -42,7 +46,7 @@ def _csv_value(value):
     return "" if value is None else value
 
 
-def csv_bytes(header: Sequence[str], rows: Iterable[Sequence]) -> bytes:
+def csv_bytes(header: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
     """UTF-8 with a byte-order mark and `;` between cells: Excel with Peruvian (Spanish) settings
     opens it in columns and with its accents ("Huamán", not "HuamÃ¡n"); dates dd/mm/yyyy,
     amounts with two decimals and a point, as the pages show them."""
@@ -67,7 +71,7 @@ class Column:
 FORMATS = {"date": "dd/mm/yyyy", "datetime": "dd/mm/yyyy hh:mm", "money": "#,##0.00", "int": "0"}
 
 
-def xlsx_bytes(title: str, columns: Sequence[Column], rows: Iterable[Sequence]) -> bytes:
+def xlsx_bytes(title: str, columns: Sequence[Column], rows: Iterable[Sequence[object]]) -> bytes:
     """A workbook of one sheet: bold headers, real dates and numbers, column widths, the header
     row frozen; text cells as strings, never formulas."""
     from openpyxl import Workbook
@@ -100,7 +104,7 @@ def xlsx_bytes(title: str, columns: Sequence[Column], rows: Iterable[Sequence]) 
     return out.getvalue()
 
 
-def xlsx_append(sheet, row: Sequence) -> None:
+def xlsx_append(sheet: Any, row: Sequence[object]) -> None:  # an openpyxl Worksheet (untyped)
     """Append a row whose text cells are strings (data type "s"), never formulas."""
     sheet.append(safe_row(row))
     for cell in sheet[sheet.max_row]:
@@ -108,7 +112,14 @@ def xlsx_append(sheet, row: Sequence) -> None:
             cell.data_type = "s"
 
 
-def export_response(request, *, basename: str, title: str, columns, rows):
+def export_response(
+    request: HttpRequest,
+    *,
+    basename: str,
+    title: str,
+    columns: Sequence[Column],
+    rows: Iterable[Sequence[object]],
+) -> HttpResponse | None:
     """`?export=csv` or `?export=xlsx` on a list page: the whole filtered list (no paging) as a
     download named after the list and the day; None when no export is asked for."""
     from django.http import HttpResponse

@@ -10,6 +10,8 @@ the periodic sweep (`deliver_outbox_due`, or `manage.py deliver_outbox`) deliver
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from typing import Any, ParamSpec, TypeVar
 
 from celery import shared_task
 from django.conf import settings
@@ -29,7 +31,17 @@ def broker_configured() -> bool:
     return bool(getattr(settings, "CELERY_BROKER_URL", ""))
 
 
-def submit(task, *args) -> None:
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def _task(name: str) -> Callable[[Callable[_P, _R]], Any]:
+    """Celery's `shared_task`; Celery ships no types, so the task object it makes is Any."""
+    decorator: Callable[[Callable[_P, _R]], Any] = shared_task(name=name, ignore_result=True)
+    return decorator
+
+
+def submit(task: Any, *args: object) -> None:
     """Start `task` now: on the broker, or in this process without one. Never raises."""
     if not broker_configured():
         try:
@@ -43,31 +55,31 @@ def submit(task, *args) -> None:
         log.exception("broker unreachable: %s%r waits for the next sweep", task.name, args)
 
 
-def run_after_commit(task, *args) -> None:
+def run_after_commit(task: Any, *args: object) -> None:
     transaction.on_commit(lambda: submit(task, *args))
 
 
-@shared_task(name="viaticos.deliver_outbox_message", ignore_result=True)
+@_task("viaticos.deliver_outbox_message")
 def deliver_outbox_message(message_id: int) -> bool | None:
     with task_context("deliver_outbox_message"):
         return outbox.deliver(message_id)
 
 
-@shared_task(name="viaticos.deliver_outbox_batch", ignore_result=True)
-def deliver_outbox_batch(message_ids: list[int]) -> dict:
+@_task("viaticos.deliver_outbox_batch")
+def deliver_outbox_batch(message_ids: list[int]) -> dict[str, int]:
     with task_context("deliver_outbox_batch"):
         return outbox.deliver_batch(message_ids)
 
 
-@shared_task(name="viaticos.deliver_outbox_due", ignore_result=True)
-def deliver_outbox_due() -> dict:
+@_task("viaticos.deliver_outbox_due")
+def deliver_outbox_due() -> dict[str, int]:
     with task_context("deliver_outbox_due"), single_run("deliver_outbox") as held:
         if not held:
             return {"skipped": 1}
         return outbox.deliver_due()
 
 
-@shared_task(name="viaticos.run_daily_job", ignore_result=True)
+@_task("viaticos.run_daily_job")
 def run_daily_job(name: str) -> bool:
     """`enforce_deadlines`, `apply_retention` or `fetch_exchange_rates` (all idempotent), one
     run at a time whatever the number of schedulers (viaticos.locks)."""

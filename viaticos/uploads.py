@@ -16,6 +16,7 @@ import io
 import uuid
 import warnings
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.core.files.uploadedfile import InMemoryUploadedFile, UploadedFile
@@ -213,12 +214,12 @@ class LimitedUploadHandler(FileUploadHandler):
     temporary file. The request body is still drained (the connection must be answered), but
     nothing beyond the limit is kept in memory or on disk."""
 
-    def new_file(self, *args, **kwargs):
+    def new_file(self, *args: Any, **kwargs: Any) -> None:
         super().new_file(*args, **kwargs)
         self.received = 0
         self.over = False
 
-    def receive_data_chunk(self, raw_data, start):
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes | None:
         if self.over:
             return None
         self.received += len(raw_data)
@@ -227,7 +228,7 @@ class LimitedUploadHandler(FileUploadHandler):
             return None
         return raw_data
 
-    def file_complete(self, file_size):
+    def file_complete(self, file_size: int) -> UploadedFile | None:
         if not self.over:
             return None  # the next handler (memory or temporary file) returns the file
         return OversizeUpload(
@@ -240,5 +241,5 @@ class LimitedUploadHandler(FileUploadHandler):
             self.content_type_extra,
         )
 
-    def upload_interrupted(self):  # pragma: no cover - nothing of ours to clean
+    def upload_interrupted(self) -> None:  # pragma: no cover - nothing of ours to clean
         return None

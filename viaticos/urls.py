@@ -1,12 +1,12 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from deadlines import api as deadlines_api
 from viaticos import accounts, api, bank_views, dependant_views, health, sessions, views
 
-api_v1 = [
+api_v1: list[URLPattern | URLResolver] = [
     path(
         "calendar/add-business-days/",
         api.AddBusinessDaysView.as_view(),

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -12,14 +12,17 @@ from rest_framework.exceptions import NotFound
 from viaticos import rules_registry, tokens
 from viaticos.navigation import account_sections_for, panels_for
 from viaticos.roles import user_roles
+from viaticos.types import AuthenticatedHttpRequest
 
 
 @login_required
-def home(request):
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "viaticos/home.html", {"panels": panels_for(request.user)})
 
 
-def _account_page(request, *, new_token: str = "", status: int = 200):
+def _account_page(
+    request: AuthenticatedHttpRequest, *, new_token: str = "", status: int = 200
+) -> HttpResponse:
     user = request.user
     response = render(
         request,
@@ -39,13 +42,13 @@ def _account_page(request, *, new_token: str = "", status: int = 200):
 
 
 @login_required
-def account(request):
+def account(request: AuthenticatedHttpRequest) -> HttpResponse:
     return _account_page(request)
 
 
 @login_required
 @require_POST
-def account_token(request):
+def account_token(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Create (or replace) the user's API token. It is shown once, in the body of this page,
     never in a cookie (the messages framework would carry it in one); only its hash is kept."""
     return _account_page(request, new_token=tokens.api_token_create(actor=request.user))
@@ -53,14 +56,14 @@ def account_token(request):
 
 @login_required
 @require_POST
-def account_token_revoke(request):
+def account_token_revoke(request: AuthenticatedHttpRequest) -> HttpResponse:
     tokens.api_token_revoke(actor=request.user)
     messages.success(request, _("Your API token was revoked."))
     return redirect("account")
 
 
 @login_required
-def rules(request):
+def rules(request: HttpRequest) -> HttpResponse:
     """Rule traceability for auditors and accountants: each SPEC rule, where the code enforces
     it and which tests prove it (read-only, any signed-in user)."""
     enforcers = rules_registry.load_enforcers()
@@ -88,7 +91,7 @@ def rules(request):
     )
 
 
-def page_not_found(request, exception=None):
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponseBase:
     """An unknown URL under /api/ answers in the API's error shape; pages keep the 404 page."""
     if request.path.startswith("/api/"):
         return JsonResponse(

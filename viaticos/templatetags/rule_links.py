@@ -11,8 +11,11 @@ text of form fields and scripts is left alone.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from django import template
+from django.template.base import NodeList, Parser, Token
+from django.template.context import Context
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
@@ -35,7 +38,7 @@ RAW = {"script", "style", "textarea", "code", "pre", "title"}  # text left exact
 NO_LINK = {"a", "button", "option", "select", "label", "summary"}  # references dropped
 
 
-def _ids(match: re.Match) -> list[str]:
+def _ids(match: re.Match[str]) -> list[str]:
     return [i.replace(" ", "") for i in re.findall(RULE_ID, match.group("ids"))]
 
 
@@ -58,8 +61,8 @@ def link_rules(text: str, *, links: bool = True) -> str:
         return text
     found: list[list[str]] = []
 
-    def sub(replacement: str):
-        def do(match: re.Match) -> str:
+    def sub(replacement: str) -> Callable[[re.Match[str]], str]:
+        def do(match: re.Match[str]) -> str:
             found.append(_ids(match))
             return replacement
 
@@ -104,10 +107,10 @@ def link_rules_html(html: str) -> str:
 
 
 class RuleLinksNode(template.Node):
-    def __init__(self, nodelist):
+    def __init__(self, nodelist: NodeList) -> None:
         self.nodelist = nodelist
 
-    def render(self, context):
+    def render(self, context: Context) -> str:
         html = self.nodelist.render(context)
         if context.get("keep_rule_ids"):
             return html
@@ -115,7 +118,7 @@ class RuleLinksNode(template.Node):
 
 
 @register.tag
-def rulelinks(parser, token):
+def rulelinks(parser: Parser, token: Token) -> RuleLinksNode:
     """`{% rulelinks %}…{% endrulelinks %}`: see the module docstring."""
     nodelist = parser.parse(("endrulelinks",))
     parser.delete_first_token()

@@ -3,6 +3,7 @@ ones older than VIATICOS_OUTBOX_KEEP_DAYS. For the embedded mode (no broker) fro
 every five minutes; with Celery, beat runs the same sweep every minute."""
 
 import datetime as dt
+from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
@@ -15,7 +16,7 @@ from viaticos.locks import single_run
 class Command(BaseCommand):
     help = "Deliver the queued e-mails that are due (viaticos.outbox)."
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         with single_run("deliver_outbox") as held:
             if not held:
                 self.stdout.write("Another delivery run is in course: nothing done.")

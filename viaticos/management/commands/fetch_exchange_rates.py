@@ -1,8 +1,9 @@
 """Fetch the official exchange rates of the duty-station central banks (R-3.10), daily."""
 
 import datetime as dt
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from viaticos.exchange_fetch import exchange_rates_fetch, fetch_countries
@@ -23,7 +24,7 @@ class Command(BaseCommand):
         "recorded, e-mailed to finance and makes the command exit non-zero."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--since",
             type=_date,
@@ -41,7 +42,7 @@ class Command(BaseCommand):
             "--dry-run", action="store_true", help="Ask the banks, store and send nothing."
         )
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         today = options["date"] or timezone.localdate()
         if options["since"] and options["since"] > today:
             raise CommandError(f"--since {options['since']} is after today ({today})")

@@ -2,6 +2,7 @@
 a year of sample exchange rates."""
 
 from importlib import import_module
+from typing import Any
 
 from django.apps import apps
 from django.conf import settings
@@ -54,7 +55,7 @@ DEMO_PROJECTS = [
 class Command(BaseCommand):
     help = "Load the demo organization and one account per role (refused when DEBUG is off)."
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         if not settings.DEBUG:
             raise CommandError(
                 "load_demo creates accounts with a known password and is refused when DEBUG is "
@@ -68,7 +69,7 @@ class Command(BaseCommand):
             )
         )
 
-    def _load(self):
+    def _load(self) -> None:
         sync_role_permissions()
         # Only the first time: finance may have edited the rates since.
         if not apps.get_model("missions", "RateTable").objects.exists():

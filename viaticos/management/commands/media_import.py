@@ -3,19 +3,20 @@ an empty MEDIA_ROOT or bucket); a name already stored stops the import before an
 written, so a restore never mixes two installations' files."""
 
 from pathlib import Path
+from typing import Any
 
 from django.core.files import File
 from django.core.files.storage import default_storage
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 
 class Command(BaseCommand):
     help = "Store every file of FOLDER under the same name (restores; both storages)."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("folder")
 
-    def handle(self, *args, folder, **options):
+    def handle(self, *args: Any, folder: str, **options: Any) -> None:
         root = Path(folder)
         files = sorted(p for p in root.rglob("*") if p.is_file())
         names = [p.relative_to(root).as_posix() for p in files]
