@@ -116,13 +116,13 @@ class MissionColumns:
 
 class MissionLegInline(ReadOnlyInline):
     model = MissionLeg
-    fields = ["order", "destination", "arrive_at", "leave_at"]
+    fields = ("order", "destination", "arrive_at", "leave_at")
     readonly_fields = fields
 
 
 class MissionEventInline(ReadOnlyInline):
     model = MissionEvent
-    fields = ["at", "action", "actor", "advance", "comment"]
+    fields = ("at", "action", "actor", "advance", "comment")
     readonly_fields = fields
 
 

@@ -30,7 +30,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import DateField, Q, Value
+from django.db.models import DateField, Q, QuerySet, Value
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -104,7 +104,7 @@ class PendingRequest:
             prefix = FIELD_PREFIX[(kind, slot)]
             if getattr(obj, f"{prefix}_at"):
                 filled[slot] = (getattr(obj, f"{prefix}_by_id"), getattr(obj, f"{prefix}_for_id"))
-        since = obj.submitted_at if kind == MISSION else obj.requested_at
+        since = obj.submitted_at if isinstance(obj, Mission) else obj.requested_at
         return cls(
             kind,
             obj.pk,
@@ -412,6 +412,7 @@ _ADVANCE_COLUMNS = (
 
 
 def _rows(kind: str, scope: Q | None = None) -> Iterator[PendingRequest]:
+    qs: QuerySet[Mission] | QuerySet[Advance]
     if kind == MISSION:
         qs = Mission.objects.filter(status=Mission.Status.SUBMITTED)
         columns = _MISSION_COLUMNS
@@ -509,7 +510,8 @@ _VERSION_KEY = "approvals:version"
 
 
 def _version() -> int:
-    return cache.get_or_set(_VERSION_KEY, 1, None)
+    version = cache.get_or_set(_VERSION_KEY, 1, None)
+    return 1 if version is None else int(version)
 
 
 def changed() -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import DecimalField, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
@@ -16,7 +17,7 @@ from viaticos.money import round_money
 from viaticos.roles import Role, has_role
 
 ZERO = Decimal("0.00")
-MONEY = DecimalField(max_digits=14, decimal_places=2)
+MONEY: DecimalField[Decimal, Decimal] = DecimalField(max_digits=14, decimal_places=2)
 
 # Roles that read every project's budget (they decide on it, account for it or audit it).
 BUDGET_READERS = (
@@ -75,13 +76,15 @@ def with_figures(qs: QuerySet[BudgetLine]) -> QuerySet[BudgetLine]:
 
 def figures_of(line: BudgetLine) -> Figures:
     """A line's figures, from the annotations of `with_figures` when present."""
+    # A line annotated by with_figures (its sums are not model fields).
+    figured: Any = line
     if not hasattr(line, "committed"):
-        line = with_figures(BudgetLine.objects.filter(pk=line.pk)).get()
+        figured = with_figures(BudgetLine.objects.filter(pk=line.pk)).get()
     return Figures(
-        line.amount,
-        round_money(line.committed),
-        round_money(line.spent),
-        round_money(line.overrides),
+        figured.amount,
+        round_money(figured.committed),
+        round_money(figured.spent),
+        round_money(figured.overrides),
     )
 
 
@@ -131,5 +134,6 @@ def missions_behind(line_ids) -> dict[int, list[Mission]]:
         .order_by("pk")
     )
     for mission in qs:
+        assert mission.line_id is not None  # filtered by line above
         rows.setdefault(mission.line_id, []).append(mission)
     return rows

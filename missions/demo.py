@@ -92,6 +92,7 @@ def _near_the_limit(users: dict, mission: Mission) -> None:
     """GIRH-AC's travel line is cut (a donor amendment) to leave less than `mission` needs:
     its authorization waits for the Finance Director's override (SPEC §2.5)."""
     line = mission.line
+    assert line is not None  # the demo mission is charged to a budget line
     figures = figures_of(line)
     used = figures.committed + figures.spent
     budgets.budget_line_save(

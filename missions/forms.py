@@ -5,11 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import Decimal
+from typing import Any
 
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrPromise
 
 from missions.models import Advance, Destination, Mission
 from missions.perdiem import MEAL_TIMES
@@ -73,7 +75,7 @@ class CoveredMealsField(forms.MultipleChoiceField):
             raise forms.ValidationError(self.error_messages["required"], code="required")
 
 
-def destination_search_attrs() -> dict[str, str]:
+def destination_search_attrs() -> dict[str, str | StrPromise]:
     """Marks a destination <select> for the search box of missions/destination-search.js."""
     return {"data-destination-search": _("Search a country or city, in Spanish or English")}
 
@@ -424,7 +426,7 @@ class BulkDecisionForm(forms.Form):
 
 
 class DelegationForm(forms.Form):
-    delegate = forms.ModelChoiceField(
+    delegate: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
         label=_("Delegate"),
         queryset=None,
         required=False,

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from missions.perdiem import DailyRate
-from viaticos.models import Project
+from viaticos.models import HistoryNotes, Project
 from viaticos.rules_registry import enforces
 
 SHARE_VALIDATORS = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))]
@@ -77,7 +77,7 @@ class Destination(models.Model):
         return f"{' · '.join(names)} ({self.code})"
 
 
-class Quote(models.Model):
+class Quote(HistoryNotes, models.Model):
     """A quote (*cotización*) for a destination without a table rate (R-3.8b).
 
     Recorded with its source; only once the Finance Director approves it does it feed the
@@ -307,7 +307,7 @@ def money_field(verbose_name, **kwargs):
     return models.DecimalField(verbose_name, max_digits=14, decimal_places=2, **kwargs)
 
 
-class Mission(models.Model):
+class Mission(HistoryNotes, models.Model):
     """An official trip (R-2e), authorized by the Project Coordinator and the Executive
     Secretary before it starts (R-3.11b). Its status changes only through missions.services."""
 
@@ -543,7 +543,7 @@ class MissionLeg(models.Model):
         return f"{self.destination.code} {self.arrive_at:%Y-%m-%d} → {self.leave_at:%Y-%m-%d}"
 
 
-class Advance(models.Model):
+class Advance(HistoryNotes, models.Model):
     """A travel advance: planned viáticos plus an estimate of terminal expenses (§2.4)."""
 
     class Status(models.TextChoices):
@@ -843,11 +843,11 @@ class ApprovalAlternate(models.Model):
         ]
 
     def __str__(self) -> str:
-        scope = self.project.code if self.project_id else _("every project")
+        scope = self.project.code if self.project is not None else _("every project")
         return f"{self.get_slot_display()} · {scope}: {self.alternate}"
 
 
-class Delegation(models.Model):
+class Delegation(HistoryNotes, models.Model):
     """R-3.1d: out of office. From `starts_on` to `ends_on` (inclusive) the delegate decides on
     the delegator's approvals, each decision recorded as "delegate on behalf of delegator".
     Without a delegate the delegator is only away: their requests go to the alternates."""
@@ -927,7 +927,7 @@ class ApprovalNotice(models.Model):
         return f"{self.mission_id}/{self.advance_id or '-'} {self.slot} {self.level} {self.sent_on}"
 
 
-class BudgetLine(models.Model):
+class BudgetLine(HistoryNotes, models.Model):
     """A line of the budget the donor approved for a project (SPEC §2.5): only what it
     contemplates is an eligible expense. Versioned: every change keeps the previous amount,
     who changed it and why (history)."""

@@ -106,7 +106,7 @@ def notify_approval(kind: str, pk: int, level: str, recipient_ids: list[int]) ->
         if kind == "mission"
         else Advance.objects.select_related("mission__traveler", "mission__project").get(pk=pk)
     )
-    mission = obj if kind == "mission" else obj.mission
+    mission = obj if isinstance(obj, Mission) else obj.mission
     with translation.override(settings.LANGUAGE_CODE):
         if level == "escalation":
             subject = _("%(code)s has waited too long: you are asked to decide as alternate")

@@ -16,6 +16,7 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from viaticos.money import round_money
 from viaticos.rules_registry import enforces
@@ -41,7 +42,7 @@ COMPLEMENT_MAX_DAYS = 30
 class PerDiemError(ValueError):
     """An input the policy cannot compute; `code` is stable, `params` fill the message."""
 
-    def __init__(self, code: str, **params):
+    def __init__(self, code: str, **params: Any) -> None:
         super().__init__(code)
         self.code = code
         self.params = params

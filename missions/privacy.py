@@ -137,7 +137,12 @@ def missions_export(user) -> dict:
 def _delete_files_on_commit(names: list[str]) -> None:
     names = [n for n in names if n]
     if names:
-        transaction.on_commit(lambda: [default_storage.delete(n) for n in names])
+
+        def delete() -> None:
+            for name in names:
+                default_storage.delete(name)
+
+        transaction.on_commit(delete)
 
 
 INVITATION_WIPE = {

@@ -8,6 +8,7 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
@@ -194,7 +195,7 @@ def plan_per_diem(
         raise to_domain_error(error) from error
 
 
-def result_to_snapshot(result: PerDiemResult) -> dict:
+def result_to_snapshot(result: PerDiemResult) -> dict[str, Any]:
     """The planned per diem as stored on the mission: a later rate change never alters it."""
     return {
         "currency": result.currency,
@@ -220,7 +221,7 @@ def result_to_snapshot(result: PerDiemResult) -> dict:
     }
 
 
-def snapshot_to_result(snapshot: Mapping) -> PerDiemResult:
+def snapshot_to_result(snapshot: Mapping[str, Any]) -> PerDiemResult:
     lines = tuple(
         Line(
             date=dt.date.fromisoformat(line["date"]),

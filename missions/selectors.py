@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db.models import F, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
@@ -22,6 +23,9 @@ from viaticos.people import (
 )
 from viaticos.roles import Role, has_role
 from viaticos.rules_registry import enforces
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
 
 
 def _mission_prefetches() -> tuple[Prefetch, ...]:
@@ -95,8 +99,8 @@ def mission_get_for_user(user, pk) -> Mission:
     if reads_all(user):
         mission = get_object_or_404(qs, pk=pk)
     else:
-        mission = qs.filter(_mission_visibility(user, stand_in=False), pk=pk).first()
-        mission = mission or get_object_or_404(qs.filter(_mission_visibility(user)), pk=pk)
+        found = qs.filter(_mission_visibility(user, stand_in=False), pk=pk).first()
+        mission = found or get_object_or_404(qs.filter(_mission_visibility(user)), pk=pk)
     _log_if_blocked(user, mission, mission.traveler, _("Mission %(code)s") % {"code": mission.code})
     return mission
 
@@ -327,7 +331,7 @@ def overlapping_missions(mission: Mission) -> list[Mission]:
 class SlotView:
     """One of the two approvals of a request as a page shows it."""
 
-    label: str
+    label: str | StrPromise
     by: str
     on_behalf_of: str
     at: object
@@ -393,7 +397,7 @@ def stuck_approvals(directory=None) -> list[dict]:
         obj = objects.get((item.kind, item.pk))
         if obj is None:
             continue
-        mission = obj if item.kind == approvals.MISSION else obj.mission
+        mission = obj if isinstance(obj, Mission) else obj.mission
         request = approvals.PendingRequest.of(obj)
         rows.append(
             {

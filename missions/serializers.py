@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -13,11 +14,14 @@ from rest_framework import serializers
 
 from missions.models import Advance, Destination, Mission, MissionLeg
 from missions.perdiem import MEAL_TIMES
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
 from viaticos.api import DateTimeInRange, date_in_range
 from viaticos.models import Project
 from viaticos.money import round_money
 
-AMOUNT_ERRORS = {
+AMOUNT_ERRORS: dict[str, str | StrPromise] = {
     "invalid": _("Enter an amount such as 50.00."),
     "min_value": _("Amounts cannot be negative."),
     "max_decimal_places": _("Use at most two decimal places."),
@@ -95,7 +99,8 @@ def _money(value: Decimal) -> str:
 
 def _ratio(value: Decimal) -> str:
     """A share or factor: at least two places (1.00, 0.50, 0.33), all of its digits (0.6666)."""
-    if value.as_tuple().exponent > -2:
+    exponent = value.as_tuple().exponent  # an int: shares and factors are finite
+    if isinstance(exponent, int) and exponent > -2:
         value = value.quantize(Decimal("0.01"))
     return f"{value:f}"
 

@@ -615,7 +615,7 @@ def _stop(*, actor, mission: Mission, reason: str, amount_spent: Decimal, status
     or — if some was spent — a mandatory settlement."""
     require_reason(reason)
     if amount_spent < 0:
-        raise DomainError("negative_amount", _("Amounts cannot be negative."), "amount_spent")
+        raise DomainError("negative_amount", _("Amounts cannot be negative."), field="amount_spent")
     mission.status = status
     mission.status_reason = reason
     _save(mission, actor, str(action), ["status", "status_reason"])
@@ -1088,7 +1088,8 @@ def approve_many(
     """Approve several requests at once from the inbox: each one is checked and recorded on
     its own (its own transaction), so one refusal stops nothing else."""
     outcomes = []
-    for obj in [*missions, *advances]:
+    requests: list[Mission | Advance] = [*missions, *advances]
+    for obj in requests:
         try:
             if isinstance(obj, Mission):
                 mission_authorize(actor=actor, mission=obj, comment=comment)

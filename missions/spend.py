@@ -21,6 +21,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any, Generic, TypeVar
 
 from django.db import connection, transaction
 from django.db.models import F, FilteredRelation, Prefetch, Q, QuerySet, Sum
@@ -39,10 +40,13 @@ SPEND_STATUSES = (
 )
 
 
+_Spend = TypeVar("_Spend", ProjectSpend, DestinationSpend)
+
+
 @dataclass(frozen=True)
-class Series:
+class Series(Generic[_Spend]):
     name: str  # "project" or "destination"
-    model: type[ProjectSpend] | type[DestinationSpend]
+    model: type[_Spend]
     path: str  # from an advance to the key of the series
     label: str  # what the chart names it by
 
@@ -80,7 +84,8 @@ def _month(day: dt.date | dt.datetime) -> dt.date:
 
 def _add(series: Series, *, month: dt.date, key: int, amount: Decimal) -> None:
     """Add to a month's total in one row update (the row lock orders concurrent payments)."""
-    row, _created = series.model.objects.get_or_create(month=month, **{series.key: key})
+    lookup: dict[str, Any] = {"month": month, series.key: key}
+    row, _created = series.model.objects.get_or_create(**lookup)
     series.model.objects.filter(pk=row.pk).update(amount=F("amount") + amount)
 
 
@@ -135,6 +140,7 @@ def advance_by_destination(advance: Advance, legs: Sequence[MissionLeg]) -> dict
 def count_disbursement(advance: Advance) -> None:
     """Called by the disbursement service, in its transaction. Projects first, then
     destinations by id: every payment takes its row locks in the same order (no deadlock)."""
+    assert advance.disbursed_on is not None  # the disbursement service has set it
     month = _month(advance.disbursed_on)
     _add(PROJECT, month=month, key=advance.mission.project_id, amount=advance.amount)
     legs = list(MissionLeg.objects.filter(mission_id=advance.mission_id).order_by("order"))
@@ -185,6 +191,7 @@ def _actual_by_destination() -> dict[tuple[dt.date, int], Decimal]:
         .order_by("pk")
     )
     for advance in advances.iterator(chunk_size=1000):
+        assert advance.disbursed_on is not None  # filtered above
         month = _month(advance.disbursed_on)
         legs = list(advance.mission.legs.all())
         for destination, amount in advance_by_destination(advance, legs).items():
@@ -215,12 +222,13 @@ def rebuild() -> int:
         with connection.cursor() as cursor:
             tables = ", ".join(series.model._meta.db_table for series in SERIES)
             cursor.execute(f"LOCK TABLE {tables} IN EXCLUSIVE MODE")
-    written = 0
-    for series in SERIES:
-        series.model.objects.all().delete()
-        rows = [
-            series.model(month=month, amount=amount, **{series.key: key})
-            for (month, key), amount in _actual(series).items()
-        ]
-        written += len(series.model.objects.bulk_create(rows, batch_size=1000))
-    return written
+    return _rebuild(PROJECT) + _rebuild(DESTINATION)  # the order of SERIES
+
+
+def _rebuild(series: Series[_Spend]) -> int:
+    series.model.objects.all().delete()
+    rows = [
+        series.model(month=month, amount=amount, **{series.key: key})
+        for (month, key), amount in _actual(series).items()
+    ]
+    return len(series.model.objects.bulk_create(rows, batch_size=1000))

@@ -1,4 +1,5 @@
 from django import template
+from django_stubs_ext import StrPromise
 
 register = template.Library()
 
@@ -17,7 +18,7 @@ def status_chip(status: str) -> str:
 
 
 @register.filter
-def change_reason(reason: str) -> str:
+def change_reason(reason: str) -> str | StrPromise:
     """A history row's reason in words: the timeline's label for that action code."""
     from missions.models import MissionEvent
 

@@ -2,6 +2,7 @@ from decimal import Decimal
 
 from django import template
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrPromise
 
 register = template.Library()
 
@@ -25,10 +26,10 @@ def percent(value: Decimal) -> str:
 
 
 @register.filter
-def basis_label(value: str) -> str:
+def basis_label(value: str) -> str | StrPromise:
     return BASIS_LABELS.get(value, value)
 
 
 @register.filter
-def concept_label(value: str) -> str:
+def concept_label(value: str) -> str | StrPromise:
     return CONCEPT_LABELS.get(value, value)
