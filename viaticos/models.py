@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -24,6 +25,8 @@ class HistoryNotes:
 
     _history_user: User | None
     _change_reason: str
+    # Added by HistoricalRecords: save() without writing a history row.
+    save_without_historical_record: Callable[..., None]
 
 
 class Organization(models.Model):
