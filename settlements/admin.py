@@ -11,20 +11,22 @@ from viaticos.admin import ReadOnlyAdmin, ReadOnlyInline
 
 class ReceiptInline(ReadOnlyInline):
     model = Receipt
-    fields = ["receipt_type", "category", "issuer_name", "number", "date", "currency", "amount"]
-    fields += ["amount_usd", "decision", "accepted_usd"]
+    fields = (
+        *("receipt_type", "category", "issuer_name", "number", "date", "currency", "amount"),
+        *("amount_usd", "decision", "accepted_usd"),
+    )
     readonly_fields = fields
 
 
 class DocumentInline(ReadOnlyInline):
     model = Document
-    fields = ["kind", "original_name", "content_type", "sha256", "created_at"]
+    fields = ("kind", "original_name", "content_type", "sha256", "created_at")
     readonly_fields = fields
 
 
 class SettlementEventInline(ReadOnlyInline):
     model = SettlementEvent
-    fields = ["at", "action", "actor", "comment"]
+    fields = ("at", "action", "actor", "comment")
     readonly_fields = fields
 
 

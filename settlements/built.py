@@ -17,6 +17,8 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from django.conf import settings
 from django.core.files.storage import default_storage
@@ -31,7 +33,7 @@ log = logging.getLogger(__name__)
 Kind = BuiltDocument.Kind
 
 # Looked up at call time: settlements.documents is the one place that renders them.
-_BUILDERS = {
+_BUILDERS: dict[str, Callable[[Settlement], bytes]] = {
     Kind.BUNDLE: lambda settlement: documents.render_bundle(settlement),
     Kind.REPORT: lambda settlement: documents.render_report(settlement),
 }
@@ -58,13 +60,14 @@ def fingerprint(settlement: Settlement, kind: str) -> str:
     )
     # The bundle's cover lists each receipt by these; the report shows every field of a line.
     receipts = settlement.receipts.order_by("pk")
-    if kind == Kind.BUNDLE:
-        receipts = receipts.values_list("pk", "issuer_name", "number", "date", "currency", "amount")
-    else:
-        receipts = receipts.values()
-    parts = [kind, settlement.pk, settlement.received_by_id, docs, list(receipts)]
+    receipt_rows: list[Any] = (
+        list(receipts.values_list("pk", "issuer_name", "number", "date", "currency", "amount"))
+        if kind == Kind.BUNDLE
+        else list(receipts.values())
+    )
+    parts = [kind, settlement.pk, settlement.received_by_id, docs, receipt_rows]
     if kind == Kind.REPORT:
-        row = Settlement.objects.filter(pk=settlement.pk).values().first() or {}
+        row: Mapping[str, Any] = Settlement.objects.filter(pk=settlement.pk).values().first() or {}
         parts += [
             {k: v for k, v in row.items() if k not in _NOT_IN_FINGERPRINT},
             list(settlement.perdiem_decisions.order_by("pk").values()),
@@ -179,7 +182,7 @@ def built_documents_build(settlement_id: int) -> list[str]:
     )
     if settlement is None or settlement.status in Settlement.EDITABLE:
         return []
-    built = []
+    built: list[str] = []
     for kind in (Kind.BUNDLE, Kind.REPORT):
         try:
             built_pdf(settlement, kind)

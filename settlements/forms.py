@@ -92,7 +92,8 @@ class UploadForm(forms.Form):
             attrs={"accept": "image/jpeg,image/png", "capture": "environment"}
         ),
     )
-    files = MultipleFileField(
+    # A field named "files": the form's metaclass moves it to base_fields, Form.files stays.
+    files = MultipleFileField(  # type: ignore[assignment]
         label=_("Or choose or drop one or several files (PDF, JPEG or PNG)"),
         required=False,
         widget=MultipleFileInput(attrs={"accept": ACCEPT, "multiple": True}),
@@ -113,6 +114,8 @@ def _blank_first(choices):
 
 class ReceiptEditForm(ReceiptForm):
     """Every field of a line, changed in place; a new file or call detail replaces the old."""
+
+    receipt: Receipt  # set by for_receipt
 
     receipt_type = forms.ChoiceField(label=_("Type"), choices=_blank_first(ReceiptType.choices))
     category = forms.ChoiceField(label=_("Category"), choices=_blank_first(Category.choices))
@@ -142,6 +145,7 @@ class ReceiptEditForm(ReceiptForm):
 
 
 class ReviewForm(forms.Form):
+    receipt_pk: int  # set by review_form_of
     # No decision is preselected: a line not yet decided shows "Not reviewed", a decided line
     # shows what was saved (never "Accepted" by default, issue 20).
     decision = forms.ChoiceField(

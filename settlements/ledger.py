@@ -402,8 +402,10 @@ def advance_positions(
     advances: QuerySet[Advance] | Iterable[Advance], *, today: dt.date, calendar: BusinessCalendar
 ) -> dict[int, Position]:
     """THE selector: the positions of these advances by advance id (one query)."""
-    ids = [a.pk for a in advances] if not isinstance(advances, QuerySet) else None
-    qs = Advance.objects.filter(pk__in=ids) if ids is not None else advances
+    if isinstance(advances, QuerySet):
+        qs = advances
+    else:
+        qs = Advance.objects.filter(pk__in=[a.pk for a in advances])
     rows = ledger_rows(qs.order_by())
     return {p.advance_id: p for p in positions_from_values(rows, today=today, calendar=calendar)}
 
@@ -484,11 +486,14 @@ def next_step(p: Position, *, order_state: str | None = None) -> str:
         return _(
             "Your settlement was accepted: return %(amount)s USD to Treasury by %(date)s, or it "
             "will be deducted from your pay (R-3.11a, R-8b)."
-        ) % {"amount": p.to_return, "date": p.due_date.strftime("%d/%m/%Y")}
+        ) % {
+            "amount": p.to_return,
+            "date": p.due_date.strftime("%d/%m/%Y") if p.due_date else "—",
+        }
     if p.state == State.RETURN_DUE:
         return _("Return %(amount)s USD to Treasury by %(date)s (R-4).") % {
             "amount": p.to_return,
-            "date": p.due_date.strftime("%d/%m/%Y"),
+            "date": p.due_date.strftime("%d/%m/%Y") if p.due_date else "—",
         }
     if p.owed <= 0:
         return _(

@@ -5,6 +5,9 @@ Statuses change only through settlements.services; checks live in settlements.ru
 
 from __future__ import annotations
 
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -14,6 +17,10 @@ from simple_history.models import HistoricalRecords
 
 from missions.models import Advance, Mission
 from settlements.rules import Category, ReceiptType, balance_direction
+
+if TYPE_CHECKING:
+    from settlements.selectors import SettlementSummary
+from viaticos.models import HistoryNotes
 
 
 def money_field(verbose_name, **kwargs):
@@ -26,8 +33,12 @@ class Stamping(models.TextChoices):
     FAILED = "failed", _("Stamping failed")
 
 
-class Settlement(models.Model):
+class Settlement(HistoryNotes, models.Model):
     Stamping = Stamping
+
+    # Not stored: set by settlements.api.detail_response for SettlementDetailOut.
+    summary: SettlementSummary
+    owed_now: Decimal
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
@@ -154,7 +165,7 @@ class Settlement(models.Model):
         return abs(self.balance)
 
 
-class Receipt(models.Model):
+class Receipt(HistoryNotes, models.Model):
     """A receipt for a terminal expense (R-2b), in its currency and in USD (R-3.10)."""
 
     class Decision(models.TextChoices):
@@ -323,7 +334,7 @@ class SettlementEvent(models.Model):
         return f"{self.settlement} {self.action}"
 
 
-class ReturnRecord(models.Model):
+class ReturnRecord(HistoryNotes, models.Model):
     """SPEC §4 "When the clock starts" (R-3.3, interpretation): the traveler (or the
     coordinator) records the actual return, or an authorized extension of the planned one.
     The latest record of each kind counts; records made after the 5 business days that follow

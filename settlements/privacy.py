@@ -65,7 +65,7 @@ def settlements_export(user) -> dict:
             {
                 "code": s.code,
                 "mission": s.mission.code,
-                "advance": s.advance.code if s.advance_id else None,
+                "advance": s.advance.code if s.advance is not None else None,
                 "status": s.status,
                 "actual_departure_at": _iso(s.actual_departure_at),
                 "actual_return_at": _iso(s.actual_return_at),
@@ -405,13 +405,13 @@ def settlements_anonymize_bulk(settlement_ids) -> dict[int, list[str]]:
     customer = receipts.exclude(customer_tax_id=_organization_tax_id()).exclude(
         customer_name="", customer_tax_id=""
     )
-    rows = list(customer.values_list("pk", "settlement_id"))
-    if rows:
-        ids = [pk for pk, _s in rows]
+    named = list(customer.values_list("pk", "settlement_id"))
+    if named:
+        ids = [pk for pk, _s in named]
         wipe = {"customer_name": "", "customer_tax_id": ""}
         Receipt.objects.filter(pk__in=ids).update(**wipe)
         Receipt.history.filter(id__in=ids).update(**wipe)
-        for settlement_id in {s for _pk, s in rows}:
+        for settlement_id in {s for _pk, s in named}:
             removed[settlement_id].append(_("names on receipts"))
     payees = list(
         receipts.filter(receipt_type="recibo_egresos")
@@ -464,10 +464,10 @@ def accounting_apply_bulk(candidates, action: str) -> dict[str, str]:
             )
     settlement_ids = _chunk_pks(candidates, SETTLEMENT_KEY)
     if settlement_ids:
-        present = list(
+        present_settlements = list(
             Settlement.objects.filter(pk__in=settlement_ids).values_list("pk", flat=True)
         )
-        removed = settlements_anonymize_bulk(present)
+        removed = settlements_anonymize_bulk(present_settlements)
         for pk in settlement_ids:
             details[f"{SETTLEMENT_KEY}:{pk}"] = (
                 "gone"

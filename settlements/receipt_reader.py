@@ -143,7 +143,9 @@ def parse_sunat_qr(text: str) -> SunatQr | None:
 def _qr_texts(image, **options) -> list[str]:
     import zxingcpp
 
-    found = zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode, **options)
+    # zxing-cpp's stub asks for BarcodeFormats; the binding converts one BarcodeFormat itself.
+    qr = zxingcpp.BarcodeFormat.QRCode
+    found = zxingcpp.read_barcodes(image, formats=qr, **options)  # type: ignore[arg-type]
     return [result.text for result in found if result.text]
 
 

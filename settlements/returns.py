@@ -41,7 +41,9 @@ def mission_record_return(
     also marks the traveler's mission as returned, so its settlement can start."""
     mission = Mission.objects.select_for_update().get(pk=mission.pk)
     if kind not in ReturnRecord.Kind.values:
-        raise DomainError("invalid_kind", _("Choose an actual return or an extension."), "kind")
+        raise DomainError(
+            "invalid_kind", _("Choose an actual return or an extension."), field="kind"
+        )
     if not can_record(actor, mission, kind):
         raise NotAllowed(
             "not_allowed",

@@ -22,6 +22,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Protocol
 
 from django.db.models import TextChoices
 from django.utils.translation import gettext as _
@@ -383,7 +384,18 @@ class PerDiemReviewLine:
         return self.actual > 0 and self.concept != "sponsor"
 
 
-def _by_line(lines) -> dict[tuple[dt.date, str], Decimal]:
+class DayLine(Protocol):
+    """A per-diem line of a day (missions.perdiem.Line), as far as the review reads it."""
+
+    @property
+    def date(self) -> dt.date: ...
+    @property
+    def concept(self) -> str: ...
+    @property
+    def amount(self) -> Decimal: ...
+
+
+def _by_line(lines: Iterable[DayLine]) -> dict[tuple[dt.date, str], Decimal]:
     totals: dict[tuple[dt.date, str], Decimal] = {}
     for line in lines:
         key = (line.date, line.concept)
@@ -393,7 +405,9 @@ def _by_line(lines) -> dict[tuple[dt.date, str], Decimal]:
 
 @enforces("R-7i")
 def perdiem_review_lines(
-    planned_lines, actual_lines, cuts: dict[tuple[dt.date, str], tuple[Decimal, str]]
+    planned_lines: Iterable[DayLine],
+    actual_lines: Iterable[DayLine],
+    cuts: dict[tuple[dt.date, str], tuple[Decimal, str]],
 ) -> list[PerDiemReviewLine]:
     """R-7i: the per-diem lines by day and concept, planned beside actual, with the cuts the
     General Accountant made (never more than the line)."""

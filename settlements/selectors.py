@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -121,7 +122,8 @@ def missions_to_settle_page(user, *, page: str | None = None, today: dt.date | N
     the return, or after a later payment of its advance, R-5: the deadline job's) and the
     business days left, counted in one walk over the calendar."""
     today = today or timezone.localdate()
-    result = Paginator(missions_to_settle(user), pagination.PER_PAGE).get_page(page)
+    # Its missions are replaced below by MissionToSettle rows.
+    result: Page[Any] = Paginator(missions_to_settle(user), pagination.PER_PAGE).get_page(page)
     calendar = duty_calendar()
     dues = {
         m.pk: deadline_rules.advance_due_date(
@@ -157,7 +159,8 @@ def settlement_get_for_user(user, pk) -> Settlement:
     hold_purpose = serves_hold_purpose(user)
     qs = with_blocked_flag(_base(), "mission__traveler") if hold_purpose else _base()
     settlement = get_object_or_404(_visible(qs, user), pk=pk)
-    if hold_purpose and settlement.person_blocked:  # R-T2, R-S3: read for the hold, logged
+    # person_blocked: annotated by with_blocked_flag (R-T2, R-S3: read for the hold, logged)
+    if hold_purpose and getattr(settlement, "person_blocked", False):
         what = _("Settlement %(code)s") % {"code": settlement.code}
         log_blocked_read(actor=user, person=settlement.mission.traveler, what=what, blocked=True)
     return settlement
@@ -260,8 +263,8 @@ def _decided_usd(receipt: Receipt) -> Decimal | None:
 
 def _facts(receipt: Receipt, documents: list[Document]) -> ReceiptFacts:
     approval = None
-    if receipt.exception_approved_by_id:
-        approver = receipt.exception_approved_by
+    approver = receipt.exception_approved_by if receipt.exception_approved_by_id else None
+    if approver is not None:
         approval = ExceptionApproval(
             receipt.exception_approver_role,
             display_name(approver),

@@ -271,8 +271,10 @@ class SettlementDetailOut(SettlementOut):
     @extend_schema_field(DraftOut(many=True))
     def get_drafts(self, obj) -> list[dict]:
         drafts = obj.receipts.filter(draft=True).order_by("pk")
-        return DraftOut(drafts, many=True).data
+        # many=True: a ReturnList (djangorestframework-stubs type every .data as a ReturnDict)
+        return DraftOut(drafts, many=True).data  # type: ignore[return-value]
 
     def get_documents(self, obj) -> list[dict]:
         docs = [d for d in obj.documents.all() if d.receipt_id is None]
-        return DocumentOut(docs, many=True).data
+        # many=True: a ReturnList, as above
+        return DocumentOut(docs, many=True).data  # type: ignore[return-value]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from decimal import Decimal
 
@@ -122,6 +122,11 @@ def _files() -> Iterator:
         for name in written:
             default_storage.delete(name)
         raise
+
+
+def _delete_stored(names: Iterable[str]) -> None:
+    for name in names:
+        default_storage.delete(name)
 
 
 def _new_document(settlement, *, actor, kind, checked: CheckedUpload, receipt=None) -> Document:
@@ -516,7 +521,7 @@ def receipt_remove(*, actor, receipt: Receipt) -> None:
     receipt.delete()
     _refresh_totals(settlement)
     _event(settlement, actor, A.RECEIPT_REMOVED, label)
-    transaction.on_commit(lambda: [default_storage.delete(name) for name in names])
+    transaction.on_commit(lambda: _delete_stored(names))
 
 
 def _organization() -> tuple[str, str]:
@@ -745,7 +750,7 @@ def receipt_change(
             A.RECEIPT_ADDED if confirming else A.RECEIPT_CHANGED,
             str(receipt),
         )
-    transaction.on_commit(lambda: [default_storage.delete(name) for name in deleted])
+    transaction.on_commit(lambda: _delete_stored(deleted))
     return receipt
 
 
@@ -766,7 +771,7 @@ def document_remove(*, actor, document: Document) -> None:
     document.delete()
     _refresh_totals(settlement)
     _event(settlement, actor, A.DOCUMENT_REMOVED, label)
-    transaction.on_commit(lambda: [default_storage.delete(name) for name in names])
+    transaction.on_commit(lambda: _delete_stored(names))
 
 
 @enforces("R-2h")
@@ -1164,6 +1169,7 @@ def _follow_ledger(settlement: Settlement, actor, today: dt.date) -> None:
             advance_id=settlement.advance_id, state__in=PayrollDeductionOrder.NOT_EXPORTED
         ).update(state=PayrollDeductionOrder.State.CANCELLED, cancelled_on=today)
         advance = settlement.advance
+        assert advance is not None  # advance_id is set
         advance.refresh_from_db()
         if advance.status in Advance.PENDING_SETTLEMENT:
             mission_services.advance_mark_settled(

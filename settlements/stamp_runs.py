@@ -96,6 +96,8 @@ def _stamp(settlement_id: int, run: str) -> bool:
     settlement = _current(settlement_id, run)
     if settlement is None:
         return False  # done already, superseded, or cancelled by a return
+    # _current() answers only a received settlement: both are set by its reception.
+    assert settlement.stamp_date is not None and settlement.received_by is not None
     stamp = Stamp(settlement.stamp_date, display_name(settlement.received_by))
     documents = list(Document.objects.filter(settlement_id=settlement_id).order_by("pk"))
     written: dict[int, tuple[str, str]] = {}

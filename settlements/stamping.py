@@ -353,7 +353,7 @@ def stamp_image(content: bytes, content_type: str, stamp: Stamp) -> bytes:
     return out.getvalue()
 
 
-def _page_box(width: int, height: int) -> tuple[float, float]:
+def _page_box(width: float, height: float) -> tuple[float, float]:
     """The A4 page (points) in the image's orientation."""
     return (A4_POINTS[1], A4_POINTS[0]) if width > height else A4_POINTS
 
