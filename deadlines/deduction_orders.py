@@ -139,9 +139,11 @@ def deduction_order_next(
         raise DomainError(
             "wrong_state", _("Only an applied payroll deduction can order a further deduction.")
         )
+    advance_id = sanction.advance_id
+    assert advance_id is not None  # a payroll deduction is of an advance
     orders = list(
         PayrollDeductionOrder.objects.select_for_update(of=("self",))
-        .filter(advance_id=sanction.advance_id)
+        .filter(advance_id=advance_id)
         .order_by("pk")
     )
     waiting = [o for o in orders if o.state in PayrollDeductionOrder.NOT_EXPORTED]
@@ -152,6 +154,7 @@ def deduction_order_next(
             % {"code": waiting[0].code},
         )
     advance = sanction.advance
+    assert advance is not None
     owed = ledger.position_of(advance, today=today).owed
     if owed <= 0:
         raise DomainError(

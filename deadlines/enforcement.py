@@ -231,11 +231,12 @@ def _plan_one(
             f"{requirement.amount} USD{' LATE' if requirement.issued_late else ''}"
         )
         profile = traveler_profile(traveler)
-        block = {
+        blocks: dict[str, str] = {
             TravelerProfile.EntityKind.MEMBER_INSTITUTION: Sanction.Kind.MEMBER_INSTITUTION_BLOCK,
             TravelerProfile.EntityKind.CO_EXECUTING: Sanction.Kind.CO_EXECUTING_BLOCK,
-        }.get(profile.entity_kind if profile else None)
-        if block and (advance.pk, block) not in sanctions_there:
+        }
+        block = blocks.get(profile.entity_kind) if profile is not None else None
+        if profile is not None and block and (advance.pk, block) not in sanctions_there:
             batch.sanctions.append(
                 Sanction(
                     kind=block,
@@ -419,7 +420,7 @@ def enforce_deadlines(
     for start in range(0, len(ids), batch_size):
         chunk = ids[start : start + batch_size]
         with transaction.atomic():
-            advances = (
+            query = (
                 Advance.objects.filter(pk__in=chunk)
                 # No PDF in the run: the requirement e-mail links to it (rendered on demand).
                 .select_related(
@@ -434,8 +435,8 @@ def enforce_deadlines(
             )
             if not dry_run:
                 # Lock only the advances: a second run waits here, then sees this run's rows.
-                advances = advances.select_for_update(of=("self",))
-            advances = list(advances)
+                query = query.select_for_update(of=("self",))
+            advances = list(query)
             positions = ledger.advance_positions(
                 Advance.objects.filter(pk__in=chunk), today=today, calendar=calendar
             )

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from missions.models import Advance, Mission, money_field
+from viaticos.models import HistoryNotes
 
 
 class DeadlineReminder(models.Model):
@@ -97,7 +98,7 @@ class DocumentationRequirement(models.Model):
         return f"RD-{self.pk or 0:05d}"
 
 
-class Sanction(models.Model):
+class Sanction(HistoryNotes, models.Model):
     """One sanction of the ledger (R-8, R-3.13, R-3.17). "No new advance while unsettled"
     (R-3.11a) is not stored: it is derived from the advances pending settlement."""
 
@@ -125,7 +126,7 @@ class Sanction(models.Model):
         # Tratamiento objetivo (R-A1): the General Accountant decided not to apply a proposal.
         DISMISSED = "dismissed", _("Dismissed")
 
-    RULES = {
+    RULES: dict[str, str] = {
         Kind.PAYROLL_DEDUCTION: "R-8b",
         Kind.MEMBER_INSTITUTION_BLOCK: "R-3.13",
         Kind.CO_EXECUTING_BLOCK: "R-3.13",

@@ -41,7 +41,7 @@ COLUMNS = (
     spreadsheets.Column("Referencia de la misión", 24),
     spreadsheets.Column("Regla", 8),
 )
-CONTENT_TYPES = {
+CONTENT_TYPES: dict[str, str] = {
     PayrollExport.Format.CSV: "text/csv; charset=utf-8",
     PayrollExport.Format.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from django.core.paginator import Page, Paginator
 from django.db.models import (
@@ -27,6 +28,9 @@ from settlements import ledger
 from viaticos import pagination
 from viaticos.business_days import BusinessCalendar, duty_calendar
 from viaticos.roles import Role, has_role
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
 
 ZERO = Decimal("0.00")
 PALETTE = ["#1f5f8b", "#e07b39", "#3c9d5d", "#8e5ea2", "#c94c4c", "#5b7083", "#d4a72c"]
@@ -77,7 +81,7 @@ class Deadline:
         return self.position.state
 
     @property
-    def state_label(self) -> str:
+    def state_label(self) -> str | StrPromise:
         return ledger.State(self.position.state).label
 
     @property
@@ -208,7 +212,8 @@ def traveler_deadline_page(
     advances = traveler_deadline_advances(user, today=today).prefetch_related(
         Prefetch("mission__legs", queryset=MissionLeg.objects.select_related("destination"))
     )
-    result = Paginator(advances, per_page or pagination.PER_PAGE).get_page(page)
+    # Its advances are replaced below by Deadline rows.
+    result: Page[Any] = Paginator(advances, per_page or pagination.PER_PAGE).get_page(page)
     result.object_list = deadline_rows(result.object_list, today=today, calendar=duty_calendar())
     return result
 
@@ -271,11 +276,12 @@ def outstanding_by_age(*, today: dt.date, calendar: BusinessCalendar | None = No
         p for p in ledger.positions_from_values(rows, today=today, calendar=calendar) if p.owed > 0
     ]
     positions.sort(key=_sort_key)
-    counts = {key: [0, ZERO] for key in BUCKETS}
+    numbers = dict.fromkeys(BUCKETS, 0)
+    totals = dict.fromkeys(BUCKETS, ZERO)
     for p in positions:
-        counts[p.bucket][0] += 1
-        counts[p.bucket][1] += p.owed
-    buckets = {key: AgeBucket(key, n, total) for key, (n, total) in counts.items()}
+        numbers[p.bucket] += 1
+        totals[p.bucket] += p.owed
+    buckets = {key: AgeBucket(key, numbers[key], totals[key]) for key in BUCKETS}
     return Outstanding(today=today, calendar=calendar, buckets=buckets, positions=positions)
 
 
@@ -287,7 +293,8 @@ def outstanding_queryset(ages: Outstanding, *, bucket: str = "") -> list[int]:
 def outstanding_page(ages: Outstanding, *, bucket: str = "", page: str | None = None) -> Page:
     """One page of the outstanding advances, each with its position."""
     chosen = [p for p in ages.positions if not bucket or p.bucket == bucket]
-    result = Paginator(chosen, pagination.PER_PAGE).get_page(page)
+    # Its positions are replaced below by Deadline rows.
+    result: Page[Any] = Paginator(chosen, pagination.PER_PAGE).get_page(page)
     positions = list(result.object_list)
     by_pk = (
         _deadline_base()
@@ -394,7 +401,7 @@ def stacked_chart(months: list[dt.date], data: dict[str, dict[dt.date, Decimal]]
     columns = []
     for index, month in enumerate(months):
         x = gap + index * (bar_w + gap)
-        y = 20 + height
+        y: float = 20 + height
         parts = []
         for n_index, name in enumerate(names):
             value = data[name].get(month, ZERO)
