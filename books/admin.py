@@ -30,7 +30,7 @@ class AccountMappingAdmin(SimpleHistoryAdmin):
 
 class JournalLineInline(ReadOnlyInline):
     model = JournalLine
-    fields = ["account", "debit", "credit", "project", "budget_line", "category", "traveler"]
+    fields = ("account", "debit", "credit", "project", "budget_line", "category", "traveler")
     readonly_fields = fields
 
 

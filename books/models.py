@@ -102,7 +102,7 @@ class AccountMapping(models.Model):
         ]
 
     def __str__(self) -> str:
-        scope = self.project.code if self.project_id else "*"
+        scope = self.project.code if self.project is not None else "*"
         return f"{self.get_purpose_display()} / {self.category or '*'} / {scope} → {self.account}"
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
 
@@ -14,6 +15,10 @@ from missions import budget_selectors
 from missions.budget_selectors import Figures
 from viaticos import spreadsheets
 from viaticos.errors import DomainError
+
+if TYPE_CHECKING:
+    from missions.models import BudgetLine, Mission
+    from viaticos.models import Project
 
 ZERO = Decimal("0.00")
 COLUMNS = (
@@ -32,14 +37,14 @@ COLUMNS = (
 
 @dataclass
 class ReportLine:
-    line: object
+    line: BudgetLine
     figures: Figures
-    missions: list = field(default_factory=list)
+    missions: list[Mission] = field(default_factory=list)
 
 
 @dataclass
 class DonorReport:
-    project: object
+    project: Project
     start: dt.date
     end: dt.date
     lines: list[ReportLine]

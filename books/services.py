@@ -81,7 +81,7 @@ def _by_category(settlement, summary) -> dict[str, Decimal]:
     terminal = {k: round_money(v) for k, v in terminal.items() if v > 0}
     difference = round_money(settlement.terminal_accepted) - sum(terminal.values(), ZERO)
     if difference:
-        largest = max(terminal, key=terminal.get) if terminal else "other"
+        largest = max(terminal, key=lambda k: terminal[k]) if terminal else "other"
         terminal[largest] = terminal.get(largest, ZERO) + difference
     return {VIATICOS: settlement.viaticos_recognized, **terminal}
 
