@@ -187,7 +187,7 @@ class IncidentCommunicationInline(admin.TabularInline):
     model = IncidentCommunication
     extra = 0
     can_delete = False
-    fields = ["at", "kind", "to", "subject", "sent_by"]
+    fields = ("at", "kind", "to", "subject", "sent_by")
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):
@@ -304,7 +304,7 @@ class LoggedTravelerProfileAdmin(TravelerProfileAdmin):
         if profile is not None and request.method == "GET":
             access_log_record(
                 actor=request.user,
-                what=what or _("Identity document and bank data (admin)"),
+                what=what or str(_("Identity document and bank data (admin)")),
                 subject=profile.user,
                 record_key=f"viaticos.travelerprofile:{profile.pk}",
                 ip=request.META.get("REMOTE_ADDR"),

@@ -6,6 +6,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
+from typing import Any
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
@@ -45,7 +47,7 @@ def _local(at: dt.datetime) -> dt.date:
 def _viaticos_export(user) -> dict:
     from viaticos.models import TravelerProfile
 
-    data = {
+    data: dict[str, Any] = {
         "account": {
             "username": user.get_username(),
             "first_name": user.first_name,
@@ -181,6 +183,8 @@ def _identity_due(cutoff, done_keys):
 
 
 def _identity_apply(candidate: Candidate, action: str) -> str:
+    if candidate.subject_id is None:
+        return "gone"
     user = get_user_model().objects.filter(pk=candidate.subject_id).first()
     if user is None:
         return "gone"
@@ -368,10 +372,15 @@ def _deleted_by_pk(model: str) -> dict:
     return {"apply": apply, "apply_bulk": apply_bulk}
 
 
-def _delete_files_on_commit(names) -> None:
-    names = [n for n in names if n]
-    if names:
-        transaction.on_commit(lambda: [default_storage.delete(n) for n in names])
+def _delete_files_on_commit(names: Iterable[str]) -> None:
+    kept = [n for n in names if n]
+
+    def delete() -> None:
+        for name in kept:
+            default_storage.delete(name)
+
+    if kept:
+        transaction.on_commit(delete)
 
 
 def _arco_apply_bulk(candidates, action: str) -> dict[str, str]:

@@ -145,7 +145,8 @@ class AnswerForm(forms.Form):
     response_text = forms.CharField(
         label=_("Response letter"), widget=forms.Textarea(attrs={"rows": 6}), required=False
     )
-    data = forms.ChoiceField(
+    # A field named "data": the form's metaclass moves it to base_fields, Form.data stays.
+    data = forms.ChoiceField(  # type: ignore[assignment]
         label=_("The person's data (acceso granted)"),
         choices=[
             ("attach", _("Attached to the letter (PDF and JSON)")),

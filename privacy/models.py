@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
@@ -13,6 +14,10 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from privacy.registry import Action, StartEvent
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+from viaticos.models import HistoryNotes
 
 USER = settings.AUTH_USER_MODEL
 
@@ -646,7 +651,7 @@ class AccessLogEntry(models.Model):
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor} → {self.subject_label}: {self.what}"
 
 
-class SecurityIncident(models.Model):
+class SecurityIncident(HistoryNotes, models.Model):
     """R-S4: a security incident; the Authority and those affected are told within 48 hours."""
 
     NOTIFY_WITHIN = dt.timedelta(hours=48)
@@ -671,7 +676,7 @@ class SecurityIncident(models.Model):
         verbose_name=_("reported by"),
     )
     reported_at = models.DateTimeField(_("reported at"), null=True, blank=True)
-    affected_users = models.ManyToManyField(
+    affected_users: models.ManyToManyField[User, Any] = models.ManyToManyField(
         USER, blank=True, related_name="+", verbose_name=_("people affected with an account")
     )
     alerted_at = models.DateTimeField(_("first alert sent at"), null=True, blank=True)

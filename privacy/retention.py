@@ -146,7 +146,9 @@ def apply_retention(*, today: dt.date, dry_run: bool = False) -> list[Step]:
                 elif category.apply_bulk is not None:
                     details = category.apply_bulk([s.candidate for s in chunk], action)
                 else:
-                    details = {s.key: category.apply(s.candidate, action) for s in chunk}
+                    apply = category.apply
+                    assert apply is not None  # a category declares apply or apply_bulk
+                    details = {s.key: apply(s.candidate, action) for s in chunk}
                 lifted = [s.blocked_key for s in chunk if s.lift]
                 if lifted:
                     BlockedRecord.objects.filter(key__in=lifted).delete()

@@ -6,6 +6,7 @@ import datetime as dt
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import (
     BooleanField,
@@ -38,6 +39,9 @@ from privacy.registry import Hold, declarations
 from viaticos.business_days import BusinessCalendar
 from viaticos.roles import Role, has_role
 from viaticos.rules_registry import enforces
+
+if TYPE_CHECKING:
+    from viaticos.models import TravelerProfile
 
 
 @enforces("R-P1")
@@ -121,9 +125,9 @@ def subject_holds(user, today: dt.date, *, exclude_request_id: int | None = None
         Q(ended_on__isnull=True) | Q(ended_on__gte=today)
     )
     holds.extend(_legal_hold(hold) for hold in legal)
-    in_course = ArcoRequest.objects.filter(
-        subject=user, status__in=ArcoRequest.OPEN_STATUSES
-    ).exclude(pk=exclude_request_id)
+    in_course = ArcoRequest.objects.filter(subject=user, status__in=ArcoRequest.OPEN_STATUSES)
+    if exclude_request_id is not None:
+        in_course = in_course.exclude(pk=exclude_request_id)
     holds.extend(_request_hold(request) for request in in_course)
     return holds
 
@@ -174,6 +178,7 @@ def subjects_holds(user_ids, today: dt.date, *, chunk: int = 2000) -> dict[int, 
             subject_id__in=part, status__in=ArcoRequest.OPEN_STATUSES
         ).only("pk", "subject_id", "tracking_code")
         for request in in_course.order_by("pk"):
+            assert request.subject_id is not None  # filtered by subject above
             result[request.subject_id].append(_request_hold(request))
     return result
 
@@ -261,7 +266,8 @@ def with_urgency(
 ) -> list[ArcoRequest]:
     """R-A7: each request with its urgency ("late", "soon", "ok"; "closed" once answered)."""
     cal = calendar or rules.arco_calendar()
-    rows = list(requests)
+    # Annotated by the request lists (awaiting_data, effective_due); urgency is set here.
+    rows: list[Any] = list(requests)
     for row in rows:
         pending = row.is_open or row.awaiting_data
         row.urgency = rules.urgency(cal, row.effective_due, today) if pending else "closed"
@@ -329,7 +335,7 @@ def access_log(limit: int = 500):
 class SubjectCandidate:
     """An account proposed as the person a request is about, and why (R-A1, R-A8)."""
 
-    profile: object
+    profile: TravelerProfile
     reasons: tuple[str, ...]
 
     @property

@@ -392,7 +392,7 @@ def personal_data_recipient(request: ArcoRequest) -> str:
     """R-A1: where a letter or data carrying personal data may be e-mailed: the e-mail of the
     linked account, or, without an account, the address the requester confirmed through the
     link sent to it. Empty: nowhere yet (the e-mail is held, the officer sees why)."""
-    if request.subject_id:
+    if request.subject is not None:
         return (request.subject.email or "").strip()
     if request.email and request.email_confirmed_at:
         return request.email
@@ -481,7 +481,7 @@ def _release_held(request: ArcoRequest) -> None:
     delivery becomes the record of the sending, with the files kept in the request's file."""
     if not personal_data_recipient(request):
         return
-    builders = {
+    builders: dict[str, tuple[str, str, tuple[str, ...]]] = {
         ArcoDelivery.Kind.RESPONSE: ("response", "privacy.response_files", (EXPORT_FULL,)),
         ArcoDelivery.Kind.DATA: ("data", "privacy.data_files", ()),
     }
@@ -605,7 +605,8 @@ def _arco_request_correct(tracking_code, correction_text, checked, today, stored
 def arco_request_close_not_filed(*, actor, request_id: int, today: dt.date) -> ArcoRequest:
     """R-A4: not corrected in time: closed as not filed, with a letter saying so (R-A7)."""
     request = _locked(request_id)
-    if request.status != ArcoRequest.Status.OBSERVED or today <= request.correction_due_date:
+    due = request.correction_due_date  # set when the request is observed
+    if request.status != ArcoRequest.Status.OBSERVED or due is None or today <= due:
         raise DomainError(
             "cannot_close_not_filed",
             _("Only a request whose correction period has passed can be closed as not filed."),
@@ -617,7 +618,7 @@ def arco_request_close_not_filed(*, actor, request_id: int, today: dt.date) -> A
             "You did not complete your request within the 5 business days you were given after "
             "our observations of %(date)s, so it is considered not filed (Reglamento of Ley "
             "29733, D.S. 016-2024-JUS). You may file a new request at any time."
-        ) % {"date": request.observed_on.strftime("%d/%m/%Y")}
+        ) % {"date": request.observed_on.strftime("%d/%m/%Y") if request.observed_on else ""}
     _history(request, actor, "closed as not filed")
     request.save(update_fields=["status", "closed_on", "response_text"])
     _queue_response(request)
@@ -854,7 +855,7 @@ def _queue_to_controller(request: ArcoRequest, name: str, email: str) -> None:
 
 def _require_account_email(request: ArcoRequest) -> None:
     """R-A1: a person's data is e-mailed only to their account's address."""
-    if request.subject_id and not (request.subject.email or "").strip():
+    if request.subject is not None and not (request.subject.email or "").strip():
         raise DomainError(
             "account_without_email",
             _(
@@ -1050,7 +1051,7 @@ def _read(attachment: ArcoAttachment) -> bytes:
     return crypto.read_bytes(attachment.storage_name)
 
 
-EMAIL_NAMES = {
+EMAIL_NAMES: dict[str, str] = {
     ArcoAttachment.Kind.EXPORT_PDF: "mis-datos.pdf",
     ArcoAttachment.Kind.EXPORT_JSON: "mis-datos.json",
 }
@@ -1182,7 +1183,7 @@ def arco_request_verify_identity(*, actor, request_id: int, method: str, note: s
 
 
 def _known_email_confirmed(request: ArcoRequest) -> bool:
-    account = (request.subject.email or "").strip().lower() if request.subject_id else ""
+    account = (request.subject.email or "").strip().lower() if request.subject is not None else ""
     typed = (request.email or "").strip().lower()
     return bool(account) and typed == account and request.email_confirmed_at is not None
 

@@ -103,6 +103,7 @@ def subject_rectify(*, actor, request_id: int, changes: dict, today: dt.date) ->
     request = _locked(request_id)
     _require(request, ArcoRequest.Right.RECTIFICACION)
     User = get_user_model()
+    assert request.subject_id is not None  # checked by _require
     user = User.objects.select_for_update().get(pk=request.subject_id)
     changes = {k: str(v).strip() for k, v in changes.items() if v not in (None, "")}
     if BANK_FIELDS & set(changes):
@@ -157,6 +158,7 @@ def subject_cancel(*, actor, request_id: int, today: dt.date) -> dict:
     case the answer says which data is kept and why."""
     request = _locked(request_id)
     _require(request, ArcoRequest.Right.CANCELACION)
+    assert request.subject_id is not None  # checked by _require
     user = get_user_model().objects.select_for_update().get(pk=request.subject_id)
     holds = subject_holds(user, today, exclude_request_id=request.pk)
     record_block(key=f"user:{user.pk}", subject_id=user.pk, today=today, holds=holds)
@@ -207,6 +209,7 @@ def subject_stop_processing(
     person's reasons (Law art. 22), and the officer's assessment goes into the letter."""
     request = _locked(request_id)
     _require(request, ArcoRequest.Right.OPOSICION)
+    assert request.subject_id is not None  # checked by _require
     user = get_user_model().objects.get(pk=request.subject_id)
     purposes = list(Purpose.objects.filter(code__in=purpose_codes, is_active=True))
     if not purposes:

@@ -229,7 +229,7 @@ def arco_download(request, token: str, attachment_id: int | None = None):
         content = crypto.read_bytes(item.storage_name)
     except FileNotFoundError:
         raise Http404 from None
-    names = {
+    names: dict[str, str] = {
         ArcoAttachment.Kind.RESPONSE: f"respuesta-{req.tracking_code}.pdf",
         **services.EMAIL_NAMES,
     }
@@ -258,8 +258,9 @@ def arco_status(request, code: str):
     try:
         req = selectors.arco_request_by_code(code)
     except Http404:
-        form = TrackingForm({"code": code})
-        return _lookup_page(request, form=form, not_found=NO_CODE, status=404)
+        return _lookup_page(
+            request, form=TrackingForm({"code": code}), not_found=NO_CODE, status=404
+        )
     if req.tracking_code != code:  # typed without dashes or in small letters
         return redirect("privacy:arco-status", code=req.tracking_code)
     form = CorrectionForm(request.POST or None, request.FILES or None)
@@ -676,7 +677,10 @@ def attachment(request, pk: int, attachment_id: int):
     except FileNotFoundError:
         raise Http404 from None
     response = HttpResponse(content, content_type=item.content_type)
-    response["Content-Disposition"] = content_disposition_header(False, _attachment_name(item, req))
+    # Never None: the file always has a name.
+    response["Content-Disposition"] = (
+        content_disposition_header(False, _attachment_name(item, req)) or ""
+    )
     return response
 
 
@@ -685,7 +689,7 @@ def _attachment_name(item: ArcoAttachment, req: ArcoRequest) -> str:
     extension = item.storage_name.rsplit(".", 1)[-1] if "." in item.storage_name else "bin"
     if item.original_name:
         return item.original_name
-    stem = {
+    stems: dict[str, str] = {
         ArcoAttachment.Kind.RESPONSE: "respuesta",
         ArcoAttachment.Kind.ACKNOWLEDGEMENT: "acuse",
         ArcoAttachment.Kind.EXPORT_PDF: "mis-datos",
@@ -693,7 +697,8 @@ def _attachment_name(item: ArcoAttachment, req: ArcoRequest) -> str:
         ArcoAttachment.Kind.IDENTITY: "documento-identidad",
         ArcoAttachment.Kind.POWER_OF_ATTORNEY: "poder",
         ArcoAttachment.Kind.CORRECTION: "subsanacion",
-    }.get(item.kind, item.kind)
+    }
+    stem = stems.get(item.kind, item.kind)
     return f"{stem}-{req.tracking_code}.{extension}"
 
 

@@ -9,7 +9,8 @@ register = template.Library()
 @register.filter
 def notice_html(text: str) -> str:
     """The notice is plain text: "## " lines are headings, "- " lines list items."""
-    out, items = [], []
+    out: list[str] = []
+    items: list[str] = []
 
     def flush():
         if items:
