@@ -89,3 +89,31 @@ def test_r_4_mission_suspended_during_the_trip_is_paid_from_the_actual_times(
     settlement.refresh_from_db()
     # San Salvador: 1 night × 80.00 + meals 40.00 (before 09:00) + 40.00 (back after 17:00)
     assert settlement.viaticos_recognized == D("160.00")
+
+
+def test_r_4_a_negative_amount_spent_is_refused_with_its_field(disbursed_advance, coordinator):
+    mission = disbursed_advance().mission
+    with pytest.raises(DomainError) as refused:
+        mission_services.mission_cancel(
+            actor=coordinator, mission=mission, reason="Evento cancelado", amount_spent=D("-1.00")
+        )
+    assert refused.value.code == "negative_amount"
+    assert refused.value.field == "amount_spent"
+
+
+def test_r_3_3_a_return_of_an_unknown_kind_is_refused_with_its_field(disbursed_advance, traveler):
+    from django.utils import timezone
+
+    from settlements import returns
+
+    mission = disbursed_advance().mission
+    with pytest.raises(DomainError) as refused:
+        returns.mission_record_return(
+            actor=traveler,
+            mission=mission,
+            kind="teleported",
+            at=timezone.now(),
+            today=timezone.localdate(),
+        )
+    assert refused.value.code == "invalid_kind"
+    assert refused.value.field == "kind"
