@@ -32,7 +32,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 RULE_ID = re.compile(r"R-(?:[0-9]+(?:\.[0-9]+)?[a-z]?|[PAST][0-9]+)")
 
 # The project's own packages, whose modules carry @enforces.
-PROJECT_PACKAGES = ("viaticos", "missions", "settlements", "privacy")
+PROJECT_PACKAGES = ("viaticos", "missions", "settlements", "deadlines", "privacy", "books")
 # Entry points that do more than define things when imported.
 SKIPPED = {"wsgi", "asgi", "settings", "manage"}
 
