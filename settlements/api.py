@@ -98,6 +98,13 @@ SettlementReceiveView = _action(
     lambda r, s, d: services.settlement_receive(actor=r.user, settlement=s, today=_today()),
     'Receive and stamp every document "Liquidado" (R-3.7). Accounting Assistant.',
 )
+SettlementStampAgainView = _action(
+    "SettlementStampAgainView",
+    None,
+    lambda r, s, d: services.settlement_stamp_again(actor=r.user, settlement=s, today=_today()),
+    "Start again a stamping run that failed (R-3.7). Accounting Assistant. Idempotent: while "
+    "the new run stamps, or once it is done, a repeated request starts nothing more.",
+)
 SettlementFinishReviewView = _action(
     "SettlementFinishReviewView",
     None,
