@@ -69,9 +69,15 @@ def _action(name, input_class, act, doc):
         (_SettlementAction,),
         {"input": input_class, "act": lambda self, request, s, data: act(request, s, data)},
     )
+
+    # A function of each view's own: extend_schema marks the function it is given, and the
+    # inherited one is shared by every action (each would show the last action's document).
+    def post(self, request, pk):
+        return _SettlementAction.post(self, request, pk)
+
     view.post = extend_schema(
         request=input_class, responses=serializers.SettlementDetailOut, description=doc
-    )(view.post)
+    )(post)
     view.__doc__ = doc
     return view
 
