@@ -69,9 +69,15 @@ def _action(name, input_class, act, doc):
         (_SettlementAction,),
         {"input": input_class, "act": lambda self, request, s, data: act(request, s, data)},
     )
+
+    # A function of each view's own: extend_schema marks the function it is given, and the
+    # inherited one is shared by every action (each would show the last action's document).
+    def post(self, request, pk):
+        return _SettlementAction.post(self, request, pk)
+
     view.post = extend_schema(
         request=input_class, responses=serializers.SettlementDetailOut, description=doc
-    )(view.post)
+    )(post)
     view.__doc__ = doc
     return view
 
@@ -97,6 +103,13 @@ SettlementReceiveView = _action(
     None,
     lambda r, s, d: services.settlement_receive(actor=r.user, settlement=s, today=_today()),
     'Receive and stamp every document "Liquidado" (R-3.7). Accounting Assistant.',
+)
+SettlementStampAgainView = _action(
+    "SettlementStampAgainView",
+    None,
+    lambda r, s, d: services.settlement_stamp_again(actor=r.user, settlement=s, today=_today()),
+    "Start again a stamping run that failed (R-3.7). Accounting Assistant. Idempotent: while "
+    "the new run stamps, or once it is done, a repeated request starts nothing more.",
 )
 SettlementFinishReviewView = _action(
     "SettlementFinishReviewView",

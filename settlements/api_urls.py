@@ -30,6 +30,11 @@ urlpatterns = [
         name="settlement-receive",
     ),
     path(
+        "settlements/<int:pk>/stamp-again/",
+        api.SettlementStampAgainView.as_view(),
+        name="settlement-stamp-again",
+    ),
+    path(
         "settlements/<int:pk>/finish-review/",
         api.SettlementFinishReviewView.as_view(),
         name="settlement-finish-review",

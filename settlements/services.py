@@ -19,6 +19,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from deadlines.models import PayrollDeductionOrder
 from missions import budgets, hooks
@@ -66,9 +67,14 @@ ZERO = Decimal("0.00")
 
 
 def _wrong_state(settlement: Settlement, action: str) -> DomainError:
+    # A context of its own: the missions catalogue has the same English sentence worded for
+    # its verbs ("No se puede autorizar …"), which would otherwise be used here too.
     return DomainError(
         "wrong_state",
-        _("%(code)s cannot be %(action)s: it is “%(status)s”. Reload the page to see its state.")
+        pgettext(
+            "settlement",
+            "%(code)s cannot be %(action)s: it is “%(status)s”. Reload the page to see its state.",
+        )
         % {
             "code": settlement.code,
             "action": action,
@@ -882,16 +888,19 @@ def settlement_receive(*, actor, settlement: Settlement, today: dt.date) -> Sett
 @transaction.atomic
 def settlement_stamp_again(*, actor, settlement: Settlement, today: dt.date) -> Settlement:
     """A stamping run that failed (a document that could not be read, storage down) is started
-    again by the Accounting Assistant; nothing of the failed run was kept."""
+    again by the Accounting Assistant; nothing of the failed run was kept.
+
+    Idempotent: once started again (the new run stamping, or done), a repeated request (a
+    double click, a client retrying after a timeout) starts no second run and changes nothing."""
     settlement = _lock(settlement)
     if not access.is_accounting_assistant(actor):
         raise _not_allowed()
     if access.is_own(actor, settlement):
         raise _own()
-    if settlement.stamping != Settlement.Stamping.FAILED or settlement.status in (
-        Settlement.EDITABLE | {S.SUBMITTED}
-    ):
+    if not settlement.stamping or settlement.status in (Settlement.EDITABLE | {S.SUBMITTED}):
         raise _wrong_state(settlement, _("stamped again"))
+    if settlement.stamping != Settlement.Stamping.FAILED:
+        return settlement
     stamp_runs.stamping_start(settlement, today=today)
     _event(settlement, actor, A.RECEIVED, _("Stamping started again."))
     return settlement

@@ -630,6 +630,14 @@ MATRIX: dict[str, Entry] = {
         default=403,
         expect={ANON: 401, **NO_SETTLEMENTS, Role.ACCOUNTING_ASSISTANT.value: 200},
     ),
+    # the Accounting Assistant starts a failed stamping run again; the settlement here
+    # is not received yet (400 wrong_state).
+    "v1:settlement-stamp-again": Entry(
+        method="POST",
+        kwargs=SETTLEMENT,
+        default=403,
+        expect={ANON: 401, **NO_SETTLEMENTS, Role.ACCOUNTING_ASSISTANT.value: 400},
+    ),
     "v1:settlement-record-balance": Entry(
         method="POST",
         kwargs=SETTLEMENT,

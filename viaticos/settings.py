@@ -487,7 +487,14 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_PUBLISH_RETRY = False
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
+# Redis: a task taken by a worker that died (killed, machine lost) is delivered again to another
+# worker after CELERY_VISIBILITY_TIMEOUT seconds (RabbitMQ does so at once, when the
+# connection drops). Longer than the longest task; beat's resume-stamping sweep is quicker.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": 2,
+    "socket_timeout": 5,
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600),
+}
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 from celery.schedules import crontab  # noqa: E402
 

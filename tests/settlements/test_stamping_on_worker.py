@@ -119,18 +119,24 @@ def test_a_document_that_cannot_be_stamped_fails_the_run_whole_and_it_is_started
     assert len(stamped_on_disk()) == 4
 
 
-def test_stamp_again_only_after_a_failure_and_only_by_the_assistant(
+def test_stamp_again_starts_a_run_only_after_a_failure_and_only_by_the_assistant(
     submitted, accounting_assistant, accountant
 ):
     from viaticos.errors import DomainError
 
     settlement = submitted()
-    services.settlement_receive(actor=accounting_assistant, settlement=settlement, today=DAY)
-    with pytest.raises(DomainError) as error:
+    with pytest.raises(DomainError) as error:  # not received: nothing to stamp again
         services.settlement_stamp_again(
             actor=accounting_assistant, settlement=settlement, today=DAY
         )
     assert error.value.code == "wrong_state"
+    services.settlement_receive(actor=accounting_assistant, settlement=settlement, today=DAY)
+    settlement.refresh_from_db()
+    run = settlement.stamping_run
+    # The run of the reception stamps: asking again starts no second run.
+    services.settlement_stamp_again(actor=accounting_assistant, settlement=settlement, today=DAY)
+    settlement.refresh_from_db()
+    assert (settlement.stamping, settlement.stamping_run) == (ST.RUNNING, run)
     Settlement.objects.filter(pk=settlement.pk).update(stamping=ST.FAILED)
     with pytest.raises(DomainError) as error:
         services.settlement_stamp_again(actor=accountant, settlement=settlement, today=DAY)
