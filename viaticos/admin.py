@@ -40,6 +40,86 @@ class ReadOnlyAdmin(_NoHandEdits, admin.ModelAdmin):
         return [f.name for f in self.model._meta.fields] + list(self.readonly_fields)
 
 
+def mask(value: str, keep: int) -> str:
+    """SPEC §5.4: a secret shown by its last `keep` characters ("···632")."""
+    return f"···{value[-keep:]}" if value else "—"
+
+
+class MaskedFieldsAdmin:
+    """SPEC §5.4, R-S3: identity document numbers (and the like) masked by default on a read-only
+    admin page, shown in full with "?reveal=1" and that reveal logged on its own (the subclass's
+    `log_reveal`). `masked_fields` maps each field to the characters kept; the history pages
+    show the masked value too."""
+
+    masked_fields: dict[str, int] = {}
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        for field, keep in cls.masked_fields.items():
+
+            def shown(self, obj, field=field, keep=keep):
+                return mask(getattr(obj, field), keep) if obj else "—"
+
+            shown.__name__ = f"masked_{field}"
+            setattr(cls, f"masked_{field}", shown)
+
+    def __init__(self, model, admin_site):
+        super().__init__(model, admin_site)
+        for field in self.masked_fields:
+            getattr(type(self), f"masked_{field}").short_description = model._meta.get_field(
+                field
+            ).verbose_name
+
+    def revealing(self, request, obj) -> bool:
+        return obj is not None and request.GET.get("reveal") == "1"
+
+    def log_reveal(self, request, obj) -> None:
+        raise NotImplementedError
+
+    def get_fields(self, request, obj=None):
+        fields = list(super().get_fields(request, obj))
+        if self.revealing(request, obj):
+            return [f for f in fields if not str(f).startswith("masked_")]
+        masked = {f"masked_{f}" for f in self.masked_fields}
+        return [
+            f"masked_{f}" if f in self.masked_fields else f
+            for f in fields
+            if f not in masked or f.removeprefix("masked_") not in fields
+        ]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [
+            *super().get_readonly_fields(request, obj),
+            *(f"masked_{f}" for f in self.masked_fields),
+        ]
+
+    def get_exclude(self, request, obj=None):
+        if self.revealing(request, obj):
+            return super().get_exclude(request, obj)
+        return [*(super().get_exclude(request, obj) or []), *self.masked_fields]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if request.method == "GET" and request.GET.get("reveal") == "1":
+            obj = self.get_object(request, object_id)
+            if obj is not None and self.has_view_permission(request, obj):
+                self.log_reveal(request, obj)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True):
+        """The history list (django-simple-history) says what changed, without the values."""
+        previous = None
+        for current in historical_records:
+            if previous is not None:
+                delta = previous.diff_against(
+                    current,
+                    excluded_fields=list(self.masked_fields),
+                    foreign_keys_are_objs=foreign_keys_are_objs,
+                )
+                helper = self.get_historical_record_context_helper(request, previous)
+                previous.history_delta_changes = helper.context_for_delta_changes(delta)
+            previous = current
+
+
 class ReadOnlyInline(_NoHandEdits, admin.TabularInline):
     extra = 0
     can_delete = False
