@@ -197,15 +197,17 @@ DEPENDANT_KEY = "viaticos.dependant"
 DEPENDANT_INACTIVITY = dt.timedelta(days=365)
 
 
-def _dependant_clocks() -> dict[int, dt.date]:
+def _dependant_clocks(traveler_ids) -> dict[int, dt.date]:
     """R-T1, R-P4: when each traveler's dependants stop serving their purpose (repatriation
     during the traveler's missions, R-3.16): the end of the traveler's relationship, or, with
     none recorded, a year after their last activity (the inactivity rule of the identity
     data)."""
     from privacy.models import RelationshipEnd
 
-    clocks = dict(RelationshipEnd.objects.values_list("user_id", "ended_on"))
-    for user_id, last in _inactive().values_list("pk", "last_activity"):
+    ends = RelationshipEnd.objects.filter(user_id__in=traveler_ids)
+    clocks = dict(ends.values_list("user_id", "ended_on"))
+    inactive = _inactive().filter(pk__in=traveler_ids)
+    for user_id, last in inactive.values_list("pk", "last_activity"):
         clocks.setdefault(user_id, _local(last) + DEPENDANT_INACTIVITY)
     return clocks
 
@@ -213,12 +215,17 @@ def _dependant_clocks() -> dict[int, dt.date]:
 def _dependant_candidates():
     from viaticos.models import Dependant
 
-    clocks = _dependant_clocks()
-    travelers = Dependant.objects.filter(traveler_id__in=list(clocks))
-    for pk, traveler_id in travelers.values_list("pk", "traveler_id"):
-        yield Candidate(
-            key=f"{DEPENDANT_KEY}:{pk}", subject_id=traveler_id, clock_start=clocks[traveler_id]
-        )
+    rows = list(Dependant.objects.values_list("pk", "traveler_id"))
+    if not rows:
+        return  # one query when nobody has dependants
+    clocks = _dependant_clocks({traveler_id for _pk, traveler_id in rows})
+    for pk, traveler_id in rows:
+        if traveler_id in clocks:
+            yield Candidate(
+                key=f"{DEPENDANT_KEY}:{pk}",
+                subject_id=traveler_id,
+                clock_start=clocks[traveler_id],
+            )
 
 
 def _dependants_apply_bulk(candidates, action: str) -> dict[str, str]:

@@ -133,3 +133,58 @@ def test_a_dry_run_changes_nothing(client, traveler, django_capture_on_commit_ca
     out = StringIO()
     call_command("replay_erasures", "--dry-run", stdout=out)
     assert "[dry run]" in out.getvalue() and Dependant.objects.filter(pk=child.pk).exists()
+
+
+def test_a_cancelacion_of_specific_data_erases_only_it_and_is_replayed_after_a_restore(
+    client,
+    api_client,
+    monkeypatch,
+    privacy_officer,
+    traveler,
+    django_capture_on_commit_callbacks,
+):
+    from privacy import clock
+    from privacy.models import NoticeAcknowledgement, PrivacyNotice
+    from tests.privacy.helpers import link_verified
+
+    child = _add_child(client, traveler)
+    client.force_login(traveler)
+    data = {
+        "relationship": "spouse",
+        "full_name": "Luis Rojas",
+        "birth_date": "1985-02-02",
+        "email": "luis@example.org",
+    }
+    assert client.post("/cuenta/dependientes/", data).status_code == 302
+    spouse = Dependant.objects.get(traveler=traveler, relationship="spouse")
+    code = file_on(api_client, monkeypatch, dt.date(2026, 3, 30), right="cancelacion")
+    req = ArcoRequest.objects.get(tracking_code=code.json()["tracking_code"])
+    link_verified(req, privacy_officer, traveler)
+    NoticeAcknowledgement.objects.create(
+        user=privacy_officer, notice=PrivacyNotice.objects.get(), notice_hash="x"
+    )
+    client.force_login(privacy_officer)
+    monkeypatch.setattr(clock, "today", lambda: dt.date(2026, 4, 1))
+    page = client.get(f"/privacidad/solicitudes/{req.pk}/").content.decode()
+    assert "Ana Quispe" in page and 'name="dependants"' in page
+    url = f"/privacidad/solicitudes/{req.pk}/cancel/"
+    refused = client.post(url, {"scope": "dependants"}, follow=True)  # none checked
+    assert "Elija los dependientes" in refused.content.decode()
+    assert Dependant.objects.filter(traveler=traveler).count() == 2
+    with django_capture_on_commit_callbacks(execute=True):
+        done = client.post(url, {"scope": "dependants", "dependants": [child.pk]})
+    assert done.status_code == 302
+    assert not Dependant.objects.filter(pk=child.pk).exists()
+    assert not Dependant.history.filter(id=child.pk).exists()
+    assert Dependant.objects.filter(pk=spouse.pk).exists()  # only what was asked
+    traveler.refresh_from_db()
+    assert traveler.first_name and traveler.is_active  # the rest of the person's data stays
+    req.refresh_from_db()
+    assert "Ana Quispe" in req.response_text and "Suprimidos" in req.response_text
+    assert {"scope": "deleted", "model": "viaticos.dependant", "pk": child.pk}.items() <= (
+        _log()[-1].items()
+    )
+    _restore(child)
+    assert "(deleted)" in _replay()
+    assert not Dependant.objects.filter(pk=child.pk).exists()
+    assert Dependant.objects.filter(pk=spouse.pk).exists()
