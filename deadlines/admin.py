@@ -15,7 +15,7 @@ from deadlines.models import (
 )
 from missions.admin import MissionColumns
 from missions.privacy import staff_access_log
-from viaticos.admin import ReadOnlyAdmin
+from viaticos.admin import MaskedFieldsAdmin, ReadOnlyAdmin
 
 
 @admin.register(DeadlineReminder)
@@ -54,8 +54,10 @@ class PayrollExportAdmin(ReadOnlyAdmin):
 
 
 @admin.register(PayrollDeductionOrder)
-class PayrollDeductionOrderAdmin(ReadOnlyAdmin):
-    # The identity document number is on the order's page only, whose reading is logged.
+class PayrollDeductionOrderAdmin(MaskedFieldsAdmin, ReadOnlyAdmin):
+    # The identity document number is on the order's page only, whose reading is logged; it is
+    # masked there like the traveler profile's, "?reveal=1" shows it, logged (SPEC §5.4, R-S3).
+    masked_fields = {"document_number": 3}
     list_display = ["code", "person_name", "amount", "concept", "issued_on", "state"]
     list_filter = ["state"]
     list_select_related = ["person"]
@@ -73,3 +75,12 @@ class PayrollDeductionOrderAdmin(ReadOnlyAdmin):
                 record_key=f"settlements.payrolldeductionorder:{order.pk}",
             )
         return super().change_view(request, object_id, form_url, extra_context)
+
+    def log_reveal(self, request, obj):
+        staff_access_log(
+            request,
+            subject=obj.person,
+            what=_("Identity document number revealed (deduction order %(code)s)")
+            % {"code": obj.code},
+            record_key=f"settlements.payrolldeductionorder:{obj.pk}",
+        )

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from missions.models import Advance, Mission, money_field
+from viaticos.crypto import EncryptedCharField
 from viaticos.models import HistoryNotes
 
 
@@ -302,7 +303,8 @@ class PayrollDeductionOrder(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="deduction_orders"
     )
     person_name = models.CharField(_("person"), max_length=200)
-    document_number = models.CharField(_("identity document number"), max_length=30, blank=True)
+    # Encrypted at rest (viaticos.crypto): payroll reads it from the order, nothing searches by it.
+    document_number = EncryptedCharField(_("identity document number"), max_length=30, blank=True)
     amount = money_field(_("amount (USD)"))
     concept = models.CharField(_("concept"), max_length=200)
     mission_reference = models.CharField(_("mission reference"), max_length=60)

@@ -23,7 +23,7 @@ from privacy.models import (
     Transfer,
 )
 from privacy.registry import StartEvent
-from viaticos.admin import ReadOnlyAdmin, TravelerProfileAdmin
+from viaticos.admin import MaskedFieldsAdmin, ReadOnlyAdmin, TravelerProfileAdmin
 from viaticos.models import TravelerProfile
 
 
@@ -73,10 +73,24 @@ class NoticeAcknowledgementAdmin(ReadOnlyAdmin):
 
 
 @admin.register(ArcoRequest)
-class ArcoRequestAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
+class ArcoRequestAdmin(MaskedFieldsAdmin, ReadOnlyAdmin, SimpleHistoryAdmin):
     list_display = ["tracking_code", "right", "status", "received_on", "due_date", "closed_on"]
     list_filter = ["right", "status"]
     exclude = ["ip_address"]
+    # SPEC §5.4: masked like the traveler profile's; "?reveal=1" shows them, logged (R-S3).
+    masked_fields = {"document_number": 3, "representative_document_number": 3}
+
+    def log_reveal(self, request, obj):
+        from privacy import ratelimit, services
+
+        services.access_log_record(
+            actor=request.user,
+            what=_("Identity document number revealed (admin)"),
+            subject=obj.subject,
+            subject_label=obj.full_name,
+            record_key=f"privacy.arcorequest:{obj.pk}",
+            ip=ratelimit.client_address(request),
+        )
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         """R-S3: reading an ARCO file here is logged like on the officer's page."""

@@ -26,5 +26,9 @@ class PrivacyConfig(AppConfig):
             )
 
         register_blocking(blocked_ids=blocked_subject_ids, log_read=log_read)
+        from privacy.erasures import DELETED, erasure_record
+        from viaticos.people import register_erasure_log
+
+        register_erasure_log(lambda **record: erasure_record(scope=DELETED, **record))
         # checks: the provider check; incidents, services: their outbox builders and handlers
         from privacy import checks, incidents  # noqa: F401

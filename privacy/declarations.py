@@ -188,13 +188,62 @@ def _identity_apply(candidate: Candidate, action: str) -> str:
     user = get_user_model().objects.filter(pk=candidate.subject_id).first()
     if user is None:
         return "gone"
-    from privacy.erasures import IDENTITY, erasure_record
-
-    erasure_record(user_id=user.pk, scope=IDENTITY)  # replayed after a restore (R-T3)
+    # Logged for a restore by apply_retention, like every category's final action (R-T3).
     if action == Action.DELETE:
         user.delete()
         return "deleted"
     return "anonymized: " + ", ".join(anonymize_user(user))
+
+
+DEPENDANT_KEY = "viaticos.dependant"
+# A traveler with no end of relationship recorded (consultants, event and partner staff) and no
+# activity for this long has no mission to be repatriated from.
+DEPENDANT_INACTIVITY = dt.timedelta(days=365)
+
+
+def _dependant_clocks(traveler_ids) -> dict[int, dt.date]:
+    """R-T1, R-P4: when each traveler's dependants stop serving their purpose (repatriation
+    during the traveler's missions, R-3.16): the end of the traveler's relationship, or, with
+    none recorded, a year after their last activity (the inactivity rule of the identity
+    data)."""
+    from privacy.models import RelationshipEnd
+
+    ends = RelationshipEnd.objects.filter(user_id__in=traveler_ids)
+    clocks = dict(ends.values_list("user_id", "ended_on"))
+    inactive = _inactive().filter(pk__in=traveler_ids)
+    for user_id, last in inactive.values_list("pk", "last_activity"):
+        clocks.setdefault(user_id, _local(last) + DEPENDANT_INACTIVITY)
+    return clocks
+
+
+def _dependant_candidates():
+    from viaticos.models import Dependant
+
+    rows = list(Dependant.objects.values_list("pk", "traveler_id"))
+    if not rows:
+        return  # one query when nobody has dependants
+    clocks = _dependant_clocks({traveler_id for _pk, traveler_id in rows})
+    for pk, traveler_id in rows:
+        if traveler_id in clocks:
+            yield Candidate(
+                key=f"{DEPENDANT_KEY}:{pk}",
+                subject_id=traveler_id,
+                clock_start=clocks[traveler_id],
+            )
+
+
+def _dependants_apply_bulk(candidates, action: str) -> dict[str, str]:
+    """The dependants' records and their history go (nothing of them supports the books)."""
+    from viaticos.models import Dependant
+
+    pks = _pks(candidates)
+    Dependant.objects.filter(pk__in=pks).delete()
+    Dependant.history.filter(id__in=pks).delete()  # after: deleting writes one
+    return {c.key: "deleted" for c in candidates}
+
+
+def _dependant_apply(candidate: Candidate, action: str) -> str:
+    return _dependants_apply_bulk([candidate], action)[candidate.key]
 
 
 LOGIN_LOG_KEY = "axes.accesslog"
@@ -657,6 +706,21 @@ def register_builtin() -> None:
                     candidates=_identity_candidates,
                     due_candidates=_identity_due,
                     apply=_identity_apply,
+                ),
+                Category(
+                    code="viaticos.dependants",
+                    label=_("Travelers' dependants (spouse, children) for repatriation"),
+                    period_years=0,
+                    start_event=StartEvent.END_OF_RELATIONSHIP,
+                    legal_basis=_(
+                        "Repatriation benefit of the traveler's contract (R-3.16) or the "
+                        "guardian's consent: the purpose ends with the traveler's relationship; "
+                        "without a recorded end, one year after the traveler's last activity"
+                    ),
+                    action=Action.DELETE,
+                    candidates=_dependant_candidates,
+                    apply=_dependant_apply,
+                    apply_bulk=_dependants_apply_bulk,
                 ),
                 Category(
                     code="viaticos.login_log",

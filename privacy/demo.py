@@ -1,4 +1,5 @@
-"""Demo ARCO requests for the Privacy Officer's queue (idempotent)."""
+"""Demo registers, the Oficial's designation, the privacy notice v2 generated from them, and ARCO
+requests for the Privacy Officer's queue (idempotent)."""
 
 import io
 
@@ -98,8 +99,43 @@ def _registers() -> None:
             transfer.data_banks.set(banks[:1])
 
 
+# The notice the demo publishes from its registers (R-P1; the 2024 Reglamento).
+DEMO_NOTICE_VERSION = "2.0"
+
+
+def _officer(users) -> None:
+    """Reglamento D.S. 016-2024-JUS: the demo's Oficial de Datos Personales and deputy, named in
+    the notice, the letters and the incident reports."""
+    from privacy.models import OfficerDesignation
+
+    if OfficerDesignation.objects.exists() or "privacidad" not in users:
+        return
+    today = timezone.localdate()
+    OfficerDesignation.objects.create(
+        officer=users["privacidad"],
+        deputy=users.get("administrador"),
+        contact_email="privacidad@demo.viaticos.local",
+        act="Resolución de Dirección Ejecutiva N.° 001-2026 (demo)",
+        designated_on=today,
+        starts_on=today,
+        communicated_on=today,
+    )
+
+
+def _notice() -> None:
+    """R-P1: notice v2 built from the registers above, in force from today: demo users read
+    (and acknowledge at their next sign-in) the notice of the 2024 Reglamento, not the seed's."""
+    from privacy.models import PrivacyNotice
+    from privacy.notice_builder import notice_publish
+
+    if not PrivacyNotice.objects.filter(version=DEMO_NOTICE_VERSION).exists():
+        notice_publish(version=DEMO_NOTICE_VERSION, effective_on=timezone.localdate())
+
+
 def load(users) -> None:
     _registers()
+    _officer(users)
+    _notice()
     if ArcoRequest.objects.exists():
         return
     cal = rules.arco_calendar()

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from privacy.registry import Action, StartEvent
+from viaticos.crypto import EncryptedCharField
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -239,13 +240,15 @@ class ArcoRequest(models.Model):
     document_type = models.CharField(
         _("identity document type"), max_length=10, choices=DocumentType.choices
     )
-    document_number = models.CharField(_("identity document number"), max_length=20)
+    # Encrypted at rest like the traveler profile's (viaticos.crypto); nothing searches requests
+    # by it: the tracking code finds a request, the profile's lookup hash finds the person.
+    document_number = EncryptedCharField(_("identity document number"), max_length=20)
     email = models.EmailField(_("e-mail for notifications"), blank=True)
     address = models.CharField(_("address for notifications"), max_length=300, blank=True)
     request_detail = models.TextField(_("request"))
     notice_acknowledged = models.BooleanField(_("notice acknowledged"), default=False)
     representative_name = models.CharField(_("representative"), max_length=200, blank=True)
-    representative_document_number = models.CharField(
+    representative_document_number = EncryptedCharField(
         _("representative's document number"), max_length=20, blank=True
     )
     channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.WEB)

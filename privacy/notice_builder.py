@@ -12,7 +12,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from privacy.models import DataBank, PrivacyNotice, Processor, Purpose, RetentionPolicy, Transfer
+from privacy.models import DataBank, PrivacyNotice, Processor, RetentionPolicy, Transfer
 from viaticos.errors import DomainError
 from viaticos.rules_registry import enforces
 
@@ -38,7 +38,7 @@ def _country(code: str, language: str) -> str:
 
 
 def _context(language: str) -> dict:
-    from privacy.selectors import officer_designation
+    from privacy.selectors import officer_designation, purposes_active
     from viaticos.models import Organization
 
     with translation.override(language):
@@ -54,7 +54,7 @@ def _context(language: str) -> dict:
         return {
             "organization": Organization.current(),
             "designation": officer_designation(),
-            "purposes": list(Purpose.objects.filter(is_active=True)),
+            "purposes": list(purposes_active()),
             "processors": [
                 SimpleNamespace(
                     name=p.name, service=p.service, country_name=_country(p.country, language)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
+from privacy.erasures import erasure_record_many, retention_entry
 from privacy.models import ArcoRequest, BlockedRecord, RetentionAction, RetentionPolicy
 from privacy.registry import Action, Candidate, Category, Hold, categories
 from privacy.selectors import subjects_holds
@@ -149,6 +150,11 @@ def apply_retention(*, today: dt.date, dry_run: bool = False) -> list[Step]:
                     apply = category.apply
                     assert apply is not None  # a category declares apply or apply_bulk
                     details = {s.key: apply(s.candidate, action) for s in chunk}
+                if action != Action.BLOCK:
+                    # R-T3: replayed after a restore from a backup taken before (erasures.py).
+                    erasure_record_many(
+                        [retention_entry(category.code, action, s.candidate) for s in chunk]
+                    )
                 lifted = [s.blocked_key for s in chunk if s.lift]
                 if lifted:
                     BlockedRecord.objects.filter(key__in=lifted).delete()

@@ -55,8 +55,21 @@ def notice_current(today: dt.date | None = None) -> PrivacyNotice | None:
     )
 
 
+# The purpose about dependants (R-P4): asked only where the organization pays repatriation.
+REPATRIATION_PURPOSE = "dependientes"
+
+
+@enforces("R-P4")
 def purposes_active():
-    return Purpose.objects.filter(is_active=True)
+    """The purposes in force. R-P4: no consent is asked (nor purpose announced) for data the
+    product does not hold: without repatriation (VIATICOS_PAYS_REPATRIATION off) no dependant
+    is recorded, so their purpose is left out."""
+    from django.conf import settings
+
+    purposes = Purpose.objects.filter(is_active=True)
+    if not getattr(settings, "VIATICOS_PAYS_REPATRIATION", True):
+        purposes = purposes.exclude(code=REPATRIATION_PURPOSE)
+    return purposes
 
 
 def consent_states(user) -> dict[int, ConsentEvent]:

@@ -1179,6 +1179,10 @@ def arco_request_verify_identity(*, actor, request_id: int, method: str, note: s
     names = [a.storage_name for a in copies]
     ArcoAttachment.objects.filter(pk__in=[a.pk for a in copies]).delete()
     transaction.on_commit(lambda: _delete_files(names))
+    if copies:
+        from privacy.erasures import IDENTITY_COPIES, erasure_record
+
+        erasure_record(scope=IDENTITY_COPIES, request=request.pk)  # replayed after a restore
     return request
 
 

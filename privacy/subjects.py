@@ -170,6 +170,62 @@ def subject_cancel(*, actor, request_id: int, today: dt.date) -> dict:
     return result
 
 
+DEPENDANTS_CATEGORY = "viaticos.dependants"
+
+
+@enforces("R-A8", "R-P4", "R-T3")
+@transaction.atomic
+def subject_cancel_dependants(
+    *, actor, request_id: int, dependant_ids: list[int], today: dt.date
+) -> list[str]:
+    """R-A8 cancelación of specific data: the dependants the person asks to erase (R-P4), with
+    their history, and nothing else of theirs. Nothing in them supports the books or a sanction;
+    only a legal hold recorded for the dependants' category keeps them (R-T2). Each erasure is
+    logged for a restore from backup (R-T3)."""
+    from viaticos.models import Dependant
+    from viaticos.people import erasure_noted
+
+    request = _locked(request_id)
+    _require(request, ArcoRequest.Right.CANCELACION)
+    ids = sorted({int(i) for i in dependant_ids if str(i).isdigit()})
+    chosen = list(
+        Dependant.objects.select_for_update().filter(traveler_id=request.subject_id, pk__in=ids)
+    )
+    if not chosen or len(chosen) != len(ids):
+        raise DomainError(
+            "choose_dependants",
+            _("Choose the dependants of this person whose data is to be erased."),
+            field="dependants",
+        )
+    holds = [
+        h
+        for h in subject_holds(request.subject, today, exclude_request_id=request.pk)
+        if h.scope == DEPENDANTS_CATEGORY
+    ]
+    if holds:
+        raise DomainError(
+            "held",
+            _("A legal hold keeps the dependants' data: %(reasons)s")
+            % {"reasons": "; ".join(str(h.reason) for h in holds)},
+        )
+    with translation.override(request.language):  # the letter's language
+        which = ", ".join(f"{d.full_name} ({d.get_relationship_display()})" for d in chosen)
+        text = _(
+            "Erased on %(date)s, as you asked: the data of these dependants recorded with your "
+            "profile, with their history: %(which)s. The rest of your data is not affected by "
+            "this request."
+        ) % {"date": today.strftime("%d/%m/%Y"), "which": which}
+    for dependant in chosen:
+        pk = dependant.pk
+        dependant.delete()
+        Dependant.history.filter(id=pk).delete()  # after: deleting writes one
+        erasure_noted(model="viaticos.dependant", pk=pk)
+    _append_fulfilment(request, text)
+    _history(request, actor, "cancellation of dependants' data carried out")
+    request.save(update_fields=["response_text"])
+    return [str(d) for d in chosen]
+
+
 def _cancel(user, holds, today: dt.date) -> tuple[str, dict]:
     """Carry out the cancelación: block (with a hold) or anonymize; the letter's text."""
     if holds:

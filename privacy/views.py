@@ -521,6 +521,10 @@ def _request_page(request, req, *, bound=None, status=200):
             "history": req.history.select_related("history_user")[:30],
             "can_write": has_role(request.user, Role.PRIVACY_OFFICER),
             "data_pending": selectors.data_pending(req),
+            # R-A8 cancelación of specific data: the dependants the person may ask to erase.
+            "dependants": list(req.subject.dependants.all())
+            if req.subject_id and req.right == ArcoRequest.Right.CANCELACION
+            else [],
         },
         status=status,
     )
@@ -626,6 +630,13 @@ def request_action(request, pk: int, action: str):
                 request_id=req.pk,
                 decision=post.get("decision", ""),
                 outcome=post.get("outcome", ""),
+                today=today,
+            )
+        elif action == "cancel" and post.get("scope") == "dependants":
+            subjects.subject_cancel_dependants(
+                actor=request.user,
+                request_id=req.pk,
+                dependant_ids=post.getlist("dependants"),
                 today=today,
             )
         elif action == "cancel":

@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import UserChangeForm
 from django.contrib.auth.models import User as UserModel
-from django.db.models import Model, QuerySet
+from django.db.models import Field, Model, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -53,6 +53,104 @@ class ReadOnlyAdmin(_NoHandEdits, admin.ModelAdmin[Any]):
 
     def get_readonly_fields(self, request: HttpRequest, obj: Model | None = None) -> list[str]:
         return [f.name for f in self.model._meta.fields] + list(self.readonly_fields)
+
+
+def mask(value: str, keep: int) -> str:
+    """SPEC §5.4: a secret shown by its last `keep` characters ("···632")."""
+    return f"···{value[-keep:]}" if value else "—"
+
+
+if TYPE_CHECKING:
+    _MaskedBase = SimpleHistoryAdmin[Any]
+else:
+    _MaskedBase = object
+
+
+class MaskedFieldsAdmin(_MaskedBase):
+    """SPEC §5.4, R-S3: identity document numbers (and the like) masked by default on a read-only
+    admin page, shown in full with "?reveal=1" and that reveal logged on its own (the subclass's
+    `log_reveal`). `masked_fields` maps each field to the characters kept; the history pages
+    show the masked value too."""
+
+    masked_fields: dict[str, int] = {}
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        for field, keep in cls.masked_fields.items():
+
+            def shown(
+                self: MaskedFieldsAdmin, obj: Model | None, field: str = field, keep: int = keep
+            ) -> str:
+                return mask(getattr(obj, field), keep) if obj else "—"
+
+            shown.__name__ = f"masked_{field}"
+            setattr(cls, f"masked_{field}", shown)
+
+    def __init__(self, model: type[Model], admin_site: admin.AdminSite) -> None:
+        super().__init__(model, admin_site)
+        for field in self.masked_fields:
+            model_field = model._meta.get_field(field)
+            assert isinstance(model_field, Field)  # a masked field is a concrete column
+            getattr(type(self), f"masked_{field}").short_description = model_field.verbose_name
+
+    def revealing(self, request: HttpRequest, obj: Model | None) -> bool:
+        return obj is not None and request.GET.get("reveal") == "1"
+
+    def log_reveal(self, request: HttpRequest, obj: Model) -> None:
+        raise NotImplementedError
+
+    def get_fields(self, request: HttpRequest, obj: Model | None = None) -> Any:
+        fields = [str(f) for f in super().get_fields(request, obj)]
+        if self.revealing(request, obj):
+            return [f for f in fields if not f.startswith("masked_")]
+        masked = {f"masked_{f}" for f in self.masked_fields}
+        return [
+            f"masked_{f}" if f in self.masked_fields else f
+            for f in fields
+            if f not in masked or f.removeprefix("masked_") not in fields
+        ]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Model | None = None) -> Any:
+        return [
+            *super().get_readonly_fields(request, obj),
+            *(f"masked_{f}" for f in self.masked_fields),
+        ]
+
+    def get_exclude(self, request: HttpRequest, obj: Model | None = None) -> Any:
+        if self.revealing(request, obj):
+            return super().get_exclude(request, obj)
+        return [*(super().get_exclude(request, obj) or []), *self.masked_fields]
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> Any:
+        if request.method == "GET" and request.GET.get("reveal") == "1":
+            obj = self.get_object(request, object_id)
+            if obj is not None and self.has_view_permission(request, obj):
+                self.log_reveal(request, obj)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def set_history_delta_changes(
+        self, request: HttpRequest, historical_records: Any, foreign_keys_are_objs: bool = True
+    ) -> None:
+        """The history list (django-simple-history) says what changed, without the values."""
+        previous = None
+        for current in historical_records:
+            if previous is not None:
+                delta = previous.diff_against(
+                    current,
+                    excluded_fields=list(self.masked_fields),
+                    foreign_keys_are_objs=foreign_keys_are_objs,
+                )
+                helper = self.get_historical_record_context_helper(  # type: ignore[attr-defined]  # simple-history ships no types
+                    request, previous
+                )
+                previous.history_delta_changes = helper.context_for_delta_changes(delta)
+            previous = current
 
 
 class ReadOnlyInline(_NoHandEdits, admin.TabularInline[Any, Any]):

@@ -207,3 +207,35 @@ class LookupHashField(models.CharField[str | int | Combinable, str]):
         )
         setattr(model_instance, self.attname, value)
         return value
+
+
+def encrypt_plain_columns(
+    connection: BaseDatabaseWrapper,
+    *,
+    table: str,
+    key: str,
+    columns: list[str],
+    backwards: bool = False,
+) -> int:
+    """For data migrations: encrypt the values of `columns` stored in plain text (a token is
+    left as it is, so running it twice changes nothing); `backwards` writes the plain text back.
+    Raw SQL: a model whose field is already encrypted would try to decrypt the plain values.
+    Returns the number of rows changed."""
+    names = ", ".join(columns)
+    changed = 0
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {key}, {names} FROM {table}")  # noqa: S608
+        for pk, *values in cursor.fetchall():
+            if backwards:
+                new = [decrypt_text(v) if v and is_token(v) else v for v in values]
+            else:
+                new = [v if not v or is_token(v) else encrypt_text(v) for v in values]
+            if new == values:
+                continue
+            assignments = ", ".join(f"{c} = %s" for c in columns)
+            cursor.execute(
+                f"UPDATE {table} SET {assignments} WHERE {key} = %s",  # noqa: S608
+                [*new, pk],
+            )
+            changed += 1
+    return changed

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from viaticos import outbox
 from viaticos.errors import DomainError
 from viaticos.models import Dependant
-from viaticos.people import display_name
+from viaticos.people import display_name, erasure_noted
 from viaticos.rules_registry import enforces
 
 if TYPE_CHECKING:
@@ -138,3 +138,4 @@ def dependant_remove(*, actor: User, dependant_id: int) -> None:
     dependant.history.all().delete()
     dependant.delete()
     Dependant.history.filter(id=dependant_id).delete()
+    erasure_noted(model="viaticos.dependant", pk=dependant_id)  # R-T3: gone after a restore

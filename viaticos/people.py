@@ -130,3 +130,21 @@ def log_blocked_read(
         return
     if blocked if blocked is not None else is_blocked_person(person):
         _blocking.log_read(actor=actor, person=person, what=what, record_key=record_key)
+
+
+# --- R-T3 erasures that must survive a restore ---
+
+_erasure_log: list[Callable[..., None]] = []
+
+
+def register_erasure_log(record: Callable[..., None]) -> None:
+    """Called by the privacy app: `record(model=, pk=)` logs a record deleted at the person's
+    request, so that a restore from an older backup deletes it again (privacy/erasures.py)."""
+    _erasure_log[:] = [record]
+
+
+@enforces("R-T3")
+def erasure_noted(*, model: str, pk: int) -> None:
+    """A record of a person's data was deleted at their request ("app.model", primary key)."""
+    for record in _erasure_log:
+        record(model=model, pk=pk)

@@ -13,6 +13,7 @@ from django.db import connection
 
 from privacy.models import ArcoAttachment, ArcoRequest, NoticeAcknowledgement, PrivacyNotice
 from tests.factories import UserFactory
+from tests.privacy.conftest import pdf
 from tests.privacy.helpers import file_on
 from viaticos import crypto
 from viaticos.models import TravelerProfile
@@ -159,3 +160,117 @@ def test_data_migration_encrypts_plain_rows_and_reverses(db, keys):
     migration.decrypt(None, editor)
     assert _raw("viaticos_travelerprofile", "document_number", profile.pk) == "11112222"
     assert _raw("viaticos_travelerprofile", "bank_account", profile.pk) == "000-1"
+
+
+# --- ARCO requests: the requester's and the representative's document numbers (issue 25) ---
+
+
+def _staff(user):
+    user.is_staff = True
+    user.save(update_fields=["is_staff"])
+    NoticeAcknowledgement.objects.get_or_create(
+        user=user, notice=PrivacyNotice.objects.get(), defaults={"notice_hash": "x"}
+    )
+    return user
+
+
+def test_arco_document_numbers_are_stored_as_ciphertext_and_read_by_the_officer(
+    db, keys, api_client, client, privacy_officer, monkeypatch
+):
+    response = file_on(
+        api_client,
+        monkeypatch,
+        dt.date(2026, 3, 30),
+        representative_name="Ana Ruiz",
+        representative_document_number="07654321",
+        power_of_attorney_file=pdf(),
+    )
+    assert response.status_code == 201, response.content
+    req = ArcoRequest.objects.get(tracking_code=response.json()["tracking_code"])
+    for column, number in (
+        ("document_number", "45879632"),
+        ("representative_document_number", "07654321"),
+    ):
+        stored = _raw("privacy_arcorequest", column, req.pk)
+        assert crypto.is_token(stored) and number not in stored
+        history = req.history.earliest()
+        stored = _raw("privacy_historicalarcorequest", column, history.history_id, "history_id")
+        assert crypto.is_token(stored) and number not in stored
+    assert (req.document_number, req.representative_document_number) == ("45879632", "07654321")
+    client.force_login(_staff(privacy_officer))
+    page = client.get(f"/privacidad/solicitudes/{req.pk}/")
+    assert page.status_code == 200 and "45879632" in page.content.decode()
+
+
+def test_arco_admin_masks_document_numbers_and_logs_a_reveal(
+    db, keys, api_client, client, privacy_officer, monkeypatch, settings
+):
+    settings.PRIVACY_CONSENT_PROMPT = False
+    code = file_on(api_client, monkeypatch, dt.date(2026, 3, 30)).json()["tracking_code"]
+    req = ArcoRequest.objects.get(tracking_code=code)
+    client.force_login(_staff(privacy_officer))
+    url = f"/admin/privacy/arcorequest/{req.pk}/change/"
+    html = client.get(url).content.decode()
+    assert "45879632" not in html and "···632" in html
+    history = client.get(f"/admin/privacy/arcorequest/{req.pk}/history/").content.decode()
+    assert "45879632" not in history
+    version = req.history.earliest().history_id
+    past = client.get(f"/admin/privacy/arcorequest/{req.pk}/history/{version}/")
+    assert past.status_code == 200 and "45879632" not in past.content.decode()
+    from privacy.models import AccessLogEntry
+
+    before = AccessLogEntry.objects.count()
+    revealed = client.get(url + "?reveal=1").content.decode()
+    assert "45879632" in revealed
+    whats = list(AccessLogEntry.objects.order_by("pk").values_list("what", flat=True)[before:])
+    assert any("revel" in w.lower() or "revea" in w.lower() for w in whats)
+
+
+def test_arco_data_migration_encrypts_plain_rows_keeps_them_readable_and_reverses(
+    db, keys, api_client, monkeypatch
+):
+    code = file_on(api_client, monkeypatch, dt.date(2026, 3, 30)).json()["tracking_code"]
+    req = ArcoRequest.objects.get(tracking_code=code)
+    with connection.cursor() as cursor:  # as stored before the encryption
+        cursor.execute(
+            "UPDATE privacy_arcorequest SET document_number='11112222', "
+            "representative_document_number='' WHERE id=%s",
+            [req.pk],
+        )
+        cursor.execute(
+            "UPDATE privacy_historicalarcorequest SET document_number='11112222' WHERE id=%s",
+            [req.pk],
+        )
+    migration = importlib.import_module("privacy.migrations.0021_encrypt_document_numbers")
+
+    class Editor:
+        connection = connection
+
+    migration.encrypt(None, Editor())
+    migration.encrypt(None, Editor())  # idempotent: a token is left as it is
+    assert crypto.is_token(_raw("privacy_arcorequest", "document_number", req.pk))
+    assert _raw("privacy_arcorequest", "representative_document_number", req.pk) == ""
+    req.refresh_from_db()
+    assert req.document_number == "11112222"
+    assert {h.document_number for h in req.history.all()} == {"11112222"}
+    migration.decrypt(None, Editor())
+    assert _raw("privacy_arcorequest", "document_number", req.pk) == "11112222"
+
+
+def test_rotation_covers_every_encrypted_column(db, keys, settings, api_client, monkeypatch):
+    from privacy.management.commands.rotate_encryption_keys import encrypted_models
+
+    labels = {model._meta.label for model, _secret, _hashes in encrypted_models()}
+    assert {
+        "viaticos.TravelerProfile",
+        "viaticos.BankDetailsChange",
+        "privacy.ArcoRequest",
+        "privacy.HistoricalArcoRequest",
+        "deadlines.PayrollDeductionOrder",
+    } <= labels
+    code = file_on(api_client, monkeypatch, dt.date(2026, 3, 30)).json()["tracking_code"]
+    settings.VIATICOS_FIELD_KEYS = [keys["new"], keys["old"]]
+    call_command("rotate_encryption_keys", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    settings.VIATICOS_FIELD_KEYS = [keys["new"]]
+    crypto.reset_keys()
+    assert ArcoRequest.objects.get(tracking_code=code).document_number == "45879632"

@@ -96,3 +96,23 @@ def test_r_p4_without_repatriation_nothing_is_collected_nor_consent_asked(
             guardian_consent=True,
             today=TODAY,
         )
+
+
+@pytest.mark.django_db
+def test_r_p4_without_repatriation_the_consent_prompt_asks_nothing_about_dependants(
+    client, traveler, settings
+):
+    from privacy.models import Purpose
+
+    deps = Purpose.objects.get(code="dependientes")
+    settings.PRIVACY_CONSENT_PROMPT = True
+    client.force_login(traveler)
+    assert f'name="purpose-{deps.pk}"' in client.get("/privacidad/consentimiento/").content.decode()
+    settings.VIATICOS_PAYS_REPATRIATION = False
+    page = client.get("/privacidad/consentimiento/").content.decode()
+    assert f'name="purpose-{deps.pk}"' not in page and deps.name_es not in page
+    comms = Purpose.objects.get(code="comunicaciones")
+    response = client.post(
+        "/privacidad/consentimiento/", {f"purpose-{comms.pk}": "no", "next": "/"}
+    )
+    assert response.status_code == 302  # the other purposes answered: nothing more is asked

@@ -1,5 +1,5 @@
-"""Run after every restore from backup (scripts/restore.sh): erase again the people erased since
-the backup was taken (privacy/erasures.py). Idempotent, with --dry-run."""
+"""Run after every restore from backup (scripts/restore.sh): erase again the people and the data
+erased since the backup was taken (privacy/erasures.py). Idempotent, with --dry-run."""
 
 from pathlib import Path
 
@@ -9,7 +9,7 @@ from privacy.erasures import erasure_log_path, erasures_replay
 
 
 class Command(BaseCommand):
-    help = "Erase again the people the erasure log lists and the database still identifies."
+    help = "Erase again what the erasure log lists and the restored database still holds."
 
     def add_arguments(self, parser):
         parser.add_argument("--log", help="the erasure log (default: PRIVACY_ERASURE_LOG)")
@@ -19,6 +19,6 @@ class Command(BaseCommand):
         path = Path(options["log"]) if options["log"] else erasure_log_path()
         done = erasures_replay(path=path, dry_run=options["dry_run"])
         prefix = "[dry run] " if options["dry_run"] else ""
-        for user_id, scope in done:
-            self.stdout.write(f"{prefix}erased again: user {user_id} ({scope})")
+        for what, scope in done:
+            self.stdout.write(f"{prefix}erased again: {what} ({scope})")
         self.stdout.write(f"{prefix}{len(done)} erasure(s) replayed from {path}")

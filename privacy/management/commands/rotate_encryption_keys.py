@@ -5,11 +5,25 @@ Rotation: 1. put the new Fernet key first in VIATICOS_FIELD_KEYS, the old ones a
 (and, to change the lookup key, set the new VIATICOS_LOOKUP_KEY); 2. restart and run this
 command; 3. remove the old keys. Idempotent: running it twice changes nothing visible."""
 
+from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from viaticos import crypto
-from viaticos.models import TravelerProfile
+
+
+def encrypted_models() -> list[tuple[type, list, list]]:
+    """Every model (history models included) with an encrypted field, with its encrypted
+    fields and its lookup hashes: whichever app declares them (traveler profiles, bank changes,
+    ARCO requests, deduction orders...)."""
+    found = []
+    for model in apps.get_models():
+        fields = model._meta.concrete_fields
+        secret = [f for f in fields if isinstance(f, crypto.EncryptedCharField)]
+        if secret:
+            hashes = [f for f in fields if isinstance(f, crypto.LookupHashField)]
+            found.append((model, secret, hashes))
+    return found
 
 
 class Command(BaseCommand):
@@ -17,25 +31,22 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         crypto.reset_keys()
-        profiles = self._rows(TravelerProfile)
-        history = self._rows(TravelerProfile.history.model)
+        rows = {model._meta.label: self._rows(model, s, h) for model, s, h in encrypted_models()}
         files = self._files()
-        self.stdout.write(
-            f"Re-encrypted {profiles} profiles, {history} history rows and {files} files."
-        )
+        counts = ", ".join(f"{label} {n}" for label, n in sorted(rows.items()))
+        self.stdout.write(f"Re-encrypted rows ({counts}) and {files} files.")
 
     @transaction.atomic
-    def _rows(self, model) -> int:
+    def _rows(self, model, secret, hashes) -> int:
         count = 0
-        for row in model.objects.select_for_update().iterator():
+        for row in model._default_manager.select_for_update().iterator():
             # Reading decrypts with any key; saving encrypts with the first one.
-            model.objects.filter(pk=row.pk).update(
-                document_number=row.document_number,
-                bank_account=row.bank_account,
-                document_number_hash=crypto.document_lookup_hash(
-                    row.document_type, row.document_number
-                ),
-            )
+            values = {f.attname: getattr(row, f.attname) for f in secret}
+            for field in hashes:
+                values[field.attname] = crypto.document_lookup_hash(
+                    getattr(row, field.type_field), getattr(row, field.number_field)
+                )
+            model._default_manager.filter(pk=row.pk).update(**values)
             count += 1
         return count
 
