@@ -82,10 +82,17 @@ def render_bundle(settlement) -> bytes:
                 "settlement."
             ),
         )
+
+    def reader(name: str):
+        def read() -> bytes:
+            with default_storage.open(name, "rb") as handle:
+                return handle.read()
+
+        return read
+
     items = []
     for doc in docs:
-        with default_storage.open(doc.stamped_file, "rb") as handle:
-            content = handle.read()
+        content = reader(doc.stamped_file)  # read when the bundle comes to it
         if doc.receipt:
             r = doc.receipt
             detail = f"{r.issuer_name} · {r.number} · {r.date:%d/%m/%Y} · {r.currency} {r.amount}"

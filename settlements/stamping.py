@@ -8,12 +8,15 @@ are never modified (the caller stores the copy beside the original).
   viewer may hide or a user delete), on a white box with a red border, top right of the
   visible area, after any page rotation has been baked into the content so that it reads
   upright. The text is real PDF text (base-14 Helvetica), so it can be searched and verified.
-- Image (JPEG/PNG): the stamp is burned into the pixels with Pillow, and the stamped copy keeps
-  the original's format, so it previews as an image; the EXIF orientation is applied first so
-  the stamp is upright on phone photos. The stamp text is also written in the image's comment
-  (JPEG COM / PNG tEXt) for machines; the pixels are the legal stamp.
+- JPEG (phone photos): the stamped copy is a one-page PDF that holds the original JPEG bytes
+  unchanged (DCTDecode: nothing decoded, nothing re-encoded, full resolution, as img2pdf does),
+  drawn upright as its EXIF orientation says, under a band at the top carrying the stamp in the
+  page's content stream, as on PDF pages. A 12-MP photo is stamped in milliseconds.
+- PNG (screenshots): the stamp is burned into the pixels with Pillow, in a white band added on
+  top, and the copy stays a PNG (its text is also in a tEXt comment for machines).
 - Bundle: one PDF = a cover sheet (HTML → PDF) listing the documents, then each stamped
-  document in order; images become one page each, scaled to fit A4.
+  document in order on A4; images at more than print resolution (a photo's stamped PDF, a
+  300-dpi scan) are downscaled to it for the bundle only.
 
 The stamp wording is the organization's legal formula and stays in Spanish whatever the user's
 language. Unreadable input raises DomainError, never a crash half-way.
@@ -24,7 +27,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -68,12 +71,17 @@ class StampedDocument:
 
 @dataclass(frozen=True)
 class BundleItem:
-    """One document of the bundle: its stamped bytes and how the cover sheet lists it."""
+    """One document of the bundle: its stamped bytes (or how to read them when their turn
+    comes, so that 20 full-resolution photos are not all in memory at once) and how the cover
+    sheet lists it."""
 
     label: str
-    content: bytes
+    content: bytes | Callable[[], bytes]
     content_type: str
     detail: str = ""
+
+    def read(self) -> bytes:
+        return self.content() if callable(self.content) else self.content
 
 
 def _corrupt(field: str | None = None) -> DomainError:
@@ -112,13 +120,16 @@ def _pdf_string(text: str) -> bytes:
 BAND_POINTS = 22.0
 
 
-def _stamp_operators(text: str, box: tuple[float, float, float, float]) -> bytes:
+def _stamp_operators(
+    text: str, box: tuple[float, float, float, float], band: float | None = None
+) -> bytes:
     """Content-stream operators drawing the stamp right-aligned in the band at the top of `box`
-    (the band `_make_band` freed by shrinking the page's own content)."""
+    (the band `_make_band` freed by shrinking the page's own content, or the one a photo's page
+    has above the picture)."""
     x0, y0, x1, y1 = box
     width = x1 - x0
     margin = min(18.0, width * 0.03)
-    band = _band_height(y1 - y0)
+    band = band or _band_height(y1 - y0)
     size = min(9.0, band - 8)
     available = width - 2 * margin - 12
     if _text_width(text, size) > available:
@@ -234,6 +245,8 @@ def stamp_pdf(content: bytes, stamp: Stamp) -> bytes:
         writer.write(out)
     except Exception as exc:  # a malformed page tree or content stream
         raise _corrupt() from exc
+    finally:
+        _release(reader, writer)
     return out.getvalue()
 
 
@@ -241,12 +254,187 @@ def pdf_page_count(content: bytes) -> int:
     return len(_read_pdf(content).pages)
 
 
+# --- JPEG photos: the original bytes in a one-page PDF -------------------------------------------
+
+# The largest page side PDF viewers accept (200 inches).
+MAX_PAGE_POINTS = 14400.0
+_COLOR_SPACES = {"L": ("/DeviceGray", 1), "RGB": ("/DeviceRGB", 3), "CMYK": ("/DeviceCMYK", 4)}
+
+
+@dataclass(frozen=True)
+class JpegInfo:
+    """What a JPEG's headers say; read without decoding a pixel."""
+
+    width: int
+    height: int
+    mode: str
+    orientation: int
+    icc_profile: bytes | None
+    adobe: bool
+
+    @property
+    def turned(self) -> bool:
+        """Orientations 5–8 show the picture a quarter turn from how it is stored."""
+        return self.orientation in (5, 6, 7, 8)
+
+
+def jpeg_info(content: bytes) -> JpegInfo:
+    from PIL import Image
+
+    if not _looks_complete(content):
+        raise _corrupt()
+    try:
+        with Image.open(io.BytesIO(content)) as source:  # reads the headers only
+            if source.format != "JPEG":
+                raise _corrupt()
+            orientation = source.getexif().get(0x0112, 1)
+            return JpegInfo(
+                width=source.width,
+                height=source.height,
+                mode=source.mode,
+                orientation=orientation if orientation in range(1, 9) else 1,
+                icc_profile=source.info.get("icc_profile") or None,
+                adobe="adobe" in source.info,
+            )
+    except DomainError:
+        raise
+    except Exception as exc:  # UnidentifiedImageError, a broken EXIF block…
+        raise _corrupt() from exc
+
+
+# Where EXIF orientation n shows a stored point (s, t) (fractions of the width and height from
+# the top left): the inverse of what ImageOps.exif_transpose does to the pixels.
+_SHOWN_AT = {
+    1: lambda s, t: (s, t),
+    2: lambda s, t: (1 - s, t),
+    3: lambda s, t: (1 - s, 1 - t),
+    4: lambda s, t: (s, 1 - t),
+    5: lambda s, t: (t, s),
+    6: lambda s, t: (1 - t, s),
+    7: lambda s, t: (1 - t, 1 - s),
+    8: lambda s, t: (t, 1 - s),
+}
+
+
+def _image_matrix(orientation: int, width: float, height: float) -> tuple[float, ...]:
+    """The `cm` matrix that draws an image XObject (the unit square, origin at the stored
+    picture's bottom left) upright in the rectangle (0, 0)–(width, height) of the page."""
+    shown = _SHOWN_AT[orientation]
+
+    def page_point(u: float, v: float) -> tuple[float, float]:
+        p, q = shown(u, 1 - v)  # image space runs up; the stored picture's rows run down
+        return p * width, (1 - q) * height
+
+    ox, oy = page_point(0, 0)
+    ax, ay = page_point(1, 0)
+    bx, by = page_point(0, 1)
+    return (ax - ox, ay - oy, bx - ox, by - oy, ox, oy)
+
+
+def _jpeg_xobject(writer, content: bytes, info: JpegInfo):
+    from pypdf.generic import (
+        ArrayObject,
+        NameObject,
+        NumberObject,
+        StreamObject,
+    )
+
+    name, components = _COLOR_SPACES[info.mode]
+    color_space = NameObject(name)
+    if info.icc_profile:  # a phone's Display P3 or a camera's Adobe RGB, kept
+        profile = StreamObject()
+        profile._data = info.icc_profile
+        profile.update(
+            {NameObject("/N"): NumberObject(components), NameObject("/Alternate"): color_space}
+        )
+        color_space = ArrayObject([NameObject("/ICCBased"), writer._add_object(profile)])
+    image = StreamObject()
+    image._data = content
+    image.update(
+        {
+            NameObject("/Type"): NameObject("/XObject"),
+            NameObject("/Subtype"): NameObject("/Image"),
+            NameObject("/Width"): NumberObject(info.width),
+            NameObject("/Height"): NumberObject(info.height),
+            NameObject("/ColorSpace"): color_space,
+            NameObject("/BitsPerComponent"): NumberObject(8),
+            NameObject("/Filter"): NameObject("/DCTDecode"),
+        }
+    )
+    if info.mode == "CMYK" and info.adobe:  # Adobe's CMYK JPEGs are stored inverted
+        image[NameObject("/Decode")] = ArrayObject([NumberObject(v) for v in (1, 0) * 4])
+    return writer._add_object(image)
+
+
+def _as_plain_jpeg(content: bytes) -> bytes:
+    """A JPEG in a colour model PDF does not take as it is, decoded and encoded in RGB."""
+    from PIL import Image
+
+    try:
+        with Image.open(io.BytesIO(content)) as source:
+            out = io.BytesIO()
+            source.convert("RGB").save(out, "JPEG", quality=STAMPED_JPEG_QUALITY)
+            return out.getvalue()
+    except Exception as exc:
+        raise _corrupt() from exc
+
+
+def stamp_jpeg(content: bytes, stamp: Stamp) -> bytes:
+    """R-3.7: the stamped copy of a JPEG: a one-page PDF holding the original JPEG bytes as they
+    are (DCTDecode), at full resolution, upright as its EXIF orientation says, under a band at
+    the top with the stamp as PDF text: nothing covers the picture, nothing is decoded or
+    re-encoded (milliseconds and a few MB for a 12-MP photo, where burning the stamp into the
+    pixels took a decode, an encode and 120 MB). The page is A4-wide in the picture's
+    orientation and as tall as the picture plus the band."""
+    from pypdf import PdfWriter
+    from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
+
+    info = jpeg_info(content)
+    if info.mode not in _COLOR_SPACES:
+        content = _as_plain_jpeg(content)
+        info = jpeg_info(content)
+    shown_w, shown_h = (info.height, info.width) if info.turned else (info.width, info.height)
+    page_w = _page_box(shown_w, shown_h)[0]
+    picture_h = page_w * shown_h / shown_w
+    band = _band_height(picture_h + BAND_POINTS)
+    if picture_h + band > MAX_PAGE_POINTS:  # a very long strip: narrower, not taller
+        page_w *= (MAX_PAGE_POINTS - band) / picture_h
+        picture_h = MAX_PAGE_POINTS - band
+    page_h = picture_h + band
+
+    writer = PdfWriter()
+    page = writer.add_blank_page(page_w, page_h)
+    page[NameObject("/Resources")] = DictionaryObject(
+        {
+            NameObject("/XObject"): DictionaryObject(
+                {NameObject("/Im0"): _jpeg_xobject(writer, content, info)}
+            ),
+            NameObject("/Font"): DictionaryObject({NameObject("/FStamp"): _helvetica()}),
+        }
+    )
+    matrix = " ".join(f"{v:.4f}" for v in _image_matrix(info.orientation, page_w, picture_h))
+    contents = DecodedStreamObject()
+    contents.set_data(
+        f"q {matrix} cm /Im0 Do Q ".encode()
+        + _stamp_operators(stamp.text, (0.0, 0.0, page_w, page_h), band)
+    )
+    page[NameObject("/Contents")] = writer._add_object(contents)
+    writer.add_metadata({"/Subject": stamp.text})
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
 # --- Images -----------------------------------------------------------------------------------
 
 # The bundle is for reading and printing: images are downscaled to this resolution on A4
-# (a 12-MP photo becomes about 1,300 × 1,900 pixels and 0.3 MB instead of 3.5 MB).
+# (a 12-MP photo is decoded at half scale, 1,500 × 2,000 pixels, and becomes 0.3 MB instead of
+# 3.5 MB).
 PRINT_DPI = 160
-PRINT_JPEG_QUALITY = 80
+PRINT_JPEG_QUALITY = 75
+# What libjpeg's DCT scaling (draft mode) gives is kept up to this much over PRINT_DPI (up to
+# 200 dpi): resampling it down the rest of the way would cost more than decoding it (issue 23).
+PRINT_SLACK = 1.25
 STAMPED_JPEG_QUALITY = 90
 
 
@@ -330,9 +518,10 @@ def _burn(image, text: str):
 
 
 def stamp_image(content: bytes, content_type: str, stamp: Stamp) -> bytes:
-    """R-3.7: a full-resolution copy of the JPEG/PNG, upright (EXIF orientation applied), with
-    the stamp burned into the pixels of a band added on top; same format. One decode and one
-    encode: about 0.2 s and 120 MB for a 12-MP phone photo."""
+    """R-3.7: a full-resolution copy of the image, upright (EXIF orientation applied), with
+    the stamp burned into the pixels of a band added on top; same format. What a PNG gets
+    (`stamp_document`); a JPEG photo gets `stamp_jpeg`, which need not decode it (this costs
+    about 0.2 s and 120 MB for a 12-MP photo)."""
     from PIL import PngImagePlugin
 
     if content_type not in IMAGE_TYPES:
@@ -369,7 +558,7 @@ def _print_image(content: bytes):
     page_w, page_h = _page_box(*image.size)
     avail_w, avail_h = page_w - 2 * PAGE_MARGIN, page_h - PAGE_MARGIN - NUMBER_BAND
     max_w, max_h = round(avail_w / 72 * PRINT_DPI), round(avail_h / 72 * PRINT_DPI)
-    if image.width > max_w or image.height > max_h:
+    if image.width > max_w * PRINT_SLACK or image.height > max_h * PRINT_SLACK:
         image.thumbnail((max_w, max_h), resample=_bilinear(), reducing_gap=2.0)
     out = io.BytesIO()
     image.save(out, "JPEG", quality=PRINT_JPEG_QUALITY)
@@ -449,14 +638,15 @@ def stamp_document(content: bytes, content_type: str, stamp: Stamp) -> StampedDo
     """R-3.7: the stamped copy of a PDF, JPEG or PNG; `content` itself is left untouched."""
     if content_type == PDF:
         return StampedDocument(stamp_pdf(content, stamp), PDF, "pdf")
-    stamped = stamp_image(content, content_type, stamp)
-    return StampedDocument(stamped, content_type, "jpg" if content_type == JPEG else "png")
+    if content_type == JPEG:
+        return StampedDocument(stamp_jpeg(content, stamp), PDF, "pdf")
+    return StampedDocument(stamp_image(content, content_type, stamp), content_type, "png")
 
 
 def as_pdf(content: bytes, content_type: str) -> bytes:
+    """The document as PDF pages for the bundle, its images at print resolution."""
     if content_type == PDF:
-        _read_pdf(content)
-        return content
+        return _print_pdf(content)
     if content_type in IMAGE_TYPES:
         return image_as_pdf(content)
     raise DomainError(
@@ -485,7 +675,7 @@ def build_bundle(
 
     # Two at a time: decoding and encoding the photos release the GIL (two cores, half the time).
     with ThreadPoolExecutor(max_workers=2) as pool:
-        pdfs = list(pool.map(lambda item: as_pdf(item.content, item.content_type), items))
+        pdfs = list(pool.map(lambda item: as_pdf(item.read(), item.content_type), items))
     readers = [_read_pdf(pdf) for pdf in pdfs]
     counts = [len(reader.pages) for reader in readers]
     base = dict(context or {})
@@ -533,6 +723,8 @@ def build_bundle(
         raise
     except Exception as exc:
         raise _corrupt() from exc
+    finally:
+        _release(writer, *readers)
     return out.getvalue()
 
 
@@ -558,6 +750,141 @@ def _fit_a4(page) -> None:
     for name in ("/TrimBox", "/BleedBox", "/ArtBox"):
         if name in page:
             del page[name]
+
+
+# A JPEG inside a PDF (a photo's stamped copy, a 300-dpi scan) is downscaled for the bundle
+# when it has more than this many times the pixels PRINT_DPI gives over its page, on a side:
+# a 200-dpi scan is left as it is, a 12-MP photo on A4 is not.
+OVERSAMPLED = 1.5
+
+
+def _print_pdf(content: bytes) -> bytes:
+    """The PDF for the bundle: as it is, unless a page holds a JPEG with far more pixels than
+    print needs (a photo's stamped copy, a 600-dpi scan); then a copy with those images
+    downscaled, the pages otherwise unchanged. One document at a time, so that only one
+    full-resolution photo is in memory per thread."""
+    from pypdf import PdfWriter
+
+    reader = _read_pdf(content)
+    writer = None
+    try:
+        if not any(_oversized_jpegs(page) for page in reader.pages):
+            return content
+        writer = PdfWriter(clone_from=reader)
+        done: set[int] = set()
+        for page in writer.pages:
+            for image, cap in _oversized_jpegs(page):
+                if id(image) not in done:
+                    done.add(id(image))
+                    _replace_image(image, *_print_jpeg(image._data, cap))
+        out = io.BytesIO()
+        writer.write(out)
+        return out.getvalue()
+    except DomainError:
+        raise
+    except Exception as exc:
+        raise _corrupt() from exc
+    finally:
+        _release(reader, writer)
+
+
+def _release(*documents) -> None:
+    """Let go of a pypdf reader's and writer's data now. Each of their objects points back at
+    its document (a reference cycle), so they are freed only when the cyclic garbage collector
+    next runs a full pass: with the megabytes of every photo inside, 20 photos held 100 MB
+    more at the peak."""
+    from pypdf.generic import StreamObject
+
+    for document in documents:
+        if document is None:
+            continue
+        objects = getattr(document, "resolved_objects", None)
+        objects = objects.values() if objects is not None else getattr(document, "_objects", [])
+        for obj in objects:
+            if isinstance(obj, StreamObject):
+                obj._data = b""
+        if getattr(document, "stream", None) is not None:
+            document.stream = None
+
+
+def _oversized_jpegs(page) -> list[tuple[object, tuple[int, int]]]:
+    """The page's JPEG images (DCTDecode, grey or RGB, no mask) with far more pixels than print
+    needs on the A4 page the bundle puts it on, each with the size (pixels, in the image's own
+    orientation) to bring it down to."""
+    from pypdf.generic import ArrayObject
+
+    resources = page.get("/Resources")
+    xobjects = resources.get_object().get("/XObject") if resources else None
+    if not xobjects:
+        return []
+    box = page.cropbox
+    width, height = float(box.width), float(box.height)
+    if page.rotation % 180:
+        width, height = height, width
+    width, height = _page_box(width, height)
+    long_px = round(max(width, height) / 72 * PRINT_DPI)
+    short_px = round(min(width, height) / 72 * PRINT_DPI)
+    found = []
+    for ref in xobjects.get_object().values():
+        image = ref.get_object()
+        if image.get("/Subtype") != "/Image":
+            continue
+        filters = image.get("/Filter")
+        if isinstance(filters, ArrayObject):
+            filters = filters[0] if len(filters) == 1 else None
+        if filters != "/DCTDecode" or any(
+            key in image for key in ("/SMask", "/Mask", "/Decode", "/ImageMask")
+        ):
+            continue
+        if int(image.get("/BitsPerComponent", 8)) != 8 or _components(image) not in (1, 3):
+            continue
+        w, h = int(image["/Width"]), int(image["/Height"])
+        cap = (long_px, short_px) if w >= h else (short_px, long_px)
+        if w > cap[0] * OVERSAMPLED or h > cap[1] * OVERSAMPLED:
+            found.append((image, cap))
+    return found
+
+
+def _components(image) -> int | None:
+    space = image.get("/ColorSpace")
+    space = space.get_object() if space is not None else None
+    if space in ("/DeviceGray", "/CalGray"):
+        return 1
+    if space in ("/DeviceRGB", "/CalRGB"):
+        return 3
+    if isinstance(space, list) and space and space[0] == "/ICCBased":
+        return int(space[1].get_object().get("/N", 0))
+    return None
+
+
+def _print_jpeg(jpeg: bytes, cap: tuple[int, int]) -> tuple[bytes, tuple[int, int]]:
+    """The JPEG decoded at the smallest DCT scale that still covers `cap` (draft mode), brought
+    down to fit it only if that is more than PRINT_SLACK over it, and encoded again for print;
+    the same colour model and stored orientation (the page's matrix turns it), so it takes the
+    place of the original in the page."""
+    from PIL import Image
+
+    try:
+        with Image.open(io.BytesIO(jpeg)) as source:
+            source.draft(source.mode, cap)
+            source.load()
+            image = source if source.mode in ("L", "RGB") else source.convert("RGB")
+            if image.width > cap[0] * PRINT_SLACK or image.height > cap[1] * PRINT_SLACK:
+                image.thumbnail(cap, resample=_bilinear(), reducing_gap=2.0)
+            out = io.BytesIO()
+            image.save(out, "JPEG", quality=PRINT_JPEG_QUALITY)
+            return out.getvalue(), image.size
+    except Exception as exc:
+        raise _corrupt() from exc
+
+
+def _replace_image(image, jpeg: bytes, size: tuple[int, int]) -> None:
+    width, height = size
+    from pypdf.generic import NameObject, NumberObject
+
+    image._data = jpeg
+    image[NameObject("/Width")] = NumberObject(width)
+    image[NameObject("/Height")] = NumberObject(height)
 
 
 def _page_number_overlay(writer, page, number: int, total: int):

@@ -147,11 +147,22 @@ def test_settlement_with_receipts_stamped_reviewed_and_settled(live_server, stor
         # Saved in place (htmx): the line comes back with its decision, the page stays put.
         saved = accountant.locator("article.stl-line", has_text=number)
         expect(saved.get_by_role("status")).to_have_text(es("Decision saved."))
-    # The preview beside the lines shows the stamped document (framed by our own page).
+    # The preview beside the lines shows the stamped document (framed by our own page): the
+    # photo's stamped copy is a PDF holding the photo under the "Liquidado" band (issue 23).
     ticket = accountant.locator("article.stl-line", has_text="B001-7")
-    ticket.get_by_role("link", name=re.compile(es("Show"))).click()
-    preview = accountant.frame_locator("iframe[name=preview]")
-    expect(preview.locator("img")).to_be_visible()
+    show = ticket.get_by_role("link", name=re.compile(es("Show")))
+    href = show.get_attribute("href")
+    assert href.endswith("?stamped=1")
+    show.click()
+    accountant.frame(name="preview").wait_for_url(f"**{href}")
+    expect(accountant.locator("iframe[name=preview]")).to_be_visible()
+    stamped = accountant.context.request.get(base + href)
+    assert stamped.ok and stamped.headers["content-type"] == "application/pdf"
+    (page,) = PdfReader(io.BytesIO(stamped.body())).pages
+    assert "Liquidado" in page.extract_text()
+    assert [x.get_object()["/Filter"] for x in page["/Resources"]["/XObject"].values()] == [
+        "/DCTDecode"
+    ]
     shot(accountant, "05-lines-reviewed")
     click_and_wait(accountant, accountant.get_by_role("button", name=es("Finish the review")))
     expect_message(accountant, es("Review finished."))

@@ -183,7 +183,12 @@ def test_r_3_7_stamp_document_dispatches_by_content_type():
     pdf = stamp_document(make_pdf((595, 842)), "application/pdf", STAMP)
     png = stamp_document(make_image("PNG"), "image/png", STAMP)
     jpg = stamp_document(make_image("JPEG"), "image/jpeg", STAMP)
-    assert (pdf.extension, png.extension, jpg.extension) == ("pdf", "png", "jpg")
+    assert (pdf.extension, png.extension, jpg.extension) == ("pdf", "png", "pdf")
+    assert (pdf.content_type, png.content_type, jpg.content_type) == (
+        "application/pdf",
+        "image/png",
+        "application/pdf",  # a photo's stamped copy is a PDF holding the original JPEG
+    )
     with pytest.raises(DomainError):
         stamp_document(b"GIF89a", "image/gif", STAMP)
 
@@ -350,15 +355,15 @@ def _image_sizes(page) -> list[tuple[int, int]]:
 @pytest.mark.django_db
 def test_r_3_7_bundle_numbers_every_page_n_of_n_and_downscales_photos_to_print_resolution():
     OrganizationFactory()
-    photo = stamp_image(_photo_4000x3000(), "image/jpeg", STAMP)
-    turned = stamp_image(_photo_4000x3000(orientation=6), "image/jpeg", STAMP)
+    photo = stamp_document(_photo_4000x3000(), "image/jpeg", STAMP)
+    turned = stamp_document(_photo_4000x3000(orientation=6), "image/jpeg", STAMP)
     scan = stamp_pdf(make_pdf((595, 842), (595, 842), (595, 842), (842, 595)), STAMP)
 
     bundle = build_bundle(
         [
             BundleItem("Factura escaneada", scan, "application/pdf"),
-            BundleItem("Taxi", photo, "image/jpeg"),
-            BundleItem("Hotel", turned, "image/jpeg"),
+            BundleItem("Taxi", photo.content, photo.content_type),
+            BundleItem("Hotel", turned.content, turned.content_type),
         ],
         title="Liquidación L-8",
     )
@@ -376,3 +381,198 @@ def test_r_3_7_bundle_numbers_every_page_n_of_n_and_downscales_photos_to_print_r
         ((width, height),) = _image_sizes(page)
         assert max(width, height) <= 2000  # about 160 dpi on A4, not 4000 px
     assert len(bundle) < 1_000_000
+
+
+# --- Issue 23: a photo is stamped without decoding it ---------------------------------------
+
+
+def _marked_photo(orientation=1, mode="RGB", size=(300, 200)) -> bytes:
+    """A JPEG as stored by a phone: a red block in the stored top-left corner shows where the
+    picture's top left ends up once the EXIF orientation is applied."""
+    from PIL import ImageDraw
+
+    colors = {
+        "RGB": ((40, 120, 200), (220, 20, 20)),
+        "L": (200, 30),
+        "CMYK": ((0, 0, 0, 0), (0, 255, 255, 0)),
+    }
+    background, mark = colors[mode]
+    image = Image.new(mode, size, background)
+    ImageDraw.Draw(image).rectangle((0, 0, size[0] // 3, size[1] // 3), fill=mark)
+    exif = image.getexif()
+    exif[0x0112] = orientation
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=95, exif=exif)
+    return out.getvalue()
+
+
+def _render(pdf: bytes, width_px: int = 600):
+    """The first page as pixels (PDFium), so that what a viewer shows is what is checked."""
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(pdf)
+    try:
+        page = document[0]
+        image = page.render(scale=width_px / page.get_width()).to_pil().convert("RGB")
+        page.close()
+    finally:
+        document.close()
+    return image
+
+
+def test_r_3_7_photo_stamped_copy_is_a_pdf_holding_the_original_jpeg_bytes_unchanged():
+    original = _photo_4000x3000()
+    before = bytes(original)
+
+    stamped = stamp_document(original, "image/jpeg", STAMP)
+
+    assert original == before  # the original is left as it was
+    assert stamped.content_type == "application/pdf" and stamped.extension == "pdf"
+    reader = PdfReader(io.BytesIO(stamped.content))
+    assert len(reader.pages) == 1
+    page = reader.pages[0]
+    (image,) = (x.get_object() for x in page["/Resources"]["/XObject"].values())
+    assert image["/Filter"] == "/DCTDecode"
+    assert image._data == original  # not decoded, not re-encoded: the photo's own bytes
+    assert (image["/Width"], image["/Height"]) == (4000, 3000)  # full resolution
+    assert TEXT in page.extract_text()  # the stamp is PDF text in the page's content
+    assert b"Liquidado" in page.get_contents().get_data() and "/Annots" not in page
+    assert len(stamped.content) < len(original) + 10_000
+
+
+@pytest.mark.parametrize("orientation", range(1, 9))
+def test_r_3_7_photo_stamped_copy_shows_the_picture_as_its_exif_orientation_says(orientation):
+    from PIL import ImageOps
+
+    original = _marked_photo(orientation)
+    with Image.open(io.BytesIO(original)) as source:
+        upright = ImageOps.exif_transpose(source)  # what a phone's gallery shows
+
+    stamped = stamp_document(original, "image/jpeg", STAMP).content
+
+    page = PdfReader(io.BytesIO(stamped)).pages[0]
+    width, height = float(page.mediabox.width), float(page.mediabox.height)
+    band = height - width * upright.height / upright.width
+    assert 8 <= band <= 22.5  # the page is the upright picture plus the band on top
+    assert page.rotation == 0
+    rendered = _render(stamped)
+    top = round(band * rendered.width / width) + 1
+    picture = rendered.crop((0, top, rendered.width, rendered.height)).resize(upright.size)
+    # The red corner is where the gallery shows it, and the picture is the gallery's picture.
+    for corner in ((10, 10), (upright.width - 10, 10), (10, upright.height - 10)):
+        assert red_pixels(picture.crop((*corner, corner[0] + 1, corner[1] + 1))) == red_pixels(
+            upright.crop((*corner, corner[0] + 1, corner[1] + 1))
+        )
+    difference = sum(
+        abs(a - b) for a, b in zip(picture.tobytes(), upright.convert("RGB").tobytes(), strict=True)
+    ) / len(picture.tobytes())
+    assert difference < 12
+
+
+def test_r_3_7_photo_stamp_sits_in_the_band_above_the_picture_never_on_it():
+    original = _marked_photo(6)
+
+    stamped = stamp_document(original, "image/jpeg", STAMP).content
+
+    page = PdfReader(io.BytesIO(stamped)).pages[0]
+    width, height = float(page.mediabox.width), float(page.mediabox.height)
+    picture_top = width * 300 / 200  # turned by EXIF: 200 wide, 300 tall as shown
+    assert _text_heights(stamped)[TEXT] > picture_top  # the stamp's baseline is in the band
+    rendered = _render(stamped)
+    band = rendered.crop(
+        (0, 0, rendered.width, round((height - picture_top) * rendered.width / width))
+    )
+    assert red_pixels(band) > 100  # the red stamp box and text, in the band
+    top_right = band.crop((band.width // 2, 0, band.width, band.height))
+    assert red_pixels(top_right) > 100  # right-aligned, as on PDF pages
+
+
+@pytest.mark.parametrize("mode", ["L", "CMYK"])
+def test_r_3_7_grey_and_cmyk_photos_keep_their_colours_in_the_stamped_copy(mode):
+    original = _marked_photo(1, mode)
+    with Image.open(io.BytesIO(original)) as source:
+        expected = source.convert("RGB").resize((300, 200))
+
+    stamped = stamp_document(original, "image/jpeg", STAMP).content
+
+    page = PdfReader(io.BytesIO(stamped)).pages[0]
+    image = page["/Resources"]["/XObject"]["/Im0"].get_object()
+    assert image._data == original
+    rendered = _render(stamped)
+    band = round((float(page.mediabox.height) - 842 * 200 / 300) * rendered.width / 842) + 1
+    picture = rendered.crop((0, band, rendered.width, rendered.height)).resize((300, 200))
+    for point in ((20, 20), (250, 150)):  # the mark and the background
+        got, want = picture.getpixel(point), expected.getpixel(point)
+        assert all(abs(a - b) < 40 for a, b in zip(got, want, strict=True)), (point, got, want)
+
+
+def test_r_3_7_photo_with_a_colour_profile_keeps_it():
+    from PIL import ImageCms
+
+    image = Image.new("RGB", (200, 100), (30, 160, 90))
+    icc = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    out = io.BytesIO()
+    image.save(out, "JPEG", icc_profile=icc)
+
+    stamped = stamp_document(out.getvalue(), "image/jpeg", STAMP).content
+
+    xobject = PdfReader(io.BytesIO(stamped)).pages[0]["/Resources"]["/XObject"]["/Im0"]
+    space = xobject.get_object()["/ColorSpace"]
+    assert space[0] == "/ICCBased" and space[1].get_object().get_data() == icc
+    assert space[1].get_object()["/N"] == 3
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"\xff\xd8\xff\xe0 not really a jpeg", _photo_4000x3000()[:5000]],
+    ids=["garbage", "truncated"],
+)
+def test_r_3_7_corrupt_photo_is_a_domain_error_not_a_crash(content):
+    with pytest.raises(DomainError) as error:
+        stamp_document(content, "image/jpeg", STAMP)
+    assert error.value.code == "file_corrupt"
+
+
+def test_r_3_7_twenty_phone_photos_are_stamped_without_decoding_them(monkeypatch):
+    """The stamp costs no pixel work: decoding is not even called (timing stays in the bench)."""
+    from PIL import ImageFile
+
+    def no_decoding(*args, **kwargs):
+        raise AssertionError("a photo was decoded to be stamped")
+
+    photos = [_photo_4000x3000(orientation=(1, 6)[n % 2]) for n in range(2)] * 10
+    monkeypatch.setattr(ImageFile.ImageFile, "load", no_decoding)
+
+    copies = [stamp_document(photo, "image/jpeg", STAMP) for photo in photos]
+
+    assert all(TEXT in page_texts(copy.content)[0] for copy in copies)
+
+
+@pytest.mark.django_db
+def test_r_3_7_bundle_keeps_a_200_dpi_scan_as_it_is_and_downscales_a_photo_once():
+    OrganizationFactory()
+    scan = io.BytesIO()
+    Image.new("L", (1654, 2339), 235).save(scan, "PDF", resolution=200)
+    stamped_scan = stamp_pdf(scan.getvalue(), STAMP)
+    photo = stamp_document(_photo_4000x3000(orientation=6), "image/jpeg", STAMP)
+    scan_image = PdfReader(io.BytesIO(stamped_scan)).pages[0]["/Resources"]["/XObject"]
+
+    bundle = build_bundle(
+        [
+            BundleItem("Factura escaneada", stamped_scan, "application/pdf"),
+            BundleItem("Taxi", photo.content, photo.content_type),
+        ],
+        title="Liquidación L-9",
+    )
+
+    reader = PdfReader(io.BytesIO(bundle))
+    assert len(reader.pages) == 3
+    ((kept,),) = [[x.get_object() for x in scan_image.values()]]
+    (in_bundle,) = (x.get_object() for x in reader.pages[1]["/Resources"]["/XObject"].values())
+    assert in_bundle._data == kept._data  # 200 dpi on A4 is print resolution already
+    ((width, height),) = _image_sizes(reader.pages[2])
+    # Decoded at half scale (DCT scaling), about 180 dpi on A4: not resampled further.
+    assert (width, height) == (2000, 1500)
+    assert TEXT in reader.pages[2].extract_text() and "3 / 3" in reader.pages[2].extract_text()
+    photo_page = reader.pages[2]
+    assert float(photo_page.mediabox.width) < float(photo_page.mediabox.height)  # upright
