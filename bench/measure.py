@@ -85,8 +85,8 @@ def _specs(named) -> list[Page]:
     today = timezone.localdate()
 
     def outstanding(bucket):
-        def anchor(_user):  # the page's main query: the ledger rows of the pending advances
-            # (issue 17: positions and buckets are computed from them, whatever the bucket)
+        def anchor(_user):  # the page's main query: one pass over the pending advances, the
+            # plain ones grouped for the ledger, the others by id (whatever the bucket)
             return dashboard.outstanding_rows_queryset()
 
         return anchor

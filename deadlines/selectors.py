@@ -11,11 +11,17 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.paginator import Page, Paginator
 from django.db.models import (
+    Case,
     Count,
+    F,
     Prefetch,
+    Q,
     QuerySet,
+    Sum,
     Value,
+    When,
 )
+from django.db.models.functions import TruncDate
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
@@ -23,7 +29,7 @@ from deadlines import deduction_orders
 from deadlines import enforcement as rules
 from deadlines.models import DocumentationRequirement, PayrollDeductionOrder, Sanction
 from missions import spend
-from missions.models import Advance, MissionLeg
+from missions.models import Advance, MissionEvent, MissionLeg
 from settlements import ledger
 from viaticos import pagination
 from viaticos.business_days import BusinessCalendar, duty_calendar
@@ -234,12 +240,20 @@ class AgeBucket:
 @dataclass(frozen=True)
 class Outstanding:
     """What travelers owe (ledger positions > 0), by bucket: every advance paid and not yet
-    recovered, including those not yet due."""
+    recovered, including those not yet due.
+
+    Most outstanding advances are plain (`_plain_q`): what they owe is their amount and
+    their clock depends only on their mission's status, its local return date and their
+    settlement's status. Those are counted by those three in SQL (`groups`: a few hundred
+    rows, however many advances) and the ledger's `position()` is asked once per group; the
+    others (a late payment, a stop, a recorded return, a deduction, a balance) are read row
+    by row through the ledger as before (`others`)."""
 
     today: dt.date
     calendar: BusinessCalendar
     buckets: dict[str, AgeBucket]
-    positions: list[ledger.Position]
+    groups: dict[str, Q]  # bucket -> its plain advances (return dates by status)
+    others: list[ledger.Position]  # the positions > 0 of the advances that are not plain
 
     @property
     def count(self) -> int:
@@ -260,47 +274,166 @@ def _sort_key(p: ledger.Position):
     return (p.return_at, p.advance_id)
 
 
+def _plain_q() -> Q:
+    """The advances whose position the ledger computes from their amount, mission status,
+    local return date and settlement status alone: paid (not an R-4 return) on or before the
+    return, nothing recovered by deduction, never stopped, no return or extension recorded, no
+    accepted settlement nor balance moved. The other conditions are read once each (hashed
+    subqueries), not per advance."""
+    from settlements.models import ReturnRecord
+
+    exported = PayrollDeductionOrder.objects.filter(
+        state=PayrollDeductionOrder.State.EXPORTED, advance__isnull=False
+    ).values("advance_id")
+    stopped = MissionEvent.objects.filter(
+        action__in=[MissionEvent.Action.SUSPENDED, MissionEvent.Action.CANCELLED]
+    ).values("mission_id")
+    recorded = ReturnRecord.objects.values("mission_id")
+    return (
+        Q(status=Advance.Status.DISBURSED, amount__gt=0)
+        & ~Q(pk__in=exported)
+        & ~Q(mission_id__in=stopped)
+        & ~Q(mission_id__in=recorded)
+        & (Q(disbursed_on__isnull=True) | Q(disbursed_on__lte=F("return_day")))
+        & (
+            Q(settlement__status__isnull=True)  # no settlement (its status is never null)
+            | (
+                ~Q(settlement__status__in=ledger.ACCEPTED_STATUSES)
+                & Q(settlement__balance_returned=0, settlement__balance_reimbursed=0)
+            )
+        )
+    )
+
+
+def _pending() -> QuerySet[Advance]:
+    """Every advance pending settlement, with its local return date and whether it is plain."""
+    return (
+        Advance.objects.filter(status__in=Advance.PENDING_SETTLEMENT)
+        .annotate(return_day=TruncDate("mission__return_at"))
+        .annotate(plain=Case(When(_plain_q(), then=Value(True)), default=Value(False)))
+        .order_by()
+    )
+
+
 def outstanding_rows_queryset() -> QuerySet:
-    """The dashboard's one query: the ledger rows of every advance pending settlement."""
-    return ledger.with_stop_date(
-        Advance.objects.filter(status__in=Advance.PENDING_SETTLEMENT).order_by()
-    ).values(*ledger.VALUES)
+    """The dashboard's main query, one pass over the advances pending settlement: the plain
+    ones counted and totalled by mission status, local return date and settlement status
+    (`other` empty); each of the others alone, by its id (`other`)."""
+    return (
+        _pending()
+        .annotate(other=Case(When(plain=False, then=F("pk")), default=Value(None)))
+        .values("return_day", "mission__status", "settlement__status", "other")
+        .annotate(n=Count("pk"), amount_sum=Sum("amount"))
+    )
+
+
+def _group_row(day: dt.date, mission_status: str, settlement_status, amount) -> dict:
+    """The ledger row of a plain group: one advance paid on or before its return, of the
+    group's total, nothing recovered, returned, recorded or stopped (`_plain_q`)."""
+    row = dict.fromkeys(ledger.VALUES)
+    row.update(
+        pk=None,
+        status=Advance.Status.DISBURSED,
+        amount=amount,
+        mission__status=mission_status,
+        mission__return_at=dt.datetime.combine(day, dt.time(12)),  # only its date is read
+        settlement__status=settlement_status,
+    )
+    return row
 
 
 def outstanding_by_age(*, today: dt.date, calendar: BusinessCalendar | None = None) -> Outstanding:
-    """Count and USD of what travelers owe per bucket, from the ledger (one query for the
-    positions, besides the calendar's closure days)."""
+    """Count and USD of what travelers owe per bucket, from the ledger: one pass over the
+    pending advances (outstanding_rows_queryset), the ledger rows of the few that are not
+    plain by id, besides the calendar's closure days."""
     calendar = calendar or duty_calendar()
-    rows = list(outstanding_rows_queryset())
-    positions = [
-        p for p in ledger.positions_from_values(rows, today=today, calendar=calendar) if p.owed > 0
+    found = list(outstanding_rows_queryset())
+    groups = [g for g in found if g["other"] is None]
+    group_positions = ledger.positions_from_values(
+        [
+            _group_row(
+                g["return_day"], g["mission__status"], g["settlement__status"], g["amount_sum"]
+            )
+            for g in groups
+        ],
+        today=today,
+        calendar=calendar,
+    )
+    # The others through the ledger, row by row (few; [0], no advance, when there are none:
+    # the page runs the same queries whatever the data).
+    other_ids = [g["other"] for g in found if g["other"] is not None] or [0]
+    others = [
+        p
+        for p in ledger.positions_from_values(
+            ledger.ledger_rows(Advance.objects.filter(pk__in=other_ids)),
+            today=today,
+            calendar=calendar,
+        )
+        if p.owed > 0
     ]
-    positions.sort(key=_sort_key)
+    others.sort(key=_sort_key)
     numbers = dict.fromkeys(BUCKETS, 0)
     totals = dict.fromkeys(BUCKETS, ZERO)
-    for p in positions:
+    for g, p in zip(groups, group_positions, strict=True):
+        numbers[p.bucket] += g["n"]
+        totals[p.bucket] += p.owed
+    for p in others:
         numbers[p.bucket] += 1
         totals[p.bucket] += p.owed
     buckets = {key: AgeBucket(key, numbers[key], totals[key]) for key in BUCKETS}
-    return Outstanding(today=today, calendar=calendar, buckets=buckets, positions=positions)
+    return Outstanding(
+        today=today,
+        calendar=calendar,
+        buckets=buckets,
+        groups=_groups_q(groups, [p.bucket for p in group_positions]),
+        others=others,
+    )
 
 
-def outstanding_queryset(ages: Outstanding, *, bucket: str = "") -> list[int]:
-    """The ids of the outstanding advances (all, or one bucket), most late first."""
-    return [p.advance_id for p in ages.positions if not bucket or p.bucket == bucket]
+def _groups_q(groups: list[dict], buckets: list[str]) -> dict[str, Q]:
+    """Each bucket's plain advances as a filter: per mission and settlement status, the runs
+    of consecutive return dates (among those with advances) in the bucket, as date ranges.
+    A bucket's return dates are contiguous, so a bucket is a handful of ranges."""
+    by_status: dict[tuple, list[tuple[dt.date, str]]] = {}
+    for g, bucket in zip(groups, buckets, strict=True):
+        key = (g["mission__status"], g["settlement__status"])
+        by_status.setdefault(key, []).append((g["return_day"], bucket))
+    found = {key: Q(pk__in=[]) for key in BUCKETS}
+    for (mission_status, settlement_status), days in by_status.items():
+        days.sort()
+        start = 0
+        for end in range(1, len(days) + 1):
+            if end == len(days) or days[end][1] != days[start][1]:
+                found[days[start][1]] |= Q(
+                    mission__status=mission_status,
+                    settlement__status=settlement_status,
+                    return_day__range=(days[start][0], days[end - 1][0]),
+                )
+                start = end
+    return found
+
+
+def outstanding_ids(ages: Outstanding, *, bucket: str = "") -> QuerySet:
+    """The outstanding advances (all, or one bucket), by return time then advance."""
+    others = [p.advance_id for p in ages.others if not bucket or p.bucket == bucket]
+    chosen = Q(plain=True) & ages.groups[bucket] if bucket else Q(plain=True)
+    return _pending().filter(chosen | Q(pk__in=others)).order_by("mission__return_at", "pk")
 
 
 def outstanding_page(ages: Outstanding, *, bucket: str = "", page: str | None = None) -> Page:
-    """One page of the outstanding advances, each with its position."""
-    chosen = [p for p in ages.positions if not bucket or p.bucket == bucket]
-    # Its positions are replaced below by Deadline rows.
-    result: Page[Any] = Paginator(chosen, pagination.PER_PAGE).get_page(page)
-    positions = list(result.object_list)
-    by_pk = (
-        _deadline_base()
-        .prefetch_related(None)
-        .prefetch_related(deduction_orders.orders_prefetch())
-        .in_bulk([p.advance_id for p in positions])
+    """One page of the outstanding advances, each with its position: the page's ledger rows
+    (one query), then its advances (one query)."""
+    paginator = Paginator(
+        ledger.with_stop_date(outstanding_ids(ages, bucket=bucket)).values(*ledger.VALUES),
+        pagination.PER_PAGE,
+    )
+    paginator.count = ages.buckets[bucket].count if bucket else ages.count  # known: no COUNT
+    result = paginator.get_page(page)
+    positions = ledger.positions_from_values(
+        result.object_list, today=ages.today, calendar=ages.calendar
+    )
+    by_pk = deduction_orders.with_current_order(_deadline_base().prefetch_related(None)).in_bulk(
+        [p.advance_id for p in positions]
     )
     grace = rules.deduction_grace()
     result.object_list = [

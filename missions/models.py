@@ -462,7 +462,9 @@ class Mission(HistoryNotes, models.Model):
             # buckets and spend per project) read this index instead of the wide table
             # (PostgreSQL; databases without covering indexes skip it).
             models.Index(
-                fields=["id"], include=["return_at", "project", "traveler"], name="mission_id_cover"
+                fields=["id"],
+                include=["return_at", "project", "traveler", "status"],
+                name="mission_id_status_cover",
             ),
             # The API list for the roles that read every mission: the latest first.
             models.Index(fields=["-departure_at", "-id"], name="mission_latest"),

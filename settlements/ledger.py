@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
@@ -339,16 +339,19 @@ def row_of(advance: Advance, settlement=None) -> dict:
     }
 
 
-def position(
-    row: Mapping, *, today: dt.date, calendar: BusinessCalendar, r4_days: int | None = None
-) -> Position:
-    """The position of one advance from its `VALUES` row: the one computation behind every
-    page and API that says what a person owes."""
-    movements = movements_of(row)
-    amount = owed_of(row, movements)
-    planned_return = rules.local_date(row["mission__return_at"])
+def _local_in(moment, tz) -> dt.date | None:
+    """rules.local_date with the time zone looked up once (a list of thousands of rows)."""
+    if not moment:
+        return None
+    return moment.astimezone(tz).date() if moment.utcoffset() is not None else moment.date()
+
+
+def _clock_of(row: Mapping, movements: Movements, amount: Decimal, *, today, calendar, r4_days, tz):
+    """The clock of one `VALUES` row and its planned return (what `position()` needs besides
+    the movements and the amount)."""
+    planned_return = _local_in(row["mission__return_at"], tz)
+    assert planned_return is not None  # every mission has its return
     stopped_at = row.get("stopped_at")
-    mission_stopped = row["mission__status"] in Mission.STOPPED
     result = clock(
         calendar=calendar,
         today=today,
@@ -357,17 +360,24 @@ def position(
         disbursed_on=row["disbursed_on"],
         planned_return=planned_return,
         back=row["mission__status"] in BACK,
-        stopped_on=rules.local_date(stopped_at) if stopped_at and mission_stopped else None,
-        actual_return=_local(row.get("actual_return_at")),
+        stopped_on=(
+            _local_in(stopped_at, tz)
+            if stopped_at and row["mission__status"] in Mission.STOPPED
+            else None
+        ),
+        actual_return=_local_in(row.get("actual_return_at"), tz),
         actual_recorded_on=row.get("actual_recorded_on"),
-        extended_to=_local(row.get("extended_to")),
+        extended_to=_local_in(row.get("extended_to"), tz),
         extended_on=row.get("extended_on"),
         settlement_status=row["settlement__status"],
         settled_on=row["settlement__settled_on"],
         reimbursement_due=row["settlement__reimbursement_due"],
-        r4_days=r4_return_days() if r4_days is None else r4_days,
+        r4_days=r4_days,
     )
-    return_date = result.return_day or planned_return
+    return result, planned_return
+
+
+def _position(row, movements, amount, result: Clock, planned_return, days_left: int) -> Position:
     return Position(
         advance_id=row["pk"],
         movements=movements,
@@ -375,22 +385,54 @@ def position(
         state=result.state,
         counted_from=result.counted_from,
         due_date=result.due_date,
-        days_left=0,
-        return_date=return_date,
+        days_left=days_left,
+        return_date=result.return_day or planned_return,
         return_at=row["mission__return_at"],
     )
+
+
+def position(
+    row: Mapping, *, today: dt.date, calendar: BusinessCalendar, r4_days: int | None = None
+) -> Position:
+    """The position of one advance from its `VALUES` row: the one computation behind every
+    page and API that says what a person owes (`days_left` is left at 0: see
+    `positions_from_values`)."""
+    movements = movements_of(row)
+    amount = owed_of(row, movements)
+    result, planned_return = _clock_of(
+        row,
+        movements,
+        amount,
+        today=today,
+        calendar=calendar,
+        r4_days=r4_return_days() if r4_days is None else r4_days,
+        tz=timezone.get_current_timezone(),
+    )
+    return _position(row, movements, amount, result, planned_return, 0)
 
 
 def positions_from_values(
     rows: Iterable[Mapping], *, today: dt.date, calendar: BusinessCalendar
 ) -> list[Position]:
     """`position()` of many rows, the business days left counted in one walk over the
-    calendar."""
+    calendar. The dashboard asks it for every outstanding advance: the time zone and the
+    settings are looked up once, and each Position is built once, with its days left."""
     r4_days = r4_return_days()
-    found = [position(row, today=today, calendar=calendar, r4_days=r4_days) for row in rows]
-    dues = {p.due_date for p in found if p.due_date is not None}
+    tz = timezone.get_current_timezone()
+    parts = []
+    for row in rows:
+        movements = movements_of(row)
+        amount = owed_of(row, movements)
+        result, planned_return = _clock_of(
+            row, movements, amount, today=today, calendar=calendar, r4_days=r4_days, tz=tz
+        )
+        parts.append((row, movements, amount, result, planned_return))
+    dues = {part[3].due_date for part in parts if part[3].due_date is not None}
     left = rules.business_days_left_many(calendar, dues, today)
-    return [replace(p, days_left=left[p.due_date] if p.due_date is not None else 0) for p in found]
+    return [
+        _position(row, movements, amount, result, planned_return, left.get(result.due_date, 0))
+        for row, movements, amount, result, planned_return in parts
+    ]
 
 
 def ledger_rows(qs: QuerySet[Advance]) -> list[dict]:

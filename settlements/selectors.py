@@ -36,7 +36,6 @@ from settlements.rules import (
     settlement_balance,
 )
 from settlements.tax_ids import issuer_tax_id_warning
-from viaticos import pagination
 from viaticos.business_days import duty_calendar
 from viaticos.models import Organization
 from viaticos.money import round_money
@@ -117,13 +116,19 @@ class MissionToSettle(deadline_rules.Countdown):
     days_left: int  # business days; negative when late
 
 
+# Missions to settle come 20 at a time: each row is an action (start its settlement), and a
+# traveler works through a few of them, the latest first; the settlements below keep the
+# lists' 50 (viaticos.pagination.PER_PAGE).
+TO_SETTLE_PER_PAGE = 20
+
+
 def missions_to_settle_page(user, *, page: str | None = None, today: dt.date | None = None):
     """One page of `missions_to_settle`, each with its due date (R-3.3: 5 business days after
     the return, or after a later payment of its advance, R-5: the deadline job's) and the
     business days left, counted in one walk over the calendar."""
     today = today or timezone.localdate()
     # Its missions are replaced below by MissionToSettle rows.
-    result: Page[Any] = Paginator(missions_to_settle(user), pagination.PER_PAGE).get_page(page)
+    result: Page[Any] = Paginator(missions_to_settle(user), TO_SETTLE_PER_PAGE).get_page(page)
     calendar = duty_calendar()
     dues = {
         m.pk: deadline_rules.advance_due_date(

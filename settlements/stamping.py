@@ -30,10 +30,14 @@ import io
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
 
 from viaticos.errors import DomainError
+
+if TYPE_CHECKING:
+    from pypdf.generic import StreamObject
 
 PDF = "application/pdf"
 JPEG = "image/jpeg"
@@ -340,7 +344,7 @@ def _jpeg_xobject(writer, content: bytes, info: JpegInfo):
     )
 
     name, components = _COLOR_SPACES[info.mode]
-    color_space = NameObject(name)
+    color_space: NameObject | ArrayObject = NameObject(name)
     if info.icc_profile:  # a phone's Display P3 or a camera's Adobe RGB, kept
         profile = StreamObject()
         profile._data = info.icc_profile
@@ -807,7 +811,7 @@ def _release(*documents) -> None:
             document.stream = None
 
 
-def _oversized_jpegs(page) -> list[tuple[object, tuple[int, int]]]:
+def _oversized_jpegs(page) -> list[tuple[StreamObject, tuple[int, int]]]:
     """The page's JPEG images (DCTDecode, grey or RGB, no mask) with far more pixels than print
     needs on the A4 page the bundle puts it on, each with the size (pixels, in the image's own
     orientation) to bring it down to."""

@@ -32,6 +32,7 @@ class _Silent:
 def org(settings, tmp_path, monkeypatch):
     settings.MEDIA_ROOT = tmp_path
     monkeypatch.setattr("viaticos.pagination.PER_PAGE", PER_PAGE)
+    monkeypatch.setattr("settlements.selectors.TO_SETTLE_PER_PAGE", PER_PAGE)
     named = generate(0.01, today=timezone.localdate(), out=_Silent())
     users = get_user_model().objects.in_bulk(named.users.values())
 

@@ -79,30 +79,41 @@ def link_rules(text: str, *, links: bool = True) -> str:
     return stripped + _link(ids) + text[len(stripped) :]
 
 
+TAG_NAME = re.compile(r"</?\s*([a-zA-Z0-9]+)")
+KEPT = RAW | NO_LINK  # tags whose text is left alone or whose references are only dropped
+
+
 def link_rules_html(html: str) -> str:
-    """Rewrite the text nodes of an HTML fragment; tags and attributes are never touched."""
+    """Rewrite the text nodes of an HTML fragment; tags and attributes are never touched.
+    Every page passes through here: a text node without a reference is kept as it is without
+    looking further, and the open NO_LINK tags are counted rather than searched for."""
     parts = TAG.split(html)
     stack: list[str] = []
+    no_link = 0  # NO_LINK tags open on the stack
     out = []
     for part in parts:
         if part.startswith("<"):
             if part.startswith("<!--"):
                 out.append(part)
                 continue
-            name = re.match(r"</?\s*([a-zA-Z0-9]+)", part)
+            name = TAG_NAME.match(part)
             if name:
                 tag = name.group(1).lower()
                 if part.startswith("</"):
                     if tag in stack:
-                        while stack and stack.pop() != tag:
-                            pass
-                elif tag in RAW | NO_LINK and not part.endswith("/>"):
+                        while stack:
+                            popped = stack.pop()
+                            no_link -= popped in NO_LINK
+                            if popped == tag:
+                                break
+                elif tag in KEPT and not part.endswith("/>"):
                     stack.append(tag)
+                    no_link += tag in NO_LINK
             out.append(part)
-        elif stack and stack[-1] in RAW:
+        elif ("R-" not in part and "§" not in part) or (stack and stack[-1] in RAW):
             out.append(part)
         else:
-            out.append(link_rules(part, links=not (set(stack) & NO_LINK)))
+            out.append(link_rules(part, links=not no_link))
     return "".join(out)
 
 
