@@ -55,8 +55,16 @@ $(E2E_STAMP): $(STAMP)
 	$(PY) -m pip install --quiet -e '.[dev,e2e]'
 	@touch $(E2E_STAMP)
 
-# Browser journeys in headless Chromium; screenshots go to var/e2e-shots/.
-e2e: $(E2E_STAMP)
+# The accessibility test's axe-core, pinned in tests/e2e/package.json and its lockfile, from the
+# npm registry (npm ci: exactly the locked version, never a CDN).
+AXE := tests/e2e/node_modules/axe-core/axe.min.js
+$(AXE): tests/e2e/package.json tests/e2e/package-lock.json | $(E2E_STAMP)
+	npm ci --prefix tests/e2e --no-audit --no-fund --loglevel=error
+	@touch $(AXE)
+
+# Browser journeys in headless Chromium; screenshots go to var/e2e-shots/ (layout/390 and
+# layout/1366 by page, a folder per journey).
+e2e: $(E2E_STAMP) $(AXE)
 	$(PY) -m pytest tests/e2e -m e2e -p no:cacheprovider $(PYTEST_ARGS)
 
 check: $(STAMP)

@@ -98,11 +98,34 @@ def has_consent(user, purpose_code: str) -> bool:
 
 
 def consent_prompt_needed(user, today: dt.date | None = None) -> bool:
-    """R-P2: at first login and whenever the notice changes, the person sees the notice."""
+    """R-P2: the notice in force has not been given to the person yet (no acknowledgement)."""
+    return notice_banner(user, today) is not None
+
+
+@dataclass(frozen=True)
+class NoticeBanner:
+    notice: PrivacyNotice
+    undecided: int  # optional purposes (consent) the person has not answered yet
+
+
+@enforces("R-P2")
+def notice_banner(user, today: dt.date | None = None) -> NoticeBanner | None:
+    """R-P2: the informative notice as a banner over the pages, until the person dismisses it
+    for this version (a NoticeAcknowledgement); never a page standing between them and their
+    work. `undecided` counts the optional purposes they may still decide on."""
+    if not getattr(user, "is_authenticated", False):
+        return None
     notice = notice_current(today)
-    if notice is None or not getattr(user, "is_authenticated", False):
-        return False
-    return not NoticeAcknowledgement.objects.filter(user=user, notice=notice).exists()
+    if notice is None or NoticeAcknowledgement.objects.filter(user=user, notice=notice).exists():
+        return None
+    decided = ConsentEvent.objects.filter(user=user).values("purpose_id")
+    undecided = (
+        purposes_active()
+        .filter(legal_basis=Purpose.LegalBasis.CONSENT)
+        .exclude(pk__in=decided)
+        .count()
+    )
+    return NoticeBanner(notice=notice, undecided=undecided)
 
 
 def is_blocked(key: str) -> bool:

@@ -24,6 +24,7 @@ urlpatterns = [
     path("privacidad/arco/seguimiento/", views.arco_lookup, name="arco-lookup"),
     path("privacidad/arco/seguimiento/<str:code>/", views.arco_status, name="arco-status"),
     path("privacidad/consentimiento/", views.consent_prompt, name="consent-prompt"),
+    path("privacidad/aviso-leido/", views.notice_dismiss, name="notice-dismiss"),
     path("privacidad/mis-datos/", views.my_data, name="my-data"),
     path("privacidad/mis-datos/exportar.json", views.my_data_export, name="my-data-export"),
     path(

@@ -299,6 +299,8 @@ def _safe_next(request, default="home"):
 
 @login_required
 def consent_prompt(request):
+    """R-P2: the choices on the optional purposes (consent), one by one, linked from the notice
+    banner; answering also records the notice as given. Never in the way: "Decide later"."""
     current = selectors.notice_current()
     if current is None:
         return redirect("home")
@@ -341,10 +343,26 @@ def consent_prompt(request):
             "rows": rows,
             "informed": informed,
             "next": request.POST.get("next") or request.GET.get("next", ""),
+            "later_url": _safe_next(request),
             "organization": Organization.current(),
         },
         status=400 if errors else 200,
     )
+
+
+@login_required
+@require_POST
+def notice_dismiss(request):
+    """R-P2: "Entendido" on the notice banner records the notice as given to the person (the
+    version the banner showed, never a newer one it did not show) and hides the banner."""
+    current = selectors.notice_current()
+    if current is not None and request.POST.get("notice") == str(current.pk):
+        services.notice_acknowledge(
+            user=request.user, notice=current, ip_address=_ip(request), user_agent=_ua(request)
+        )
+    if request.headers.get("HX-Request"):
+        return HttpResponse("")  # htmx swaps the banner away; without it, back to the page
+    return redirect(_safe_next(request))
 
 
 @login_required
@@ -491,6 +509,11 @@ ACTIONS = {
 }
 
 
+def _action_form(action: str, data=None):
+    """The forms of one page share field names (reason…): ids of their own per action."""
+    return ACTIONS[action](data, auto_id=f"id_{action}_%s")
+
+
 @login_required
 def request_detail(request, pk: int):
     req = selectors.arco_request_get_for_user(request.user, pk)
@@ -515,7 +538,7 @@ def _request_page(request, req, *, bound=None, status=200):
         {
             "req": req,
             "today": today,
-            "forms": {name: form() for name, form in ACTIONS.items()} | (bound or {}),
+            "forms": {name: _action_form(name) for name in ACTIONS} | (bound or {}),
             "candidates": selectors.subject_candidates(req),
             "purposes": selectors.purposes_active(),
             "history": req.history.select_related("history_user")[:30],
@@ -661,7 +684,7 @@ def request_action(request, pk: int, action: str):
     except DomainError as exc:
         messages.error(request, exc.message)
         if action in ACTIONS:
-            form = ACTIONS[action](post)
+            form = _action_form(action, post)
             form.is_valid()
             if exc.field in form.fields:
                 form.add_error(exc.field, exc.message)

@@ -128,8 +128,8 @@ def _fresh_caches():
 
 @pytest.fixture(autouse=True)
 def _privacy_prompt_only_in_privacy_tests(request, settings):
-    """The first-login notice prompt (R-P2) would redirect every page; it is tested in
-    tests/privacy, and switched off elsewhere so other apps' page tests stay direct."""
+    """The privacy notice banner (R-P2) would add itself to every page; it is tested in
+    tests/privacy, and switched off elsewhere so other apps' pages are tested as they are."""
     if "privacy" not in request.node.path.parts:
         settings.PRIVACY_CONSENT_PROMPT = False
 

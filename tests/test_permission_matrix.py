@@ -714,6 +714,7 @@ MATRIX: dict[str, Entry] = {
         expect={ANON: 302, **NO_ARCO_FILES},
     ),
     "privacy:consent-prompt": page(),
+    "privacy:notice-dismiss": page(method="POST", default=302, data={"next": "/"}),
     "privacy:my-consent-change": Entry(
         method="POST",
         kwargs=lambda c: {"pk": c["purpose"].pk},

@@ -120,7 +120,6 @@ MIDDLEWARE = [
     "viaticos.sessions.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
-    "privacy.middleware.ConsentPromptMiddleware",
     "viaticos.middleware.SecurityHeadersMiddleware",
     "django_prometheus.middleware.PrometheusAfterMiddleware",
     # Last, as django-axes requires: locks out repeated failed logins.
@@ -268,8 +267,8 @@ else:
         "CACHE_URL must be a redis:// or rediss:// address (or empty for per-process memory)."
     )
 
-# Privacy (Ley 29733): the notice prompt at first login (R-P2) and the public form's rate limit,
-# as (requests, seconds) per client address (TRUSTED_PROXY_COUNT decides which address).
+# Privacy (Ley 29733): the notice banner until it is dismissed (R-P2) and the public form's rate
+# limit, as (requests, seconds) per client address (TRUSTED_PROXY_COUNT decides which address).
 PRIVACY_CONSENT_PROMPT = env_bool("PRIVACY_CONSENT_PROMPT", True)
 # R-T3: where erasures of people are logged, outside the database and its backups, so that
 # scripts/restore.sh can replay them (privacy/erasures.py). Keep it on a persistent volume.

@@ -1,9 +1,41 @@
 from django import template
+from django.conf import settings
+from django.urls import reverse
 from django.utils.html import escape
+from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 register = template.Library()
+
+
+@register.inclusion_tag("privacy/_notice_banner.html", takes_context=True)
+def notice_banner(context):
+    """R-P2: the informative notice as a dismissable banner (base.html), until the person
+    dismisses this version; PRIVACY_CONSENT_PROMPT=0 turns it off."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if (
+        request is None
+        or not getattr(settings, "PRIVACY_CONSENT_PROMPT", True)
+        or request.resolver_match is None
+        or request.resolver_match.view_name in NO_BANNER_ON
+    ):
+        return {"banner": None}
+    from privacy.selectors import notice_banner as banner_for
+
+    return {
+        "banner": banner_for(user),
+        "csrf_token": context.get("csrf_token"),
+        "next": request.get_full_path(),
+        "consent_url": reverse("privacy:consent-prompt")
+        + "?"
+        + urlencode({"next": request.get_full_path()}),
+    }
+
+
+# The consent page shows the whole notice and records it as given when answered.
+NO_BANNER_ON = {"privacy:consent-prompt"}
 
 
 @register.filter

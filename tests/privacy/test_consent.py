@@ -1,4 +1,4 @@
-"""R-P1…R-P4: notices, the first-login prompt, per-purpose consent, evidence, revocation."""
+"""R-P1…R-P4: notices, the consent page, per-purpose consent, evidence, revocation."""
 
 import datetime as dt
 
@@ -49,16 +49,14 @@ def test_r_p1_hash_matches_content_and_older_versions_stay_readable(db, client, 
     assert old.status_code == 200 and "versión anterior" in old.content.decode()
 
 
-def test_r_p2_first_login_shows_the_notice_then_records_choices_per_purpose(db, client, traveler):
+def test_r_p2_the_consent_page_records_choices_per_optional_purpose(db, client, traveler):
     client.force_login(traveler)
-    response = client.get("/")
-    assert response.status_code == 302 and response["Location"].startswith(
-        "/privacidad/consentimiento/"
-    )
-    page = client.get(response["Location"])
+    page = client.get("/privacidad/consentimiento/?next=/")
     optional = Purpose.objects.filter(legal_basis="consent")
     for p in optional:
         assert f'name="purpose-{p.pk}"' in page.content.decode()  # one choice per purpose
+    for p in Purpose.objects.exclude(legal_basis="consent"):  # informed, never asked
+        assert f'name="purpose-{p.pk}"' not in page.content.decode()
     comms, deps = (
         Purpose.objects.get(code="comunicaciones"),
         Purpose.objects.get(code="dependientes"),
@@ -74,7 +72,7 @@ def test_r_p2_first_login_shows_the_notice_then_records_choices_per_purpose(db, 
         HTTP_USER_AGENT="pytest-browser",
     )
     assert response.status_code == 302
-    assert client.get("/").status_code == 200
+    assert 'id="notice-banner"' not in client.get("/").content.decode()
     ack = NoticeAcknowledgement.objects.get(user=traveler)
     assert ack.notice_hash == PrivacyNotice.objects.get().content_hash
     assert has_consent(traveler, "comunicaciones") and not has_consent(traveler, "dependientes")
@@ -82,7 +80,7 @@ def test_r_p2_first_login_shows_the_notice_then_records_choices_per_purpose(db, 
     event = ConsentEvent.objects.get(user=traveler, purpose=comms)
     assert event.ip_address == "127.0.0.1" and event.user_agent == "pytest-browser"
     assert event.notice_hash == ack.notice_hash and event.channel == "web"
-    # The notice changes: the prompt comes back.
+    # The notice changes: the banner comes back.
     services.notice_publish(
         actor=None,
         version="2.0",
@@ -92,7 +90,7 @@ def test_r_p2_first_login_shows_the_notice_then_records_choices_per_purpose(db, 
         title_en="v2",
         text_en="x",
     )
-    assert client.get("/").status_code == 302
+    assert 'id="notice-banner"' in client.get("/").content.decode()
 
 
 def test_r_p4_a_refused_answer_in_the_prompt_records_nothing_and_the_prompt_stays(
@@ -100,7 +98,7 @@ def test_r_p4_a_refused_answer_in_the_prompt_records_nothing_and_the_prompt_stay
 ):
     """Consent about children without the guardian's box is refused: none of the choices is
     kept (not even the valid one), the page says so in Spanish beside that purpose, keeps the
-    answers given, and the prompt is shown again until it is answered."""
+    answers given, and the banner stays until the notice is given."""
     client.force_login(traveler)
     comms, deps = (
         Purpose.objects.get(code="comunicaciones"),
@@ -116,7 +114,7 @@ def test_r_p4_a_refused_answer_in_the_prompt_records_nothing_and_the_prompt_stay
     assert f'name="purpose-{comms.pk}" value="yes" checked' in html
     assert not ConsentEvent.objects.filter(user=traveler).exists()
     assert not NoticeAcknowledgement.objects.filter(user=traveler).exists()
-    assert client.get("/")["Location"].startswith("/privacidad/consentimiento/")
+    assert 'id="notice-banner"' in client.get("/").content.decode()
 
     answers[f"guardian-{deps.pk}"] = "1"
     assert client.post("/privacidad/consentimiento/", answers).status_code == 302
