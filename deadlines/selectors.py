@@ -255,18 +255,25 @@ def _sort_key(p: ledger.Position):
     return (p.return_at, p.advance_id)
 
 
-def outstanding_rows_queryset() -> QuerySet:
-    """The dashboard's one query: the ledger rows of every advance pending settlement."""
+def outstanding_rows_queryset(advances: QuerySet[Advance] | None = None) -> QuerySet:
+    """The dashboard's one query: the ledger rows of every advance pending settlement (of
+    `advances`, the dashboard's search and filters, when given)."""
+    advances = Advance.objects.all() if advances is None else advances
     return ledger.with_stop_date(
-        Advance.objects.filter(status__in=Advance.PENDING_SETTLEMENT).order_by()
+        advances.filter(status__in=Advance.PENDING_SETTLEMENT).order_by()
     ).values(*ledger.VALUES)
 
 
-def outstanding_by_age(*, today: dt.date, calendar: BusinessCalendar | None = None) -> Outstanding:
+def outstanding_by_age(
+    *,
+    today: dt.date,
+    calendar: BusinessCalendar | None = None,
+    advances: QuerySet[Advance] | None = None,
+) -> Outstanding:
     """Count and USD of what travelers owe per bucket, from the ledger (one query for the
-    positions, besides the calendar's closure days)."""
+    positions, besides the calendar's closure days); only `advances` when given."""
     calendar = calendar or duty_calendar()
-    rows = list(outstanding_rows_queryset())
+    rows = list(outstanding_rows_queryset(advances))
     positions = [
         p for p in ledger.positions_from_values(rows, today=today, calendar=calendar) if p.owed > 0
     ]
@@ -288,7 +295,17 @@ def outstanding_page(ages: Outstanding, *, bucket: str = "", page: str | None = 
     """One page of the outstanding advances, each with its position."""
     chosen = [p for p in ages.positions if not bucket or p.bucket == bucket]
     result = Paginator(chosen, pagination.PER_PAGE).get_page(page)
-    positions = list(result.object_list)
+    result.object_list = _outstanding_deadlines(list(result.object_list), ages.calendar)
+    return result
+
+
+def outstanding_all(ages: Outstanding, *, bucket: str = "") -> list[Deadline]:
+    """Every outstanding advance (all, or one bucket), most late first: the export."""
+    chosen = [p for p in ages.positions if not bucket or p.bucket == bucket]
+    return _outstanding_deadlines(chosen, ages.calendar)
+
+
+def _outstanding_deadlines(positions, calendar) -> list[Deadline]:
     by_pk = (
         _deadline_base()
         .prefetch_related(None)
@@ -296,10 +313,7 @@ def outstanding_page(ages: Outstanding, *, bucket: str = "", page: str | None = 
         .in_bulk([p.advance_id for p in positions])
     )
     grace = rules.deduction_grace()
-    result.object_list = [
-        _deadline(by_pk[p.advance_id], p, ages.calendar, grace) for p in positions
-    ]
-    return result
+    return [_deadline(by_pk[p.advance_id], p, calendar, grace) for p in positions]
 
 
 def bucket_labels() -> dict[str, str]:
@@ -434,9 +448,10 @@ def stacked_chart(months: list[dt.date], data: dict[str, dict[dt.date, Decimal]]
 
 
 def sanctions_visible_to(user) -> QuerySet[Sanction]:
+    """A person's own sanctions; every sanction for the General Accountant and the Auditor."""
     qs = Sanction.objects.select_related(
         "person", "mission", "advance", "proposed_by", "applied_by", "lifted_by"
-    )
+    ).defer("mission__planned_perdiem")
     if can_see_dashboard(user):
         return qs
     return qs.filter(person=user)

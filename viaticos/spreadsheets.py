@@ -108,15 +108,27 @@ def xlsx_append(sheet, row: Sequence) -> None:
             cell.data_type = "s"
 
 
-def export_response(request, *, basename: str, title: str, columns, rows):
+def export_kind(request, key: str = "") -> str | None:
+    """ "csv" or "xlsx" when the list page is asked for that export: `?export=csv`, or for a
+    second export of the same page (its receipts, say) `?export=<key>-csv`."""
+    asked = request.GET.get("export", "")
+    prefix = f"{key}-" if key else ""
+    kind = asked.removeprefix(prefix) if asked.startswith(prefix) else ""
+    return kind if kind in ("csv", "xlsx") else None
+
+
+def export_response(request, *, basename: str, title: str, columns, rows, key: str = ""):
     """`?export=csv` or `?export=xlsx` on a list page: the whole filtered list (no paging) as a
-    download named after the list and the day; None when no export is asked for."""
+    download named after the list and the day; None when no export is asked for. `rows` may be
+    a callable, then only called for an export."""
     from django.http import HttpResponse
     from django.utils import timezone
 
-    kind = request.GET.get("export")
-    if kind not in ("csv", "xlsx"):
+    kind = export_kind(request, key)
+    if kind is None:
         return None
+    if callable(rows):
+        rows = rows()
     name = f"{basename}-{timezone.localdate():%Y-%m-%d}.{kind}"
     if kind == "csv":
         content = csv_bytes([c.header for c in columns], rows)
