@@ -120,6 +120,52 @@ class AdvanceFilter(ListFilter):
         fields = ["q", "status", "project"]
 
 
+class ApprovalFilter(ListFilter):
+    """The approver's inbox (missions and advances waiting for a decision): one search and the
+    same filters on both kinds; each applies to the kind's own fields (an advance through its
+    mission)."""
+
+    project = django_filters.ModelChoiceFilter(
+        queryset=Project.objects.order_by("code"), method="of_project", label=_("Project")
+    )
+    departure_from = django_filters.DateFilter(method="departing_from", label=_("Departing from"))
+    departure_to = django_filters.DateFilter(method="departing_until", label=_("Departing until"))
+
+    class Meta:
+        model = Mission
+        fields = ["q"]
+
+    @staticmethod
+    def _path(queryset) -> str:
+        return "" if queryset.model is Mission else "mission__"
+
+    def search(self, queryset, name, value):
+        path = self._path(queryset)
+        self.search_fields = tuple(
+            f"{path}{field}"
+            for field in (
+                "traveler__first_name",
+                "traveler__last_name",
+                "traveler__username",
+                "project__code",
+                "purpose",
+                "legs__destination__name",
+            )
+        )
+        self.code_prefixes = ("M-",) if not path else ("A-",)
+        self.search_many = True
+        return super().search(queryset, name, value)
+
+    def of_project(self, queryset, name, value):
+        return queryset.filter(**{f"{self._path(queryset)}project": value})
+
+    def departing_from(self, queryset, name, value):
+        return queryset.filter(**{f"{self._path(queryset)}departure_at__date__gte": value})
+
+    def departing_until(self, queryset, name, value):
+        return queryset.filter(**{f"{self._path(queryset)}departure_at__date__lte": value})
+
+
 def advance_export_columns():
     from viaticos.spreadsheets import Column
 

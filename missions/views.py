@@ -31,6 +31,7 @@ from missions.services import quote_approve, quote_record, quote_reject
 from viaticos import spreadsheets
 from viaticos.errors import DomainError
 from viaticos.form_rows import form_per_row
+from viaticos.lists import filters_used
 from viaticos.pagination import paginate
 from viaticos.pdf import pdf_response, render_pdf
 from viaticos.people import display_name
@@ -493,8 +494,15 @@ def inbox(request):
     waiting = selectors.awaiting_decision(user, directory)
     missions, mission_authorities = waiting[approvals.MISSION]
     advances, advance_authorities = waiting[approvals.ADVANCE]
-    missions = paginate(request, missions, count=len(mission_authorities))
-    advances = paginate(request, advances, param="apage", count=len(advance_authorities))
+    found = mission_filters.ApprovalFilter(request.GET, queryset=missions)
+    narrowed = filters_used(found.form)  # then the pages count what the search left
+    missions = paginate(request, found.qs, count=None if narrowed else len(mission_authorities))
+    advances = paginate(
+        request,
+        mission_filters.ApprovalFilter(request.GET, queryset=advances).qs,
+        param="apage",
+        count=None if narrowed else len(advance_authorities),
+    )
     pending = selectors.pending_settlement_by_traveler(
         [m.traveler_id for m in missions] + [a.mission.traveler_id for a in advances]
     )
@@ -512,6 +520,7 @@ def inbox(request):
         {
             "missions": missions,
             "advances": advances,
+            "filter": found,
             # The Finance Director never authorizes missions (SLOTS): no empty section for them.
             "shows_missions": bool(mission_authorities)
             or has_role(

@@ -65,6 +65,7 @@ PAGES = [
     ("traveler_heavy", "/api/v1/budget-lines/"),
     # Issue 20: the lists searched, filtered and sorted, and their exports (every row, no page)
     ("traveler_heavy", "/misiones/?q=a&status=draft&order=-departure"),
+    ("bench_secretary", "/por-aprobar/?q=a&departure_from=2020-01-01"),
     ("traveler_heavy", "/liquidaciones/?q=a&order=-balance"),
     ("traveler_heavy", "/liquidaciones/?export=csv"),
     ("traveler_heavy", "/liquidaciones/?export=receipts-xlsx"),
