@@ -123,11 +123,9 @@ class AdvanceFilter(ListFilter):
 class ApprovalFilter(ListFilter):
     """The approver's inbox (missions and advances waiting for a decision): one search and the
     same filters on both kinds; each applies to the kind's own fields (an advance through its
-    mission)."""
+    mission). The project is searched, not chosen from a list: the list would cost the page a
+    query over its budget."""
 
-    project = django_filters.ModelChoiceFilter(
-        queryset=Project.objects.order_by("code"), method="of_project", label=_("Project")
-    )
     departure_from = django_filters.DateFilter(method="departing_from", label=_("Departing from"))
     departure_to = django_filters.DateFilter(method="departing_until", label=_("Departing until"))
 
@@ -155,9 +153,6 @@ class ApprovalFilter(ListFilter):
         self.code_prefixes = ("M-",) if not path else ("A-",)
         self.search_many = True
         return super().search(queryset, name, value)
-
-    def of_project(self, queryset, name, value):
-        return queryset.filter(**{f"{self._path(queryset)}project": value})
 
     def departing_from(self, queryset, name, value):
         return queryset.filter(**{f"{self._path(queryset)}departure_at__date__gte": value})
