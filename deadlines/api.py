@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 
 from deadlines import rules, sanctions
 from deadlines import selectors as dashboard
+from deadlines.filters import SanctionFilter
 from deadlines.models import Sanction
 from missions.models import Advance, Mission
 from missions.selectors import mission_get_for_user
@@ -158,12 +159,22 @@ class MyDeadlinesView(GenericAPIView):
         return self.get_paginated_response(DeadlineOut(rows, many=True).data)
 
 
-class SanctionListView(APIView):
+class SanctionListView(GenericAPIView):
+    """Sanctions: one's own, or all of them for the General Accountant and the Auditor, with
+    the filters of the sanctions page (issue 20); the latest 500 that match."""
+
     permission_classes = [IsAuthenticated]
+    serializer_class = SanctionOut
+    queryset = Sanction.objects.none()  # for the schema; get_queryset applies access
+    filterset_class = SanctionFilter
+    pagination_class = None
+
+    def get_queryset(self):
+        return dashboard.sanctions_visible_to(self.request.user).order_by("-proposed_on", "-pk")
 
     @extend_schema(responses=SanctionOut(many=True))
     def get(self, request):
-        qs = dashboard.sanctions_visible_to(request.user)[:500]
+        qs = self.filter_queryset(self.get_queryset())[:500]
         return Response(SanctionOut(qs, many=True).data)
 
     @extend_schema(request=SanctionIn, responses={201: SanctionOut})

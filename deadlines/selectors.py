@@ -254,6 +254,7 @@ class Outstanding:
     buckets: dict[str, AgeBucket]
     groups: dict[str, Q]  # bucket -> its plain advances (return dates by status)
     others: list[ledger.Position]  # the positions > 0 of the advances that are not plain
+    advances: QuerySet[Advance] | None = None  # the dashboard's search and filters
 
     @property
     def count(self) -> int:
@@ -305,22 +306,24 @@ def _plain_q() -> Q:
     )
 
 
-def _pending() -> QuerySet[Advance]:
-    """Every advance pending settlement, with its local return date and whether it is plain."""
+def _pending(advances: QuerySet[Advance] | None = None) -> QuerySet[Advance]:
+    """Every advance pending settlement (of `advances`, the dashboard's search and filters,
+    when given), with its local return date and whether it is plain."""
+    advances = Advance.objects.all() if advances is None else advances
     return (
-        Advance.objects.filter(status__in=Advance.PENDING_SETTLEMENT)
+        advances.filter(status__in=Advance.PENDING_SETTLEMENT)
         .annotate(return_day=TruncDate("mission__return_at"))
         .annotate(plain=Case(When(_plain_q(), then=Value(True)), default=Value(False)))
         .order_by()
     )
 
 
-def outstanding_rows_queryset() -> QuerySet:
-    """The dashboard's main query, one pass over the advances pending settlement: the plain
-    ones counted and totalled by mission status, local return date and settlement status
-    (`other` empty); each of the others alone, by its id (`other`)."""
+def outstanding_rows_queryset(advances: QuerySet[Advance] | None = None) -> QuerySet:
+    """The dashboard's main query, one pass over the advances pending settlement (of
+    `advances` when given): the plain ones counted and totalled by mission status, local return
+    date and settlement status (`other` empty); each of the others alone, by its id (`other`)."""
     return (
-        _pending()
+        _pending(advances)
         .annotate(other=Case(When(plain=False, then=F("pk")), default=Value(None)))
         .values("return_day", "mission__status", "settlement__status", "other")
         .annotate(n=Count("pk"), amount_sum=Sum("amount"))
@@ -342,12 +345,17 @@ def _group_row(day: dt.date, mission_status: str, settlement_status, amount) -> 
     return row
 
 
-def outstanding_by_age(*, today: dt.date, calendar: BusinessCalendar | None = None) -> Outstanding:
+def outstanding_by_age(
+    *,
+    today: dt.date,
+    calendar: BusinessCalendar | None = None,
+    advances: QuerySet[Advance] | None = None,
+) -> Outstanding:
     """Count and USD of what travelers owe per bucket, from the ledger: one pass over the
-    pending advances (outstanding_rows_queryset), the ledger rows of the few that are not
-    plain by id, besides the calendar's closure days."""
+    pending advances (outstanding_rows_queryset; only `advances` when given), the ledger rows
+    of the few that are not plain by id, besides the calendar's closure days."""
     calendar = calendar or duty_calendar()
-    found = list(outstanding_rows_queryset())
+    found = list(outstanding_rows_queryset(advances))
     groups = [g for g in found if g["other"] is None]
     group_positions = ledger.positions_from_values(
         [
@@ -387,6 +395,7 @@ def outstanding_by_age(*, today: dt.date, calendar: BusinessCalendar | None = No
         buckets=buckets,
         groups=_groups_q(groups, [p.bucket for p in group_positions]),
         others=others,
+        advances=advances,
     )
 
 
@@ -417,7 +426,11 @@ def outstanding_ids(ages: Outstanding, *, bucket: str = "") -> QuerySet:
     """The outstanding advances (all, or one bucket), by return time then advance."""
     others = [p.advance_id for p in ages.others if not bucket or p.bucket == bucket]
     chosen = Q(plain=True) & ages.groups[bucket] if bucket else Q(plain=True)
-    return _pending().filter(chosen | Q(pk__in=others)).order_by("mission__return_at", "pk")
+    return (
+        _pending(ages.advances)
+        .filter(chosen | Q(pk__in=others))
+        .order_by("mission__return_at", "pk")
+    )
 
 
 def outstanding_page(ages: Outstanding, *, bucket: str = "", page: str | None = None) -> Page:
@@ -432,14 +445,25 @@ def outstanding_page(ages: Outstanding, *, bucket: str = "", page: str | None = 
     positions = ledger.positions_from_values(
         result.object_list, today=ages.today, calendar=ages.calendar
     )
+    result.object_list = _outstanding_deadlines(positions, ages.calendar)
+    return result
+
+
+def outstanding_all(ages: Outstanding, *, bucket: str = "") -> list[Deadline]:
+    """Every outstanding advance (all, or one bucket), most late first: the export."""
+    rows = ledger.with_stop_date(outstanding_ids(ages, bucket=bucket)).values(*ledger.VALUES)
+    positions = ledger.positions_from_values(rows, today=ages.today, calendar=ages.calendar)
+    return _outstanding_deadlines(positions, ages.calendar)
+
+
+def _outstanding_deadlines(
+    positions: list[ledger.Position], calendar: BusinessCalendar
+) -> list[Deadline]:
     by_pk = deduction_orders.with_current_order(_deadline_base().prefetch_related(None)).in_bulk(
         [p.advance_id for p in positions]
     )
     grace = rules.deduction_grace()
-    result.object_list = [
-        _deadline(by_pk[p.advance_id], p, ages.calendar, grace) for p in positions
-    ]
-    return result
+    return [_deadline(by_pk[p.advance_id], p, calendar, grace) for p in positions]
 
 
 def bucket_labels() -> dict[str, str]:
@@ -574,9 +598,10 @@ def stacked_chart(months: list[dt.date], data: dict[str, dict[dt.date, Decimal]]
 
 
 def sanctions_visible_to(user) -> QuerySet[Sanction]:
+    """A person's own sanctions; every sanction for the General Accountant and the Auditor."""
     qs = Sanction.objects.select_related(
         "person", "mission", "advance", "proposed_by", "applied_by", "lifted_by"
-    )
+    ).defer("mission__planned_perdiem")
     if can_see_dashboard(user):
         return qs
     return qs.filter(person=user)

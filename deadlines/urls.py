@@ -11,6 +11,7 @@ urlpatterns = [
     path("contabilidad/plazos/", views.dashboard_view, name="dashboard"),
     path("contabilidad/planilla/", views.payroll_view, name="payroll"),
     path("contabilidad/sanciones/nueva/", views.sanction_new, name="sanction-new"),
+    path("sanciones/", views.sanction_list, name="sanctions"),
     path("sanciones/<int:pk>/", views.sanction_detail, name="sanction"),
     path("sanciones/<int:pk>/aplicar/", views.sanction_apply, name="sanction-apply"),
     path("sanciones/<int:pk>/levantar/", views.sanction_lift, name="sanction-lift"),

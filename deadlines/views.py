@@ -15,16 +15,20 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from deadlines import filters as sanction_filters
 from deadlines import notices, payroll, proposals, sanctions
 from deadlines import selectors as dashboard
 from deadlines.errors import DeadlinesError
+from deadlines.filters import OutstandingFilter, SanctionFilter
 from deadlines.models import PayrollExport, Sanction
-from missions.models import Mission
+from missions.models import Advance, Mission
 from missions.privacy import staff_access_log
 from missions.selectors import mission_get_for_user
 from settlements import returns
 from settlements.models import ReturnRecord
+from viaticos import spreadsheets
 from viaticos.errors import DomainError
+from viaticos.pagination import paginate
 from viaticos.pdf import pdf_response
 
 
@@ -80,6 +84,31 @@ def record_return(request, pk):
     return redirect("deadlines:mine")
 
 
+@login_required
+def sanction_list(request):
+    """Sanctions: one's own, or all of them for the General Accountant and the Auditor; search,
+    filters, sorting and exports (issue 20)."""
+    found = SanctionFilter(
+        request.GET,
+        queryset=dashboard.sanctions_visible_to(request.user).order_by("-proposed_on", "-pk"),
+    )
+    exported = spreadsheets.export_response(
+        request,
+        basename="sanciones",
+        title="Sanciones",
+        columns=sanction_filters.export_columns(),
+        rows=lambda: sanction_filters.export_rows(found.qs),
+    )
+    if exported:
+        return exported
+    page = paginate(request, found.qs)
+    return render(
+        request,
+        "deadlines/sanctions.html",
+        {"page_obj": page, "filter": found, "all": dashboard.can_see_dashboard(request.user)},
+    )
+
+
 LISTED = 12  # sanctions in course and late notices shown on the dashboard, the latest first
 
 
@@ -88,11 +117,26 @@ def dashboard_view(request):
     """The General Accountant's dashboard (the Auditor reads it too)."""
     _dashboard_user(request)
     today = timezone.localdate()
-    ages = dashboard.outstanding_by_age(today=today)
+    found = OutstandingFilter(request.GET, queryset=Advance.objects.all())
+    ages = dashboard.outstanding_by_age(today=today, advances=found.qs)
     bucket = request.GET.get("bucket", "")
     labels = dashboard.bucket_labels()
     bucket = bucket if bucket in labels else ""
+    exported = spreadsheets.export_response(
+        request,
+        basename="anticipos-por-liquidar",
+        title="Anticipos por liquidar",
+        columns=sanction_filters.outstanding_export_columns(),
+        rows=lambda: sanction_filters.outstanding_export_rows(
+            dashboard.outstanding_all(ages, bucket=bucket), labels
+        ),
+    )
+    if exported:
+        return exported
     page = dashboard.outstanding_page(ages, bucket=bucket, page=request.GET.get("page"))
+    kept = request.GET.copy()
+    for name in ("bucket", "page", "export"):
+        kept.pop(name, None)
     return render(
         request,
         "deadlines/dashboard.html",
@@ -104,6 +148,9 @@ def dashboard_view(request):
             "shown_count": page.paginator.count,
             "bucket": bucket,
             "bucket_label": labels.get(bucket, ""),
+            "filter": found,
+            "filter_query": kept.urlencode(),
+            "keep": [("bucket", bucket)] if bucket else [],
             "total": ages.total,
             "late_total": ages.late_total,
             "late_notices": dashboard.late_notices()[:LISTED],

@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 
 from missions import budget_selectors, selectors, services
 from missions import serializers as s
+from missions.filters import AdvanceFilter, MissionFilter
 from missions.models import Advance, BudgetLine, Mission
 from missions.rates import AdHocQuote, per_diem_estimate
 from missions.rules import LegInput as Leg
@@ -105,6 +106,7 @@ class MissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 
     serializer_class = s.MissionOutput
     queryset = Mission.objects.none()  # for the schema; get_queryset applies access
+    filterset_class = MissionFilter
     lookup_value_regex = "[0-9]+"  # anything else is a 404, not a ValueError in the lookup
 
     def get_queryset(self):
@@ -238,6 +240,7 @@ class AdvanceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 
     serializer_class = s.AdvanceOutput
     queryset = Advance.objects.none()
+    filterset_class = AdvanceFilter
     lookup_value_regex = "[0-9]+"
 
     def get_queryset(self):

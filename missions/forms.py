@@ -384,7 +384,12 @@ class DisburseForm(forms.Form):
 
 class ReturnForm(forms.Form):
     returned_on = BoundedDateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
-    reference = forms.CharField(label=_("Reference"), max_length=80, required=False)
+    reference = forms.CharField(
+        label=_("Reference"),
+        max_length=80,
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": _("Reference")}),
+    )
 
 
 class InvitationForm(forms.Form):

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from urllib.parse import urlsplit
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -28,6 +31,7 @@ from missions.services import quote_approve, quote_record, quote_reject
 from viaticos import spreadsheets
 from viaticos.errors import DomainError
 from viaticos.form_rows import form_per_row
+from viaticos.lists import filters_used
 from viaticos.pagination import paginate
 from viaticos.pdf import pdf_response, render_pdf
 from viaticos.people import display_name
@@ -441,9 +445,23 @@ def advance_action(request, pk, name):
         messages.success(request, done)
     except DomainError as error:
         messages.error(request, error.message)
+        queue = _treasury_queue_query(request, name)
+        if queue is not None:  # refused on the queue: its row keeps what was typed (issue 20)
+            return _disbursement_page(
+                request, queue, refused=(advance.pk, name), status=error.status
+            )
         if not request.POST.get("next"):  # refused on its page: the form keeps what was typed
             return _refused_page(request, advance.mission_id, f"advance-{name}", error)
     return _back(request, advance.mission.get_absolute_url())
+
+
+def _treasury_queue_query(request, name) -> QueryDict | None:
+    """The filters of the treasury queue a payment was recorded from, or None when it was
+    recorded elsewhere."""
+    target = urlsplit(request.POST.get("next", ""))
+    if name not in TREASURY_FORMS or target.path != reverse("missions:disbursements"):
+        return None
+    return QueryDict(target.query)
 
 
 def _inbox_rows(page, authorities, mission_of, pending, names, budget) -> list[dict]:
@@ -476,8 +494,15 @@ def inbox(request):
     waiting = selectors.awaiting_decision(user, directory)
     missions, mission_authorities = waiting[approvals.MISSION]
     advances, advance_authorities = waiting[approvals.ADVANCE]
-    missions = paginate(request, missions, count=len(mission_authorities))
-    advances = paginate(request, advances, param="apage", count=len(advance_authorities))
+    found = mission_filters.ApprovalFilter(request.GET, queryset=missions)
+    narrowed = filters_used(found.form)  # then the pages count what the search left
+    missions = paginate(request, found.qs, count=None if narrowed else len(mission_authorities))
+    advances = paginate(
+        request,
+        mission_filters.ApprovalFilter(request.GET, queryset=advances).qs,
+        param="apage",
+        count=None if narrowed else len(advance_authorities),
+    )
     pending = selectors.pending_settlement_by_traveler(
         [m.traveler_id for m in missions] + [a.mission.traveler_id for a in advances]
     )
@@ -495,6 +520,7 @@ def inbox(request):
         {
             "missions": missions,
             "advances": advances,
+            "filter": found,
             # The Finance Director never authorizes missions (SLOTS): no empty section for them.
             "shows_missions": bool(mission_authorities)
             or has_role(
@@ -596,12 +622,36 @@ def delegation_end(request, pk):
     return redirect("missions:delegations")
 
 
+TREASURY_FORMS = {
+    "disburse": ("pay", forms.DisburseForm),
+    "record_return": ("back", forms.ReturnForm),
+}
+
+
 @login_required
 def disbursements(request):
-    """Treasury's list: emergencies first (R-5), then advances to recover (R-4)."""
+    """Treasury's list: emergencies first (R-5), then advances to recover (R-4); search,
+    filters, sorting and exports (issue 20)."""
     if not access.is_treasury(request.user):
         raise PermissionDenied
-    page = paginate(request, selectors.disbursement_queue())
+    return _disbursement_page(request, request.GET)
+
+
+def _disbursement_page(request, params, *, refused=None, status=200):
+    """The queue with the filters of `params`; `refused` = (advance pk, action) of a payment
+    that was refused: its row shows again the date, method and reference typed."""
+    found = mission_filters.AdvanceFilter(params, queryset=selectors.disbursement_queue())
+    if refused is None:
+        exported = spreadsheets.export_response(
+            request,
+            basename="anticipos",
+            title="Anticipos",
+            columns=mission_filters.advance_export_columns(),
+            rows=lambda: mission_filters.advance_export_rows(found.qs),
+        )
+        if exported:
+            return exported
+    page = paginate(request, found.qs, params=params)
     today = timezone.localdate()
     to_pay = [a.pk for a in page if a.status == Advance.Status.SIGNED]
     pay = form_per_row(
@@ -618,6 +668,13 @@ def disbursements(request):
         prefix="back",
         initial={"returned_on": today},
     )
+    if refused is not None:
+        pk, name = refused
+        prefix, form_class = TREASURY_FORMS[name]
+        typed = form_class(request.POST, auto_id=f"{prefix}{pk}_%s")
+        typed.is_valid()
+        html = render_to_string("missions/_treasury_fields.html", {"form": typed})
+        (pay if prefix == "pay" else back)[pk] = html
     rows = [
         (advance, pay.get(advance.pk) or back[advance.pk], _bank_of(advance.mission.traveler))
         for advance in page
@@ -629,7 +686,20 @@ def disbursements(request):
         what=_("Bank data (disbursements)"),
         record_key="viaticos.travelerprofile:bank",
     )
-    return render(request, "missions/treasury.html", {"advances": page, "rows": rows})
+    return render(
+        request,
+        "missions/treasury.html",
+        {"advances": page, "rows": rows, "filter": found, "queue_url": _queue_url(params)},
+        status=status,
+    )
+
+
+def _queue_url(params) -> str:
+    """Where a payment recorded on the queue comes back to: the queue with its filters."""
+    query = params.copy()
+    query.pop("export", None)
+    url = reverse("missions:disbursements")
+    return f"{url}?{query.urlencode()}" if query else url
 
 
 def _bank_of(user) -> dict | None:

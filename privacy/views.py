@@ -16,6 +16,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from privacy import clock, documents, ratelimit, rules, selectors, services, subjects
+from privacy import filters as arco_filters
+from privacy.filters import ArcoFilter
 from privacy.forms import (
     RIGHT_HELP,
     AcknowledgementForm,
@@ -42,7 +44,7 @@ from privacy.models import (
     SecurityIncident,
     Transfer,
 )
-from viaticos import crypto
+from viaticos import crypto, spreadsheets
 from viaticos.errors import DomainError
 from viaticos.models import Organization
 from viaticos.pagination import paginate
@@ -431,7 +433,17 @@ def queue(request):
     _officer(request)
     today = clock.today()
     show_all = request.GET.get("all") == "1"
-    page = paginate(request, selectors.arco_queue(open_only=not show_all))
+    found = ArcoFilter(request.GET, queryset=selectors.arco_queue(open_only=not show_all))
+    exported = spreadsheets.export_response(
+        request,
+        basename="solicitudes-arco",
+        title="Solicitudes ARCO",
+        columns=arco_filters.export_columns(),
+        rows=lambda: arco_filters.export_rows(found.qs),
+    )
+    if exported:
+        return exported
+    page = paginate(request, found.qs)
     calendar = rules.arco_calendar()
     return render(
         request,
@@ -441,6 +453,8 @@ def queue(request):
             "page_obj": page,
             "counts": selectors.arco_queue_counts(today, calendar=calendar),
             "show_all": show_all,
+            "filter": found,
+            "keep": [("all", "1")] if show_all else [],
             "today": today,
             "incidents": selectors.incidents_pending_notification(),
         },

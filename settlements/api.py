@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 
 from missions.selectors import mission_get_for_user
 from settlements import ledger, selectors, serializers, services
+from settlements.filters import SettlementFilter
 from settlements.models import Settlement
 
 
@@ -31,6 +32,8 @@ def _valid(serializer_class, request):
 
 class SettlementListView(ListAPIView):
     serializer_class = serializers.SettlementOut
+    queryset = Settlement.objects.none()  # for the schema; get_queryset applies access
+    filterset_class = SettlementFilter
 
     def get_queryset(self):
         return selectors.settlements_visible_to(self.request.user)

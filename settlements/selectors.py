@@ -64,7 +64,7 @@ def _base() -> QuerySet[Settlement]:
 def _list_base() -> QuerySet[Settlement]:
     """For list pages: the per-diem snapshots (large JSON documents) are read only on a
     settlement's own page."""
-    return Settlement.objects.select_related("mission__traveler").defer(
+    return Settlement.objects.select_related("mission__traveler", "mission__project").defer(
         "perdiem", "mission__planned_perdiem"
     )
 
@@ -190,22 +190,37 @@ def document_get_for_user(user, pk) -> Document:
     )
 
 
+INBOX_TO_REVIEW = (
+    Settlement.Status.RECEIVED,
+    Settlement.Status.REVIEWED,
+    Settlement.Status.SETTLED,
+)
+
+
+def inbox_all() -> QuerySet[Settlement]:
+    """Both lists of the accounting inbox at once (its exports), oldest submission first."""
+    return (
+        _list_base()
+        .filter(status__in=[Settlement.Status.SUBMITTED, *INBOX_TO_REVIEW])
+        .order_by("submitted_at", "pk")
+    )
+
+
+def receipts_of_settlements(settlements: QuerySet[Settlement]) -> QuerySet[Receipt]:
+    """The confirmed receipts of a (filtered, scoped) list of settlements, for its export."""
+    return (
+        Receipt.objects.filter(settlement__in=settlements.values("pk"), draft=False)
+        .select_related("settlement__mission__traveler")
+        .order_by("settlement_id", "date", "pk")
+    )
+
+
 def inbox_to_receive() -> QuerySet[Settlement]:
     return _list_base().filter(status=Settlement.Status.SUBMITTED).order_by("submitted_at", "pk")
 
 
 def inbox_to_review() -> QuerySet[Settlement]:
-    return (
-        _list_base()
-        .filter(
-            status__in=[
-                Settlement.Status.RECEIVED,
-                Settlement.Status.REVIEWED,
-                Settlement.Status.SETTLED,
-            ]
-        )
-        .order_by("received_at", "pk")
-    )
+    return _list_base().filter(status__in=INBOX_TO_REVIEW).order_by("received_at", "pk")
 
 
 def exceptions_to_decide() -> QuerySet[Receipt]:

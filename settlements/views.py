@@ -17,6 +17,8 @@ from django.views.decorators.http import require_POST
 from missions.privacy import staff_access_log
 from missions.selectors import mission_get_for_user
 from settlements import access, built, documents, forms, ledger, selectors, services
+from settlements import filters as settlement_filters
+from settlements.filters import SettlementFilter
 from settlements.models import Settlement
 from viaticos.errors import DomainError
 from viaticos.pagination import paginate
@@ -85,25 +87,46 @@ def _detail_page(request, settlement: Settlement, *, bound=None, edit=None, stat
 
 @login_required
 def settlement_list(request):
-    mine = paginate(request, selectors.settlements_of_traveler(request.user))
+    found = SettlementFilter(request.GET, queryset=selectors.settlements_of_traveler(request.user))
+    exported = settlement_filters.export_response(request, found.qs)
+    if exported:
+        return exported
+    mine = paginate(request, found.qs)
     owed = ledger.settlements_owed(mine.object_list, today=timezone.localdate())
     for settlement in mine.object_list:
         settlement.owed_now = owed[settlement.pk]
         settlement.owed_now_abs = abs(settlement.owed_now)
     ready = selectors.missions_to_settle_page(request.user, page=request.GET.get("mpage"))
-    return render(request, "settlements/list.html", {"settlements": mine, "ready_missions": ready})
+    return render(
+        request,
+        "settlements/list.html",
+        {
+            "settlements": mine,
+            "ready_missions": ready,
+            "filter": found,
+            "exports": settlement_filters.RECEIPT_EXPORTS,
+        },
+    )
 
 
 @login_required
 def inbox(request):
     if not has_role(request.user, Role.ACCOUNTING_ASSISTANT, Role.GENERAL_ACCOUNTANT, Role.AUDITOR):
         raise Http404
+    found = SettlementFilter(request.GET, queryset=selectors.inbox_all())
+    exported = settlement_filters.export_response(request, found.qs)
+    if exported:
+        return exported
+    to_receive = SettlementFilter(request.GET, queryset=selectors.inbox_to_receive()).qs
+    to_review = SettlementFilter(request.GET, queryset=selectors.inbox_to_review()).qs
     return render(
         request,
         "settlements/inbox.html",
         {
-            "to_receive": paginate(request, selectors.inbox_to_receive()),
-            "to_review": paginate(request, selectors.inbox_to_review(), param="rpage"),
+            "to_receive": paginate(request, to_receive),
+            "to_review": paginate(request, to_review, param="rpage"),
+            "filter": found,
+            "exports": settlement_filters.RECEIPT_EXPORTS,
         },
     )
 

@@ -746,6 +746,7 @@ MATRIX: dict[str, Entry] = {
     "deadlines:dashboard": Entry(expect=only({Role.GENERAL_ACCOUNTANT, Role.AUDITOR})),
     "deadlines:payroll": Entry(expect=only({Role.GENERAL_ACCOUNTANT})),
     "deadlines:sanction-new": Entry(expect=only({Role.GENERAL_ACCOUNTANT})),
+    "deadlines:sanctions": page(),  # one's own, or all of them (accounting, audit)
     "deadlines:sanction": page(default=404, kwargs=lambda ctx: {"pk": 999999}),
     "deadlines:sanction-apply": Entry(
         method="POST",

@@ -63,6 +63,24 @@ PAGES = [
     ("bench_accountant", "/contabilidad/balance/"),
     ("bench_auditor", "/api/v1/journal/"),
     ("traveler_heavy", "/api/v1/budget-lines/"),
+    # Issue 20: the lists searched, filtered and sorted, and their exports (every row, no page)
+    ("traveler_heavy", "/misiones/?q=a&status=draft&order=-departure"),
+    ("bench_secretary", "/por-aprobar/?q=a&departure_from=2020-01-01"),
+    ("traveler_heavy", "/liquidaciones/?q=a&order=-balance"),
+    ("traveler_heavy", "/liquidaciones/?export=csv"),
+    ("traveler_heavy", "/liquidaciones/?export=receipts-xlsx"),
+    ("bench_assistant", "/liquidaciones/bandeja/?q=a&balance_min=0&order=-submitted"),
+    ("bench_assistant", "/liquidaciones/bandeja/?export=receipts-csv"),
+    ("bench_treasury", "/tesoreria/desembolsos/?q=a&amount_min=1&order=-amount"),
+    ("bench_treasury", "/tesoreria/desembolsos/?export=xlsx"),
+    ("bench_privacy", "/privacidad/solicitudes/?all=1&q=a&order=-received"),
+    ("bench_privacy", "/privacidad/solicitudes/?all=1&export=csv"),
+    ("traveler_heavy", "/sanciones/"),
+    ("bench_accountant", "/sanciones/?state=proposed&order=-amount"),
+    ("bench_accountant", "/sanciones/?export=xlsx"),
+    ("bench_auditor", "/api/v1/advances/?q=a&order=-amount"),
+    ("bench_accountant", "/api/v1/settlements/?q=a&status=submitted"),
+    ("bench_accountant", "/api/v1/sanctions/?state=proposed&order=-amount"),
 ]
 
 

@@ -8,7 +8,7 @@ from django.core.paginator import Page, Paginator
 
 if TYPE_CHECKING:
     from django.core.paginator import _SupportsPagination
-    from django.http import HttpRequest
+    from django.http import HttpRequest, QueryDict
 
 PER_PAGE = 50
 
@@ -28,16 +28,19 @@ def paginate(
     per_page: int | None = None,
     param: str = "page",
     count: int | None = None,
+    params: QueryDict | None = None,
 ) -> ListPage[_T]:
     """The page asked for in `?page=` (the first one when missing or out of range). `count`,
-    when the caller already knows how many rows there are, spares the COUNT query."""
+    when the caller already knows how many rows there are, spares the COUNT query. `params`:
+    the list's query when it is not the request's own (a page shown again after a POST)."""
+    params = request.GET if params is None else params
     paginator = Paginator(object_list, per_page or PER_PAGE)
     if count is not None:
         paginator.count = count  # a cached_property: set, it is never computed
-    found = paginator.get_page(request.GET.get(param))
+    found = paginator.get_page(params.get(param))
     page = ListPage(found.object_list, found.number, paginator)
     # The other parameters (search, filters, sorting) carried by the page links (issue 20).
-    kept = request.GET.copy()
+    kept = params.copy()
     kept.pop(param, None)
     kept.pop("export", None)
     page.query = kept.urlencode()

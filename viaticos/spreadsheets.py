@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -112,22 +112,35 @@ def xlsx_append(sheet: Any, row: Sequence[object]) -> None:  # an openpyxl Works
             cell.data_type = "s"
 
 
+def export_kind(request: HttpRequest, key: str = "") -> str | None:
+    """ "csv" or "xlsx" when the list page is asked for that export: `?export=csv`, or for a
+    second export of the same page (its receipts, say) `?export=<key>-csv`."""
+    asked = request.GET.get("export", "")
+    prefix = f"{key}-" if key else ""
+    kind = asked.removeprefix(prefix) if asked.startswith(prefix) else ""
+    return kind if kind in ("csv", "xlsx") else None
+
+
 def export_response(
     request: HttpRequest,
     *,
     basename: str,
     title: str,
     columns: Sequence[Column],
-    rows: Iterable[Sequence[object]],
+    rows: Iterable[Sequence[object]] | Callable[[], Iterable[Sequence[object]]],
+    key: str = "",
 ) -> HttpResponse | None:
     """`?export=csv` or `?export=xlsx` on a list page: the whole filtered list (no paging) as a
-    download named after the list and the day; None when no export is asked for."""
+    download named after the list and the day; None when no export is asked for. `rows` may be
+    a callable, then only called for an export."""
     from django.http import HttpResponse
     from django.utils import timezone
 
-    kind = request.GET.get("export")
-    if kind not in ("csv", "xlsx"):
+    kind = export_kind(request, key)
+    if kind is None:
         return None
+    if callable(rows):
+        rows = rows()
     name = f"{basename}-{timezone.localdate():%Y-%m-%d}.{kind}"
     if kind == "csv":
         content = csv_bytes([c.header for c in columns], rows)

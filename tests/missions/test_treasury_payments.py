@@ -134,3 +134,52 @@ def test_the_service_refuses_a_blank_reference_and_keeps_a_given_one_trimmed(
     )
     advance.refresh_from_db()
     assert advance.reference == "OP 2026-77"
+
+
+def test_a_payment_refused_on_the_queue_keeps_the_typed_date_method_and_filters(
+    client, treasurer, signed_advance
+):
+    advance = signed_advance()
+    client.force_login(treasurer)
+
+    response = client.post(
+        f"/anticipos/{advance.pk}/disburse/",
+        {
+            "disbursed_on": "2026-02-26",
+            "method": "cash",
+            "reference": "  ",
+            "next": "/tesoreria/desembolsos/?status=signed&order=-amount",
+        },
+    )
+
+    assert response.status_code == 400
+    assert "missions/treasury.html" in [t.name for t in response.templates]
+    text = response.content.decode()
+    assert "Indique la referencia del pago" in text
+    assert f'id="pay{advance.pk}_disbursed_on"' in text and 'value="2026-02-26"' in text
+    assert '<option value="cash" selected>' in text
+    # the queue is shown with its filters, and the next payment comes back to them
+    assert response.context["filter"].form.data["order"] == "-amount"
+    assert 'value="/tesoreria/desembolsos/?status=signed&amp;order=-amount"' in text
+    advance.refresh_from_db()
+    assert advance.status == Advance.Status.SIGNED
+
+
+def test_a_payment_recorded_on_the_queue_comes_back_to_the_filtered_queue(
+    client, treasurer, signed_advance
+):
+    advance = signed_advance()
+    client.force_login(treasurer)
+
+    response = client.post(
+        f"/anticipos/{advance.pk}/disburse/",
+        {
+            "disbursed_on": "2026-02-26",
+            "method": "transfer",
+            "reference": "OP-9",
+            "next": "/tesoreria/desembolsos/?status=signed",
+        },
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == "/tesoreria/desembolsos/?status=signed"
