@@ -47,6 +47,8 @@ class CommonError(StrEnum):
     PERMISSION_DENIED = "permission_denied"
     NOT_AUTHENTICATED = "not_authenticated"
     ERROR = "error"
+    WRONG_STATE = "wrong_state"
+    NOT_ALLOWED = "not_allowed"
 
 
 register_error_codes("common", CommonError)
