@@ -31,6 +31,7 @@ from viaticos.errors import DomainError, NotAllowed, require_reason
 from viaticos.models import Project
 from viaticos.money import round_money
 from viaticos.roles import Role, has_role
+from viaticos.services import save
 
 ZERO = Decimal("0.00")
 
@@ -347,12 +348,6 @@ def _exceeded(line: BudgetLine, missing: Decimal) -> DomainError:
     )
 
 
-def _save_mission(mission, actor, reason: str, fields: list[str]) -> None:
-    mission._history_user = actor
-    mission._change_reason = reason
-    mission.save(update_fields=[*fields, "updated_at"])
-
-
 def commit(*, mission, actor, amount: Decimal | None = None) -> None:
     """SPEC §2.5: the mission (locked by the caller) holds `amount` (default: its planned
     amount) against its line, under the line's lock; beyond what is available without the
@@ -365,7 +360,7 @@ def commit(*, mission, actor, amount: Decimal | None = None) -> None:
     if missing > 0:
         raise _exceeded(line, missing)
     mission.budget_committed = amount
-    _save_mission(mission, actor, "budget committed", ["budget_committed"])
+    save(mission, actor=actor, reason="budget committed", fields=["budget_committed"])
 
 
 def release(*, mission, actor, keep: Decimal = ZERO) -> None:
@@ -375,7 +370,7 @@ def release(*, mission, actor, keep: Decimal = ZERO) -> None:
         return
     _lock_line(mission.line_id)
     mission.budget_committed = min(mission.budget_committed, round_money(max(keep, ZERO)))
-    _save_mission(mission, actor, "budget released", ["budget_committed"])
+    save(mission, actor=actor, reason="budget released", fields=["budget_committed"])
 
 
 def spend(*, mission, actor, amount: Decimal) -> None:
@@ -389,14 +384,14 @@ def spend(*, mission, actor, amount: Decimal) -> None:
     _lock_line(mission.line_id)
     mission.budget_committed = ZERO
     mission.budget_spent = round_money(amount)
-    _save_mission(mission, actor, "budget spent", ["budget_committed", "budget_spent"])
+    save(mission, actor=actor, reason="budget spent", fields=["budget_committed", "budget_spent"])
 
 
 def _charge(*, mission, line: BudgetLine, actor) -> None:
     from missions.models import Mission
 
     mission.line = line
-    _save_mission(mission, actor, "budget line assigned", ["line"])
+    save(mission, actor=actor, reason="budget line assigned", fields=["line"])
     committing = {Mission.Status.AUTHORIZED, Mission.Status.IN_PROGRESS, Mission.Status.RETURNED}
     if mission.status in committing:
         amount = planned_amount(mission)
@@ -406,7 +401,12 @@ def _charge(*, mission, line: BudgetLine, actor) -> None:
             # Authorized before budgets were kept: the Finance Director who maps it accepts it.
             mission.budget_override += missing
         mission.budget_committed = amount
-        _save_mission(mission, actor, "budget committed", ["budget_committed", "budget_override"])
+        save(
+            mission,
+            actor=actor,
+            reason="budget committed",
+            fields=["budget_committed", "budget_override"],
+        )
 
 
 @transaction.atomic
@@ -435,7 +435,7 @@ def mission_set_line(*, actor, mission, line: BudgetLine):
 def budget_override_grant(*, actor, mission, reason: str):
     """SPEC §2.5: the Finance Director allows a mission to commit beyond what its line has
     left, with a reason recorded on its timeline. It covers today's shortfall."""
-    from missions import access
+    from missions import access, transitions
     from missions.models import Mission, MissionEvent
 
     if not has_role(actor, Role.FINANCE_DIRECTOR):
@@ -449,7 +449,7 @@ def budget_override_grant(*, actor, mission, reason: str):
             "own_request",
             _("Nobody approves their own mission or advance (segregation of duties)."),
         )
-    if mission.status not in (Mission.Status.SUBMITTED, Mission.Status.AUTHORIZED):
+    if transitions.MISSION.get(mission.status, "budget_override") is None:
         raise DomainError(
             "wrong_state", _("Only a mission waiting for authorization or authorized takes it.")
         )
@@ -462,7 +462,7 @@ def budget_override_grant(*, actor, mission, reason: str):
             "budget_override_not_needed", _("The budget line has enough left for this mission.")
         )
     mission.budget_override += missing
-    _save_mission(mission, actor, "budget override", ["budget_override"])
+    save(mission, actor=actor, reason="budget override", fields=["budget_override"])
     MissionEvent.objects.create(
         mission=mission,
         action=MissionEvent.Action.BUDGET_OVERRIDE,

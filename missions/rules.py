@@ -17,6 +17,7 @@ from missions.models import Advance, Destination, Mission
 from missions.perdiem import Leg, Line, PerDiemError, PerDiemResult, compute_per_diem
 from missions.perdiem_messages import to_domain_error
 from missions.rates import daily_rate_for
+from missions.transitions import MISSION
 from viaticos.errors import DomainError
 from viaticos.models import Organization
 from viaticos.rules_registry import enforces
@@ -253,7 +254,7 @@ def check_advance_eligibility(*, mission: Mission, pending: Sequence[Advance]) -
     is attached when the type requires it, and (a) the traveler has no advance pending
     settlement — except (R-7b) for an emergency mission authorized by the Executive Secretary
     and the Project Coordinator. `pending` are the traveler's advances pending settlement."""
-    if mission.status not in (Mission.Status.AUTHORIZED, Mission.Status.IN_PROGRESS):
+    if MISSION.get(mission.status, "request_advance") is None:
         raise DomainError(
             "mission_not_authorized",
             _(

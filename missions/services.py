@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from missions import access, approvals, budgets, hooks, spend
 from missions.models import (
@@ -42,12 +43,14 @@ from missions.rules import (
     result_to_snapshot,
 )
 from missions.selectors import advances_pending_settlement, overlapping_missions
+from missions.transitions import ADVANCE, MISSION
 from viaticos.errors import DomainError, NotAllowed, require_reason
 from viaticos.files import save_file
 from viaticos.money import round_money
 from viaticos.people import display_name
 from viaticos.roles import Role, has_role
 from viaticos.rules_registry import enforces
+from viaticos.services import lock, not_allowed, save
 from viaticos.uploads import check_upload
 
 
@@ -135,31 +138,13 @@ def quote_reject(*, quote: Quote, by, comment: str) -> Quote:
 A = MissionEvent.Action
 
 
-def _wrong_state(obj, action: str) -> DomainError:
-    return DomainError(
-        "wrong_state",
-        _("%(code)s cannot be %(action)s: it is “%(status)s”. Reload the page to see its state.")
-        % {"code": obj.code, "action": action, "status": obj.get_status_display()},
-    )
-
-
-def _not_allowed() -> DomainError:
-    return NotAllowed("not_allowed", _("You may not take this decision on this request."))
+NOT_YOURS = gettext_lazy("You may not take this decision on this request.")
 
 
 def _own_request() -> DomainError:
     return NotAllowed(
         "own_request", _("Nobody approves their own mission or advance (segregation of duties).")
     )
-
-
-def _lock_mission(mission: Mission) -> Mission:
-    # No joins in a FOR UPDATE (PostgreSQL refuses nullable outer joins); related rows load lazily.
-    return Mission.objects.select_for_update().get(pk=mission.pk)
-
-
-def _lock_advance(advance: Advance) -> Advance:
-    return Advance.objects.select_for_update().get(pk=advance.pk)
 
 
 def _lock_traveler(mission: Mission) -> None:
@@ -171,10 +156,8 @@ def _lock_traveler(mission: Mission) -> None:
 
 
 def _save(obj, actor, reason: str, fields: Sequence[str]) -> None:
-    obj._history_user = actor
-    obj._change_reason = reason
-    obj.save(update_fields=[*fields, *(["updated_at"] if isinstance(obj, Mission) else [])])
-    approvals.changed()
+    save(obj, actor=actor, reason=reason, fields=fields)
+    approvals.changed()  # the approvers' inbox counts follow
 
 
 def _event(mission, actor, action, comment: str = "", advance=None, authority=None) -> MissionEvent:
@@ -375,11 +358,10 @@ def mission_create(
 @transaction.atomic
 def mission_update(*, actor, mission: Mission, legs: Sequence[LegInput], **fields) -> Mission:
     """Edit a draft, or a rejected mission before submitting it again."""
-    mission = _lock_mission(mission)
+    mission = lock(mission)
     if not access.is_own(actor, mission):
-        raise _not_allowed()
-    if mission.status not in Mission.EDITABLE:
-        raise _wrong_state(mission, _("edited"))
+        raise not_allowed(NOT_YOURS)
+    MISSION.require(mission, "edit")
     invitation = fields.pop("invitation", None)
     _check_relocation_once(traveler=actor, kind=fields["kind"], exclude_pk=mission.pk)
     _apply(mission, legs=legs, **fields)
@@ -414,15 +396,10 @@ def _store_invitation(mission: Mission, upload: UploadedFile) -> None:
 @transaction.atomic
 def mission_attach_invitation(*, actor, mission: Mission, upload: UploadedFile) -> Mission:
     """R-3.11c: the invitation letter, checked by content and stored under a generated name."""
-    mission = _lock_mission(mission)
+    mission = lock(mission)
     if not access.is_own(actor, mission):
-        raise _not_allowed()
-    if mission.status not in (
-        *Mission.EDITABLE,
-        Mission.Status.SUBMITTED,
-        Mission.Status.AUTHORIZED,
-    ):
-        raise _wrong_state(mission, _("changed"))
+        raise not_allowed(NOT_YOURS)
+    MISSION.require(mission, "attach_invitation")
     _store_invitation(mission, upload)
     _save(mission, actor, "invitation attached", INVITATION_FIELDS)
     return mission
@@ -433,11 +410,10 @@ def mission_submit(*, actor, mission: Mission, overlap_reason: str = "") -> Miss
     """Send a draft (or a corrected rejected mission) to the Project Coordinator and the
     Executive Secretary. A mission whose dates overlap another of the same traveler needs a
     reason, which the approvers read."""
-    mission = _lock_mission(mission)
+    mission = lock(mission)
     if not access.is_own(actor, mission):
-        raise _not_allowed()
-    if mission.status not in Mission.EDITABLE:
-        raise _wrong_state(mission, _("submitted"))
+        raise not_allowed(NOT_YOURS)
+    MISSION.require(mission, "submit")
     if invitation_missing(mission):
         raise DomainError(
             "invitation_missing",
@@ -496,11 +472,10 @@ def mission_authorize(*, actor, mission: Mission, comment: str = "") -> Mission:
     both authorize, or whoever stands in for them (R-3.1d); two different people, never the
     traveler (R-3.1s). The authorization in the Executive Secretary's slot qualifies an
     emergency mission as an emergency (R-5)."""
-    mission = _lock_mission(mission)
+    mission = lock(mission)
     if access.is_own(actor, mission):
         raise _own_request()
-    if mission.status != Mission.Status.SUBMITTED:
-        raise _wrong_state(mission, _("authorized"))
+    MISSION.require(mission, "authorize")
     authority = _authority(actor, mission)
     fields, action = _fill_slot(actor, mission, authority)
     if authority.slot == Slot.SECRETARY and mission.kind == Mission.Kind.EMERGENCY:
@@ -525,13 +500,12 @@ def mission_authorize(*, actor, mission: Mission, comment: str = "") -> Mission:
 @transaction.atomic
 def mission_reject(*, actor, mission: Mission, reason: str) -> Mission:
     """Back to the traveler with a reason; they can correct it and submit it again."""
-    mission = _lock_mission(mission)
+    mission = lock(mission)
     if access.is_own(actor, mission):
         raise _own_request()
-    if mission.status != Mission.Status.SUBMITTED:
-        raise _wrong_state(mission, _("rejected"))
+    MISSION.require(mission, "reject")
     if "reject" not in access.mission_actions(actor, mission):
-        raise _not_allowed()
+        raise not_allowed(NOT_YOURS)
     require_reason(reason, message=_("Give the reason for the rejection."))
     mission.status = Mission.Status.REJECTED
     mission.status_reason = reason
@@ -546,10 +520,10 @@ def mission_reject(*, actor, mission: Mission, reason: str) -> Mission:
 def mission_start(*, actor, mission: Mission, today: dt.date | None = None) -> Mission:
     """R-2e, R-3.11b: only an authorized mission starts, and not before its departure day.
     R-5: no advance is needed."""
-    mission = _lock_mission(mission)
+    mission = lock(mission)
     if not access.is_own(actor, mission):
-        raise _not_allowed()
-    if mission.status != Mission.Status.AUTHORIZED:
+        raise not_allowed(NOT_YOURS)
+    if not MISSION.allows(mission, "start"):
         raise DomainError(
             "mission_not_authorized",
             _(
@@ -576,11 +550,10 @@ def mission_mark_returned(
 ) -> Mission:
     """The traveler is back at the duty station; the settlement (liquidación) comes next.
     Nobody is back before leaving."""
-    mission = _lock_mission(mission)
+    mission = lock(mission)
     if not access.is_own(actor, mission):
-        raise _not_allowed()
-    if mission.status != Mission.Status.IN_PROGRESS:
-        raise _wrong_state(mission, _("marked as returned"))
+        raise not_allowed(NOT_YOURS)
+    MISSION.require(mission, "return")
     if (now or timezone.now()) < mission.departure_at:
         raise DomainError(
             "before_departure",
@@ -600,9 +573,8 @@ def mission_mark_returned(
 @transaction.atomic
 def mission_close(*, actor, mission: Mission, comment: str = "") -> Mission:
     """Close a returned mission once its settlement is done (called by settlements)."""
-    mission = _lock_mission(mission)
-    if mission.status not in (Mission.Status.RETURNED, *Mission.STOPPED):
-        raise _wrong_state(mission, _("closed"))
+    mission = lock(mission)
+    MISSION.require(mission, "close")
     mission.status = Mission.Status.CLOSED
     _save(mission, actor, "closed", ["status"])
     _event(mission, actor, A.CLOSED, comment)
@@ -664,11 +636,10 @@ def mission_suspend(
 ) -> Mission:
     """R-4: the Project Coordinator or the Executive Secretary suspends an authorized or
     started mission."""
-    mission = _lock_mission(mission)
-    if mission.status not in (Mission.Status.AUTHORIZED, Mission.Status.IN_PROGRESS):
-        raise _wrong_state(mission, _("suspended"))
+    mission = lock(mission)
+    MISSION.require(mission, "suspend")
     if "suspend" not in access.mission_actions(actor, mission):
-        raise _own_request() if access.is_own(actor, mission) else _not_allowed()
+        raise _own_request() if access.is_own(actor, mission) else not_allowed(NOT_YOURS)
     return _stop(
         actor=actor,
         mission=mission,
@@ -685,16 +656,10 @@ def mission_cancel(
 ) -> Mission:
     """R-4: cancel a mission that has not started (traveler, Project Coordinator or Executive
     Secretary)."""
-    mission = _lock_mission(mission)
-    if mission.status not in (
-        Mission.Status.DRAFT,
-        Mission.Status.SUBMITTED,
-        Mission.Status.REJECTED,
-        Mission.Status.AUTHORIZED,
-    ):
-        raise _wrong_state(mission, _("cancelled"))
+    mission = lock(mission)
+    MISSION.require(mission, "cancel")
     if "cancel" not in access.mission_actions(actor, mission):
-        raise _not_allowed()
+        raise not_allowed(NOT_YOURS)
     return _stop(
         actor=actor,
         mission=mission,
@@ -714,9 +679,9 @@ def advance_request(*, actor, mission: Mission, terminal_estimate: Decimal) -> A
     """An advance of the planned viáticos plus an estimate of terminal expenses (§2.4),
     granted only when the mission is eligible (R-3.11, R-7b). Emergencies are a priority for
     Treasury (R-5)."""
-    mission = _lock_mission(mission)
+    mission = lock(mission)
     if not access.is_own(actor, mission):
-        raise _not_allowed()
+        raise not_allowed(NOT_YOURS)
     if terminal_estimate < 0:
         raise DomainError(
             "negative_amount", _("Amounts cannot be negative."), field="terminal_estimate"
@@ -759,12 +724,11 @@ def advance_request(*, actor, mission: Mission, terminal_estimate: Decimal) -> A
 def advance_approve(*, actor, advance: Advance, comment: str = "") -> Advance:
     """§2.4: the Project Coordinator and the Finance Director both approve, or whoever stands
     in for them (R-3.1d); two different people, never the requester (R-3.1s)."""
-    advance = _lock_advance(advance)
+    advance = lock(advance)
     mission = advance.mission
     if access.is_own(actor, mission):
         raise _own_request()
-    if advance.status != Advance.Status.REQUESTED:
-        raise _wrong_state(advance, _("approved"))
+    ADVANCE.require(advance, "approve")
     authority = _authority(actor, advance)
     fields, action = _fill_slot(actor, advance, authority)
     if advance.coordinator_approved_at and advance.finance_approved_at:
@@ -779,14 +743,13 @@ def advance_approve(*, actor, advance: Advance, comment: str = "") -> Advance:
 
 @transaction.atomic
 def advance_reject(*, actor, advance: Advance, reason: str) -> Advance:
-    advance = _lock_advance(advance)
+    advance = lock(advance)
     mission = advance.mission
     if access.is_own(actor, mission):
         raise _own_request()
-    if advance.status != Advance.Status.REQUESTED:
-        raise _wrong_state(advance, _("rejected"))
+    ADVANCE.require(advance, "reject")
     if "reject" not in access.advance_actions(actor, advance):
-        raise _not_allowed()
+        raise not_allowed(NOT_YOURS)
     require_reason(reason, message=_("Give the reason for the rejection."))
     advance.status = Advance.Status.REJECTED
     advance.status_reason = reason
@@ -800,11 +763,10 @@ def advance_reject(*, actor, advance: Advance, reason: str) -> Advance:
 @transaction.atomic
 def advance_sign(*, actor, advance: Advance) -> Advance:
     """R-3.1: the requester signs the approved advance; only then Treasury pays it."""
-    advance = _lock_advance(advance)
+    advance = lock(advance)
     if not access.is_own(actor, advance.mission):
         raise DomainError("not_requester", _("Only the requester signs their advance (R-3.1)."))
-    if advance.status != Advance.Status.APPROVED:
-        raise _wrong_state(advance, _("signed"))
+    ADVANCE.require(advance, "sign")
     advance.status = Advance.Status.SIGNED
     advance.signed_at = timezone.now()
     _save(advance, actor, "signed", ["status", "signed_at"])
@@ -832,9 +794,9 @@ def advance_disburse(
     # settlement started at the same moment waits for this payment and accounts for it, or this
     # payment waits and finds the settlement started. NO KEY: the timeline rows still insert.
     Mission.objects.select_for_update(no_key=True).get(pk=advance.mission_id)
-    advance = _lock_advance(advance)
+    advance = lock(advance)
     if not access.is_treasury(actor):
-        raise _not_allowed()
+        raise not_allowed(NOT_YOURS)
     if access.is_own(actor, advance.mission):
         raise _own_request()
     unpaid = advance.status in (*Advance.OPEN, Advance.Status.CANCELLED)
@@ -847,8 +809,7 @@ def advance_disburse(
             )
             % {"mission": advance.mission.code, "advance": advance.code},
         )
-    if advance.status != Advance.Status.SIGNED:
-        raise _wrong_state(advance, _("disbursed"))
+    ADVANCE.require(advance, "disburse")
     _lock_traveler(advance.mission)
     check_no_advance_pending_settlement(
         mission=advance.mission,
@@ -893,11 +854,10 @@ def advance_record_return(
     *, actor, advance: Advance, returned_on: dt.date, reference: str = ""
 ) -> Advance:
     """R-4: Treasury records that the money of a stopped mission came back."""
-    advance = _lock_advance(advance)
+    advance = lock(advance)
     if not access.is_treasury(actor) or access.is_own(actor, advance.mission):
-        raise _not_allowed()
-    if advance.status != Advance.Status.RETURN_DUE:
-        raise _wrong_state(advance, _("marked as returned"))
+        raise not_allowed(NOT_YOURS)
+    ADVANCE.require(advance, "record_return")
     advance.status = Advance.Status.RETURNED
     advance.returned_on = returned_on
     advance.reference = reference or advance.reference
@@ -911,9 +871,8 @@ def advance_record_return(
 def advance_mark_settled(*, actor, advance: Advance, comment: str = "") -> Advance:
     """The settlement of this advance is done (called by settlements); it no longer blocks a
     new advance (R-3.11a)."""
-    advance = _lock_advance(advance)
-    if advance.status not in Advance.PENDING_SETTLEMENT:
-        raise _wrong_state(advance, _("settled"))
+    advance = lock(advance)
+    ADVANCE.require(advance, "settle")
     advance.status = Advance.Status.SETTLED
     advance.settled_at = timezone.now()
     _save(advance, actor, "settled", ["status", "settled_at"])
@@ -1064,7 +1023,7 @@ def delegation_end(*, actor, delegation: Delegation) -> Delegation:
     """End a delegation early (the delegator is back); decisions already taken stay."""
     delegation = Delegation.objects.select_for_update().get(pk=delegation.pk)
     if delegation.delegator_id != actor.pk:
-        raise _not_allowed()
+        raise not_allowed(NOT_YOURS)
     if delegation.revoked_at is not None:
         raise DomainError("already_ended", _("This delegation was already ended."))
     delegation.revoked_at = timezone.now()
