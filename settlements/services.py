@@ -19,6 +19,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from deadlines.models import PayrollDeductionOrder
 from missions import budgets, hooks
@@ -48,12 +49,14 @@ from settlements.selectors import (
     settlement_summary,
     submission_date,
 )
+from settlements.transitions import SETTLEMENT
 from viaticos.business_days import duty_calendar
 from viaticos.errors import DomainError, NotAllowed, require_reason
 from viaticos.files import save_file
 from viaticos.models import Organization
 from viaticos.money import round_money
 from viaticos.rules_registry import enforces
+from viaticos.services import lock, not_allowed, save
 from viaticos.tasks import broker_configured, run_after_commit
 from viaticos.uploads import CheckedUpload, check_upload
 
@@ -65,20 +68,7 @@ ZERO = Decimal("0.00")
 # --- helpers ----------------------------------------------------------------------------------
 
 
-def _wrong_state(settlement: Settlement, action: str) -> DomainError:
-    return DomainError(
-        "wrong_state",
-        _("%(code)s cannot be %(action)s: it is “%(status)s”. Reload the page to see its state.")
-        % {
-            "code": settlement.code,
-            "action": action,
-            "status": settlement.get_status_display(),
-        },
-    )
-
-
-def _not_allowed() -> DomainError:
-    return NotAllowed("not_allowed", _("You may not take this action on this settlement."))
+NOT_YOURS = gettext_lazy("You may not take this action on this settlement.")
 
 
 def _own() -> DomainError:
@@ -86,18 +76,6 @@ def _own() -> DomainError:
         "own_settlement",
         _("Nobody receives, reviews or settles their own settlement (segregation of duties)."),
     )
-
-
-def _lock(settlement: Settlement) -> Settlement:
-    return Settlement.objects.select_for_update().get(pk=settlement.pk)
-
-
-def _save(obj, actor, reason: str, fields: list[str]) -> None:
-    obj._history_user = actor
-    obj._change_reason = reason
-    if isinstance(obj, Settlement):
-        fields = [*fields, "updated_at"]
-    obj.save(update_fields=fields)
 
 
 def _event(settlement, actor, action, comment: str = "") -> None:
@@ -193,7 +171,7 @@ def settlement_start(*, actor, mission: Mission) -> Settlement:
     settlement for ever (R-3.11a)."""
     mission = Mission.objects.select_for_update().get(pk=mission.pk)
     if mission.traveler_id != actor.pk:
-        raise _not_allowed()
+        raise not_allowed(NOT_YOURS)
     if Settlement.objects.filter(mission=mission).exists():
         raise DomainError("settlement_exists", _("This mission already has a settlement."))
     if not settleable_missions().filter(pk=mission.pk).exists():
@@ -233,12 +211,11 @@ def settlement_start(*, actor, mission: Mission) -> Settlement:
     return settlement
 
 
-def _editable_by_traveler(settlement: Settlement, actor) -> Settlement:
-    settlement = _lock(settlement)
+def _editable_by_traveler(settlement: Settlement, actor, action: str = "edit") -> Settlement:
+    settlement = lock(settlement)
     if not access.is_own(actor, settlement):
-        raise _not_allowed()
-    if settlement.status not in Settlement.EDITABLE:
-        raise _wrong_state(settlement, _("changed"))
+        raise not_allowed(NOT_YOURS)
+    SETTLEMENT.require(settlement, action)
     return settlement
 
 
@@ -294,11 +271,11 @@ def settlement_set_times(
     settlement.actual_return_at = actual_return_at
     _check_times_window(settlement)
     _recompute(settlement, settlement.mission)
-    _save(
+    save(
         settlement,
-        actor,
-        "actual times",
-        ["actual_departure_at", "actual_return_at", "perdiem", "viaticos_recognized"],
+        actor=actor,
+        reason="actual times",
+        fields=["actual_departure_at", "actual_return_at", "perdiem", "viaticos_recognized"],
     )
     _refresh_totals(settlement)
     _event(
@@ -726,7 +703,12 @@ def receipt_change(
     with _files() as write:
         try:
             with transaction.atomic():
-                _save(receipt, actor, "confirmed" if confirming else "changed", fields)
+                save(
+                    receipt,
+                    actor=actor,
+                    reason="confirmed" if confirming else "changed",
+                    fields=fields,
+                )
                 if checked:
                     deleted += _replace_document(
                         write, receipt, Document.Kind.RECEIPT, checked, actor
@@ -776,19 +758,18 @@ def receipt_exception_approve(*, actor, receipt: Receipt, comment: str = "") -> 
 
     A line the General Accountant already decided was decided while the expense counted 0: the
     decision is reset for the accountant to decide again, and a finished review is reopened."""
-    settlement = _lock(receipt.settlement)
+    settlement = lock(receipt.settlement)
     receipt = Receipt.objects.select_for_update().get(pk=receipt.pk)
     role = access.exception_approver_role(actor)
     if role is None:
-        raise _not_allowed()
+        raise not_allowed(NOT_YOURS)
     if access.is_own(actor, settlement):
         raise _own()
     if receipt.category not in {c.value for c in NON_ELIGIBLE}:
         raise DomainError(
             "not_an_exception", _("Only non-eligible expenses need an exception (R-2h).")
         )
-    if settlement.status in (S.SETTLED, S.CLOSED):
-        raise _wrong_state(settlement, _("changed"))
+    SETTLEMENT.require(settlement, "approve_exception")
     if receipt.exception_approved_by_id:
         raise DomainError(
             "exception_already_approved", _("This exception was already approved (R-2h).")
@@ -802,11 +783,16 @@ def receipt_exception_approve(*, actor, receipt: Receipt, comment: str = "") -> 
         receipt.accepted_usd = None
         receipt.decision_reason = ""
         fields += ["decision", "accepted_usd", "decision_reason"]
-    _save(receipt, actor, "exception approved", fields)
+    save(receipt, actor=actor, reason="exception approved", fields=fields)
     if decided and settlement.status == S.REVIEWED:
         settlement.status = S.RECEIVED
         settlement.reviewed_by, settlement.reviewed_at = None, None
-        _save(settlement, actor, "review reopened", ["status", "reviewed_by", "reviewed_at"])
+        save(
+            settlement,
+            actor=actor,
+            reason="review reopened",
+            fields=["status", "reviewed_by", "reviewed_at"],
+        )
     _refresh_totals(settlement)
     if decided:
         comment = " ".join([comment, _("The General Accountant decides this line again.")]).strip()
@@ -818,7 +804,7 @@ def receipt_exception_approve(*, actor, receipt: Receipt, comment: str = "") -> 
 @transaction.atomic
 def settlement_submit(*, actor, settlement: Settlement) -> Settlement:
     """R-2a: with proof of travel and the mission report; every warning answered."""
-    settlement = _editable_by_traveler(settlement, actor)
+    settlement = _editable_by_traveler(settlement, actor, "submit")
     kinds = set(settlement.documents.values_list("kind", flat=True))
     if Document.Kind.PROOF_OF_TRAVEL not in kinds or Document.Kind.MISSION_REPORT not in kinds:
         raise DomainError(
@@ -843,7 +829,12 @@ def settlement_submit(*, actor, settlement: Settlement) -> Settlement:
     settlement.status = S.SUBMITTED
     settlement.submitted_at = timezone.now()
     settlement.status_reason = ""
-    _save(settlement, actor, "submitted", ["status", "submitted_at", "status_reason"])
+    save(
+        settlement,
+        actor=actor,
+        reason="submitted",
+        fields=["status", "submitted_at", "status_reason"],
+    )
     _event(settlement, actor, A.SUBMITTED)
     return settlement
 
@@ -857,16 +848,20 @@ def settlement_receive(*, actor, settlement: Settlement, today: dt.date) -> Sett
     """The Accounting Assistant receives a submitted settlement; every document is stamped
     "Liquidado, Fecha: …, Responsable: …" (R-3.7) by a stamping run on the worker, all or
     nothing (settlements.stamp_runs), while the assistant goes on working."""
-    settlement = _lock(settlement)
+    settlement = lock(settlement)
     if not access.is_accounting_assistant(actor):
-        raise _not_allowed()
+        raise not_allowed(NOT_YOURS)
     if access.is_own(actor, settlement):
         raise _own()
-    if settlement.status != S.SUBMITTED:
-        raise _wrong_state(settlement, _("received"))
+    SETTLEMENT.require(settlement, "receive")
     settlement.status = S.RECEIVED
     settlement.received_by, settlement.received_at = actor, timezone.now()
-    _save(settlement, actor, "received and stamped", ["status", "received_by", "received_at"])
+    save(
+        settlement,
+        actor=actor,
+        reason="received and stamped",
+        fields=["status", "received_by", "received_at"],
+    )
     _event(settlement, actor, A.RECEIVED)
     _stop_deduction(settlement, today)
     stamp_runs.stamping_start(settlement, today=today)
@@ -878,15 +873,12 @@ def settlement_receive(*, actor, settlement: Settlement, today: dt.date) -> Sett
 def settlement_stamp_again(*, actor, settlement: Settlement, today: dt.date) -> Settlement:
     """A stamping run that failed (a document that could not be read, storage down) is started
     again by the Accounting Assistant; nothing of the failed run was kept."""
-    settlement = _lock(settlement)
+    settlement = lock(settlement)
     if not access.is_accounting_assistant(actor):
-        raise _not_allowed()
+        raise not_allowed(NOT_YOURS)
     if access.is_own(actor, settlement):
         raise _own()
-    if settlement.stamping != Settlement.Stamping.FAILED or settlement.status in (
-        Settlement.EDITABLE | {S.SUBMITTED}
-    ):
-        raise _wrong_state(settlement, _("stamped again"))
+    SETTLEMENT.require(settlement, "stamp_again")
     stamp_runs.stamping_start(settlement, today=today)
     _event(settlement, actor, A.RECEIVED, _("Stamping started again."))
     return settlement
@@ -904,9 +896,9 @@ def _stop_deduction(settlement: Settlement, today: dt.date) -> None:
 
 
 def _reviewer(settlement: Settlement, actor) -> Settlement:
-    settlement = _lock(settlement)
+    settlement = lock(settlement)
     if not access.is_general_accountant(actor):
-        raise _not_allowed()
+        raise not_allowed(NOT_YOURS)
     if access.is_own(actor, settlement):
         raise _own()
     return settlement
@@ -919,8 +911,7 @@ def receipt_review(
     """The General Accountant accepts, cuts (a "sanctioned amount") or rejects a line, with a
     reason for a cut or a rejection. A line never counts more than its checks allow."""
     settlement = _reviewer(receipt.settlement, actor)
-    if settlement.status != S.RECEIVED:
-        raise _wrong_state(settlement, _("reviewed"))
+    SETTLEMENT.require(settlement, "review")
     receipt = Receipt.objects.select_for_update().get(pk=receipt.pk, settlement=settlement)
     D = Receipt.Decision
     allowed = settlement_summary(settlement).line_for(receipt.pk).verdict.accepted_usd
@@ -947,7 +938,12 @@ def receipt_review(
     else:
         raise DomainError("invalid_decision", _("Choose accept, cut or reject."), field="decision")
     receipt.decision = decision
-    _save(receipt, actor, f"review {decision}", ["decision", "accepted_usd", "decision_reason"])
+    save(
+        receipt,
+        actor=actor,
+        reason=f"review {decision}",
+        fields=["decision", "accepted_usd", "decision_reason"],
+    )
     _follow_accepted(settlement, actor)
     _refresh_totals(settlement)
     _event(settlement, actor, A.LINE_REVIEWED, f"{receipt}: {receipt.get_decision_display()}")
@@ -960,8 +956,7 @@ def receipts_accept_remaining(*, actor, settlement: Settlement) -> int:
     allow; a line already accepted, cut or rejected is never touched (issue 20). Returns how
     many lines were accepted."""
     settlement = _reviewer(settlement, actor)
-    if settlement.status != S.RECEIVED:
-        raise _wrong_state(settlement, _("reviewed"))
+    SETTLEMENT.require(settlement, "review")
     pending = list(
         settlement.receipts.filter(draft=False, decision=Receipt.Decision.PENDING).order_by("pk")
     )
@@ -985,8 +980,7 @@ def perdiem_line_review(
     """R-7i: the General Accountant accepts a per-diem line as computed, or cuts it (never
     more than the line, with a reason); the viáticos recognized follow."""
     settlement = _reviewer(settlement, actor)
-    if settlement.status != S.RECEIVED:
-        raise _wrong_state(settlement, _("reviewed"))
+    SETTLEMENT.require(settlement, "review")
     rows = {(r.date, r.concept): r for r in perdiem_review(settlement)}
     row = rows.get((date, concept))
     if row is None or not row.reviewable:
@@ -1031,7 +1025,7 @@ def perdiem_line_review(
 def _apply_perdiem_cuts(settlement: Settlement, actor) -> None:
     """R-7i: the viáticos recognized are the actual per-diem lines as cut by the accountant."""
     settlement.viaticos_recognized = viaticos_after_cuts(perdiem_review(settlement))
-    _save(settlement, actor, "per-diem lines reviewed", ["viaticos_recognized"])
+    save(settlement, actor=actor, reason="per-diem lines reviewed", fields=["viaticos_recognized"])
     _refresh_totals(settlement)
 
 
@@ -1044,19 +1038,25 @@ def _follow_accepted(settlement: Settlement, actor) -> None:
             line.accepted_usd
         ):
             receipt.accepted_usd = line.accepted_usd
-            _save(receipt, actor, "accepted amount follows the phone cap", ["accepted_usd"])
+            save(
+                receipt,
+                actor=actor,
+                reason="accepted amount follows the phone cap",
+                fields=["accepted_usd"],
+            )
 
 
 @transaction.atomic
 def settlement_review_finish(*, actor, settlement: Settlement) -> Settlement:
     settlement = _reviewer(settlement, actor)
-    if settlement.status != S.RECEIVED:
-        raise _wrong_state(settlement, _("reviewed"))
+    SETTLEMENT.require(settlement, "finish_review")
     if settlement.receipts.filter(decision=Receipt.Decision.PENDING).exists():
         raise DomainError("lines_pending", _("Decide on every line before finishing the review."))
     settlement.status = S.REVIEWED
     settlement.reviewed_by, settlement.reviewed_at = actor, timezone.now()
-    _save(settlement, actor, "reviewed", ["status", "reviewed_by", "reviewed_at"])
+    save(
+        settlement, actor=actor, reason="reviewed", fields=["status", "reviewed_by", "reviewed_at"]
+    )
     _event(settlement, actor, A.REVIEWED)
     return settlement
 
@@ -1065,25 +1065,30 @@ def settlement_review_finish(*, actor, settlement: Settlement) -> Settlement:
 def settlement_return(*, actor, settlement: Settlement, reason: str) -> Settlement:
     """Back to the traveler for corrections, with the reason; review decisions are reset."""
     reason = require_reason(reason)
-    settlement = _lock(settlement)
+    settlement = lock(settlement)
     may = access.is_accounting_assistant(actor) or access.is_general_accountant(actor)
     if not may:
-        raise _not_allowed()
+        raise not_allowed(NOT_YOURS)
     if access.is_own(actor, settlement):
         raise _own()
     # The assistant returns what it has not received yet; the accountant what it reviews.
     if "return" not in access.settlement_actions(actor, settlement):
-        raise _wrong_state(settlement, _("returned"))
+        raise SETTLEMENT.wrong_state(settlement, "return")
     settlement.receipts.update(decision=Receipt.Decision.PENDING, accepted_usd=None)
     if settlement.perdiem_decisions.exists():  # R-7i: decided again on the corrected lines
         settlement.perdiem_decisions.all().delete()
         settlement.viaticos_recognized = viaticos_after_cuts(perdiem_review(settlement))
-        _save(settlement, actor, "per-diem cuts reset", ["viaticos_recognized"])
+        save(settlement, actor=actor, reason="per-diem cuts reset", fields=["viaticos_recognized"])
     stamp_runs.stamping_cancel(settlement)
     settlement.status = S.RETURNED
     settlement.status_reason = reason
     settlement.returned_at = timezone.now()
-    _save(settlement, actor, "returned", ["status", "status_reason", "returned_at"])
+    save(
+        settlement,
+        actor=actor,
+        reason="returned",
+        fields=["status", "status_reason", "returned_at"],
+    )
     _refresh_totals(settlement)
     _event(settlement, actor, A.RETURNED, reason)
     return settlement
@@ -1102,8 +1107,7 @@ def settlement_settle(*, actor, settlement: Settlement, today: dt.date) -> Settl
     organization owes no longer blocks the traveler, and the settlement stays "settled" until
     the reimbursement is recorded."""
     settlement = _reviewer(settlement, actor)
-    if settlement.status != S.REVIEWED:
-        raise _wrong_state(settlement, _("settled"))
+    SETTLEMENT.require(settlement, "settle")
     _refuse_rate_pending(settlement)
     summary = settlement_summary(settlement)
     balance = settlement_balance(
@@ -1120,11 +1124,11 @@ def settlement_settle(*, actor, settlement: Settlement, today: dt.date) -> Settl
     settlement.reimbursement_due = balance.reimbursement_due
     settlement.status = S.SETTLED
     settlement.settled_by, settlement.settled_on = actor, today
-    _save(
+    save(
         settlement,
-        actor,
-        "settled",
-        [
+        actor=actor,
+        reason="settled",
+        fields=[
             "status",
             "settled_by",
             "settled_on",
@@ -1148,7 +1152,7 @@ def settlement_settle(*, actor, settlement: Settlement, today: dt.date) -> Settl
 
 def settlement_follow_ledger(*, settlement: Settlement, actor, today: dt.date) -> None:
     """Called after a deduction is exported (deadlines.payroll): see _follow_ledger."""
-    _follow_ledger(_lock(settlement), actor, today)
+    _follow_ledger(lock(settlement), actor, today)
 
 
 def _follow_ledger(settlement: Settlement, actor, today: dt.date) -> None:
@@ -1156,7 +1160,7 @@ def _follow_ledger(settlement: Settlement, actor, today: dt.date) -> None:
     by the traveler: the advance is settled (no longer blocks, R-3.11a) and a deduction not
     exported is cancelled; nothing owed either way: the settlement and mission close."""
     settlement.refresh_from_db()
-    if settlement.status != S.SETTLED:
+    if not SETTLEMENT.allows(settlement, "close"):
         return
     amount = ledger.settlement_owed(settlement, today=today)
     if amount <= 0 and settlement.advance_id:
@@ -1181,8 +1185,7 @@ def settlement_record_balance(
     """R-3.3: the traveler returned what the ledger says they owe, or the organization paid
     what it owes; the advance is then settled and the settlement and the mission closed."""
     settlement = _reviewer(settlement, actor)
-    if settlement.status != S.SETTLED:
-        raise _wrong_state(settlement, _("closed"))
+    SETTLEMENT.require(settlement, "record_balance")
     amount = ledger.settlement_owed(settlement, today=on)
     fields = ["balance_settled_on", "balance_reference"]
     if amount > 0:
@@ -1193,7 +1196,7 @@ def settlement_record_balance(
         fields.append("balance_reimbursed")
     settlement.balance_settled_on = on
     settlement.balance_reference = (reference or "").strip()
-    _save(settlement, actor, "balance recorded", fields)
+    save(settlement, actor=actor, reason="balance recorded", fields=fields)
     if amount:  # SPEC §2.5: the journal
         kind = "money_returned" if amount > 0 else "reimbursement_paid"
         hooks.money_event(kind, settlement=settlement, amount=abs(amount), on=on, actor=actor)
@@ -1204,7 +1207,7 @@ def settlement_record_balance(
 
 def _close(settlement: Settlement, actor) -> None:
     settlement.status = S.CLOSED
-    _save(settlement, actor, "closed", ["status"])
+    save(settlement, actor=actor, reason="closed", fields=["status"])
     _event(settlement, actor, A.CLOSED)
     mission = settlement.mission
     if mission.status in (Mission.Status.RETURNED, *Mission.STOPPED):
@@ -1231,7 +1234,7 @@ def _refuse_rate_pending(settlement: Settlement) -> None:
 def settlement_follow_rates(*, settlement: Settlement) -> Settlement:
     """R-3.10: after its receipts were converted again at a new or corrected rate, the lines
     accepted and the live balance follow (settlements.fx.receipts_follow_rates)."""
-    settlement = _lock(settlement)
+    settlement = lock(settlement)
     if settlement.status in (S.SETTLED, S.CLOSED):
         return settlement  # frozen
     _follow_accepted(settlement, None)
