@@ -32,6 +32,7 @@ from viaticos.links import site_link
 from viaticos.money import round_money
 from viaticos.roles import Role, has_role
 from viaticos.rules_registry import enforces
+from viaticos.services import lock, save
 
 ST = Sanction.State
 OS = PayrollDeductionOrder.State
@@ -146,7 +147,7 @@ def sanction_answer(*, actor, sanction: Sanction, text: str, now: dt.datetime | 
     """The traveler answers a proposed sanction (tratamiento objetivo, R-A1): their reasons
     are on record for the General Accountant's decision. They can answer again (the latest
     answer counts) until the proposal is decided."""
-    sanction = Sanction.objects.select_for_update().get(pk=sanction.pk)
+    sanction = lock(sanction)
     if actor.pk != sanction.person_id:
         raise NotAllowed("not_allowed", _("Only the person concerned answers a proposal."))
     _proposed(sanction)
@@ -158,9 +159,7 @@ def sanction_answer(*, actor, sanction: Sanction, text: str, now: dt.datetime | 
             field="answer",
         )
     sanction.answer, sanction.answered_at = text, now or timezone.now()
-    sanction._history_user = actor
-    sanction._change_reason = "answered by the traveler"
-    sanction.save(update_fields=["answer", "answered_at"])
+    save(sanction, actor=actor, reason="answered by the traveler", fields=["answer", "answered_at"])
     return sanction
 
 
@@ -169,15 +168,18 @@ def sanction_answer(*, actor, sanction: Sanction, text: str, now: dt.datetime | 
 def sanction_dismiss(*, actor, sanction: Sanction, reason: str, today: dt.date) -> Sanction:
     """The General Accountant dismisses a proposal, with the reason and the traveler's answer
     on record; its deduction order never reaches payroll."""
-    sanction = Sanction.objects.select_for_update().get(pk=sanction.pk)
+    sanction = lock(sanction)
     _decider(actor, sanction)
     _proposed(sanction)
     reason = require_reason(reason)
     sanction.state, sanction.dismissed_on, sanction.dismissed_by = ST.DISMISSED, today, actor
     sanction.decision_note = reason
-    sanction._history_user = actor
-    sanction._change_reason = "dismissed"
-    sanction.save(update_fields=["state", "dismissed_on", "dismissed_by", "decision_note"])
+    save(
+        sanction,
+        actor=actor,
+        reason="dismissed",
+        fields=["state", "dismissed_on", "dismissed_by", "decision_note"],
+    )
     PayrollDeductionOrder.objects.filter(
         sanction=sanction, state__in=PayrollDeductionOrder.NOT_EXPORTED
     ).update(state=OS.CANCELLED, cancelled_on=today)
