@@ -57,7 +57,7 @@ from viaticos.uploads import check_upload
 @transaction.atomic
 def quote_record(
     *,
-    by,
+    actor,
     destination: Destination,
     lodging: Decimal,
     meals: Decimal,
@@ -86,20 +86,20 @@ def quote_record(
         source=source.strip(),
         valid_from=valid_from,
         valid_to=valid_to,
-        requested_by=by,
+        requested_by=actor,
         comment=comment,
     )
-    quote._history_user = by
+    quote._history_user = actor
     quote._change_reason = "quote_record"
     quote.save()
     return quote
 
 
-def _decide(*, quote: Quote, by, status: str, comment: str, reason: str) -> Quote:
+def _decide(*, quote: Quote, actor, status: str, comment: str, reason: str) -> Quote:
     quote = Quote.objects.select_for_update().get(pk=quote.pk)
-    if not has_role(by, Role.FINANCE_DIRECTOR):
+    if not has_role(actor, Role.FINANCE_DIRECTOR):
         raise NotAllowed("not_allowed", _("Only the Finance Director decides on quotes (R-3.8b)."))
-    if quote.requested_by_id == by.pk:
+    if quote.requested_by_id == actor.pk:
         raise NotAllowed("own_request", _("Nobody can decide on a quote they recorded themselves."))
     if quote.status != Quote.Status.PROPOSED:
         raise DomainError(
@@ -107,10 +107,10 @@ def _decide(*, quote: Quote, by, status: str, comment: str, reason: str) -> Quot
             _("This quote was already %(status)s.") % {"status": quote.get_status_display()},
         )
     quote.status = status
-    quote.decided_by = by
+    quote.decided_by = actor
     quote.decided_at = timezone.now()
     quote.comment = comment
-    quote._history_user = by
+    quote._history_user = actor
     quote._change_reason = reason
     quote.save(update_fields=["status", "decided_by", "decided_at", "comment"])
     return quote
@@ -118,20 +118,28 @@ def _decide(*, quote: Quote, by, status: str, comment: str, reason: str) -> Quot
 
 @enforces("R-3.8b")
 @transaction.atomic
-def quote_approve(*, quote: Quote, by, comment: str = "") -> Quote:
+def quote_approve(*, quote: Quote, actor, comment: str = "") -> Quote:
     """R-3.8b: the Finance Director approves a proposed quote (never their own); from then on it
     feeds the per diem for the dates it covers."""
     return _decide(
-        quote=quote, by=by, status=Quote.Status.APPROVED, comment=comment, reason="quote_approve"
+        quote=quote,
+        actor=actor,
+        status=Quote.Status.APPROVED,
+        comment=comment,
+        reason="quote_approve",
     )
 
 
 @transaction.atomic
-def quote_reject(*, quote: Quote, by, comment: str) -> Quote:
+def quote_reject(*, quote: Quote, actor, comment: str) -> Quote:
     """R-3.8b: the Finance Director rejects a proposed quote, with a reason."""
     require_reason(comment, field="comment", message=_("Give the reason for the rejection."))
     return _decide(
-        quote=quote, by=by, status=Quote.Status.REJECTED, comment=comment, reason="quote_reject"
+        quote=quote,
+        actor=actor,
+        status=Quote.Status.REJECTED,
+        comment=comment,
+        reason="quote_reject",
     )
 
 

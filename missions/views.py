@@ -104,7 +104,7 @@ def quote_list(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            quote_record(by=request.user, **data)
+            quote_record(actor=request.user, **data)
         except DomainError as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)
         else:
@@ -130,10 +130,10 @@ def quote_decide(request, pk: int):
     comment = request.POST.get("comment", "")
     try:
         if decision == "approve":
-            quote_approve(quote=quote, by=request.user, comment=comment)
+            quote_approve(quote=quote, actor=request.user, comment=comment)
             messages.success(request, _("Quote approved."))
         elif decision == "reject":
-            quote_reject(quote=quote, by=request.user, comment=comment)
+            quote_reject(quote=quote, actor=request.user, comment=comment)
             messages.success(request, _("Quote rejected."))
         else:
             messages.error(request, _("Choose approve or reject."))

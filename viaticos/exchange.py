@@ -186,7 +186,7 @@ rates_changed = Signal()
 
 
 @enforces("R-3.10")
-def exchange_rates_store(*, rows, reason: str, by=None) -> tuple[int, int]:
+def exchange_rates_store(*, rows, reason: str, actor=None) -> tuple[int, int]:
     """Store (currency, date, units_per_usd, source) rows: (created, updated). An identical rate
     is left alone, so storing the same rows twice changes nothing (idempotent); a different
     one replaces it, with history, and the amounts converted at it are recomputed through
@@ -212,7 +212,7 @@ def exchange_rates_store(*, rows, reason: str, by=None) -> tuple[int, int]:
             updated += 1
         rate.units_per_usd = row.units_per_usd
         rate.source = row.source
-        rate._history_user = by
+        rate._history_user = actor
         rate._change_reason = reason
         rate.save()
         changes.setdefault(row.currency, set()).add(row.date)
@@ -221,13 +221,13 @@ def exchange_rates_store(*, rows, reason: str, by=None) -> tuple[int, int]:
     return created, updated
 
 
-def exchange_rates_import(*, text: str, by=None) -> tuple[int, int]:
+def exchange_rates_import(*, text: str, actor=None) -> tuple[int, int]:
     """R-3.10: store the rates of a CSV (created, updated); all or nothing."""
     from django.db import transaction
 
     rows = parse_exchange_rates_csv(text)
     with transaction.atomic():
-        return exchange_rates_store(rows=rows, reason="import_exchange_rates", by=by)
+        return exchange_rates_store(rows=rows, reason="import_exchange_rates", actor=actor)
 
 
 # --- The daily fetch, as /readyz sees it (R-3.10) -----------------------------------------------
