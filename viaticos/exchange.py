@@ -15,7 +15,7 @@ from django.conf import settings
 from django.dispatch import Signal
 from django.utils.translation import gettext as _
 
-from viaticos.errors import DomainError
+from viaticos.errors import CommonError, DomainError
 from viaticos.models import ExchangeRate
 from viaticos.money import round_money
 from viaticos.rules_registry import enforces
@@ -42,7 +42,7 @@ def exchange_rate_on(currency: str, on: dt.date) -> ExchangeRate:
     rate = ExchangeRate.objects.filter(currency=currency, date__lte=on).order_by("-date").first()
     if rate is None:
         raise DomainError(
-            "exchange_rate_missing",
+            CommonError.EXCHANGE_RATE_MISSING,
             _(
                 "There is no official exchange rate for %(currency)s on or before %(date)s; "
                 "finance keeps the rates up to date."
@@ -53,7 +53,7 @@ def exchange_rate_on(currency: str, on: dt.date) -> ExchangeRate:
     age = (on - rate.date).days
     if age > max_age_days():
         raise DomainError(
-            "exchange_rate_too_old",
+            CommonError.EXCHANGE_RATE_TOO_OLD,
             _(
                 "The latest exchange rate for %(currency)s before %(date)s is from %(rate_date)s, "
                 "%(age)s days earlier; rates older than %(max)s days are not used."

@@ -21,6 +21,8 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
+from viaticos.errors import CommonError
+
 log = logging.getLogger(__name__)
 
 FILE_FIELDS: set[tuple[str, str]] = set()
@@ -65,7 +67,7 @@ def storage_unavailable():
     from viaticos.errors import ServiceUnavailable
 
     return ServiceUnavailable(
-        "storage_unavailable",
+        CommonError.STORAGE_UNAVAILABLE,
         _(
             "The file could not be saved: the file storage is not answering. Nothing was "
             "saved; try again in a few minutes."
