@@ -26,8 +26,9 @@ from decimal import Decimal, InvalidOperation
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from missions.errors import MissionsError
 from missions.models import BudgetLine
-from viaticos.errors import DomainError, NotAllowed, require_reason
+from viaticos.errors import CommonError, DomainError, NotAllowed, require_reason
 from viaticos.models import Project
 from viaticos.money import round_money
 from viaticos.roles import Role, has_role
@@ -171,7 +172,8 @@ def parse_budget_file(content: bytes, *, filename: str = "") -> list[BudgetRow]:
 def _check_finance(actor) -> None:
     if actor is not None and not has_role(actor, Role.FINANCE_DIRECTOR):
         raise NotAllowed(
-            "not_allowed", _("Only the Finance Director changes the donor-approved budget.")
+            CommonError.NOT_ALLOWED,
+            _("Only the Finance Director changes the donor-approved budget."),
         )
 
 
@@ -223,10 +225,14 @@ def budget_line_save(
     _check_finance(actor)
     reason = require_reason(reason, message=_("Say why the budget changes (donor amendment…)."))
     if amount < 0:
-        raise DomainError("negative_amount", _("Amounts cannot be negative."), field="amount")
+        raise DomainError(
+            MissionsError.NEGATIVE_AMOUNT, _("Amounts cannot be negative."), field="amount"
+        )
     if period_end < period_start:
         raise DomainError(
-            "period_order", _("The end of the period is before its start."), field="period_end"
+            MissionsError.PERIOD_ORDER,
+            _("The end of the period is before its start."),
+            field="period_end",
         )
     line = BudgetLine.objects.select_for_update().filter(
         project=project, code=code
@@ -263,7 +269,7 @@ def resolve_line(*, project: Project, line: BudgetLine | None, text: str = "") -
     if line is not None:
         if line.project_id != project.pk:
             raise DomainError(
-                "budget_line_other_project",
+                MissionsError.BUDGET_LINE_OTHER_PROJECT,
                 _("Budget line %(code)s is not a line of project %(project)s.")
                 % {"code": line.code, "project": project.code},
                 field="line",
@@ -272,7 +278,7 @@ def resolve_line(*, project: Project, line: BudgetLine | None, text: str = "") -
     found = line_for_text(project, text)
     if found is None and project.budget_lines.exists():
         raise DomainError(
-            "unknown_budget_line",
+            MissionsError.UNKNOWN_BUDGET_LINE,
             _("Choose one of the budget lines of project %(project)s.") % {"project": project.code},
             field="line",
         )
@@ -339,7 +345,7 @@ def shortfall(*, mission, line: BudgetLine, amount: Decimal) -> Decimal:
 
 def _exceeded(line: BudgetLine, missing: Decimal) -> DomainError:
     return DomainError(
-        "budget_line_exceeded",
+        MissionsError.BUDGET_LINE_EXCEEDED,
         _(
             "Budget line %(code)s does not have enough left: %(missing)s USD more than is "
             "available. The Finance Director can authorize it beyond the line, with a reason."
@@ -419,7 +425,9 @@ def mission_set_line(*, actor, mission, line: BudgetLine):
     _check_finance(actor)
     mission = Mission.objects.select_for_update().get(pk=mission.pk)
     if mission.line_id is not None:
-        raise DomainError("budget_line_set", _("This mission is already charged to a line."))
+        raise DomainError(
+            MissionsError.BUDGET_LINE_SET, _("This mission is already charged to a line.")
+        )
     resolve_line(project=mission.project, line=line)
     _charge(mission=mission, line=line, actor=actor)
     MissionEvent.objects.create(
@@ -440,26 +448,28 @@ def budget_override_grant(*, actor, mission, reason: str):
 
     if not has_role(actor, Role.FINANCE_DIRECTOR):
         raise NotAllowed(
-            "not_allowed", _("Only the Finance Director authorizes beyond a budget line.")
+            CommonError.NOT_ALLOWED, _("Only the Finance Director authorizes beyond a budget line.")
         )
     reason = require_reason(reason)
     mission = Mission.objects.select_for_update().get(pk=mission.pk)
     if access.is_own(actor, mission):
         raise NotAllowed(
-            "own_request",
+            MissionsError.OWN_REQUEST,
             _("Nobody approves their own mission or advance (segregation of duties)."),
         )
     if transitions.MISSION.get(mission.status, "budget_override") is None:
         raise DomainError(
-            "wrong_state", _("Only a mission waiting for authorization or authorized takes it.")
+            CommonError.WRONG_STATE,
+            _("Only a mission waiting for authorization or authorized takes it."),
         )
     if mission.line_id is None:
-        raise DomainError("budget_line_missing", _("The mission has no budget line."))
+        raise DomainError(MissionsError.BUDGET_LINE_MISSING, _("The mission has no budget line."))
     line = _lock_line(mission.line_id)
     missing = shortfall(mission=mission, line=line, amount=planned_amount(mission))
     if missing <= 0:
         raise DomainError(
-            "budget_override_not_needed", _("The budget line has enough left for this mission.")
+            MissionsError.BUDGET_OVERRIDE_NOT_NEEDED,
+            _("The budget line has enough left for this mission."),
         )
     mission.budget_override += missing
     save(mission, actor=actor, reason="budget override", fields=["budget_override"])

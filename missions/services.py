@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from missions import access, approvals, budgets, hooks, spend
+from missions.errors import MissionsError
 from missions.models import (
     Advance,
     BudgetLine,
@@ -44,7 +45,7 @@ from missions.rules import (
 )
 from missions.selectors import advances_pending_settlement, overlapping_missions
 from missions.transitions import ADVANCE, MISSION
-from viaticos.errors import DomainError, NotAllowed, require_reason
+from viaticos.errors import CommonError, DomainError, NotAllowed, require_reason
 from viaticos.files import save_file
 from viaticos.money import round_money
 from viaticos.people import display_name
@@ -68,14 +69,18 @@ def quote_record(
 ) -> Quote:
     """R-3.8b: record a quote for a destination outside the table; it starts as proposed."""
     if lodging < 0 or meals < 0:
-        raise DomainError("negative_amount", _("Amounts cannot be negative."), field="lodging")
+        raise DomainError(
+            MissionsError.NEGATIVE_AMOUNT, _("Amounts cannot be negative."), field="lodging"
+        )
     if valid_to < valid_from:
         raise DomainError(
-            "invalid_validity", _("The end of validity is before its start."), field="valid_to"
+            MissionsError.INVALID_VALIDITY,
+            _("The end of validity is before its start."),
+            field="valid_to",
         )
     if not (source or "").strip():
         raise DomainError(
-            "source_required",
+            MissionsError.SOURCE_REQUIRED,
             _("Say where the amounts come from (the quote's source)."),
             field="source",
         )
@@ -98,12 +103,16 @@ def quote_record(
 def _decide(*, quote: Quote, actor, status: str, comment: str, reason: str) -> Quote:
     quote = Quote.objects.select_for_update().get(pk=quote.pk)
     if not has_role(actor, Role.FINANCE_DIRECTOR):
-        raise NotAllowed("not_allowed", _("Only the Finance Director decides on quotes (R-3.8b)."))
+        raise NotAllowed(
+            CommonError.NOT_ALLOWED, _("Only the Finance Director decides on quotes (R-3.8b).")
+        )
     if quote.requested_by_id == actor.pk:
-        raise NotAllowed("own_request", _("Nobody can decide on a quote they recorded themselves."))
+        raise NotAllowed(
+            MissionsError.OWN_REQUEST, _("Nobody can decide on a quote they recorded themselves.")
+        )
     if quote.status != Quote.Status.PROPOSED:
         raise DomainError(
-            "already_decided",
+            MissionsError.ALREADY_DECIDED,
             _("This quote was already %(status)s.") % {"status": quote.get_status_display()},
         )
     quote.status = status
@@ -151,7 +160,8 @@ NOT_YOURS = gettext_lazy("You may not take this decision on this request.")
 
 def _own_request() -> DomainError:
     return NotAllowed(
-        "own_request", _("Nobody approves their own mission or advance (segregation of duties).")
+        MissionsError.OWN_REQUEST,
+        _("Nobody approves their own mission or advance (segregation of duties)."),
     )
 
 
@@ -225,7 +235,7 @@ def _check_relocation_once(*, traveler, kind: str, exclude_pk=None) -> None:
         qs = qs.exclude(pk=exclude_pk)
     if qs.exists():
         raise DomainError(
-            "relocation_already_used",
+            MissionsError.RELOCATION_ALREADY_USED,
             _("%(kind)s is paid once per contract and you already have one (R-3.16).")
             % {"kind": Mission.Kind(kind).label},
             field="kind",
@@ -249,10 +259,12 @@ def _apply(
     line: BudgetLine | None = None,
 ) -> None:
     if not project.is_active:
-        raise DomainError("project_inactive", _("The project is not active."), field="project")
+        raise DomainError(
+            MissionsError.PROJECT_INACTIVE, _("The project is not active."), field="project"
+        )
     if kind == Mission.Kind.SPONSORED_EVENT and sponsor_daily_amount is None:
         raise DomainError(
-            "sponsor_amount_missing",
+            MissionsError.SPONSOR_AMOUNT_MISSING,
             _("Enter the daily amount the sponsor pays (R-6)."),
             field="sponsor_daily_amount",
         )
@@ -424,7 +436,7 @@ def mission_submit(*, actor, mission: Mission, overlap_reason: str = "") -> Miss
     MISSION.require(mission, "submit")
     if invitation_missing(mission):
         raise DomainError(
-            "invitation_missing",
+            MissionsError.INVITATION_MISSING,
             _("This type of mission needs the invitation letter attached (R-3.11c)."),
             field="invitation",
         )
@@ -432,7 +444,7 @@ def mission_submit(*, actor, mission: Mission, overlap_reason: str = "") -> Miss
     overlap_reason = (overlap_reason or "").strip()
     if overlapping and not overlap_reason:
         raise DomainError(
-            "overlapping_mission",
+            MissionsError.OVERLAPPING_MISSION,
             _(
                 "Its dates overlap your mission %(codes)s. If both are right, say why in "
                 "“Reason for the overlap” and submit it again."
@@ -533,7 +545,7 @@ def mission_start(*, actor, mission: Mission, today: dt.date | None = None) -> M
         raise not_allowed(NOT_YOURS)
     if not MISSION.allows(mission, "start"):
         raise DomainError(
-            "mission_not_authorized",
+            MissionsError.MISSION_NOT_AUTHORIZED,
             _(
                 "A mission starts only once authorized by the Project Coordinator and the "
                 "Executive Secretary (R-2e)."
@@ -542,7 +554,7 @@ def mission_start(*, actor, mission: Mission, today: dt.date | None = None) -> M
     departure = timezone.localdate(mission.departure_at)
     if (today or timezone.localdate()) < departure:
         raise DomainError(
-            "before_departure",
+            MissionsError.BEFORE_DEPARTURE,
             _("The mission starts on its departure day, %(date)s.")
             % {"date": date_format(departure, "SHORT_DATE_FORMAT")},
         )
@@ -564,7 +576,7 @@ def mission_mark_returned(
     MISSION.require(mission, "return")
     if (now or timezone.now()) < mission.departure_at:
         raise DomainError(
-            "before_departure",
+            MissionsError.BEFORE_DEPARTURE,
             _("You cannot be back before the departure (%(when)s).")
             % {
                 "when": date_format(
@@ -595,7 +607,9 @@ def _stop(*, actor, mission: Mission, reason: str, amount_spent: Decimal, status
     or — if some was spent — a mandatory settlement."""
     require_reason(reason)
     if amount_spent < 0:
-        raise DomainError("negative_amount", _("Amounts cannot be negative."), "amount_spent")
+        raise DomainError(
+            MissionsError.NEGATIVE_AMOUNT, _("Amounts cannot be negative."), "amount_spent"
+        )
     mission.status = status
     mission.status_reason = reason
     _save(mission, actor, str(action), ["status", "status_reason"])
@@ -692,13 +706,16 @@ def advance_request(*, actor, mission: Mission, terminal_estimate: Decimal) -> A
         raise not_allowed(NOT_YOURS)
     if terminal_estimate < 0:
         raise DomainError(
-            "negative_amount", _("Amounts cannot be negative."), field="terminal_estimate"
+            MissionsError.NEGATIVE_AMOUNT,
+            _("Amounts cannot be negative."),
+            field="terminal_estimate",
         )
     if mission.advances.exclude(
         status__in=[Advance.Status.REJECTED, Advance.Status.CANCELLED]
     ).exists():
         raise DomainError(
-            "advance_exists", _("Mission %(code)s already has an advance.") % {"code": mission.code}
+            MissionsError.ADVANCE_EXISTS,
+            _("Mission %(code)s already has an advance.") % {"code": mission.code},
         )
     _lock_traveler(mission)
     check_advance_eligibility(
@@ -773,7 +790,9 @@ def advance_sign(*, actor, advance: Advance) -> Advance:
     """R-3.1: the requester signs the approved advance; only then Treasury pays it."""
     advance = lock(advance)
     if not access.is_own(actor, advance.mission):
-        raise DomainError("not_requester", _("Only the requester signs their advance (R-3.1)."))
+        raise DomainError(
+            MissionsError.NOT_REQUESTER, _("Only the requester signs their advance (R-3.1).")
+        )
     ADVANCE.require(advance, "sign")
     advance.status = Advance.Status.SIGNED
     advance.signed_at = timezone.now()
@@ -810,7 +829,7 @@ def advance_disburse(
     unpaid = advance.status in (*Advance.OPEN, Advance.Status.CANCELLED)
     if unpaid and _settlement_started(advance.mission):
         raise DomainError(
-            "settlement_started",
+            MissionsError.SETTLEMENT_STARTED,
             _(
                 "The settlement of mission %(mission)s has already started: advance %(advance)s "
                 "is no longer paid, the settlement pays the traveler what is owed (R-3.3)."
@@ -826,11 +845,13 @@ def advance_disburse(
     )
     hooks.run_advance_checks(mission=advance.mission, action="disburse")
     if method not in Advance.Method.values:
-        raise DomainError("invalid_method", _("Choose a payment method."), field="method")
+        raise DomainError(
+            MissionsError.INVALID_METHOD, _("Choose a payment method."), field="method"
+        )
     reference = " ".join((reference or "").split())
     if not reference:  # issue 20: every payment can be traced to its bank operation
         raise DomainError(
-            "reference_required",
+            MissionsError.REFERENCE_REQUIRED,
             _("Give the payment reference (operation or transfer number)."),
             field="reference",
         )
@@ -938,24 +959,31 @@ def delegation_create(
     mine = _slots_held(directory, actor.pk)
     if not mine:
         raise NotAllowed(
-            "not_an_approver", _("Only people who approve missions or advances delegate them.")
+            MissionsError.NOT_AN_APPROVER,
+            _("Only people who approve missions or advances delegate them."),
         )
     if ends_on < starts_on:
         raise DomainError(
-            "invalid_window", _("The last day is before the first one."), field="ends_on"
+            MissionsError.INVALID_WINDOW,
+            _("The last day is before the first one."),
+            field="ends_on",
         )
     if ends_on < today:
-        raise DomainError("invalid_window", _("The window is already over."), field="ends_on")
+        raise DomainError(
+            MissionsError.INVALID_WINDOW, _("The window is already over."), field="ends_on"
+        )
     if (ends_on - starts_on).days >= DELEGATION_MAX_DAYS:
         raise DomainError(
-            "invalid_window", _("A delegation lasts one year at the most."), field="ends_on"
+            MissionsError.INVALID_WINDOW,
+            _("A delegation lasts one year at the most."),
+            field="ends_on",
         )
     clash = Delegation.objects.filter(
         delegator=actor, revoked_at__isnull=True, starts_on__lte=ends_on, ends_on__gte=starts_on
     ).first()
     if clash:
         raise DomainError(
-            "overlapping_delegation",
+            MissionsError.OVERLAPPING_DELEGATION,
             _("You already delegated from %(start)s to %(end)s; end it first.")
             % {
                 "start": date_format(clash.starts_on, "SHORT_DATE_FORMAT"),
@@ -965,16 +993,20 @@ def delegation_create(
         )
     if delegate is not None:
         if delegate.pk == actor.pk:
-            raise DomainError("invalid_delegate", _("Delegate to somebody else."), field="delegate")
+            raise DomainError(
+                MissionsError.INVALID_DELEGATE, _("Delegate to somebody else."), field="delegate"
+            )
         if not delegate.is_active:
             raise DomainError(
-                "invalid_delegate", _("That person's account is not active."), field="delegate"
+                MissionsError.INVALID_DELEGATE,
+                _("That person's account is not active."),
+                field="delegate",
             )
         theirs = _slots_held(directory, delegate.pk)
         for kind, pair in approvals.SLOTS.items():
             if (pair[0] in mine and pair[1] in theirs) or (pair[1] in mine and pair[0] in theirs):
                 raise DomainError(
-                    "delegate_fills_both",
+                    MissionsError.DELEGATE_FILLS_BOTH,
                     _(
                         "%(name)s already gives the other approval of the same %(what)s as "
                         "%(role)s: with this delegation one person would give both "
@@ -994,7 +1026,7 @@ def delegation_create(
         ]
         if own:
             raise DomainError(
-                "delegate_own_request",
+                MissionsError.DELEGATE_OWN_REQUEST,
                 _(
                     "%(name)s would have to approve their own request %(codes)s. Choose someone "
                     "else, or wait until it is decided."
@@ -1033,7 +1065,7 @@ def delegation_end(*, actor, delegation: Delegation) -> Delegation:
     if delegation.delegator_id != actor.pk:
         raise not_allowed(NOT_YOURS)
     if delegation.revoked_at is not None:
-        raise DomainError("already_ended", _("This delegation was already ended."))
+        raise DomainError(MissionsError.ALREADY_ENDED, _("This delegation was already ended."))
     delegation.revoked_at = timezone.now()
     delegation._history_user = actor
     delegation._change_reason = "delegation ended"

@@ -26,7 +26,7 @@ from missions.rates import AdHocQuote, per_diem_estimate, quotes_for_user
 from missions.rules import check_itinerary, plan_per_diem, snapshot_to_result
 from missions.services import quote_approve, quote_record, quote_reject
 from viaticos import spreadsheets
-from viaticos.errors import DomainError
+from viaticos.errors import CommonError, DomainError
 from viaticos.form_rows import form_per_row
 from viaticos.pagination import paginate
 from viaticos.pdf import pdf_response, render_pdf
@@ -373,7 +373,9 @@ def _bound(form_class, request) -> dict:
     if not form.is_valid():
         field, errors = next(iter(form.errors.items()))
         label = form.fields[field].label if field in form.fields else ""
-        raise DomainError("invalid", f"{label}: {errors[0]}" if label else errors[0], field=field)
+        raise DomainError(
+            CommonError.INVALID, f"{label}: {errors[0]}" if label else errors[0], field=field
+        )
     return form.cleaned_data
 
 
