@@ -29,6 +29,7 @@ from missions.perdiem import PerDiemError, PerDiemResult
 from missions.perdiem_messages import to_domain_error
 from missions.rules import LegInput, plan_per_diem, result_to_snapshot
 from settlements import access, ledger, returns, stamp_runs
+from settlements.errors import SettlementsError
 from settlements.fx import check_currency, receipt_fx
 from settlements.models import Document, PerDiemLineDecision, Receipt, Settlement, SettlementEvent
 from settlements.receipt_reader import ReceiptReading, prefill, read_receipt
@@ -73,7 +74,7 @@ NOT_YOURS = gettext_lazy("You may not take this action on this settlement.")
 
 def _own() -> DomainError:
     return NotAllowed(
-        "own_settlement",
+        SettlementsError.OWN_SETTLEMENT,
         _("Nobody receives, reviews or settles their own settlement (segregation of duties)."),
     )
 
@@ -173,10 +174,12 @@ def settlement_start(*, actor, mission: Mission) -> Settlement:
     if mission.traveler_id != actor.pk:
         raise not_allowed(NOT_YOURS)
     if Settlement.objects.filter(mission=mission).exists():
-        raise DomainError("settlement_exists", _("This mission already has a settlement."))
+        raise DomainError(
+            SettlementsError.SETTLEMENT_EXISTS, _("This mission already has a settlement.")
+        )
     if not settleable_missions().filter(pk=mission.pk).exists():
         raise DomainError(
-            "mission_not_returned",
+            SettlementsError.MISSION_NOT_RETURNED,
             _(
                 "A settlement is started once the traveler is back from the mission, or when "
                 "a stopped mission's advance was partly spent (R-4)."
@@ -236,7 +239,7 @@ def _check_times_window(settlement: Settlement) -> None:
     ):
         fmt = "%d/%m/%Y %H:%M"
         raise DomainError(
-            "times_outside_authorization",
+            SettlementsError.TIMES_OUTSIDE_AUTHORIZATION,
             _(
                 "The actual times (%(dep)s → %(ret)s) fall outside the authorized mission "
                 "(%(pdep)s → %(pret)s, with %(hours)s hours of tolerance). Ask the Project "
@@ -294,7 +297,9 @@ def settlement_attach_document(
 ) -> Document:
     """R-2a: proof of travel (passport copy, boarding pass, bus ticket) and the mission report."""
     if kind not in (Document.Kind.PROOF_OF_TRAVEL, Document.Kind.MISSION_REPORT):
-        raise DomainError("invalid_kind", _("Choose what the document is."), field="kind")
+        raise DomainError(
+            SettlementsError.INVALID_KIND, _("Choose what the document is."), field="kind"
+        )
     checked = check_upload(upload)
     settlement = _editable_by_traveler(settlement, actor)
     with _files() as write:
@@ -315,13 +320,13 @@ def _check_not_duplicate(*, key: str, sha256: str, receipt: Receipt | None = Non
         files, keys = files.exclude(receipt=receipt), keys.exclude(pk=receipt.pk)
     if sha256 and files.exists():
         raise DomainError(
-            "duplicate_receipt_file",
+            SettlementsError.DUPLICATE_RECEIPT_FILE,
             _("This file was already submitted as a receipt in a settlement (R-7c)."),
             field="file",
         )
     if key and keys.exists():
         raise DomainError(
-            "duplicate_receipt_number",
+            SettlementsError.DUPLICATE_RECEIPT_NUMBER,
             _(
                 "A receipt with this issuer tax id and number was already submitted in a "
                 "settlement (R-7c)."
@@ -354,22 +359,32 @@ def _clean_line(
     """The input checks of a receipt line, added or changed; the amount rounded and the
     currency normalized."""
     if receipt_type not in ReceiptType.values:
-        raise DomainError("invalid_type", _("Choose the type of receipt."), field="receipt_type")
+        raise DomainError(
+            SettlementsError.INVALID_TYPE, _("Choose the type of receipt."), field="receipt_type"
+        )
     if category not in Category.values:
-        raise DomainError("invalid_category", _("Choose the category."), field="category")
+        raise DomainError(
+            SettlementsError.INVALID_CATEGORY, _("Choose the category."), field="category"
+        )
     if not isinstance(amount, Decimal) or amount <= 0:
         raise DomainError(
-            "negative_amount",
+            SettlementsError.NEGATIVE_AMOUNT,
             _("The amount must be greater than zero."),
             field="amount",
         )
     if not (number or "").strip():
-        raise DomainError("number_required", _("Enter the receipt number."), field="number")
+        raise DomainError(
+            SettlementsError.NUMBER_REQUIRED, _("Enter the receipt number."), field="number"
+        )
     if not (issuer_name or "").strip():
-        raise DomainError("issuer_required", _("Enter the issuer."), field="issuer_name")
+        raise DomainError(
+            SettlementsError.ISSUER_REQUIRED, _("Enter the issuer."), field="issuer_name"
+        )
     if receipt_type != ReceiptType.RECIBO_EGRESOS and not normalize_tax_id(issuer_tax_id):
         raise DomainError(
-            "issuer_tax_id_required", _("Enter the issuer's tax id."), field="issuer_tax_id"
+            SettlementsError.ISSUER_TAX_ID_REQUIRED,
+            _("Enter the issuer's tax id."),
+            field="issuer_tax_id",
         )
     return round_money(amount), check_currency(currency)
 
@@ -740,7 +755,7 @@ def document_remove(*, actor, document: Document) -> None:
     document = Document.objects.select_for_update().get(pk=document.pk, settlement=settlement)
     if document.kind == Document.Kind.RECEIPT:
         raise DomainError(
-            "receipt_file_required",
+            SettlementsError.RECEIPT_FILE_REQUIRED,
             _("A receipt keeps its file: replace it, or remove the receipt."),
         )
     names = [name for name in (document.file, document.stamped_file) if name]
@@ -767,12 +782,14 @@ def receipt_exception_approve(*, actor, receipt: Receipt, comment: str = "") -> 
         raise _own()
     if receipt.category not in {c.value for c in NON_ELIGIBLE}:
         raise DomainError(
-            "not_an_exception", _("Only non-eligible expenses need an exception (R-2h).")
+            SettlementsError.NOT_AN_EXCEPTION,
+            _("Only non-eligible expenses need an exception (R-2h)."),
         )
     SETTLEMENT.require(settlement, "approve_exception")
     if receipt.exception_approved_by_id:
         raise DomainError(
-            "exception_already_approved", _("This exception was already approved (R-2h).")
+            SettlementsError.EXCEPTION_ALREADY_APPROVED,
+            _("This exception was already approved (R-2h)."),
         )
     receipt.exception_approved_by = actor
     receipt.exception_approver_role = role
@@ -808,7 +825,7 @@ def settlement_submit(*, actor, settlement: Settlement) -> Settlement:
     kinds = set(settlement.documents.values_list("kind", flat=True))
     if Document.Kind.PROOF_OF_TRAVEL not in kinds or Document.Kind.MISSION_REPORT not in kinds:
         raise DomainError(
-            "documents_missing",
+            SettlementsError.DOCUMENTS_MISSING,
             _(
                 "Attach the proof of travel (passport copy, boarding pass or bus ticket) and "
                 "the mission report before submitting (R-2a)."
@@ -816,14 +833,14 @@ def settlement_submit(*, actor, settlement: Settlement) -> Settlement:
         )
     if settlement.receipts.filter(draft=True).exists():
         raise DomainError(
-            "drafts_pending",
+            SettlementsError.DRAFTS_PENDING,
             _("Some uploaded receipts are still drafts: confirm or remove each one."),
         )
     _check_times_window(settlement)
     summary = settlement_summary(settlement)
     if any(line.verdict.blocks_submission for line in summary.lines):
         raise DomainError(
-            "reasons_missing",
+            SettlementsError.REASONS_MISSING,
             _("Some receipts are dated outside the mission: give the reason for each one."),
         )
     settlement.status = S.SUBMITTED
@@ -922,11 +939,13 @@ def receipt_review(
         receipt.decision_reason = require_reason(reason)
         if accepted_usd is None or not isinstance(accepted_usd, Decimal):
             raise DomainError(
-                "amount_required", _("Enter the amount accepted."), field="accepted_usd"
+                SettlementsError.AMOUNT_REQUIRED,
+                _("Enter the amount accepted."),
+                field="accepted_usd",
             )
         if accepted_usd < 0 or accepted_usd >= allowed:
             raise DomainError(
-                "invalid_cut",
+                SettlementsError.INVALID_CUT,
                 _("A cut is between 0.00 and US$%(max)s (what the checks allow).")
                 % {"max": allowed},
                 field="accepted_usd",
@@ -936,7 +955,9 @@ def receipt_review(
         receipt.decision_reason = require_reason(reason)
         receipt.accepted_usd = ZERO
     else:
-        raise DomainError("invalid_decision", _("Choose accept, cut or reject."), field="decision")
+        raise DomainError(
+            SettlementsError.INVALID_DECISION, _("Choose accept, cut or reject."), field="decision"
+        )
     receipt.decision = decision
     save(
         receipt,
@@ -985,7 +1006,9 @@ def perdiem_line_review(
     row = rows.get((date, concept))
     if row is None or not row.reviewable:
         raise DomainError(
-            "no_such_line", _("There is no per-diem line to decide on for that day."), field="date"
+            SettlementsError.NO_SUCH_LINE,
+            _("There is no per-diem line to decide on for that day."),
+            field="date",
         )
     decisions = PerDiemLineDecision.objects.filter(
         settlement=settlement, date=date, concept=concept
@@ -997,7 +1020,7 @@ def perdiem_line_review(
         reason = require_reason(reason)
         if not isinstance(accepted_usd, Decimal) or not ZERO <= accepted_usd < row.actual:
             raise DomainError(
-                "invalid_cut",
+                SettlementsError.INVALID_CUT,
                 _("A cut is between 0.00 and US$%(max)s (the line).") % {"max": row.actual},
                 field="accepted_usd",
             )
@@ -1016,7 +1039,9 @@ def perdiem_line_review(
             "reason": reason,
         }
     else:
-        raise DomainError("invalid_decision", _("Choose accept or cut."), field="decision")
+        raise DomainError(
+            SettlementsError.INVALID_DECISION, _("Choose accept or cut."), field="decision"
+        )
     _apply_perdiem_cuts(settlement, actor)
     _event(settlement, actor, A.LINE_REVIEWED, f"{date:%d/%m/%Y} {concept}: {label}")
     return settlement
@@ -1051,7 +1076,9 @@ def settlement_review_finish(*, actor, settlement: Settlement) -> Settlement:
     settlement = _reviewer(settlement, actor)
     SETTLEMENT.require(settlement, "finish_review")
     if settlement.receipts.filter(decision=Receipt.Decision.PENDING).exists():
-        raise DomainError("lines_pending", _("Decide on every line before finishing the review."))
+        raise DomainError(
+            SettlementsError.LINES_PENDING, _("Decide on every line before finishing the review.")
+        )
     settlement.status = S.REVIEWED
     settlement.reviewed_by, settlement.reviewed_at = actor, timezone.now()
     save(
@@ -1221,7 +1248,7 @@ def _refuse_rate_pending(settlement: Settlement) -> None:
     pending = settlement.receipts.filter(amount_usd__isnull=True).order_by("date").first()
     if pending is not None:
         raise DomainError(
-            "exchange_rate_pending",
+            SettlementsError.EXCHANGE_RATE_PENDING,
             _(
                 "The official exchange rate of %(currency)s for %(date)s is not published yet; "
                 "the settlement can be settled once it arrives (it is fetched every day)."
