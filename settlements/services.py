@@ -57,7 +57,7 @@ from viaticos.files import save_file
 from viaticos.models import Organization
 from viaticos.money import round_money
 from viaticos.rules_registry import enforces
-from viaticos.services import lock, not_allowed, save
+from viaticos.services import delete_files_on_commit, lock, not_allowed, save
 from viaticos.tasks import broker_configured, run_after_commit
 from viaticos.uploads import CheckedUpload, check_upload
 
@@ -508,7 +508,7 @@ def receipt_remove(*, actor, receipt: Receipt) -> None:
     receipt.delete()
     _refresh_totals(settlement)
     _event(settlement, actor, A.RECEIPT_REMOVED, label)
-    transaction.on_commit(lambda: [default_storage.delete(name) for name in names])
+    delete_files_on_commit(names)
 
 
 def _organization() -> tuple[str, str]:
@@ -742,7 +742,7 @@ def receipt_change(
             A.RECEIPT_ADDED if confirming else A.RECEIPT_CHANGED,
             str(receipt),
         )
-    transaction.on_commit(lambda: [default_storage.delete(name) for name in deleted])
+    delete_files_on_commit(deleted)
     return receipt
 
 
@@ -763,7 +763,7 @@ def document_remove(*, actor, document: Document) -> None:
     document.delete()
     _refresh_totals(settlement)
     _event(settlement, actor, A.DOCUMENT_REMOVED, label)
-    transaction.on_commit(lambda: [default_storage.delete(name) for name in names])
+    delete_files_on_commit(names)
 
 
 @enforces("R-2h")
