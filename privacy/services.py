@@ -10,7 +10,6 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
@@ -40,6 +39,7 @@ from viaticos.errors import CommonError, DomainError
 from viaticos.files import save_file
 from viaticos.people import display_name
 from viaticos.rules_registry import enforces
+from viaticos.services import lock, save
 from viaticos.uploads import check_upload
 
 log = logging.getLogger(__name__)
@@ -476,8 +476,7 @@ def arco_request_confirm_email(*, token: str) -> ArcoRequest:
     request = _locked(found.pk)
     if request.email_confirmed_at is None:
         request.email_confirmed_at = documents.now()
-        _history(request, None, "e-mail confirmed")
-        request.save(update_fields=["email_confirmed_at"])
+        save(request, actor=None, reason="e-mail confirmed", fields=["email_confirmed_at"])
         _release_held(request)
     return request
 
@@ -538,8 +537,12 @@ def arco_request_observe(
     request.observed_on = today
     request.observations = observations.strip()
     request.correction_due_date = rules.correction_deadline(cal, today)
-    _history(request, actor, "observed")
-    request.save(update_fields=["status", "observed_on", "observations", "correction_due_date"])
+    save(
+        request,
+        actor=actor,
+        reason="observed",
+        fields=["status", "observed_on", "observations", "correction_due_date"],
+    )
     _queue_email(request, ArcoDelivery.Kind.OBSERVATIONS, "observations")
     return request
 
@@ -627,8 +630,12 @@ def arco_request_close_not_filed(*, actor, request_id: int, today: dt.date) -> A
             "our observations of %(date)s, so it is considered not filed (Reglamento of Ley "
             "29733, D.S. 016-2024-JUS). You may file a new request at any time."
         ) % {"date": request.observed_on.strftime("%d/%m/%Y")}
-    _history(request, actor, "closed as not filed")
-    request.save(update_fields=["status", "closed_on", "response_text"])
+    save(
+        request,
+        actor=actor,
+        reason="closed as not filed",
+        fields=["status", "closed_on", "response_text"],
+    )
     _queue_response(request)
     return request
 
@@ -668,8 +675,12 @@ def arco_request_extend(*, actor, request_id: int, reason: str, today: dt.date) 
     request.due_date = rules.extended_due_date(
         rules.arco_calendar(), request.right, request.due_date
     )
-    _history(request, actor, "extended")
-    request.save(update_fields=["status", "extended_on", "extension_reason", "due_date"])
+    save(
+        request,
+        actor=actor,
+        reason="extended",
+        fields=["status", "extended_on", "extension_reason", "due_date"],
+    )
     _queue_email(request, ArcoDelivery.Kind.EXTENSION, "extension")
     return request
 
@@ -813,8 +824,7 @@ def arco_request_answer(
                 today, rules.ACCESS_DELIVERY_DAYS
             )
             fields.append("data_delivery_due")
-    _history(request, actor, f"answered: {outcome}")
-    request.save(update_fields=fields)
+    save(request, actor=actor, reason=f"answered: {outcome}", fields=fields)
     _queue_response(request, export=export)
     if controller_email:
         _queue_to_controller(request, controller_name, controller_email)
@@ -1228,8 +1238,7 @@ def arco_request_link_subject(*, actor, request_id: int, subject_id: int | None)
             field="subject",
         )
     request.subject_id = subject_id
-    _history(request, actor, "subject linked")
-    request.save(update_fields=["subject"])
+    save(request, actor=actor, reason="subject linked", fields=["subject"])
     return request
 
 
@@ -1253,8 +1262,7 @@ def arco_data_deliver(*, actor, request_id: int, today: dt.date) -> ArcoRequest:
     require_identity_verified(request)
     _require_account_email(request)
     request.data_delivered_on = today  # under the row lock: a second click finds it
-    _history(request, actor, "data delivered")
-    request.save(update_fields=["data_delivered_on"])
+    save(request, actor=actor, reason="data delivered", fields=["data_delivered_on"])
     _queue_files_and_email(request, ArcoDelivery.Kind.DATA, "data", "privacy.data_files")
     return request
 
@@ -1293,10 +1301,6 @@ def notice_publish(
     return notice
 
 
-def _lock_user(user):
-    return get_user_model().objects.select_for_update().get(pk=user.pk)
-
-
 @enforces("R-P2")
 @transaction.atomic
 def notice_acknowledge(
@@ -1308,7 +1312,7 @@ def notice_acknowledge(
     user_agent: str = "",
 ) -> NoticeAcknowledgement:
     """R-P2: the notice was shown; recorded even where no consent is needed."""
-    _lock_user(user)
+    lock(user)
     ack, _created = NoticeAcknowledgement.objects.get_or_create(
         user=user,
         notice=notice,
@@ -1363,7 +1367,7 @@ def consent_decide(
     Only purposes whose legal basis is consent are asked (never one box for everything); a
     purpose about minors under 14 is consented to by the parent or guardian.
     """
-    _lock_user(user)
+    lock(user)
     if not purpose.is_active or not purpose.needs_consent:
         raise DomainError(
             PrivacyError.CONSENT_NOT_APPLICABLE, _("This purpose does not rest on consent.")
@@ -1440,7 +1444,7 @@ def consent_revoke(
 ) -> ConsentEvent:
     """R-P3: revoking is one click, takes effect at once (has_consent turns False) and is
     itself recorded."""
-    _lock_user(user)
+    lock(user)
     if _consent_state(user, purpose) != ConsentEvent.Decision.GIVEN:
         raise DomainError(PrivacyError.NOT_GIVEN, _("There is no consent in force to revoke."))
     from privacy.selectors import notice_current
