@@ -36,11 +36,10 @@ def save(obj: models.Model, *, actor, reason: str, fields: Sequence[str]) -> Non
 
 
 def _has_updated_at(model: type[models.Model]) -> bool:
-    try:
-        field = model._meta.get_field("updated_at")
-    except Exception:
-        return False
-    return bool(getattr(field, "auto_now", False))
+    return any(
+        field.name == "updated_at" and getattr(field, "auto_now", False)
+        for field in model._meta.concrete_fields
+    )
 
 
 def wrong_state(obj, action: str) -> DomainError:
@@ -66,6 +65,11 @@ def on_commit(fn: Callable[[], object]) -> None:
 
 def delete_files_on_commit(names: Iterable[str]) -> None:
     """Delete stored files once the rows that referenced them are gone for good."""
-    names = [n for n in names if n]
-    if names:
-        on_commit(lambda: [default_storage.delete(n) for n in names])
+    stored = [name for name in names if name]
+
+    def delete() -> None:
+        for name in stored:
+            default_storage.delete(name)
+
+    if stored:
+        on_commit(delete)

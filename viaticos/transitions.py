@@ -13,10 +13,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
+from django.utils.functional import Promise
+
+from viaticos.errors import DomainError
 from viaticos.services import wrong_state
 
 SYSTEM = "system"
+
+Text = str | Promise  # a lazy gettext string, translated when shown
 
 
 @dataclass(frozen=True)
@@ -25,7 +31,7 @@ class Transition:
     action: str
     target: str | None  # None: the status stays (an edit) or the service decides
     who: tuple[str, ...]
-    step: str = ""  # what has to happen next while in `state` (lazy gettext), if this row says
+    step: Text = ""  # what has to happen next while in `state` (lazy gettext), if this row says
     when: str | None = None
 
 
@@ -35,7 +41,7 @@ def rows(
     target: str | None,
     who: str | tuple[str, ...],
     *,
-    step: str = "",
+    step: Text = "",
     when: str | None = None,
 ) -> list[Transition]:
     """The same action from several states."""
@@ -51,8 +57,8 @@ class Table:
         name: str,
         transitions: Iterable[Transition | list[Transition]],
         *,
-        verbs: Mapping[str, str],
-        conditions: Mapping[str, Callable[[object], bool]] | None = None,
+        verbs: Mapping[str, Text],
+        conditions: Mapping[str, Callable[[Any], bool]] | None = None,
     ) -> None:
         self.name = name
         self.verbs = dict(verbs)  # action → past participle for the wrong-state message
@@ -84,7 +90,7 @@ class Table:
         row = self.get(obj.status, action)
         return row is not None and (row.when is None or self.conditions[row.when](obj))
 
-    def wrong_state(self, obj, action: str):
+    def wrong_state(self, obj, action: str) -> DomainError:
         """The common wrong_state error for `action` on `obj`."""
         return wrong_state(obj, str(self.verbs[action]))
 
@@ -96,9 +102,7 @@ class Table:
         assert row is not None
         return row
 
-    def actions_for(
-        self, user, obj, guards: Mapping[str, Callable[[object, object], bool]]
-    ) -> set[str]:
+    def actions_for(self, user, obj, guards: Mapping[str, Callable[[Any, Any], bool]]) -> set[str]:
         """The actions `user` may take on `obj` now. Each guard is asked at most once."""
         seen: dict[str, bool] = {SYSTEM: False}
 
