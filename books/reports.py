@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
 
+from books.errors import BooksError
 from missions import budget_selectors
 from missions.budget_selectors import Figures
 from viaticos import spreadsheets
@@ -65,9 +66,13 @@ def parse_dates(start: str | None, end: str | None, *, today: dt.date) -> tuple[
         first = dt.date.fromisoformat(start) if start else today.replace(month=1, day=1)
         last = dt.date.fromisoformat(end) if end else today.replace(month=12, day=31)
     except ValueError:
-        raise DomainError("invalid_period", _("Dates are YYYY-MM-DD."), field="from") from None
+        raise DomainError(
+            BooksError.INVALID_PERIOD, _("Dates are YYYY-MM-DD."), field="from"
+        ) from None
     if last < first:
-        raise DomainError("invalid_period", _("The period ends before it starts."), field="to")
+        raise DomainError(
+            BooksError.INVALID_PERIOD, _("The period ends before it starts."), field="to"
+        )
     return first, last
 
 

@@ -11,6 +11,7 @@ from django.db.models import Prefetch, QuerySet, Sum
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from books.errors import BooksError
 from books.models import JournalEntry, JournalLine, Purpose
 from viaticos.errors import DomainError
 from viaticos.money import round_money
@@ -40,7 +41,7 @@ def parse_period(value: str | None, *, today: dt.date) -> tuple[dt.date, dt.date
             start = dt.date.fromisoformat(f"{value}-01")
         except ValueError:
             raise DomainError(
-                "invalid_period", _("The period is a month, YYYY-MM."), field="period"
+                BooksError.INVALID_PERIOD, _("The period is a month, YYYY-MM."), field="period"
             ) from None
     end = (start.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
     return start, end

@@ -18,8 +18,9 @@ from django.utils.translation import gettext as _
 
 from books import posting
 from books.accounts import VIATICOS, Chart
+from books.errors import BooksError
 from books.models import JournalEntry, JournalLine
-from viaticos.errors import DomainError, NotAllowed, require_reason
+from viaticos.errors import CommonError, DomainError, NotAllowed, require_reason
 from viaticos.money import round_money
 from viaticos.roles import Role, has_role
 
@@ -182,13 +183,17 @@ def entry_reverse(*, actor, entry: JournalEntry, reason: str, on: dt.date) -> Jo
     """SPEC §2.5: a correction is the opposite entry (debits and credits swapped, same accounts
     and dimensions), dated `on`, linked to the entry it reverses; the entry itself stays."""
     if not may_reverse(actor):
-        raise NotAllowed("not_allowed", _("Only the General Accountant posts a reversing entry."))
+        raise NotAllowed(
+            CommonError.NOT_ALLOWED, _("Only the General Accountant posts a reversing entry.")
+        )
     reason = require_reason(reason)
     entry = JournalEntry.objects.select_for_update().get(pk=entry.pk)
     if entry.kind == K.REVERSAL:
-        raise DomainError("reversal_of_reversal", _("A reversing entry is not reversed again."))
+        raise DomainError(
+            BooksError.REVERSAL_OF_REVERSAL, _("A reversing entry is not reversed again.")
+        )
     if JournalEntry.objects.filter(reverses=entry).exists():
-        raise DomainError("already_reversed", _("This entry was already reversed."))
+        raise DomainError(BooksError.ALREADY_REVERSED, _("This entry was already reversed."))
     reversal = JournalEntry.objects.create(
         event_key=f"reversal:{entry.pk}",
         kind=K.REVERSAL,

@@ -19,8 +19,9 @@ from django.db.models import DecimalField, OuterRef, Prefetch, QuerySet, Subquer
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
+from deadlines.errors import DeadlinesError
 from deadlines.models import PayrollDeductionOrder, Sanction
-from viaticos.errors import DomainError, NotAllowed
+from viaticos.errors import CommonError, DomainError, NotAllowed
 from viaticos.money import round_money
 from viaticos.roles import Role, has_role
 from viaticos.rules_registry import enforces
@@ -130,14 +131,18 @@ def deduction_order_next(
 
     sanction = Sanction.objects.select_for_update().get(pk=sanction.pk)
     if not has_role(actor, Role.GENERAL_ACCOUNTANT):
-        raise NotAllowed("not_allowed", _("Only the General Accountant decides on sanctions."))
+        raise NotAllowed(
+            CommonError.NOT_ALLOWED, _("Only the General Accountant decides on sanctions.")
+        )
     if actor.pk == sanction.person_id:
         raise DomainError(
-            "own_sanction", _("Nobody decides on a sanction on themselves (segregation of duties).")
+            DeadlinesError.OWN_SANCTION,
+            _("Nobody decides on a sanction on themselves (segregation of duties)."),
         )
     if sanction.kind != Sanction.Kind.PAYROLL_DEDUCTION or sanction.state != Sanction.State.APPLIED:
         raise DomainError(
-            "wrong_state", _("Only an applied payroll deduction can order a further deduction.")
+            CommonError.WRONG_STATE,
+            _("Only an applied payroll deduction can order a further deduction."),
         )
     advance_id = sanction.advance_id
     assert advance_id is not None  # a payroll deduction is of an advance
@@ -149,7 +154,7 @@ def deduction_order_next(
     waiting = [o for o in orders if o.state in PayrollDeductionOrder.NOT_EXPORTED]
     if waiting:
         raise DomainError(
-            "order_waiting",
+            DeadlinesError.ORDER_WAITING,
             _("%(code)s has not reached payroll yet: order the next deduction after it.")
             % {"code": waiting[0].code},
         )
@@ -158,7 +163,7 @@ def deduction_order_next(
     owed = ledger.position_of(advance, today=today).owed
     if owed <= 0:
         raise DomainError(
-            "nothing_owed",
+            DeadlinesError.NOTHING_OWED,
             _("The advance %(code)s owes nothing now: there is nothing more to deduct.")
             % {"code": advance.code},
         )
@@ -166,7 +171,7 @@ def deduction_order_next(
         amount = round_money(Decimal(amount))
         if amount <= 0 or amount > owed:
             raise DomainError(
-                "invalid_amount",
+                DeadlinesError.INVALID_AMOUNT,
                 _("The amount to deduct must be more than 0 and at most %(owed)s USD.")
                 % {"owed": owed},
                 field="amount",

@@ -24,14 +24,16 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from deadlines.errors import DeadlinesError
 from deadlines.models import PayrollDeductionOrder, Sanction
 from viaticos import outbox
 from viaticos.business_days import duty_calendar
-from viaticos.errors import DomainError, NotAllowed, require_reason
+from viaticos.errors import CommonError, DomainError, NotAllowed, require_reason
 from viaticos.links import site_link
 from viaticos.money import round_money
 from viaticos.roles import Role, has_role
 from viaticos.rules_registry import enforces
+from viaticos.services import lock, save
 
 ST = Sanction.State
 OS = PayrollDeductionOrder.State
@@ -66,7 +68,7 @@ def check_heard(sanction: Sanction, *, today: dt.date) -> None:
     until = answer_by(sanction)
     if today <= until:
         raise DomainError(
-            "traveler_not_heard",
+            DeadlinesError.TRAVELER_NOT_HEARD,
             _(
                 "The traveler can answer this proposal until %(date)s: apply it once they have "
                 "answered or after that date (R-A1)."
@@ -98,7 +100,7 @@ def release_order(
     owed = ledger.position_of(order.advance, today=today).owed
     if owed <= 0:
         raise DomainError(
-            "nothing_owed",
+            DeadlinesError.NOTHING_OWED,
             _("The advance %(code)s owes nothing now: dismiss the proposal instead.")
             % {"code": order.advance.code},
         )
@@ -106,7 +108,7 @@ def release_order(
         amount = round_money(Decimal(amount))
         if amount <= 0 or amount > owed:
             raise DomainError(
-                "invalid_amount",
+                DeadlinesError.INVALID_AMOUNT,
                 _("The amount to deduct must be more than 0 and at most %(owed)s USD.")
                 % {"owed": owed},
                 field="amount",
@@ -124,17 +126,20 @@ def release_order(
 
 def _decider(actor, sanction: Sanction) -> None:
     if not has_role(actor, Role.GENERAL_ACCOUNTANT):
-        raise NotAllowed("not_allowed", _("Only the General Accountant decides on sanctions."))
+        raise NotAllowed(
+            CommonError.NOT_ALLOWED, _("Only the General Accountant decides on sanctions.")
+        )
     if actor.pk == sanction.person_id:
         raise DomainError(
-            "own_sanction", _("Nobody decides on a sanction on themselves (segregation of duties).")
+            DeadlinesError.OWN_SANCTION,
+            _("Nobody decides on a sanction on themselves (segregation of duties)."),
         )
 
 
 def _proposed(sanction: Sanction) -> None:
     if sanction.state != ST.PROPOSED:
         raise DomainError(
-            "wrong_state",
+            CommonError.WRONG_STATE,
             _("%(code)s is “%(state)s”: it is no longer a proposal.")
             % {"code": sanction.code, "state": sanction.get_state_display()},
         )
@@ -146,21 +151,21 @@ def sanction_answer(*, actor, sanction: Sanction, text: str, now: dt.datetime | 
     """The traveler answers a proposed sanction (tratamiento objetivo, R-A1): their reasons
     are on record for the General Accountant's decision. They can answer again (the latest
     answer counts) until the proposal is decided."""
-    sanction = Sanction.objects.select_for_update().get(pk=sanction.pk)
+    sanction = lock(sanction)
     if actor.pk != sanction.person_id:
-        raise NotAllowed("not_allowed", _("Only the person concerned answers a proposal."))
+        raise NotAllowed(
+            CommonError.NOT_ALLOWED, _("Only the person concerned answers a proposal.")
+        )
     _proposed(sanction)
     text = require_reason(text, field="answer", message=_("Write your answer to the proposal."))
     if len(text) > ANSWER_MAX_LENGTH:
         raise DomainError(
-            "answer_too_long",
+            DeadlinesError.ANSWER_TOO_LONG,
             _("Keep the answer under %(n)s characters.") % {"n": ANSWER_MAX_LENGTH},
             field="answer",
         )
     sanction.answer, sanction.answered_at = text, now or timezone.now()
-    sanction._history_user = actor
-    sanction._change_reason = "answered by the traveler"
-    sanction.save(update_fields=["answer", "answered_at"])
+    save(sanction, actor=actor, reason="answered by the traveler", fields=["answer", "answered_at"])
     return sanction
 
 
@@ -169,15 +174,18 @@ def sanction_answer(*, actor, sanction: Sanction, text: str, now: dt.datetime | 
 def sanction_dismiss(*, actor, sanction: Sanction, reason: str, today: dt.date) -> Sanction:
     """The General Accountant dismisses a proposal, with the reason and the traveler's answer
     on record; its deduction order never reaches payroll."""
-    sanction = Sanction.objects.select_for_update().get(pk=sanction.pk)
+    sanction = lock(sanction)
     _decider(actor, sanction)
     _proposed(sanction)
     reason = require_reason(reason)
     sanction.state, sanction.dismissed_on, sanction.dismissed_by = ST.DISMISSED, today, actor
     sanction.decision_note = reason
-    sanction._history_user = actor
-    sanction._change_reason = "dismissed"
-    sanction.save(update_fields=["state", "dismissed_on", "dismissed_by", "decision_note"])
+    save(
+        sanction,
+        actor=actor,
+        reason="dismissed",
+        fields=["state", "dismissed_on", "dismissed_by", "decision_note"],
+    )
     PayrollDeductionOrder.objects.filter(
         sanction=sanction, state__in=PayrollDeductionOrder.NOT_EXPORTED
     ).update(state=OS.CANCELLED, cancelled_on=today)

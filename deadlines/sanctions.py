@@ -17,11 +17,12 @@ from simple_history.utils import bulk_update_with_history
 from deadlines.errors import DeadlinesError
 from deadlines.models import DocumentationRequirement, PayrollDeductionOrder, Sanction
 from missions.models import Advance, Mission
-from viaticos.errors import DomainError, NotAllowed, require_reason
+from viaticos.errors import DomainError, require_reason
 from viaticos.models import TravelerProfile
 from viaticos.money import round_money
 from viaticos.roles import Role, has_role
 from viaticos.rules_registry import enforces
+from viaticos.services import lock, not_allowed, save
 
 K = Sanction.Kind
 ST = Sanction.State
@@ -41,16 +42,10 @@ NEEDS_AMOUNT = frozenset({K.NO_SHOW, K.UNDUE_PER_DIEM})
 ALTERED_DOCUMENTS_SUSPENSION_DAYS = 2  # R-8c
 
 
-def _not_allowed() -> NotAllowed:
-    """403, as the API documents for a role that may see but not decide."""
-    return NotAllowed(
-        DeadlinesError.NOT_ALLOWED, _("Only the General Accountant decides on sanctions.")
-    )
-
-
 def _check_actor(actor, person) -> None:
     if not has_role(actor, Role.GENERAL_ACCOUNTANT):
-        raise _not_allowed()
+        # 403, as the API documents for a role that may see but not decide.
+        raise not_allowed(_("Only the General Accountant decides on sanctions."))
     if actor.pk == person.pk:
         raise DomainError(
             DeadlinesError.OWN_SANCTION,
@@ -72,12 +67,6 @@ def _refuse_if_settled(advance: Advance | None) -> None:
             _("The advance %(code)s is already settled or returned: there is nothing to sanction.")
             % {"code": advance.code},
         )
-
-
-def _save(sanction: Sanction, actor, reason: str, fields: list[str]) -> None:
-    sanction._history_user = actor
-    sanction._change_reason = reason
-    sanction.save(update_fields=fields)
 
 
 @enforces("R-3.13", "R-3.17", "R-8a", "R-8c")
@@ -183,7 +172,7 @@ def sanction_apply(
     record (R-A1); a deduction's order then goes to payroll (deadlines.proposals)."""
     from deadlines import proposals
 
-    sanction = Sanction.objects.select_for_update().get(pk=sanction.pk)
+    sanction = lock(sanction)
     _check_actor(actor, sanction.person)
     if sanction.state != ST.PROPOSED:
         raise DomainError(
@@ -196,7 +185,12 @@ def sanction_apply(
     proposals.check_heard(sanction, today=today)
     sanction.state, sanction.applied_on, sanction.applied_by = ST.APPLIED, today, actor
     sanction.decision_note = (note or "").strip()
-    _save(sanction, actor, "applied", ["state", "applied_on", "applied_by", "decision_note"])
+    save(
+        sanction,
+        actor=actor,
+        reason="applied",
+        fields=["state", "applied_on", "applied_by", "decision_note"],
+    )
     proposals.release_order(sanction, actor=actor, today=today, amount=amount)
     return sanction
 
@@ -205,7 +199,7 @@ def sanction_apply(
 def sanction_lift(*, actor, sanction: Sanction, reason: str, today: dt.date) -> Sanction:
     """Lift a sanction in course with a reason: the traveler settled, or a justification was
     accepted (R-3.17). A deduction order not yet sent to payroll is cancelled with it."""
-    sanction = Sanction.objects.select_for_update().get(pk=sanction.pk)
+    sanction = lock(sanction)
     _check_actor(actor, sanction.person)
     reason = require_reason(reason)
     if sanction.state not in Sanction.IN_COURSE:
@@ -215,7 +209,12 @@ def sanction_lift(*, actor, sanction: Sanction, reason: str, today: dt.date) -> 
         )
     sanction.state, sanction.lifted_on, sanction.lifted_by = ST.LIFTED, today, actor
     sanction.lift_reason = reason
-    _save(sanction, actor, "lifted", ["state", "lifted_on", "lifted_by", "lift_reason"])
+    save(
+        sanction,
+        actor=actor,
+        reason="lifted",
+        fields=["state", "lifted_on", "lifted_by", "lift_reason"],
+    )
     PayrollDeductionOrder.objects.filter(
         sanction=sanction, state__in=PayrollDeductionOrder.NOT_EXPORTED
     ).update(state=PayrollDeductionOrder.State.CANCELLED, cancelled_on=today)

@@ -185,7 +185,7 @@ def _amount(value: str) -> Decimal | None:
         return Decimal(value.strip()) if value.strip() else None
     except InvalidOperation:
         raise DomainError(
-            "invalid_amount", _("Give the amount as a number."), field="amount"
+            DeadlinesError.INVALID_AMOUNT, _("Give the amount as a number."), field="amount"
         ) from None
 
 

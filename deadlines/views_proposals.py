@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from deadlines import deduction_orders, proposals
 from deadlines import selectors as dashboard
+from deadlines.errors import DeadlinesError
 from viaticos.errors import DomainError
 
 
@@ -69,7 +70,7 @@ def sanction_next_order(request, pk):
             amount = Decimal(value) if value else None
         except InvalidOperation:
             raise DomainError(
-                "invalid_amount", _("Give the amount as a number."), field="amount"
+                DeadlinesError.INVALID_AMOUNT, _("Give the amount as a number."), field="amount"
             ) from None
         order = deduction_orders.deduction_order_next(
             actor=request.user, sanction=sanction, amount=amount, today=timezone.localdate()

@@ -3,7 +3,7 @@ views, the API and services share them so a button shown is an action allowed.""
 
 from __future__ import annotations
 
-from missions import approvals
+from missions import approvals, transitions
 from missions.models import Advance, Mission
 from viaticos.roles import Role, has_role
 
@@ -45,50 +45,34 @@ def may_decide(user, obj: Mission | Advance, directory=None) -> approvals.Author
     return approvals.authority_of(directory or approvals.Directory.load(), request, user.pk)
 
 
+def _mission_guards(mission: Mission, directory):
+    def approver(user, obj) -> bool:
+        return not is_own(user, obj.mission if isinstance(obj, Advance) else obj) and bool(
+            may_decide(user, obj, directory)
+        )
+
+    return {
+        "traveler": lambda user, obj: is_own(user, mission),
+        "approver": approver,
+        "manager": lambda user, obj: (
+            not is_own(user, mission)
+            and (is_project_coordinator_of(user, mission) or is_executive_secretary(user))
+        ),
+        "finance_director": lambda user, obj: (
+            not is_own(user, mission) and has_role(user, Role.FINANCE_DIRECTOR)
+        ),
+        "treasury": lambda user, obj: is_treasury(user) and not is_own(user, mission),
+    }
+
+
 def mission_actions(user, mission: Mission, directory=None) -> set[str]:
-    """The actions `user` may take on `mission` now (segregation of duties included)."""
-    S = Mission.Status
-    own = is_own(user, mission)
-    coordinator = is_project_coordinator_of(user, mission)
-    secretary = is_executive_secretary(user)
-    actions: set[str] = set()
-    if own and mission.status in Mission.EDITABLE:
-        actions |= {"edit", "submit"}
-    if mission.status == S.SUBMITTED and not own and may_decide(user, mission, directory):
-        actions |= {"authorize", "reject"}
-    if own and mission.status == S.AUTHORIZED:
-        actions.add("start")
-    if own and mission.status == S.IN_PROGRESS:
-        actions.add("return")
-    if mission.status in (S.AUTHORIZED, S.IN_PROGRESS) and (coordinator or secretary) and not own:
-        actions.add("suspend")
-    if mission.status in (S.DRAFT, S.SUBMITTED, S.REJECTED, S.AUTHORIZED) and (
-        own or ((coordinator or secretary) and mission.status != S.DRAFT)
-    ):
-        actions.add("cancel")
-    if own and mission.status in (S.AUTHORIZED, S.IN_PROGRESS):
-        actions.add("request_advance")
-    if (
-        mission.status in (S.SUBMITTED, S.AUTHORIZED)
-        and mission.line_id
-        and not own
-        and has_role(user, Role.FINANCE_DIRECTOR)
-    ):
-        actions.add("budget_override")  # SPEC §2.5, shown when the line is short
-    return actions
+    """The actions `user` may take on `mission` now (segregation of duties included): the rows
+    of missions.transitions.MISSION from its status whose guard `user` passes."""
+    return transitions.MISSION.actions_for(user, mission, _mission_guards(mission, directory))
 
 
 def advance_actions(user, advance: Advance, directory=None) -> set[str]:
-    S = Advance.Status
-    mission = advance.mission
-    own = is_own(user, mission)
-    actions: set[str] = set()
-    if advance.status == S.REQUESTED and not own and may_decide(user, advance, directory):
-        actions |= {"approve", "reject"}
-    if advance.status == S.APPROVED and own:
-        actions.add("sign")
-    if advance.status == S.SIGNED and is_treasury(user) and not own:
-        actions.add("disburse")
-    if advance.status == S.RETURN_DUE and is_treasury(user) and not own:
-        actions.add("record_return")
-    return actions
+    """The actions `user` may take on `advance` now (missions.transitions.ADVANCE)."""
+    return transitions.ADVANCE.actions_for(
+        user, advance, _mission_guards(advance.mission, directory)
+    )

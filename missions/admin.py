@@ -89,7 +89,7 @@ class QuoteAdmin(SimpleHistoryAdmin):
             raise PermissionError(_("Quotes cannot be changed once recorded."))
         data = form.cleaned_data
         saved = quote_record(
-            by=request.user,
+            actor=request.user,
             destination=data["destination"],
             lodging=data["lodging"],
             meals=data["meals"],

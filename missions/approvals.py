@@ -35,9 +35,10 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from missions.errors import MissionsError
 from missions.models import Advance, ApprovalAlternate, Delegation, Mission, Slot
 from viaticos.business_days import duty_calendar
-from viaticos.errors import DomainError, NotAllowed
+from viaticos.errors import CommonError, DomainError, NotAllowed
 from viaticos.people import display_name
 from viaticos.roles import Role, has_role
 from viaticos.rules_registry import enforces
@@ -342,7 +343,7 @@ def check_two_people(request: PendingRequest) -> None:
     second = {p for p in request.filled[slots[1]] if p is not None}
     if first & second or request.traveler_id in first | second:
         raise NotAllowed(
-            "same_person",
+            MissionsError.SAME_PERSON,
             _(
                 "The two approvals must come from two different people, neither of them the "
                 "requester (segregation of duties)."
@@ -354,18 +355,18 @@ def refusal(request: PendingRequest, user) -> DomainError:
     """Why `user` may not decide on `request`, in words they can act on."""
     if request.traveler_id == user.pk:
         return NotAllowed(
-            "own_request",
+            MissionsError.OWN_REQUEST,
             _("Nobody approves their own mission or advance (segregation of duties)."),
         )
     if any(user.pk in decided for decided in request.filled.values()):
         return DomainError(
-            "already_decided",
+            MissionsError.ALREADY_DECIDED,
             _(
                 "You already gave one of the two approvals of this request; the other one must "
                 "come from another person (segregation of duties)."
             ),
         )
-    return NotAllowed("not_allowed", _("You may not take this decision on this request."))
+    return NotAllowed(CommonError.NOT_ALLOWED, _("You may not take this decision on this request."))
 
 
 def current_approver_ids(obj: Mission | Advance, directory: Directory | None = None) -> set[int]:

@@ -26,11 +26,13 @@ from decimal import Decimal, InvalidOperation
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from missions.errors import MissionsError
 from missions.models import BudgetLine
-from viaticos.errors import DomainError, NotAllowed, require_reason
+from viaticos.errors import CommonError, DomainError, NotAllowed, require_reason
 from viaticos.models import Project
 from viaticos.money import round_money
 from viaticos.roles import Role, has_role
+from viaticos.services import save
 
 ZERO = Decimal("0.00")
 
@@ -170,7 +172,8 @@ def parse_budget_file(content: bytes, *, filename: str = "") -> list[BudgetRow]:
 def _check_finance(actor) -> None:
     if actor is not None and not has_role(actor, Role.FINANCE_DIRECTOR):
         raise NotAllowed(
-            "not_allowed", _("Only the Finance Director changes the donor-approved budget.")
+            CommonError.NOT_ALLOWED,
+            _("Only the Finance Director changes the donor-approved budget."),
         )
 
 
@@ -222,10 +225,14 @@ def budget_line_save(
     _check_finance(actor)
     reason = require_reason(reason, message=_("Say why the budget changes (donor amendment…)."))
     if amount < 0:
-        raise DomainError("negative_amount", _("Amounts cannot be negative."), field="amount")
+        raise DomainError(
+            MissionsError.NEGATIVE_AMOUNT, _("Amounts cannot be negative."), field="amount"
+        )
     if period_end < period_start:
         raise DomainError(
-            "period_order", _("The end of the period is before its start."), field="period_end"
+            MissionsError.PERIOD_ORDER,
+            _("The end of the period is before its start."),
+            field="period_end",
         )
     line = BudgetLine.objects.select_for_update().filter(
         project=project, code=code
@@ -262,7 +269,7 @@ def resolve_line(*, project: Project, line: BudgetLine | None, text: str = "") -
     if line is not None:
         if line.project_id != project.pk:
             raise DomainError(
-                "budget_line_other_project",
+                MissionsError.BUDGET_LINE_OTHER_PROJECT,
                 _("Budget line %(code)s is not a line of project %(project)s.")
                 % {"code": line.code, "project": project.code},
                 field="line",
@@ -271,7 +278,7 @@ def resolve_line(*, project: Project, line: BudgetLine | None, text: str = "") -
     found = line_for_text(project, text)
     if found is None and project.budget_lines.exists():
         raise DomainError(
-            "unknown_budget_line",
+            MissionsError.UNKNOWN_BUDGET_LINE,
             _("Choose one of the budget lines of project %(project)s.") % {"project": project.code},
             field="line",
         )
@@ -338,19 +345,13 @@ def shortfall(*, mission, line: BudgetLine, amount: Decimal) -> Decimal:
 
 def _exceeded(line: BudgetLine, missing: Decimal) -> DomainError:
     return DomainError(
-        "budget_line_exceeded",
+        MissionsError.BUDGET_LINE_EXCEEDED,
         _(
             "Budget line %(code)s does not have enough left: %(missing)s USD more than is "
             "available. The Finance Director can authorize it beyond the line, with a reason."
         )
         % {"code": line.code, "missing": missing},
     )
-
-
-def _save_mission(mission, actor, reason: str, fields: list[str]) -> None:
-    mission._history_user = actor
-    mission._change_reason = reason
-    mission.save(update_fields=[*fields, "updated_at"])
 
 
 def commit(*, mission, actor, amount: Decimal | None = None) -> None:
@@ -365,7 +366,7 @@ def commit(*, mission, actor, amount: Decimal | None = None) -> None:
     if missing > 0:
         raise _exceeded(line, missing)
     mission.budget_committed = amount
-    _save_mission(mission, actor, "budget committed", ["budget_committed"])
+    save(mission, actor=actor, reason="budget committed", fields=["budget_committed"])
 
 
 def release(*, mission, actor, keep: Decimal = ZERO) -> None:
@@ -375,7 +376,7 @@ def release(*, mission, actor, keep: Decimal = ZERO) -> None:
         return
     _lock_line(mission.line_id)
     mission.budget_committed = min(mission.budget_committed, round_money(max(keep, ZERO)))
-    _save_mission(mission, actor, "budget released", ["budget_committed"])
+    save(mission, actor=actor, reason="budget released", fields=["budget_committed"])
 
 
 def spend(*, mission, actor, amount: Decimal) -> None:
@@ -389,14 +390,14 @@ def spend(*, mission, actor, amount: Decimal) -> None:
     _lock_line(mission.line_id)
     mission.budget_committed = ZERO
     mission.budget_spent = round_money(amount)
-    _save_mission(mission, actor, "budget spent", ["budget_committed", "budget_spent"])
+    save(mission, actor=actor, reason="budget spent", fields=["budget_committed", "budget_spent"])
 
 
 def _charge(*, mission, line: BudgetLine, actor) -> None:
     from missions.models import Mission
 
     mission.line = line
-    _save_mission(mission, actor, "budget line assigned", ["line"])
+    save(mission, actor=actor, reason="budget line assigned", fields=["line"])
     committing = {Mission.Status.AUTHORIZED, Mission.Status.IN_PROGRESS, Mission.Status.RETURNED}
     if mission.status in committing:
         amount = planned_amount(mission)
@@ -406,7 +407,12 @@ def _charge(*, mission, line: BudgetLine, actor) -> None:
             # Authorized before budgets were kept: the Finance Director who maps it accepts it.
             mission.budget_override += missing
         mission.budget_committed = amount
-        _save_mission(mission, actor, "budget committed", ["budget_committed", "budget_override"])
+        save(
+            mission,
+            actor=actor,
+            reason="budget committed",
+            fields=["budget_committed", "budget_override"],
+        )
 
 
 @transaction.atomic
@@ -419,7 +425,9 @@ def mission_set_line(*, actor, mission, line: BudgetLine):
     _check_finance(actor)
     mission = Mission.objects.select_for_update().get(pk=mission.pk)
     if mission.line_id is not None:
-        raise DomainError("budget_line_set", _("This mission is already charged to a line."))
+        raise DomainError(
+            MissionsError.BUDGET_LINE_SET, _("This mission is already charged to a line.")
+        )
     resolve_line(project=mission.project, line=line)
     _charge(mission=mission, line=line, actor=actor)
     MissionEvent.objects.create(
@@ -435,34 +443,36 @@ def mission_set_line(*, actor, mission, line: BudgetLine):
 def budget_override_grant(*, actor, mission, reason: str):
     """SPEC §2.5: the Finance Director allows a mission to commit beyond what its line has
     left, with a reason recorded on its timeline. It covers today's shortfall."""
-    from missions import access
+    from missions import access, transitions
     from missions.models import Mission, MissionEvent
 
     if not has_role(actor, Role.FINANCE_DIRECTOR):
         raise NotAllowed(
-            "not_allowed", _("Only the Finance Director authorizes beyond a budget line.")
+            CommonError.NOT_ALLOWED, _("Only the Finance Director authorizes beyond a budget line.")
         )
     reason = require_reason(reason)
     mission = Mission.objects.select_for_update().get(pk=mission.pk)
     if access.is_own(actor, mission):
         raise NotAllowed(
-            "own_request",
+            MissionsError.OWN_REQUEST,
             _("Nobody approves their own mission or advance (segregation of duties)."),
         )
-    if mission.status not in (Mission.Status.SUBMITTED, Mission.Status.AUTHORIZED):
+    if transitions.MISSION.get(mission.status, "budget_override") is None:
         raise DomainError(
-            "wrong_state", _("Only a mission waiting for authorization or authorized takes it.")
+            CommonError.WRONG_STATE,
+            _("Only a mission waiting for authorization or authorized takes it."),
         )
     if mission.line_id is None:
-        raise DomainError("budget_line_missing", _("The mission has no budget line."))
+        raise DomainError(MissionsError.BUDGET_LINE_MISSING, _("The mission has no budget line."))
     line = _lock_line(mission.line_id)
     missing = shortfall(mission=mission, line=line, amount=planned_amount(mission))
     if missing <= 0:
         raise DomainError(
-            "budget_override_not_needed", _("The budget line has enough left for this mission.")
+            MissionsError.BUDGET_OVERRIDE_NOT_NEEDED,
+            _("The budget line has enough left for this mission."),
         )
     mission.budget_override += missing
-    _save_mission(mission, actor, "budget override", ["budget_override"])
+    save(mission, actor=actor, reason="budget override", fields=["budget_override"])
     MissionEvent.objects.create(
         mission=mission,
         action=MissionEvent.Action.BUDGET_OVERRIDE,

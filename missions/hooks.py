@@ -38,3 +38,24 @@ def register_money_listener(listener: MoneyListener) -> None:
 def money_event(kind: str, **objects) -> None:
     for listener in _money_listeners:
         listener(kind=kind, **objects)
+
+
+# The next step of a mission's settlement, in words, for the traveler (issue 17: the mission's
+# pages and "What I owe" never contradict each other). fn(settlement_status) -> str ("" when
+# the settlement says nothing); registered by settlements from its transition table.
+SettlementStep = Callable[[str | None], str]
+
+_settlement_steps: list[SettlementStep] = []
+
+
+def register_settlement_step(step: SettlementStep) -> None:
+    if step not in _settlement_steps:
+        _settlement_steps.append(step)
+
+
+def settlement_step(status: str | None) -> str:
+    for step in _settlement_steps:
+        text = step(status)
+        if text:
+            return text
+    return ""

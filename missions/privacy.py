@@ -10,11 +10,10 @@ It also holds the one helper both apps use to log staff reads of sensitive recor
 
 from __future__ import annotations
 
-from django.core.files.storage import default_storage
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from privacy.registry import Hold, PersonalData, register
+from viaticos.services import delete_files_on_commit
 
 ANON = "—"
 
@@ -134,17 +133,6 @@ def missions_export(user) -> dict:
 # --- R-A8 cancelación, R-T4 ---
 
 
-def _delete_files_on_commit(names: list[str]) -> None:
-    names = [n for n in names if n]
-    if names:
-
-        def delete() -> None:
-            for name in names:
-                default_storage.delete(name)
-
-        transaction.on_commit(delete)
-
-
 INVITATION_WIPE = {
     "invitation_file": "",
     "invitation_name": "",
@@ -159,7 +147,7 @@ def mission_anonymize(mission) -> bool:
 
     if not mission.invitation_file and not mission.invitation_name:
         return False
-    _delete_files_on_commit([mission.invitation_file])
+    delete_files_on_commit([mission.invitation_file])
     Mission.objects.filter(pk=mission.pk).update(**INVITATION_WIPE)
     mission.history.all().update(**INVITATION_WIPE)
     return True
@@ -177,7 +165,7 @@ def missions_anonymize_bulk(mission_ids) -> set[int]:
     )
     ids = [pk for pk, _file in rows]
     if ids:
-        _delete_files_on_commit([name for _pk, name in rows])
+        delete_files_on_commit([name for _pk, name in rows])
         Mission.objects.filter(pk__in=ids).update(**INVITATION_WIPE)
         Mission.history.filter(id__in=ids).update(**INVITATION_WIPE)
     return set(ids)

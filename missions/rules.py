@@ -14,10 +14,12 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from missions.errors import MissionsError
 from missions.models import Advance, Destination, Mission
 from missions.perdiem import Leg, Line, PerDiemError, PerDiemResult, compute_per_diem
 from missions.perdiem_messages import to_domain_error
 from missions.rates import daily_rate_for
+from missions.transitions import MISSION
 from viaticos.errors import DomainError
 from viaticos.models import Organization
 from viaticos.rules_registry import enforces
@@ -42,7 +44,7 @@ def check_trip_bounds(*, departure_at: dt.datetime, return_at: dt.datetime, legs
     days = (_local(return_at).date() - _local(departure_at).date()).days + 1
     if days > max_days:
         raise DomainError(
-            "mission_too_long",
+            MissionsError.MISSION_TOO_LONG,
             _(
                 "A mission lasts at most %(max)s days; this one lasts %(days)s. Check the dates "
                 "or split it into several missions."
@@ -53,7 +55,7 @@ def check_trip_bounds(*, departure_at: dt.datetime, return_at: dt.datetime, legs
     max_legs = settings.VIATICOS_MAX_ITINERARY_LEGS
     if legs > max_legs:
         raise DomainError(
-            "itinerary_too_long",
+            MissionsError.ITINERARY_TOO_LONG,
             _("An itinerary has at most %(max)s destinations; this one has %(legs)s.")
             % {"max": max_legs, "legs": legs},
             field="legs",
@@ -68,13 +70,15 @@ def check_itinerary(
     city, in order, and comes back to the duty station."""
     if return_at <= departure_at:
         raise DomainError(
-            "return_before_departure",
+            MissionsError.RETURN_BEFORE_DEPARTURE,
             _("The return to the duty station must be after the departure."),
             field="return_at",
         )
     if not legs:
         raise DomainError(
-            "itinerary_empty", _("Add at least one destination to the itinerary."), field="legs"
+            MissionsError.ITINERARY_EMPTY,
+            _("Add at least one destination to the itinerary."),
+            field="legs",
         )
     check_trip_bounds(departure_at=departure_at, return_at=return_at, legs=len(legs))
     organization = Organization.current()
@@ -82,13 +86,17 @@ def check_itinerary(
     for number, leg in enumerate(legs, start=1):
         if leg.leave_at < leg.arrive_at:
             raise DomainError(
-                "leg_dates_out_of_order",
+                MissionsError.LEG_DATES_OUT_OF_ORDER,
                 _("Destination %(n)s: the departure from %(place)s is before the arrival.")
                 % {"n": number, "place": leg.destination.display_name},
                 field="legs",
             )
         if leg.arrive_at < previous_leave:
-            code = "itinerary_not_from_duty_station" if number == 1 else "legs_overlap"
+            code = (
+                MissionsError.ITINERARY_NOT_FROM_DUTY_STATION
+                if number == 1
+                else MissionsError.LEGS_OVERLAP
+            )
             message = (
                 _(
                     "The itinerary must start at the duty station: the arrival at %(place)s is "
@@ -105,7 +113,7 @@ def check_itinerary(
             )
         if organization and _is_duty_station(leg.destination, organization):
             raise DomainError(
-                "destination_is_duty_station",
+                MissionsError.DESTINATION_IS_DUTY_STATION,
                 _(
                     "%(place)s is the duty station: a mission is a trip outside the duty-station "
                     "city (R-2e)."
@@ -116,7 +124,7 @@ def check_itinerary(
         previous_leave = leg.leave_at
     if previous_leave > return_at:
         raise DomainError(
-            "itinerary_not_back_to_duty_station",
+            MissionsError.ITINERARY_NOT_BACK_TO_DUTY_STATION,
             _(
                 "The itinerary must end at the duty station: the departure from %(place)s is "
                 "after the return to the duty station."
@@ -254,9 +262,9 @@ def check_advance_eligibility(*, mission: Mission, pending: Sequence[Advance]) -
     is attached when the type requires it, and (a) the traveler has no advance pending
     settlement — except (R-7b) for an emergency mission authorized by the Executive Secretary
     and the Project Coordinator. `pending` are the traveler's advances pending settlement."""
-    if mission.status not in (Mission.Status.AUTHORIZED, Mission.Status.IN_PROGRESS):
+    if MISSION.get(mission.status, "request_advance") is None:
         raise DomainError(
-            "mission_not_authorized",
+            MissionsError.MISSION_NOT_AUTHORIZED,
             _(
                 "An advance can only be requested for a mission authorized by the Project "
                 "Coordinator and the Executive Secretary (R-3.11b)."
@@ -264,7 +272,7 @@ def check_advance_eligibility(*, mission: Mission, pending: Sequence[Advance]) -
         )
     if invitation_missing(mission):
         raise DomainError(
-            "invitation_missing",
+            MissionsError.INVITATION_MISSING,
             _(
                 "Attach the invitation letter to the mission before requesting an advance "
                 "(R-3.11c)."
@@ -308,4 +316,4 @@ def check_no_advance_pending_settlement(
             "advance (R-3.11a). Only an emergency mission authorized by the Executive "
             "Secretary and the Project Coordinator is exempt (R-7b)."
         )
-    raise DomainError("advance_pending_settlement", message % values)
+    raise DomainError(MissionsError.ADVANCE_PENDING_SETTLEMENT, message % values)

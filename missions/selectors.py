@@ -10,9 +10,10 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from missions import approvals
+from missions import approvals, hooks
 from missions.access import reads_all
 from missions.models import Advance, Mission, MissionEvent, MissionLeg
+from missions.transitions import ADVANCE, ADVANCE_WAITING, MISSION
 from viaticos.people import (
     blocked_person_ids,
     display_name,
@@ -266,48 +267,37 @@ def mission_timeline(mission: Mission) -> QuerySet[MissionEvent]:
 
 
 def mission_next_step(mission: Mission) -> str:
-    """What has to happen next, in words, for the list pages."""
+    """What has to happen next, in words, for the list pages: the step of the transition the
+    mission (or its advance, when someone has to act on it first) waits for
+    (missions.transitions)."""
     S = Mission.Status
     advances = mission.advances.all()
     advance = advances[0] if advances else None
-    if mission.status == S.DRAFT:
-        return _("Complete it and submit it for authorization.")
-    if mission.status == S.REJECTED:
-        return _("Correct it following the reason given and submit it again.")
+    if mission.status in Mission.EDITABLE:
+        return MISSION.step(mission.status, "submit")
     if mission.status == S.SUBMITTED:
         waiting = []
         if not mission.coordinator_authorized_at:
             waiting.append(_("Project Coordinator"))
         if not mission.secretary_authorized_at:
             waiting.append(_("Executive Secretary"))
-        return _("Waiting for authorization by: %(who)s.") % {"who": ", ".join(waiting)}
-    if advance and advance.status == Advance.Status.REQUESTED:
-        return _("Advance waiting for approval by the Project Coordinator and Finance Director.")
-    if advance and advance.status == Advance.Status.APPROVED:
-        return _("Sign the advance request so that Treasury can pay it (R-3.1).")
-    if advance and advance.status == Advance.Status.SIGNED:
-        return _("Treasury will disburse the advance.")
-    if advance and advance.status == Advance.Status.RETURN_DUE:
-        return _("Return the advance to Treasury at once (R-4).")
+        return MISSION.step(S.SUBMITTED, "authorize") % {"who": ", ".join(waiting)}
+    if advance and advance.status in ADVANCE_WAITING:
+        return ADVANCE.first_step(advance.status)
     if mission.status == S.AUTHORIZED:
         if not advance or advance.status in (Advance.Status.REJECTED, Advance.Status.CANCELLED):
-            return _("Request the advance if you need one, then start the mission.")
-        return _("Start the mission on the departure day.")
+            return MISSION.step(S.AUTHORIZED, "request_advance")
+        return MISSION.step(S.AUTHORIZED, "start")
     if mission.status == S.IN_PROGRESS:
-        return _("Mark your return when you are back at the duty station.")
+        return MISSION.step(S.IN_PROGRESS, "return")
     if mission.status == S.RETURNED:
         # The settlement's own step once it exists, so that the home page and "What I owe"
-        # never contradict each other (issue 17).
-        settlement = getattr(mission, "settlement_status", None)
-        if settlement in ("submitted", "received", "reviewed"):
-            return _("Your settlement is with Accounting.")
-        if settlement == "settled":
-            return _("Your settlement was accepted: see “What I owe” for the balance.")
-        if settlement == "returned":
-            return _("Your settlement was returned: correct it and submit it again.")
-        return _("Submit the settlement with the travel evidence and the mission report.")
+        # never contradict each other (issue 17); settlements declares it (hooks).
+        return hooks.settlement_step(getattr(mission, "settlement_status", None)) or (
+            MISSION.step(S.RETURNED, "close")
+        )
     if mission.status in Mission.STOPPED and advance and advance.settlement_required:
-        return _("Submit the settlement of the money spent (R-4).")
+        return ADVANCE.step(Advance.Status.DISBURSED, "settle")
     return _("Nothing to do.")
 
 

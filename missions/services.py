@@ -18,8 +18,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from missions import access, approvals, budgets, hooks, spend
+from missions.errors import MissionsError
 from missions.models import (
     Advance,
     BudgetLine,
@@ -42,19 +44,21 @@ from missions.rules import (
     result_to_snapshot,
 )
 from missions.selectors import advances_pending_settlement, overlapping_missions
-from viaticos.errors import DomainError, NotAllowed, require_reason
+from missions.transitions import ADVANCE, MISSION
+from viaticos.errors import CommonError, DomainError, NotAllowed, require_reason
 from viaticos.files import save_file
 from viaticos.money import round_money
 from viaticos.people import display_name
 from viaticos.roles import Role, has_role
 from viaticos.rules_registry import enforces
+from viaticos.services import lock, not_allowed, save
 from viaticos.uploads import check_upload
 
 
 @transaction.atomic
 def quote_record(
     *,
-    by,
+    actor,
     destination: Destination,
     lodging: Decimal,
     meals: Decimal,
@@ -65,14 +69,18 @@ def quote_record(
 ) -> Quote:
     """R-3.8b: record a quote for a destination outside the table; it starts as proposed."""
     if lodging < 0 or meals < 0:
-        raise DomainError("negative_amount", _("Amounts cannot be negative."), field="lodging")
+        raise DomainError(
+            MissionsError.NEGATIVE_AMOUNT, _("Amounts cannot be negative."), field="lodging"
+        )
     if valid_to < valid_from:
         raise DomainError(
-            "invalid_validity", _("The end of validity is before its start."), field="valid_to"
+            MissionsError.INVALID_VALIDITY,
+            _("The end of validity is before its start."),
+            field="valid_to",
         )
     if not (source or "").strip():
         raise DomainError(
-            "source_required",
+            MissionsError.SOURCE_REQUIRED,
             _("Say where the amounts come from (the quote's source)."),
             field="source",
         )
@@ -83,31 +91,35 @@ def quote_record(
         source=source.strip(),
         valid_from=valid_from,
         valid_to=valid_to,
-        requested_by=by,
+        requested_by=actor,
         comment=comment,
     )
-    quote._history_user = by
+    quote._history_user = actor
     quote._change_reason = "quote_record"
     quote.save()
     return quote
 
 
-def _decide(*, quote: Quote, by, status: str, comment: str, reason: str) -> Quote:
+def _decide(*, quote: Quote, actor, status: str, comment: str, reason: str) -> Quote:
     quote = Quote.objects.select_for_update().get(pk=quote.pk)
-    if not has_role(by, Role.FINANCE_DIRECTOR):
-        raise NotAllowed("not_allowed", _("Only the Finance Director decides on quotes (R-3.8b)."))
-    if quote.requested_by_id == by.pk:
-        raise NotAllowed("own_request", _("Nobody can decide on a quote they recorded themselves."))
+    if not has_role(actor, Role.FINANCE_DIRECTOR):
+        raise NotAllowed(
+            CommonError.NOT_ALLOWED, _("Only the Finance Director decides on quotes (R-3.8b).")
+        )
+    if quote.requested_by_id == actor.pk:
+        raise NotAllowed(
+            MissionsError.OWN_REQUEST, _("Nobody can decide on a quote they recorded themselves.")
+        )
     if quote.status != Quote.Status.PROPOSED:
         raise DomainError(
-            "already_decided",
+            MissionsError.ALREADY_DECIDED,
             _("This quote was already %(status)s.") % {"status": quote.get_status_display()},
         )
     quote.status = status
-    quote.decided_by = by
+    quote.decided_by = actor
     quote.decided_at = timezone.now()
     quote.comment = comment
-    quote._history_user = by
+    quote._history_user = actor
     quote._change_reason = reason
     quote.save(update_fields=["status", "decided_by", "decided_at", "comment"])
     return quote
@@ -115,51 +127,42 @@ def _decide(*, quote: Quote, by, status: str, comment: str, reason: str) -> Quot
 
 @enforces("R-3.8b")
 @transaction.atomic
-def quote_approve(*, quote: Quote, by, comment: str = "") -> Quote:
+def quote_approve(*, quote: Quote, actor, comment: str = "") -> Quote:
     """R-3.8b: the Finance Director approves a proposed quote (never their own); from then on it
     feeds the per diem for the dates it covers."""
     return _decide(
-        quote=quote, by=by, status=Quote.Status.APPROVED, comment=comment, reason="quote_approve"
+        quote=quote,
+        actor=actor,
+        status=Quote.Status.APPROVED,
+        comment=comment,
+        reason="quote_approve",
     )
 
 
 @transaction.atomic
-def quote_reject(*, quote: Quote, by, comment: str) -> Quote:
+def quote_reject(*, quote: Quote, actor, comment: str) -> Quote:
     """R-3.8b: the Finance Director rejects a proposed quote, with a reason."""
     require_reason(comment, field="comment", message=_("Give the reason for the rejection."))
     return _decide(
-        quote=quote, by=by, status=Quote.Status.REJECTED, comment=comment, reason="quote_reject"
+        quote=quote,
+        actor=actor,
+        status=Quote.Status.REJECTED,
+        comment=comment,
+        reason="quote_reject",
     )
 
 
 A = MissionEvent.Action
 
 
-def _wrong_state(obj, action: str) -> DomainError:
-    return DomainError(
-        "wrong_state",
-        _("%(code)s cannot be %(action)s: it is “%(status)s”. Reload the page to see its state.")
-        % {"code": obj.code, "action": action, "status": obj.get_status_display()},
-    )
-
-
-def _not_allowed() -> DomainError:
-    return NotAllowed("not_allowed", _("You may not take this decision on this request."))
+NOT_YOURS = gettext_lazy("You may not take this decision on this request.")
 
 
 def _own_request() -> DomainError:
     return NotAllowed(
-        "own_request", _("Nobody approves their own mission or advance (segregation of duties).")
+        MissionsError.OWN_REQUEST,
+        _("Nobody approves their own mission or advance (segregation of duties)."),
     )
-
-
-def _lock_mission(mission: Mission) -> Mission:
-    # No joins in a FOR UPDATE (PostgreSQL refuses nullable outer joins); related rows load lazily.
-    return Mission.objects.select_for_update().get(pk=mission.pk)
-
-
-def _lock_advance(advance: Advance) -> Advance:
-    return Advance.objects.select_for_update().get(pk=advance.pk)
 
 
 def _lock_traveler(mission: Mission) -> None:
@@ -171,10 +174,8 @@ def _lock_traveler(mission: Mission) -> None:
 
 
 def _save(obj, actor, reason: str, fields: Sequence[str]) -> None:
-    obj._history_user = actor
-    obj._change_reason = reason
-    obj.save(update_fields=[*fields, *(["updated_at"] if isinstance(obj, Mission) else [])])
-    approvals.changed()
+    save(obj, actor=actor, reason=reason, fields=fields)
+    approvals.changed()  # the approvers' inbox counts follow
 
 
 def _event(mission, actor, action, comment: str = "", advance=None, authority=None) -> MissionEvent:
@@ -234,7 +235,7 @@ def _check_relocation_once(*, traveler, kind: str, exclude_pk=None) -> None:
         qs = qs.exclude(pk=exclude_pk)
     if qs.exists():
         raise DomainError(
-            "relocation_already_used",
+            MissionsError.RELOCATION_ALREADY_USED,
             _("%(kind)s is paid once per contract and you already have one (R-3.16).")
             % {"kind": Mission.Kind(kind).label},
             field="kind",
@@ -258,10 +259,12 @@ def _apply(
     line: BudgetLine | None = None,
 ) -> None:
     if not project.is_active:
-        raise DomainError("project_inactive", _("The project is not active."), field="project")
+        raise DomainError(
+            MissionsError.PROJECT_INACTIVE, _("The project is not active."), field="project"
+        )
     if kind == Mission.Kind.SPONSORED_EVENT and sponsor_daily_amount is None:
         raise DomainError(
-            "sponsor_amount_missing",
+            MissionsError.SPONSOR_AMOUNT_MISSING,
             _("Enter the daily amount the sponsor pays (R-6)."),
             field="sponsor_daily_amount",
         )
@@ -375,11 +378,10 @@ def mission_create(
 @transaction.atomic
 def mission_update(*, actor, mission: Mission, legs: Sequence[LegInput], **fields) -> Mission:
     """Edit a draft, or a rejected mission before submitting it again."""
-    mission = _lock_mission(mission)
+    mission = lock(mission)
     if not access.is_own(actor, mission):
-        raise _not_allowed()
-    if mission.status not in Mission.EDITABLE:
-        raise _wrong_state(mission, _("edited"))
+        raise not_allowed(NOT_YOURS)
+    MISSION.require(mission, "edit")
     invitation = fields.pop("invitation", None)
     _check_relocation_once(traveler=actor, kind=fields["kind"], exclude_pk=mission.pk)
     _apply(mission, legs=legs, **fields)
@@ -414,15 +416,10 @@ def _store_invitation(mission: Mission, upload: UploadedFile) -> None:
 @transaction.atomic
 def mission_attach_invitation(*, actor, mission: Mission, upload: UploadedFile) -> Mission:
     """R-3.11c: the invitation letter, checked by content and stored under a generated name."""
-    mission = _lock_mission(mission)
+    mission = lock(mission)
     if not access.is_own(actor, mission):
-        raise _not_allowed()
-    if mission.status not in (
-        *Mission.EDITABLE,
-        Mission.Status.SUBMITTED,
-        Mission.Status.AUTHORIZED,
-    ):
-        raise _wrong_state(mission, _("changed"))
+        raise not_allowed(NOT_YOURS)
+    MISSION.require(mission, "attach_invitation")
     _store_invitation(mission, upload)
     _save(mission, actor, "invitation attached", INVITATION_FIELDS)
     return mission
@@ -433,14 +430,13 @@ def mission_submit(*, actor, mission: Mission, overlap_reason: str = "") -> Miss
     """Send a draft (or a corrected rejected mission) to the Project Coordinator and the
     Executive Secretary. A mission whose dates overlap another of the same traveler needs a
     reason, which the approvers read."""
-    mission = _lock_mission(mission)
+    mission = lock(mission)
     if not access.is_own(actor, mission):
-        raise _not_allowed()
-    if mission.status not in Mission.EDITABLE:
-        raise _wrong_state(mission, _("submitted"))
+        raise not_allowed(NOT_YOURS)
+    MISSION.require(mission, "submit")
     if invitation_missing(mission):
         raise DomainError(
-            "invitation_missing",
+            MissionsError.INVITATION_MISSING,
             _("This type of mission needs the invitation letter attached (R-3.11c)."),
             field="invitation",
         )
@@ -448,7 +444,7 @@ def mission_submit(*, actor, mission: Mission, overlap_reason: str = "") -> Miss
     overlap_reason = (overlap_reason or "").strip()
     if overlapping and not overlap_reason:
         raise DomainError(
-            "overlapping_mission",
+            MissionsError.OVERLAPPING_MISSION,
             _(
                 "Its dates overlap your mission %(codes)s. If both are right, say why in "
                 "“Reason for the overlap” and submit it again."
@@ -496,11 +492,10 @@ def mission_authorize(*, actor, mission: Mission, comment: str = "") -> Mission:
     both authorize, or whoever stands in for them (R-3.1d); two different people, never the
     traveler (R-3.1s). The authorization in the Executive Secretary's slot qualifies an
     emergency mission as an emergency (R-5)."""
-    mission = _lock_mission(mission)
+    mission = lock(mission)
     if access.is_own(actor, mission):
         raise _own_request()
-    if mission.status != Mission.Status.SUBMITTED:
-        raise _wrong_state(mission, _("authorized"))
+    MISSION.require(mission, "authorize")
     authority = _authority(actor, mission)
     fields, action = _fill_slot(actor, mission, authority)
     if authority.slot == Slot.SECRETARY and mission.kind == Mission.Kind.EMERGENCY:
@@ -525,13 +520,12 @@ def mission_authorize(*, actor, mission: Mission, comment: str = "") -> Mission:
 @transaction.atomic
 def mission_reject(*, actor, mission: Mission, reason: str) -> Mission:
     """Back to the traveler with a reason; they can correct it and submit it again."""
-    mission = _lock_mission(mission)
+    mission = lock(mission)
     if access.is_own(actor, mission):
         raise _own_request()
-    if mission.status != Mission.Status.SUBMITTED:
-        raise _wrong_state(mission, _("rejected"))
+    MISSION.require(mission, "reject")
     if "reject" not in access.mission_actions(actor, mission):
-        raise _not_allowed()
+        raise not_allowed(NOT_YOURS)
     require_reason(reason, message=_("Give the reason for the rejection."))
     mission.status = Mission.Status.REJECTED
     mission.status_reason = reason
@@ -546,12 +540,12 @@ def mission_reject(*, actor, mission: Mission, reason: str) -> Mission:
 def mission_start(*, actor, mission: Mission, today: dt.date | None = None) -> Mission:
     """R-2e, R-3.11b: only an authorized mission starts, and not before its departure day.
     R-5: no advance is needed."""
-    mission = _lock_mission(mission)
+    mission = lock(mission)
     if not access.is_own(actor, mission):
-        raise _not_allowed()
-    if mission.status != Mission.Status.AUTHORIZED:
+        raise not_allowed(NOT_YOURS)
+    if not MISSION.allows(mission, "start"):
         raise DomainError(
-            "mission_not_authorized",
+            MissionsError.MISSION_NOT_AUTHORIZED,
             _(
                 "A mission starts only once authorized by the Project Coordinator and the "
                 "Executive Secretary (R-2e)."
@@ -560,7 +554,7 @@ def mission_start(*, actor, mission: Mission, today: dt.date | None = None) -> M
     departure = timezone.localdate(mission.departure_at)
     if (today or timezone.localdate()) < departure:
         raise DomainError(
-            "before_departure",
+            MissionsError.BEFORE_DEPARTURE,
             _("The mission starts on its departure day, %(date)s.")
             % {"date": date_format(departure, "SHORT_DATE_FORMAT")},
         )
@@ -576,14 +570,13 @@ def mission_mark_returned(
 ) -> Mission:
     """The traveler is back at the duty station; the settlement (liquidación) comes next.
     Nobody is back before leaving."""
-    mission = _lock_mission(mission)
+    mission = lock(mission)
     if not access.is_own(actor, mission):
-        raise _not_allowed()
-    if mission.status != Mission.Status.IN_PROGRESS:
-        raise _wrong_state(mission, _("marked as returned"))
+        raise not_allowed(NOT_YOURS)
+    MISSION.require(mission, "return")
     if (now or timezone.now()) < mission.departure_at:
         raise DomainError(
-            "before_departure",
+            MissionsError.BEFORE_DEPARTURE,
             _("You cannot be back before the departure (%(when)s).")
             % {
                 "when": date_format(
@@ -600,9 +593,8 @@ def mission_mark_returned(
 @transaction.atomic
 def mission_close(*, actor, mission: Mission, comment: str = "") -> Mission:
     """Close a returned mission once its settlement is done (called by settlements)."""
-    mission = _lock_mission(mission)
-    if mission.status not in (Mission.Status.RETURNED, *Mission.STOPPED):
-        raise _wrong_state(mission, _("closed"))
+    mission = lock(mission)
+    MISSION.require(mission, "close")
     mission.status = Mission.Status.CLOSED
     _save(mission, actor, "closed", ["status"])
     _event(mission, actor, A.CLOSED, comment)
@@ -615,7 +607,9 @@ def _stop(*, actor, mission: Mission, reason: str, amount_spent: Decimal, status
     or — if some was spent — a mandatory settlement."""
     require_reason(reason)
     if amount_spent < 0:
-        raise DomainError("negative_amount", _("Amounts cannot be negative."), field="amount_spent")
+        raise DomainError(
+            MissionsError.NEGATIVE_AMOUNT, _("Amounts cannot be negative."), field="amount_spent"
+        )
     mission.status = status
     mission.status_reason = reason
     _save(mission, actor, str(action), ["status", "status_reason"])
@@ -664,11 +658,10 @@ def mission_suspend(
 ) -> Mission:
     """R-4: the Project Coordinator or the Executive Secretary suspends an authorized or
     started mission."""
-    mission = _lock_mission(mission)
-    if mission.status not in (Mission.Status.AUTHORIZED, Mission.Status.IN_PROGRESS):
-        raise _wrong_state(mission, _("suspended"))
+    mission = lock(mission)
+    MISSION.require(mission, "suspend")
     if "suspend" not in access.mission_actions(actor, mission):
-        raise _own_request() if access.is_own(actor, mission) else _not_allowed()
+        raise _own_request() if access.is_own(actor, mission) else not_allowed(NOT_YOURS)
     return _stop(
         actor=actor,
         mission=mission,
@@ -685,16 +678,10 @@ def mission_cancel(
 ) -> Mission:
     """R-4: cancel a mission that has not started (traveler, Project Coordinator or Executive
     Secretary)."""
-    mission = _lock_mission(mission)
-    if mission.status not in (
-        Mission.Status.DRAFT,
-        Mission.Status.SUBMITTED,
-        Mission.Status.REJECTED,
-        Mission.Status.AUTHORIZED,
-    ):
-        raise _wrong_state(mission, _("cancelled"))
+    mission = lock(mission)
+    MISSION.require(mission, "cancel")
     if "cancel" not in access.mission_actions(actor, mission):
-        raise _not_allowed()
+        raise not_allowed(NOT_YOURS)
     return _stop(
         actor=actor,
         mission=mission,
@@ -714,18 +701,21 @@ def advance_request(*, actor, mission: Mission, terminal_estimate: Decimal) -> A
     """An advance of the planned viáticos plus an estimate of terminal expenses (§2.4),
     granted only when the mission is eligible (R-3.11, R-7b). Emergencies are a priority for
     Treasury (R-5)."""
-    mission = _lock_mission(mission)
+    mission = lock(mission)
     if not access.is_own(actor, mission):
-        raise _not_allowed()
+        raise not_allowed(NOT_YOURS)
     if terminal_estimate < 0:
         raise DomainError(
-            "negative_amount", _("Amounts cannot be negative."), field="terminal_estimate"
+            MissionsError.NEGATIVE_AMOUNT,
+            _("Amounts cannot be negative."),
+            field="terminal_estimate",
         )
     if mission.advances.exclude(
         status__in=[Advance.Status.REJECTED, Advance.Status.CANCELLED]
     ).exists():
         raise DomainError(
-            "advance_exists", _("Mission %(code)s already has an advance.") % {"code": mission.code}
+            MissionsError.ADVANCE_EXISTS,
+            _("Mission %(code)s already has an advance.") % {"code": mission.code},
         )
     _lock_traveler(mission)
     check_advance_eligibility(
@@ -759,12 +749,11 @@ def advance_request(*, actor, mission: Mission, terminal_estimate: Decimal) -> A
 def advance_approve(*, actor, advance: Advance, comment: str = "") -> Advance:
     """§2.4: the Project Coordinator and the Finance Director both approve, or whoever stands
     in for them (R-3.1d); two different people, never the requester (R-3.1s)."""
-    advance = _lock_advance(advance)
+    advance = lock(advance)
     mission = advance.mission
     if access.is_own(actor, mission):
         raise _own_request()
-    if advance.status != Advance.Status.REQUESTED:
-        raise _wrong_state(advance, _("approved"))
+    ADVANCE.require(advance, "approve")
     authority = _authority(actor, advance)
     fields, action = _fill_slot(actor, advance, authority)
     if advance.coordinator_approved_at and advance.finance_approved_at:
@@ -779,14 +768,13 @@ def advance_approve(*, actor, advance: Advance, comment: str = "") -> Advance:
 
 @transaction.atomic
 def advance_reject(*, actor, advance: Advance, reason: str) -> Advance:
-    advance = _lock_advance(advance)
+    advance = lock(advance)
     mission = advance.mission
     if access.is_own(actor, mission):
         raise _own_request()
-    if advance.status != Advance.Status.REQUESTED:
-        raise _wrong_state(advance, _("rejected"))
+    ADVANCE.require(advance, "reject")
     if "reject" not in access.advance_actions(actor, advance):
-        raise _not_allowed()
+        raise not_allowed(NOT_YOURS)
     require_reason(reason, message=_("Give the reason for the rejection."))
     advance.status = Advance.Status.REJECTED
     advance.status_reason = reason
@@ -800,11 +788,12 @@ def advance_reject(*, actor, advance: Advance, reason: str) -> Advance:
 @transaction.atomic
 def advance_sign(*, actor, advance: Advance) -> Advance:
     """R-3.1: the requester signs the approved advance; only then Treasury pays it."""
-    advance = _lock_advance(advance)
+    advance = lock(advance)
     if not access.is_own(actor, advance.mission):
-        raise DomainError("not_requester", _("Only the requester signs their advance (R-3.1)."))
-    if advance.status != Advance.Status.APPROVED:
-        raise _wrong_state(advance, _("signed"))
+        raise DomainError(
+            MissionsError.NOT_REQUESTER, _("Only the requester signs their advance (R-3.1).")
+        )
+    ADVANCE.require(advance, "sign")
     advance.status = Advance.Status.SIGNED
     advance.signed_at = timezone.now()
     _save(advance, actor, "signed", ["status", "signed_at"])
@@ -832,23 +821,22 @@ def advance_disburse(
     # settlement started at the same moment waits for this payment and accounts for it, or this
     # payment waits and finds the settlement started. NO KEY: the timeline rows still insert.
     Mission.objects.select_for_update(no_key=True).get(pk=advance.mission_id)
-    advance = _lock_advance(advance)
+    advance = lock(advance)
     if not access.is_treasury(actor):
-        raise _not_allowed()
+        raise not_allowed(NOT_YOURS)
     if access.is_own(actor, advance.mission):
         raise _own_request()
     unpaid = advance.status in (*Advance.OPEN, Advance.Status.CANCELLED)
     if unpaid and _settlement_started(advance.mission):
         raise DomainError(
-            "settlement_started",
+            MissionsError.SETTLEMENT_STARTED,
             _(
                 "The settlement of mission %(mission)s has already started: advance %(advance)s "
                 "is no longer paid, the settlement pays the traveler what is owed (R-3.3)."
             )
             % {"mission": advance.mission.code, "advance": advance.code},
         )
-    if advance.status != Advance.Status.SIGNED:
-        raise _wrong_state(advance, _("disbursed"))
+    ADVANCE.require(advance, "disburse")
     _lock_traveler(advance.mission)
     check_no_advance_pending_settlement(
         mission=advance.mission,
@@ -857,11 +845,13 @@ def advance_disburse(
     )
     hooks.run_advance_checks(mission=advance.mission, action="disburse")
     if method not in Advance.Method.values:
-        raise DomainError("invalid_method", _("Choose a payment method."), field="method")
+        raise DomainError(
+            MissionsError.INVALID_METHOD, _("Choose a payment method."), field="method"
+        )
     reference = " ".join((reference or "").split())
     if not reference:  # issue 20: every payment can be traced to its bank operation
         raise DomainError(
-            "reference_required",
+            MissionsError.REFERENCE_REQUIRED,
             _("Give the payment reference (operation or transfer number)."),
             field="reference",
         )
@@ -893,11 +883,10 @@ def advance_record_return(
     *, actor, advance: Advance, returned_on: dt.date, reference: str = ""
 ) -> Advance:
     """R-4: Treasury records that the money of a stopped mission came back."""
-    advance = _lock_advance(advance)
+    advance = lock(advance)
     if not access.is_treasury(actor) or access.is_own(actor, advance.mission):
-        raise _not_allowed()
-    if advance.status != Advance.Status.RETURN_DUE:
-        raise _wrong_state(advance, _("marked as returned"))
+        raise not_allowed(NOT_YOURS)
+    ADVANCE.require(advance, "record_return")
     advance.status = Advance.Status.RETURNED
     advance.returned_on = returned_on
     advance.reference = reference or advance.reference
@@ -911,9 +900,8 @@ def advance_record_return(
 def advance_mark_settled(*, actor, advance: Advance, comment: str = "") -> Advance:
     """The settlement of this advance is done (called by settlements); it no longer blocks a
     new advance (R-3.11a)."""
-    advance = _lock_advance(advance)
-    if advance.status not in Advance.PENDING_SETTLEMENT:
-        raise _wrong_state(advance, _("settled"))
+    advance = lock(advance)
+    ADVANCE.require(advance, "settle")
     advance.status = Advance.Status.SETTLED
     advance.settled_at = timezone.now()
     _save(advance, actor, "settled", ["status", "settled_at"])
@@ -971,24 +959,31 @@ def delegation_create(
     mine = _slots_held(directory, actor.pk)
     if not mine:
         raise NotAllowed(
-            "not_an_approver", _("Only people who approve missions or advances delegate them.")
+            MissionsError.NOT_AN_APPROVER,
+            _("Only people who approve missions or advances delegate them."),
         )
     if ends_on < starts_on:
         raise DomainError(
-            "invalid_window", _("The last day is before the first one."), field="ends_on"
+            MissionsError.INVALID_WINDOW,
+            _("The last day is before the first one."),
+            field="ends_on",
         )
     if ends_on < today:
-        raise DomainError("invalid_window", _("The window is already over."), field="ends_on")
+        raise DomainError(
+            MissionsError.INVALID_WINDOW, _("The window is already over."), field="ends_on"
+        )
     if (ends_on - starts_on).days >= DELEGATION_MAX_DAYS:
         raise DomainError(
-            "invalid_window", _("A delegation lasts one year at the most."), field="ends_on"
+            MissionsError.INVALID_WINDOW,
+            _("A delegation lasts one year at the most."),
+            field="ends_on",
         )
     clash = Delegation.objects.filter(
         delegator=actor, revoked_at__isnull=True, starts_on__lte=ends_on, ends_on__gte=starts_on
     ).first()
     if clash:
         raise DomainError(
-            "overlapping_delegation",
+            MissionsError.OVERLAPPING_DELEGATION,
             _("You already delegated from %(start)s to %(end)s; end it first.")
             % {
                 "start": date_format(clash.starts_on, "SHORT_DATE_FORMAT"),
@@ -998,16 +993,20 @@ def delegation_create(
         )
     if delegate is not None:
         if delegate.pk == actor.pk:
-            raise DomainError("invalid_delegate", _("Delegate to somebody else."), field="delegate")
+            raise DomainError(
+                MissionsError.INVALID_DELEGATE, _("Delegate to somebody else."), field="delegate"
+            )
         if not delegate.is_active:
             raise DomainError(
-                "invalid_delegate", _("That person's account is not active."), field="delegate"
+                MissionsError.INVALID_DELEGATE,
+                _("That person's account is not active."),
+                field="delegate",
             )
         theirs = _slots_held(directory, delegate.pk)
         for kind, pair in approvals.SLOTS.items():
             if (pair[0] in mine and pair[1] in theirs) or (pair[1] in mine and pair[0] in theirs):
                 raise DomainError(
-                    "delegate_fills_both",
+                    MissionsError.DELEGATE_FILLS_BOTH,
                     _(
                         "%(name)s already gives the other approval of the same %(what)s as "
                         "%(role)s: with this delegation one person would give both "
@@ -1027,7 +1026,7 @@ def delegation_create(
         ]
         if own:
             raise DomainError(
-                "delegate_own_request",
+                MissionsError.DELEGATE_OWN_REQUEST,
                 _(
                     "%(name)s would have to approve their own request %(codes)s. Choose someone "
                     "else, or wait until it is decided."
@@ -1064,9 +1063,9 @@ def delegation_end(*, actor, delegation: Delegation) -> Delegation:
     """End a delegation early (the delegator is back); decisions already taken stay."""
     delegation = Delegation.objects.select_for_update().get(pk=delegation.pk)
     if delegation.delegator_id != actor.pk:
-        raise _not_allowed()
+        raise not_allowed(NOT_YOURS)
     if delegation.revoked_at is not None:
-        raise DomainError("already_ended", _("This delegation was already ended."))
+        raise DomainError(MissionsError.ALREADY_ENDED, _("This delegation was already ended."))
     delegation.revoked_at = timezone.now()
     delegation._history_user = actor
     delegation._change_reason = "delegation ended"

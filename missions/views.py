@@ -29,7 +29,7 @@ from missions.rates import AdHocQuote, per_diem_estimate, quotes_for_user
 from missions.rules import check_itinerary, plan_per_diem, snapshot_to_result
 from missions.services import quote_approve, quote_record, quote_reject
 from viaticos import spreadsheets
-from viaticos.errors import DomainError
+from viaticos.errors import CommonError, DomainError
 from viaticos.form_rows import form_per_row
 from viaticos.lists import filters_used
 from viaticos.pagination import paginate
@@ -108,7 +108,7 @@ def quote_list(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            quote_record(by=request.user, **data)
+            quote_record(actor=request.user, **data)
         except DomainError as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)
         else:
@@ -134,10 +134,10 @@ def quote_decide(request, pk: int):
     comment = request.POST.get("comment", "")
     try:
         if decision == "approve":
-            quote_approve(quote=quote, by=request.user, comment=comment)
+            quote_approve(quote=quote, actor=request.user, comment=comment)
             messages.success(request, _("Quote approved."))
         elif decision == "reject":
-            quote_reject(quote=quote, by=request.user, comment=comment)
+            quote_reject(quote=quote, actor=request.user, comment=comment)
             messages.success(request, _("Quote rejected."))
         else:
             messages.error(request, _("Choose approve or reject."))
@@ -377,7 +377,9 @@ def _bound(form_class, request) -> dict:
     if not form.is_valid():
         field, errors = next(iter(form.errors.items()))
         label = form.fields[field].label if field in form.fields else ""
-        raise DomainError("invalid", f"{label}: {errors[0]}" if label else errors[0], field=field)
+        raise DomainError(
+            CommonError.INVALID, f"{label}: {errors[0]}" if label else errors[0], field=field
+        )
     return form.cleaned_data
 
 

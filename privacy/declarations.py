@@ -6,13 +6,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 from typing import Any
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.files.storage import default_storage
-from django.db import transaction
 from django.db.models import Case, F, Max, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -28,6 +26,7 @@ from privacy.registry import (
     register,
 )
 from viaticos.rules_registry import enforces
+from viaticos.services import delete_files_on_commit
 
 ANON = "—"
 
@@ -421,17 +420,6 @@ def _deleted_by_pk(model: str) -> dict:
     return {"apply": apply, "apply_bulk": apply_bulk}
 
 
-def _delete_files_on_commit(names: Iterable[str]) -> None:
-    kept = [n for n in names if n]
-
-    def delete() -> None:
-        for name in kept:
-            default_storage.delete(name)
-
-    if kept:
-        transaction.on_commit(delete)
-
-
 def _arco_apply_bulk(candidates, action: str) -> dict[str, str]:
     """`_arco_apply` for many requests in a few queries; files go after commit (R-T4)."""
     from privacy.models import ArcoAttachment, ArcoRequest
@@ -439,7 +427,7 @@ def _arco_apply_bulk(candidates, action: str) -> dict[str, str]:
     ids = _pks(candidates)
     present = set(ArcoRequest.objects.filter(pk__in=ids).values_list("pk", flat=True))
     attachments = ArcoAttachment.objects.filter(request_id__in=present)
-    _delete_files_on_commit(attachments.values_list("storage_name", flat=True))
+    delete_files_on_commit(attachments.values_list("storage_name", flat=True))
     if action == Action.DELETE:
         ArcoRequest.history.filter(id__in=present).delete()
         attachments.delete()

@@ -21,6 +21,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from privacy.errors import PrivacyError
 from privacy.models import IncidentCommunication, SecurityIncident
 from viaticos import outbox, pdf
 from viaticos.errors import DomainError
@@ -99,15 +100,17 @@ def incident_report(
     now = now or timezone.now()
     if detected_at > now + dt.timedelta(minutes=5):
         raise DomainError(
-            "detected_in_future",
+            PrivacyError.DETECTED_IN_FUTURE,
             _("The detection time cannot be in the future."),
             field="detected_at",
         )
     if not nature.strip():
-        raise DomainError("nature_required", _("Describe what happened."), field="nature")
+        raise DomainError(
+            PrivacyError.NATURE_REQUIRED, _("Describe what happened."), field="nature"
+        )
     if people_affected < 0:
         raise DomainError(
-            "people_affected_negative",
+            PrivacyError.PEOPLE_AFFECTED_NEGATIVE,
             _("The number of people affected cannot be negative."),
             field="people_affected",
         )
@@ -195,7 +198,9 @@ def incident_send_authority_report(*, actor, incident_id: int, to: str, now=None
         validate_email(to)
     except Exception:
         raise DomainError(
-            "authority_email_invalid", _("Give the Authority's e-mail address."), field="to"
+            PrivacyError.AUTHORITY_EMAIL_INVALID,
+            _("Give the Authority's e-mail address."),
+            field="to",
         ) from None
     incident = SecurityIncident.objects.select_for_update().get(pk=incident_id)
     with translation.override("es"):
@@ -240,7 +245,7 @@ def incident_notify_subjects(*, actor, incident_id: int, now=None) -> int:
     people = [u for u in incident.affected_users.all() if u.email and u.email not in already]
     if not people and not already:
         raise DomainError(
-            "no_people_affected",
+            PrivacyError.NO_PEOPLE_AFFECTED,
             _("Record the people affected (with an account) before notifying them."),
         )
     text = subject_notice_text(incident)

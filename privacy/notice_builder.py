@@ -12,6 +12,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from privacy.errors import PrivacyError
 from privacy.models import DataBank, PrivacyNotice, Processor, RetentionPolicy, Transfer
 from viaticos.errors import DomainError
 from viaticos.rules_registry import enforces
@@ -78,11 +79,13 @@ def notice_publish(*, version: str, effective_on: dt.date) -> PrivacyNotice:
     """A new version of the notice, built from the registers as they are now, with its hash:
     what was published stays what it was, whatever the registers become."""
     if PrivacyNotice.objects.filter(version=version).exists():
-        raise DomainError("notice_version_exists", f"Version {version} already exists.")
+        raise DomainError(PrivacyError.NOTICE_VERSION_EXISTS, f"Version {version} already exists.")
     from viaticos.models import Organization
 
     if Organization.current() is None:
-        raise DomainError("no_organization", "Record the organization before the notice.")
+        raise DomainError(
+            PrivacyError.NO_ORGANIZATION, "Record the organization before the notice."
+        )
     text_es, text_en = notice_text("es"), notice_text("en")
     return PrivacyNotice.objects.create(
         version=version,
@@ -104,11 +107,11 @@ def notice_given_record(*, user, channel: str, actor=None):
 
     if channel not in {Channel.PAPER, Channel.ELECTRONIC}:
         raise DomainError(
-            "notice_channel_invalid", "The notice is given on paper or electronically."
+            PrivacyError.NOTICE_CHANNEL_INVALID, "The notice is given on paper or electronically."
         )
     notice = notice_current()
     if notice is None:
-        raise DomainError("no_notice", "Publish a privacy notice first.")
+        raise DomainError(PrivacyError.NO_NOTICE, "Publish a privacy notice first.")
     ack, _created = NoticeAcknowledgement.objects.get_or_create(
         user=user,
         notice=notice,

@@ -10,7 +10,6 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
@@ -21,6 +20,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from privacy import documents, rules
+from privacy.errors import PrivacyError
 from privacy.models import (
     AccessLogEntry,
     ArcoAttachment,
@@ -35,10 +35,11 @@ from privacy.models import (
 )
 from privacy.registry import Hold, subject_export_masked
 from viaticos import crypto, outbox
-from viaticos.errors import DomainError
+from viaticos.errors import CommonError, DomainError
 from viaticos.files import save_file
 from viaticos.people import display_name
 from viaticos.rules_registry import enforces
+from viaticos.services import lock, save
 from viaticos.uploads import check_upload
 
 log = logging.getLogger(__name__)
@@ -104,13 +105,13 @@ def _check_lines(filing: ArcoFiling) -> None:
         value = getattr(filing, name) or ""
         if not is_single_line(value):
             raise DomainError(
-                "not_single_line",
+                PrivacyError.NOT_SINGLE_LINE,
                 _("This field must be a single line of text, without line breaks."),
                 field=name,
             )
         if len(value.strip()) > limit:
             raise DomainError(
-                "too_long",
+                PrivacyError.TOO_LONG,
                 _("At most %(limit)s characters.") % {"limit": limit},
                 field=name,
             )
@@ -119,7 +120,7 @@ def _check_lines(filing: ArcoFiling) -> None:
         detail.replace("\n", "").replace("\r", "").replace("\t", "")
     ):
         raise DomainError(
-            "request_detail_invalid",
+            PrivacyError.REQUEST_DETAIL_INVALID,
             _("Describe your request in at most %(limit)s characters of plain text.")
             % {"limit": REQUEST_DETAIL_MAX},
             field="request_detail",
@@ -131,36 +132,38 @@ def _validate_filing(filing: ArcoFiling, document_file, power_of_attorney_file) 
     """R-A1: what a request must carry; every message is for the requester."""
     if filing.right not in ArcoRequest.Right.values:
         raise DomainError(
-            "unknown_right",
+            PrivacyError.UNKNOWN_RIGHT,
             _("Choose one of the rights: %(rights)s.")
             % {"rights": ", ".join(ArcoRequest.Right.values)},
             field="right",
         )
     if not filing.notice_acknowledged:
         raise DomainError(
-            "notice_not_acknowledged",
+            PrivacyError.NOTICE_NOT_ACKNOWLEDGED,
             _("Confirm that you have read the privacy notice."),
             field="notice_acknowledged",
         )
     _check_lines(filing)
     if not filing.full_name.strip():
-        raise DomainError("full_name_required", _("Enter your full name."), field="full_name")
+        raise DomainError(
+            PrivacyError.FULL_NAME_REQUIRED, _("Enter your full name."), field="full_name"
+        )
     if filing.document_type not in ArcoRequest.DocumentType.values:
         raise DomainError(
-            "unknown_document_type",
+            PrivacyError.UNKNOWN_DOCUMENT_TYPE,
             _("The identity document must be a DNI, a foreigner's card (CE) or a passport."),
             field="document_type",
         )
     if not filing.document_number.strip():
         raise DomainError(
-            "document_number_required",
+            PrivacyError.DOCUMENT_NUMBER_REQUIRED,
             _("Enter the number of your identity document."),
             field="document_number",
         )
     # SPEC §7: a postal address is enough to file; an e-mail, when given, must be one.
     if not filing.email.strip() and not filing.address.strip():
         raise DomainError(
-            "notification_address_required",
+            PrivacyError.NOTIFICATION_ADDRESS_REQUIRED,
             _("Give an e-mail address or a postal address where we can answer you."),
             field="email",
         )
@@ -169,38 +172,38 @@ def _validate_filing(filing: ArcoFiling, document_file, power_of_attorney_file) 
             validate_email(filing.email.strip())
         except ValidationError:
             raise DomainError(
-                "invalid_email",
+                PrivacyError.INVALID_EMAIL,
                 _("Enter a valid e-mail address for notifications."),
                 field="email",
             ) from None
     if not filing.request_detail.strip():
         raise DomainError(
-            "request_detail_required",
+            PrivacyError.REQUEST_DETAIL_REQUIRED,
             _("Describe what you are asking for."),
             field="request_detail",
         )
     if document_file is None:
         raise DomainError(
-            "document_file_required",
+            PrivacyError.DOCUMENT_FILE_REQUIRED,
             _("Attach a copy of your identity document (PDF, JPEG or PNG)."),
             field="document_file",
         )
     if filing.representative_name.strip() or filing.representative_document_number.strip():
         if not filing.representative_name.strip():
             raise DomainError(
-                "representative_name_required",
+                PrivacyError.REPRESENTATIVE_NAME_REQUIRED,
                 _("Enter the representative's full name."),
                 field="representative_name",
             )
         if not filing.representative_document_number.strip():
             raise DomainError(
-                "representative_document_required",
+                PrivacyError.REPRESENTATIVE_DOCUMENT_REQUIRED,
                 _("Enter the representative's identity document number."),
                 field="representative_document_number",
             )
         if power_of_attorney_file is None:
             raise DomainError(
-                "power_of_attorney_required",
+                PrivacyError.POWER_OF_ATTORNEY_REQUIRED,
                 _("A request filed by a representative needs a copy of the power of attorney."),
                 field="power_of_attorney_file",
             )
@@ -267,22 +270,24 @@ def arco_request_intake(
     channel and date of receipt: its deadlines run from that date, not from the typing."""
     if channel not in INTAKE_CHANNELS:
         raise DomainError(
-            "unknown_channel", _("Choose how the request was received."), field="channel"
+            PrivacyError.UNKNOWN_CHANNEL, _("Choose how the request was received."), field="channel"
         )
     if received_on > today:
         raise DomainError(
-            "received_in_future",
+            PrivacyError.RECEIVED_IN_FUTURE,
             _("The date of receipt cannot be later than today."),
             field="received_on",
         )
     if received_on < today - dt.timedelta(days=366):
         raise DomainError(
-            "received_too_old",
+            PrivacyError.RECEIVED_TOO_OLD,
             _("The date of receipt is more than a year ago: check it."),
             field="received_on",
         )
     if language not in ("es", "en"):
-        raise DomainError("unknown_language", _("Choose Spanish or English."), field="language")
+        raise DomainError(
+            PrivacyError.UNKNOWN_LANGUAGE, _("Choose Spanish or English."), field="language"
+        )
     with translation.override(language):
         request = arco_request_file(
             filing=filing,
@@ -377,12 +382,13 @@ def email_confirmation_request(token: str) -> ArcoRequest:
         request = ArcoRequest.objects.get(pk=int(data["r"]))
     except (signing.BadSignature, ArcoRequest.DoesNotExist, KeyError, TypeError, ValueError):
         raise DomainError(
-            "confirmation_invalid",
+            PrivacyError.CONFIRMATION_INVALID,
             _("This confirmation link is not valid or has expired."),
         ) from None
     if request.email.strip().lower() != data["e"] or request.anonymized:
         raise DomainError(
-            "confirmation_invalid", _("This confirmation link is not valid or has expired.")
+            PrivacyError.CONFIRMATION_INVALID,
+            _("This confirmation link is not valid or has expired."),
         )
     return request
 
@@ -432,7 +438,7 @@ def download_request(token: str) -> ArcoRequest:
     """The request a download link is for, or DomainError: expired, altered, the request
     anonymized, or the address it was sent to no longer the verified one."""
     invalid = DomainError(
-        "download_invalid",
+        PrivacyError.DOWNLOAD_INVALID,
         _(
             "This link is not valid or has expired (links work for %(days)s days). Ask the "
             "Personal Data Officer to send it again."
@@ -470,8 +476,7 @@ def arco_request_confirm_email(*, token: str) -> ArcoRequest:
     request = _locked(found.pk)
     if request.email_confirmed_at is None:
         request.email_confirmed_at = documents.now()
-        _history(request, None, "e-mail confirmed")
-        request.save(update_fields=["email_confirmed_at"])
+        save(request, actor=None, reason="e-mail confirmed", fields=["email_confirmed_at"])
         _release_held(request)
     return request
 
@@ -500,7 +505,7 @@ def _locked(request_id: int) -> ArcoRequest:
     try:
         return ArcoRequest.objects.select_for_update().get(pk=request_id)
     except ArcoRequest.DoesNotExist:
-        raise DomainError("not_found", _("This request does not exist.")) from None
+        raise DomainError(CommonError.NOT_FOUND, _("This request does not exist.")) from None
 
 
 # --- R-A4 observations and correction ---
@@ -515,24 +520,29 @@ def arco_request_observe(
     request = _locked(request_id)
     if request.status != ArcoRequest.Status.RECEIVED or request.observed_on:
         raise DomainError(
-            "cannot_observe", _("Observations can be sent only once, on a received request.")
+            PrivacyError.CANNOT_OBSERVE,
+            _("Observations can be sent only once, on a received request."),
         )
     if not observations.strip():
         raise DomainError(
-            "observations_required", _("Write what is missing."), field="observations"
+            PrivacyError.OBSERVATIONS_REQUIRED, _("Write what is missing."), field="observations"
         )
     cal = rules.arco_calendar()
     if today > rules.observation_deadline(cal, request.received_on):
         raise DomainError(
-            "observation_window_closed",
+            PrivacyError.OBSERVATION_WINDOW_CLOSED,
             _("Observations must be sent within 5 business days of receipt (R-A4)."),
         )
     request.status = ArcoRequest.Status.OBSERVED
     request.observed_on = today
     request.observations = observations.strip()
     request.correction_due_date = rules.correction_deadline(cal, today)
-    _history(request, actor, "observed")
-    request.save(update_fields=["status", "observed_on", "observations", "correction_due_date"])
+    save(
+        request,
+        actor=actor,
+        reason="observed",
+        fields=["status", "observed_on", "observations", "correction_due_date"],
+    )
     _queue_email(request, ArcoDelivery.Kind.OBSERVATIONS, "observations")
     return request
 
@@ -545,7 +555,7 @@ def arco_request_correct(
     checked = check_upload(correction_file, field="correction_file") if correction_file else None
     if not correction_text.strip():
         raise DomainError(
-            "correction_required",
+            PrivacyError.CORRECTION_REQUIRED,
             _("Write the correction you were asked for."),
             field="correction_text",
         )
@@ -561,12 +571,14 @@ def arco_request_correct(
 def _arco_request_correct(tracking_code, correction_text, checked, today, stored):
     request = ArcoRequest.objects.select_for_update().filter(tracking_code=tracking_code).first()
     if request is None:
-        raise DomainError("not_found", _("This request does not exist."))
+        raise DomainError(CommonError.NOT_FOUND, _("This request does not exist."))
     if request.status != ArcoRequest.Status.OBSERVED:
-        raise DomainError("not_observed", _("This request is not waiting for a correction."))
+        raise DomainError(
+            PrivacyError.NOT_OBSERVED, _("This request is not waiting for a correction.")
+        )
     if today > request.correction_due_date:
         raise DomainError(
-            "correction_late",
+            PrivacyError.CORRECTION_LATE,
             _("The 5 business days to correct the request have passed (R-A4)."),
         )
     cal = rules.arco_calendar()
@@ -608,7 +620,7 @@ def arco_request_close_not_filed(*, actor, request_id: int, today: dt.date) -> A
     due = request.correction_due_date  # set when the request is observed
     if request.status != ArcoRequest.Status.OBSERVED or due is None or today <= due:
         raise DomainError(
-            "cannot_close_not_filed",
+            PrivacyError.CANNOT_CLOSE_NOT_FILED,
             _("Only a request whose correction period has passed can be closed as not filed."),
         )
     request.status = ArcoRequest.Status.NOT_FILED
@@ -619,8 +631,12 @@ def arco_request_close_not_filed(*, actor, request_id: int, today: dt.date) -> A
             "our observations of %(date)s, so it is considered not filed (Reglamento of Ley "
             "29733, D.S. 016-2024-JUS). You may file a new request at any time."
         ) % {"date": request.observed_on.strftime("%d/%m/%Y") if request.observed_on else ""}
-    _history(request, actor, "closed as not filed")
-    request.save(update_fields=["status", "closed_on", "response_text"])
+    save(
+        request,
+        actor=actor,
+        reason="closed as not filed",
+        fields=["status", "closed_on", "response_text"],
+    )
     _queue_response(request)
     return request
 
@@ -636,27 +652,36 @@ def arco_request_extend(*, actor, request_id: int, reason: str, today: dt.date) 
     request = _locked(request_id)
     if not rules.can_extend(request.right):
         raise DomainError(
-            "extension_not_allowed", _("A request for information cannot be extended (R-A3).")
+            PrivacyError.EXTENSION_NOT_ALLOWED,
+            _("A request for information cannot be extended (R-A3)."),
         )
     if request.status == ArcoRequest.Status.EXTENDED or request.extended_on:
-        raise DomainError("already_extended", _("The deadline can be extended only once (R-A3)."))
+        raise DomainError(
+            PrivacyError.ALREADY_EXTENDED, _("The deadline can be extended only once (R-A3).")
+        )
     if request.status != ArcoRequest.Status.RECEIVED:
-        raise DomainError("not_open", _("Only a request in course can be extended."))
+        raise DomainError(PrivacyError.NOT_OPEN, _("Only a request in course can be extended."))
     if today > request.due_date:
         raise DomainError(
-            "extension_too_late",
+            PrivacyError.EXTENSION_TOO_LATE,
             _("The extension must be communicated before the original deadline (R-A3)."),
         )
     if not reason.strip():
-        raise DomainError("extension_reason_required", _("Justify the extension."), field="reason")
+        raise DomainError(
+            PrivacyError.EXTENSION_REASON_REQUIRED, _("Justify the extension."), field="reason"
+        )
     request.status = ArcoRequest.Status.EXTENDED
     request.extended_on = today
     request.extension_reason = reason.strip()
     request.due_date = rules.extended_due_date(
         rules.arco_calendar(), request.right, request.due_date
     )
-    _history(request, actor, "extended")
-    request.save(update_fields=["status", "extended_on", "extension_reason", "due_date"])
+    save(
+        request,
+        actor=actor,
+        reason="extended",
+        fields=["status", "extended_on", "extension_reason", "due_date"],
+    )
     _queue_email(request, ArcoDelivery.Kind.EXTENSION, "extension")
     return request
 
@@ -674,11 +699,13 @@ def arco_request_refuse(
     """R-A5: refuse on a recorded ground, with the reason; the letter goes out (R-A6)."""
     request = _locked(request_id)
     if request.status not in ANSWERABLE:
-        raise DomainError("not_open", _("This request is not in course."))
+        raise DomainError(PrivacyError.NOT_OPEN, _("This request is not in course."))
     if ground not in ArcoRequest.RefusalGround.values:
-        raise DomainError("unknown_ground", _("Choose a ground for refusing."), field="ground")
+        raise DomainError(
+            PrivacyError.UNKNOWN_GROUND, _("Choose a ground for refusing."), field="ground"
+        )
     if not reason.strip():
-        raise DomainError("reason_required", _("Explain the refusal."), field="reason")
+        raise DomainError(CommonError.REASON_REQUIRED, _("Explain the refusal."), field="reason")
     request.status = ArcoRequest.Status.REFUSED
     request.refusal_ground = ground
     request.outcome = ArcoRequest.Outcome.DENIED
@@ -716,19 +743,19 @@ def arco_request_answer(
     """
     request = _locked(request_id)
     if request.status not in ANSWERABLE:
-        raise DomainError("not_open", _("This request is not in course."))
+        raise DomainError(PrivacyError.NOT_OPEN, _("This request is not in course."))
     if outcome not in ArcoRequest.Outcome.values:
-        raise DomainError("unknown_outcome", _("Choose the outcome."), field="outcome")
+        raise DomainError(PrivacyError.UNKNOWN_OUTCOME, _("Choose the outcome."), field="outcome")
     if not response_text.strip():
         raise DomainError(
-            "response_required",
+            PrivacyError.RESPONSE_REQUIRED,
             _("A request cannot be closed without a response: write it."),
             field="response_text",
         )
     granted = outcome != ArcoRequest.Outcome.DENIED
     if request.right == ArcoRequest.Right.PORTABILIDAD and granted and not request.subject_id:
         raise DomainError(
-            "no_subject",
+            PrivacyError.NO_SUBJECT,
             _(
                 "First link the request to the account of the person concerned: the data goes "
                 "with the answer."
@@ -740,7 +767,7 @@ def arco_request_answer(
         and request.human_review_at is None
     ):
         raise DomainError(
-            "review_required",
+            PrivacyError.REVIEW_REQUIRED,
             _("Record first who reviewed the automated decision, and the outcome."),
         )
     if granted and request.right != ArcoRequest.Right.INFORMACION:
@@ -768,10 +795,12 @@ def arco_request_answer(
         export = EXPORT_JSON
     if request.right == ArcoRequest.Right.ACCESO and granted:
         if data not in ACCESS_DATA:
-            raise DomainError("unknown_data", _("Choose how the data is delivered."), field="data")
+            raise DomainError(
+                PrivacyError.UNKNOWN_DATA, _("Choose how the data is delivered."), field="data"
+            )
         if data == ACCESS_DATA_ATTACH and not request.subject_id:
             raise DomainError(
-                "no_subject",
+                PrivacyError.NO_SUBJECT,
                 _(
                     "First link the request to the account of the person concerned, or answer "
                     "that the data will follow within 10 business days."
@@ -779,7 +808,7 @@ def arco_request_answer(
             )
         if data == ACCESS_DATA_NONE and request.subject_id:
             raise DomainError(
-                "data_held",
+                PrivacyError.DATA_HELD,
                 _("This person has an account: attach their data or send it later."),
                 field="data",
             )
@@ -796,8 +825,7 @@ def arco_request_answer(
                 today, rules.ACCESS_DELIVERY_DAYS
             )
             fields.append("data_delivery_due")
-    _history(request, actor, f"answered: {outcome}")
-    request.save(update_fields=fields)
+    save(request, actor=actor, reason=f"answered: {outcome}", fields=fields)
     _queue_response(request, export=export)
     if controller_email:
         _queue_to_controller(request, controller_name, controller_email)
@@ -808,13 +836,13 @@ def _check_controller(request: ArcoRequest, granted: bool, name: str, email: str
     """R-A1 portability: the data may be sent to another controller the person named."""
     if request.right != ArcoRequest.Right.PORTABILIDAD or not granted:
         raise DomainError(
-            "controller_not_applicable",
+            PrivacyError.CONTROLLER_NOT_APPLICABLE,
             _("Only a granted portability request sends the data to another controller."),
             field="controller_email",
         )
     if not name or not is_single_line(name) or len(name) > 200:
         raise DomainError(
-            "controller_name_required",
+            PrivacyError.CONTROLLER_NAME_REQUIRED,
             _("Enter the name of the controller the person asked to receive the data."),
             field="controller_name",
         )
@@ -822,7 +850,7 @@ def _check_controller(request: ArcoRequest, granted: bool, name: str, email: str
         validate_email(email)
     except ValidationError:
         raise DomainError(
-            "invalid_email",
+            PrivacyError.INVALID_EMAIL,
             _("Enter a valid e-mail address for the controller."),
             field="controller_email",
         ) from None
@@ -857,7 +885,7 @@ def _require_account_email(request: ArcoRequest) -> None:
     """R-A1: a person's data is e-mailed only to their account's address."""
     if request.subject is not None and not (request.subject.email or "").strip():
         raise DomainError(
-            "account_without_email",
+            PrivacyError.ACCOUNT_WITHOUT_EMAIL,
             _(
                 "The linked account has no e-mail address: the data is sent only there. Record "
                 "the person's e-mail on their account first."
@@ -1109,7 +1137,7 @@ def arco_delivery_confirm(*, actor, delivery_id: int) -> ArcoDelivery:
     """R-A6: the officer records that a letter sent by post was delivered."""
     delivery = ArcoDelivery.objects.select_for_update().get(pk=delivery_id)
     if delivery.status not in (ArcoDelivery.Status.PENDING, ArcoDelivery.Status.SENT):
-        raise DomainError("cannot_confirm", _("This delivery cannot be confirmed."))
+        raise DomainError(PrivacyError.CANNOT_CONFIRM, _("This delivery cannot be confirmed."))
     delivery.status = ArcoDelivery.Status.DELIVERED
     delivery.detail = _("Confirmed by %(who)s") % {"who": actor.get_username()}
     delivery.save(update_fields=["status", "detail"])
@@ -1123,7 +1151,7 @@ def require_identity_verified(request: ArcoRequest) -> None:
     services that call this)."""
     if request.identity_verified_at is None:
         raise DomainError(
-            "identity_not_verified",
+            PrivacyError.IDENTITY_NOT_VERIFIED,
             _(
                 "Record first how the requester's identity was verified: nothing is disclosed "
                 "or changed before."
@@ -1141,21 +1169,23 @@ def arco_request_verify_identity(*, actor, request_id: int, method: str, note: s
 
     request = _locked(request_id)
     if not (request.is_open or data_pending(request)):
-        raise DomainError("not_open", _("This request is not in course."))
+        raise DomainError(PrivacyError.NOT_OPEN, _("This request is not in course."))
     if request.identity_verified_at is not None:
-        raise DomainError("already_verified", _("Identity was already verified."))
+        raise DomainError(PrivacyError.ALREADY_VERIFIED, _("Identity was already verified."))
     if method not in ArcoRequest.IdentityMethod.values:
-        raise DomainError("unknown_method", _("Choose how identity was verified."), field="method")
+        raise DomainError(
+            PrivacyError.UNKNOWN_METHOD, _("Choose how identity was verified."), field="method"
+        )
     note = (note or "").strip()
     if not note or not is_single_line(note) or len(note) > 300:
         raise DomainError(
-            "note_required",
+            PrivacyError.NOTE_REQUIRED,
             _("Say in one line (at most 300 characters) what was checked."),
             field="note",
         )
     if method == ArcoRequest.IdentityMethod.KNOWN_EMAIL and not _known_email_confirmed(request):
         raise DomainError(
-            "email_not_known",
+            PrivacyError.EMAIL_NOT_KNOWN,
             _(
                 "The requester's address is not the one on file for the linked account, or it "
                 "was not confirmed through the link: choose another way of verifying identity."
@@ -1202,10 +1232,10 @@ def arco_request_link_subject(*, actor, request_id: int, subject_id: int | None)
 
     request = _locked(request_id)
     if not (request.is_open or data_pending(request)):
-        raise DomainError("not_open", _("This request is not in course."))
+        raise DomainError(PrivacyError.NOT_OPEN, _("This request is not in course."))
     if subject_id and subject_id not in {c.user_id for c in subject_candidates(request)}:
         raise DomainError(
-            "subject_not_matched",
+            PrivacyError.SUBJECT_NOT_MATCHED,
             _(
                 "This account does not match the request: the identity document and the name "
                 "or a known e-mail address must agree."
@@ -1213,8 +1243,7 @@ def arco_request_link_subject(*, actor, request_id: int, subject_id: int | None)
             field="subject",
         )
     request.subject_id = subject_id
-    _history(request, actor, "subject linked")
-    request.save(update_fields=["subject"])
+    save(request, actor=actor, reason="subject linked", fields=["subject"])
     return request
 
 
@@ -1227,16 +1256,18 @@ def arco_data_deliver(*, actor, request_id: int, today: dt.date) -> ArcoRequest:
 
     request = _locked(request_id)
     if not data_pending(request):
-        raise DomainError("no_data_pending", _("No data is waiting to be delivered here."))
+        raise DomainError(
+            PrivacyError.NO_DATA_PENDING, _("No data is waiting to be delivered here.")
+        )
     if not request.subject_id:
         raise DomainError(
-            "no_subject", _("First link the request to the account of the person concerned.")
+            PrivacyError.NO_SUBJECT,
+            _("First link the request to the account of the person concerned."),
         )
     require_identity_verified(request)
     _require_account_email(request)
     request.data_delivered_on = today  # under the row lock: a second click finds it
-    _history(request, actor, "data delivered")
-    request.save(update_fields=["data_delivered_on"])
+    save(request, actor=actor, reason="data delivered", fields=["data_delivered_on"])
     _queue_files_and_email(request, ArcoDelivery.Kind.DATA, "data", "privacy.data_files")
     return request
 
@@ -1258,7 +1289,9 @@ def notice_publish(
 ) -> PrivacyNotice:
     """R-P1: a new version; published versions are never edited (their hash is evidence)."""
     if PrivacyNotice.objects.filter(version=version).exists():
-        raise DomainError("version_exists", _("This version already exists."), field="version")
+        raise DomainError(
+            PrivacyError.VERSION_EXISTS, _("This version already exists."), field="version"
+        )
     notice = PrivacyNotice(
         version=version,
         effective_on=effective_on,
@@ -1273,10 +1306,6 @@ def notice_publish(
     return notice
 
 
-def _lock_user(user):
-    return get_user_model().objects.select_for_update().get(pk=user.pk)
-
-
 @enforces("R-P2")
 @transaction.atomic
 def notice_acknowledge(
@@ -1288,7 +1317,7 @@ def notice_acknowledge(
     user_agent: str = "",
 ) -> NoticeAcknowledgement:
     """R-P2: the notice was shown; recorded even where no consent is needed."""
-    _lock_user(user)
+    lock(user)
     ack, _created = NoticeAcknowledgement.objects.get_or_create(
         user=user,
         notice=notice,
@@ -1343,12 +1372,14 @@ def consent_decide(
     Only purposes whose legal basis is consent are asked (never one box for everything); a
     purpose about minors under 14 is consented to by the parent or guardian.
     """
-    _lock_user(user)
+    lock(user)
     if not purpose.is_active or not purpose.needs_consent:
-        raise DomainError("consent_not_applicable", _("This purpose does not rest on consent."))
+        raise DomainError(
+            PrivacyError.CONSENT_NOT_APPLICABLE, _("This purpose does not rest on consent.")
+        )
     if give and purpose.minors and not as_guardian:
         raise DomainError(
-            "guardian_required",
+            PrivacyError.GUARDIAN_REQUIRED,
             _("Consent for children under 14 must be given by their parent or guardian (R-P4)."),
         )
     decision = ConsentEvent.Decision.GIVEN if give else ConsentEvent.Decision.REFUSED
@@ -1418,9 +1449,9 @@ def consent_revoke(
 ) -> ConsentEvent:
     """R-P3: revoking is one click, takes effect at once (has_consent turns False) and is
     itself recorded."""
-    _lock_user(user)
+    lock(user)
     if _consent_state(user, purpose) != ConsentEvent.Decision.GIVEN:
-        raise DomainError("not_given", _("There is no consent in force to revoke."))
+        raise DomainError(PrivacyError.NOT_GIVEN, _("There is no consent in force to revoke."))
     from privacy.selectors import notice_current
 
     return _consent_record(

@@ -11,6 +11,7 @@ from django.utils import timezone, translation
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
+from privacy.errors import PrivacyError
 from privacy.models import ArcoRequest, ConsentEvent, Purpose
 from privacy.registry import (  # noqa: F401
     MASKED_FIELDS,
@@ -49,12 +50,13 @@ BANK_FIELDS = frozenset({"bank_name", "bank_account"})
 
 def _require(request: ArcoRequest, right: str) -> None:
     if request.right != right:
-        raise DomainError("wrong_right", _("This action does not belong to this right."))
+        raise DomainError(PrivacyError.WRONG_RIGHT, _("This action does not belong to this right."))
     if not request.is_open or request.status == ArcoRequest.Status.OBSERVED:
-        raise DomainError("not_open", _("This request is not in course."))
+        raise DomainError(PrivacyError.NOT_OPEN, _("This request is not in course."))
     if request.subject_id is None:
         raise DomainError(
-            "no_subject", _("First link the request to the account of the person concerned.")
+            PrivacyError.NO_SUBJECT,
+            _("First link the request to the account of the person concerned."),
         )
     require_identity_verified(request)  # R-A1: nothing changed before
 
@@ -79,7 +81,7 @@ def _check(record, fields: list[str]) -> None:
         if not is_single_line(str(getattr(record, field) or "")):
             label = capfirst(record._meta.get_field(field).verbose_name)
             raise DomainError(
-                "invalid_value",
+                PrivacyError.INVALID_VALUE,
                 _("%(field)s: write it on one line, without line breaks or tabs.")
                 % {"field": label},
                 field=field,
@@ -90,7 +92,9 @@ def _check(record, fields: list[str]) -> None:
     except ValidationError as error:
         field, problems = next(iter(error.message_dict.items()))
         label = capfirst(record._meta.get_field(field).verbose_name)
-        raise DomainError("invalid_value", f"{label}: {' '.join(problems)}", field=field) from None
+        raise DomainError(
+            PrivacyError.INVALID_VALUE, f"{label}: {' '.join(problems)}", field=field
+        ) from None
 
 
 @enforces("R-A8")
@@ -108,7 +112,7 @@ def subject_rectify(*, actor, request_id: int, changes: dict, today: dt.date) ->
     changes = {k: str(v).strip() for k, v in changes.items() if v not in (None, "")}
     if BANK_FIELDS & set(changes):
         raise DomainError(
-            "bank_data_not_by_arco",
+            PrivacyError.BANK_DATA_NOT_BY_ARCO,
             _(
                 "Bank data is never changed through an ARCO request: the person changes it "
                 "signed in to their account, with a second approval."
@@ -129,7 +133,9 @@ def subject_rectify(*, actor, request_id: int, changes: dict, today: dt.date) ->
     profile_fields = [f for f in RECTIFIABLE_PROFILE_FIELDS if f in changes]
     if profile_fields:
         if profile is None:
-            raise DomainError("no_profile", _("This person has no traveler profile to correct."))
+            raise DomainError(
+                PrivacyError.NO_PROFILE, _("This person has no traveler profile to correct.")
+            )
         for field in profile_fields:
             lines.append((TravelerProfile, field, getattr(profile, field), changes[field]))
             setattr(profile, field, changes[field])
@@ -138,7 +144,7 @@ def subject_rectify(*, actor, request_id: int, changes: dict, today: dt.date) ->
         profile.save(update_fields=profile_fields)
     done = user_fields + profile_fields
     if not done:
-        raise DomainError("nothing_to_change", _("Enter at least one value to correct."))
+        raise DomainError(PrivacyError.NOTHING_TO_CHANGE, _("Enter at least one value to correct."))
     with translation.override(request.language):  # the letter's language
         _append_fulfilment(
             request,
@@ -193,7 +199,7 @@ def subject_cancel_dependants(
     )
     if not chosen or len(chosen) != len(ids):
         raise DomainError(
-            "choose_dependants",
+            PrivacyError.CHOOSE_DEPENDANTS,
             _("Choose the dependants of this person whose data is to be erased."),
             field="dependants",
         )
@@ -204,7 +210,7 @@ def subject_cancel_dependants(
     ]
     if holds:
         raise DomainError(
-            "held",
+            PrivacyError.HELD,
             _("A legal hold keeps the dependants' data: %(reasons)s")
             % {"reasons": "; ".join(str(h.reason) for h in holds)},
         )
@@ -269,7 +275,9 @@ def subject_stop_processing(
     user = get_user_model().objects.get(pk=request.subject_id)
     purposes = list(Purpose.objects.filter(code__in=purpose_codes, is_active=True))
     if not purposes:
-        raise DomainError("nothing_to_stop", _("Choose at least one purpose."), field="purposes")
+        raise DomainError(
+            PrivacyError.NOTHING_TO_STOP, _("Choose at least one purpose."), field="purposes"
+        )
     assessment = (assessment or "").strip()
     english = request.language == "en"
     stopped, weighed = [], []
@@ -285,7 +293,7 @@ def subject_stop_processing(
             weighed.append((name, purpose))
     if weighed and not assessment:
         raise DomainError(
-            "assessment_required",
+            PrivacyError.ASSESSMENT_REQUIRED,
             _(
                 "This purpose does not rest on consent: write your assessment of the person's "
                 "reasons against the basis of the processing; it goes into the letter."
@@ -293,7 +301,9 @@ def subject_stop_processing(
             field="assessment",
         )
     if not stopped and not weighed:
-        raise DomainError("nothing_to_stop", _("None of these purposes had consent in force."))
+        raise DomainError(
+            PrivacyError.NOTHING_TO_STOP, _("None of these purposes had consent in force.")
+        )
     lines = []
     with translation.override(request.language):  # the letter's language
         if stopped:
@@ -329,16 +339,16 @@ def subject_review_decision(
     outcome are recorded and go into the answer."""
     request = _locked(request_id)
     if request.right != ArcoRequest.Right.TRATAMIENTO_OBJETIVO:
-        raise DomainError("wrong_right", _("This action does not belong to this right."))
+        raise DomainError(PrivacyError.WRONG_RIGHT, _("This action does not belong to this right."))
     if not request.is_open or request.status == ArcoRequest.Status.OBSERVED:
-        raise DomainError("not_open", _("This request is not in course."))
+        raise DomainError(PrivacyError.NOT_OPEN, _("This request is not in course."))
     if not decision.strip():
         raise DomainError(
-            "decision_required", _("Say which decision was reviewed."), field="decision"
+            PrivacyError.DECISION_REQUIRED, _("Say which decision was reviewed."), field="decision"
         )
     if not outcome.strip():
         raise DomainError(
-            "outcome_required", _("Write the outcome of the review."), field="outcome"
+            PrivacyError.OUTCOME_REQUIRED, _("Write the outcome of the review."), field="outcome"
         )
     require_identity_verified(request)  # R-A1
     request.human_review_by = actor

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from settlements.transitions import SETTLEMENT
 from viaticos.roles import Role, has_role, user_roles
 
 # Roles that read every settlement (they receive, review, settle, approve exceptions or audit).
@@ -39,37 +40,19 @@ def exception_approver_role(user) -> str | None:
     return None
 
 
+def _guards(settlement):
+    def not_own(check):
+        return lambda user, obj: not is_own(user, settlement) and bool(check(user))
+
+    return {
+        "traveler": lambda user, obj: is_own(user, settlement),
+        "assistant": not_own(is_accounting_assistant),
+        "accountant": not_own(is_general_accountant),
+        "exception_approver": not_own(exception_approver_role),
+    }
+
+
 def settlement_actions(user, settlement) -> set[str]:
-    """The actions `user` may take on `settlement` now (buttons shown = actions allowed)."""
-    S = settlement.Status
-    own = is_own(user, settlement)
-    actions: set[str] = set()
-    if own and settlement.status in settlement.EDITABLE:
-        actions |= {"edit", "submit"}
-    if not own and is_accounting_assistant(user) and settlement.status == S.SUBMITTED:
-        actions |= {"receive", "return"}
-    if (
-        not own
-        and is_accounting_assistant(user)
-        and settlement.stamping == settlement.Stamping.FAILED
-        and settlement.status not in settlement.EDITABLE | {S.SUBMITTED}
-    ):
-        actions.add("stamp_again")  # R-3.7: a stamping run that failed
-    if not own and is_general_accountant(user):
-        if settlement.status == S.RECEIVED:
-            actions |= {"review", "finish_review", "return"}
-        if settlement.status == S.REVIEWED:
-            actions |= {"settle", "return"}
-        if settlement.status == S.SETTLED:
-            actions.add("record_balance")
-    if (
-        not own
-        and exception_approver_role(user)
-        and settlement.status
-        not in (
-            S.SETTLED,
-            S.CLOSED,
-        )
-    ):
-        actions.add("approve_exception")
-    return actions
+    """The actions `user` may take on `settlement` now (buttons shown = actions allowed): the
+    rows of settlements.transitions.SETTLEMENT from its status whose guard `user` passes."""
+    return SETTLEMENT.actions_for(user, settlement, _guards(settlement))

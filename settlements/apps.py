@@ -7,7 +7,11 @@ class SettlementsConfig(AppConfig):
     verbose_name = _("Settlements")
 
     def ready(self) -> None:
+        from missions.hooks import register_settlement_step
         from settlements.home import register
+        from settlements.transitions import traveler_step
+
+        register_settlement_step(traveler_step)  # the mission pages' next step (issue 17)
 
         register()
         from settlements.privacy import register_privacy

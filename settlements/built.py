@@ -26,6 +26,7 @@ from django.db import IntegrityError, transaction
 from django.utils import translation
 
 from settlements import documents
+from settlements.errors import SettlementsError
 from settlements.models import BuiltDocument, Settlement
 from viaticos.files import save_file
 
@@ -88,7 +89,7 @@ def _check_stamped(settlement: Settlement) -> None:
 
     if settlement.stamping == Settlement.Stamping.RUNNING:
         raise DomainError(
-            "stamping",
+            SettlementsError.STAMPING,
             _(
                 "The documents are being stamped (%(done)s of %(total)s); the stamped bundle "
                 "is ready when they all are."
@@ -97,7 +98,7 @@ def _check_stamped(settlement: Settlement) -> None:
         )
     if settlement.stamping == Settlement.Stamping.FAILED:
         raise DomainError(
-            "stamping_failed",
+            SettlementsError.STAMPING_FAILED,
             _("The documents could not be stamped: %(error)s")
             % {"error": settlement.stamping_error},
         )

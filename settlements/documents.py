@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
+from settlements.errors import SettlementsError
 from viaticos.pdf import render_pdf
 from viaticos.people import display_name
 
@@ -76,7 +77,7 @@ def render_bundle(settlement) -> bytes:
     docs.sort(key=lambda d: (d.receipt_id is not None, d.receipt.date if d.receipt else None, d.pk))
     if not docs or any(not d.stamped_file for d in docs):
         raise DomainError(
-            "not_stamped",
+            SettlementsError.NOT_STAMPED,
             _(
                 "The stamped bundle exists once the Accounting Assistant has received the "
                 "settlement."

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from settlements.errors import SettlementsError
 from settlements.models import Receipt, Settlement
 from viaticos.errors import DomainError
 from viaticos.exchange import USD, conversion_to_usd, max_age_days
@@ -47,7 +48,9 @@ def check_currency(currency: str) -> str:
     """An ISO 4217 currency code (upper case), or a DomainError on `currency`."""
     code = (currency or "").strip().upper()
     if len(code) != 3 or not code.isalpha() or pycountry.currencies.get(alpha_3=code) is None:
-        raise DomainError("invalid_currency", _("Enter an ISO currency code."), field="currency")
+        raise DomainError(
+            SettlementsError.INVALID_CURRENCY, _("Enter an ISO currency code."), field="currency"
+        )
     return code
 
 

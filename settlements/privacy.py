@@ -21,7 +21,6 @@ from django.utils.translation import gettext_lazy
 
 from missions.privacy import (
     ANON,
-    _delete_files_on_commit,
     _iso,
     _money,
     mission_anonymize,
@@ -37,6 +36,7 @@ from privacy.registry import (
     exclude_done,
     register,
 )
+from viaticos.services import delete_files_on_commit
 
 SETTLEMENT_KEY = "settlements.settlement"
 MISSION_KEY = "missions.mission"
@@ -171,14 +171,14 @@ def settlement_anonymize(settlement) -> list[str]:
     docs = Document.objects.filter(settlement=settlement).exclude(file="", stamped_file="")
     names = [n for d in docs for n in (d.file, d.stamped_file)]
     if names:
-        _delete_files_on_commit(names)
+        delete_files_on_commit(names)
         Document.objects.filter(pk__in=[d.pk for d in docs]).update(
             file="", stamped_file="", original_name=ANON
         )
         removed.append(_("uploaded files"))
     from settlements.built import built_documents_discard
 
-    _delete_files_on_commit(built_documents_discard([settlement.pk]))  # built PDFs hold them too
+    delete_files_on_commit(built_documents_discard([settlement.pk]))  # built PDFs hold them too
     receipts = Receipt.objects.filter(settlement=settlement)
     # "Issued to" is the organization on an invoice (kept: it is the books); anything else
     # there (a boarding pass, a ticket in the traveler's name) is the person's.
@@ -392,7 +392,7 @@ def settlements_anonymize_bulk(settlement_ids) -> dict[int, list[str]]:
     )
     rows = list(docs.values_list("pk", "settlement_id", "file", "stamped_file"))
     if rows:
-        _delete_files_on_commit([n for _pk, _s, f, st in rows for n in (f, st)])
+        delete_files_on_commit([n for _pk, _s, f, st in rows for n in (f, st)])
         Document.objects.filter(pk__in=[r[0] for r in rows]).update(
             file="", stamped_file="", original_name=ANON
         )
@@ -400,7 +400,7 @@ def settlements_anonymize_bulk(settlement_ids) -> dict[int, list[str]]:
             removed[settlement_id].append(_("uploaded files"))
     from settlements.built import built_documents_discard
 
-    _delete_files_on_commit(built_documents_discard(settlement_ids))
+    delete_files_on_commit(built_documents_discard(settlement_ids))
     receipts = Receipt.objects.filter(settlement_id__in=settlement_ids)
     customer = receipts.exclude(customer_tax_id=_organization_tax_id()).exclude(
         customer_name="", customer_tax_id=""

@@ -13,8 +13,9 @@ from django.utils.translation import gettext as _
 from missions import access as mission_access
 from missions import services as mission_services
 from missions.models import Mission
+from settlements.errors import SettlementsError
 from settlements.models import ReturnRecord
-from viaticos.errors import DomainError, NotAllowed, require_reason
+from viaticos.errors import CommonError, DomainError, NotAllowed, require_reason
 from viaticos.roles import Role, has_role
 from viaticos.rules_registry import enforces
 
@@ -42,11 +43,13 @@ def mission_record_return(
     mission = Mission.objects.select_for_update().get(pk=mission.pk)
     if kind not in ReturnRecord.Kind.values:
         raise DomainError(
-            "invalid_kind", _("Choose an actual return or an extension."), field="kind"
+            SettlementsError.INVALID_KIND,
+            _("Choose an actual return or an extension."),
+            field="kind",
         )
     if not can_record(actor, mission, kind):
         raise NotAllowed(
-            "not_allowed",
+            CommonError.NOT_ALLOWED,
             _(
                 "The traveler or the Project Coordinator records the return; an extension is "
                 "authorized by the Project Coordinator or the Executive Secretary."
@@ -54,7 +57,7 @@ def mission_record_return(
         )
     if mission.status not in RECORDABLE:
         raise DomainError(
-            "wrong_state",
+            CommonError.WRONG_STATE,
             _("The return of mission %(code)s cannot be recorded: it is “%(status)s”.")
             % {"code": mission.code, "status": mission.get_status_display()},
         )
@@ -62,12 +65,14 @@ def mission_record_return(
         at = timezone.make_aware(at)
     if at <= mission.departure_at:
         raise DomainError(
-            "return_before_departure", _("The return is before the departure."), field="at"
+            SettlementsError.RETURN_BEFORE_DEPARTURE,
+            _("The return is before the departure."),
+            field="at",
         )
     if kind == ReturnRecord.Kind.ACTUAL_RETURN:
         if at > timezone.now():
             raise DomainError(
-                "return_in_the_future",
+                SettlementsError.RETURN_IN_THE_FUTURE,
                 _("An actual return cannot be in the future; record an extension instead."),
                 field="at",
             )
@@ -75,7 +80,7 @@ def mission_record_return(
         reason = require_reason(reason)
         if at <= mission.return_at:
             raise DomainError(
-                "extension_not_later",
+                SettlementsError.EXTENSION_NOT_LATER,
                 _("An extension moves the return later than the planned %(date)s.")
                 % {"date": timezone.localtime(mission.return_at).strftime("%d/%m/%Y %H:%M")},
                 field="at",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from decimal import Decimal
 
@@ -19,7 +19,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import gettext_lazy
 
 from deadlines.models import PayrollDeductionOrder
 from missions import budgets, hooks
@@ -29,6 +29,7 @@ from missions.perdiem import PerDiemError, PerDiemResult
 from missions.perdiem_messages import to_domain_error
 from missions.rules import LegInput, plan_per_diem, result_to_snapshot
 from settlements import access, ledger, returns, stamp_runs
+from settlements.errors import SettlementsError
 from settlements.fx import check_currency, receipt_fx
 from settlements.models import Document, PerDiemLineDecision, Receipt, Settlement, SettlementEvent
 from settlements.receipt_reader import ReceiptReading, prefill, read_receipt
@@ -49,12 +50,14 @@ from settlements.selectors import (
     settlement_summary,
     submission_date,
 )
+from settlements.transitions import SETTLEMENT
 from viaticos.business_days import duty_calendar
 from viaticos.errors import DomainError, NotAllowed, require_reason
 from viaticos.files import save_file
 from viaticos.models import Organization
 from viaticos.money import round_money
 from viaticos.rules_registry import enforces
+from viaticos.services import delete_files_on_commit, lock, not_allowed, save
 from viaticos.tasks import broker_configured, run_after_commit
 from viaticos.uploads import CheckedUpload, check_upload
 
@@ -66,44 +69,14 @@ ZERO = Decimal("0.00")
 # --- helpers ----------------------------------------------------------------------------------
 
 
-def _wrong_state(settlement: Settlement, action: str) -> DomainError:
-    # A context of its own: the missions catalogue has the same English sentence worded for
-    # its verbs ("No se puede autorizar …"), which would otherwise be used here too.
-    return DomainError(
-        "wrong_state",
-        pgettext(
-            "settlement",
-            "%(code)s cannot be %(action)s: it is “%(status)s”. Reload the page to see its state.",
-        )
-        % {
-            "code": settlement.code,
-            "action": action,
-            "status": settlement.get_status_display(),
-        },
-    )
-
-
-def _not_allowed() -> DomainError:
-    return NotAllowed("not_allowed", _("You may not take this action on this settlement."))
+NOT_YOURS = gettext_lazy("You may not take this action on this settlement.")
 
 
 def _own() -> DomainError:
     return NotAllowed(
-        "own_settlement",
+        SettlementsError.OWN_SETTLEMENT,
         _("Nobody receives, reviews or settles their own settlement (segregation of duties)."),
     )
-
-
-def _lock(settlement: Settlement) -> Settlement:
-    return Settlement.objects.select_for_update().get(pk=settlement.pk)
-
-
-def _save(obj, actor, reason: str, fields: list[str]) -> None:
-    obj._history_user = actor
-    obj._change_reason = reason
-    if isinstance(obj, Settlement):
-        fields = [*fields, "updated_at"]
-    obj.save(update_fields=fields)
 
 
 def _event(settlement, actor, action, comment: str = "") -> None:
@@ -128,11 +101,6 @@ def _files() -> Iterator:
         for name in written:
             default_storage.delete(name)
         raise
-
-
-def _delete_stored(names: Iterable[str]) -> None:
-    for name in names:
-        default_storage.delete(name)
 
 
 def _new_document(settlement, *, actor, kind, checked: CheckedUpload, receipt=None) -> Document:
@@ -204,12 +172,14 @@ def settlement_start(*, actor, mission: Mission) -> Settlement:
     settlement for ever (R-3.11a)."""
     mission = Mission.objects.select_for_update().get(pk=mission.pk)
     if mission.traveler_id != actor.pk:
-        raise _not_allowed()
+        raise not_allowed(NOT_YOURS)
     if Settlement.objects.filter(mission=mission).exists():
-        raise DomainError("settlement_exists", _("This mission already has a settlement."))
+        raise DomainError(
+            SettlementsError.SETTLEMENT_EXISTS, _("This mission already has a settlement.")
+        )
     if not settleable_missions().filter(pk=mission.pk).exists():
         raise DomainError(
-            "mission_not_returned",
+            SettlementsError.MISSION_NOT_RETURNED,
             _(
                 "A settlement is started once the traveler is back from the mission, or when "
                 "a stopped mission's advance was partly spent (R-4)."
@@ -244,12 +214,11 @@ def settlement_start(*, actor, mission: Mission) -> Settlement:
     return settlement
 
 
-def _editable_by_traveler(settlement: Settlement, actor) -> Settlement:
-    settlement = _lock(settlement)
+def _editable_by_traveler(settlement: Settlement, actor, action: str = "edit") -> Settlement:
+    settlement = lock(settlement)
     if not access.is_own(actor, settlement):
-        raise _not_allowed()
-    if settlement.status not in Settlement.EDITABLE:
-        raise _wrong_state(settlement, _("changed"))
+        raise not_allowed(NOT_YOURS)
+    SETTLEMENT.require(settlement, action)
     return settlement
 
 
@@ -270,7 +239,7 @@ def _check_times_window(settlement: Settlement) -> None:
     ):
         fmt = "%d/%m/%Y %H:%M"
         raise DomainError(
-            "times_outside_authorization",
+            SettlementsError.TIMES_OUTSIDE_AUTHORIZATION,
             _(
                 "The actual times (%(dep)s → %(ret)s) fall outside the authorized mission "
                 "(%(pdep)s → %(pret)s, with %(hours)s hours of tolerance). Ask the Project "
@@ -305,11 +274,11 @@ def settlement_set_times(
     settlement.actual_return_at = actual_return_at
     _check_times_window(settlement)
     _recompute(settlement, settlement.mission)
-    _save(
+    save(
         settlement,
-        actor,
-        "actual times",
-        ["actual_departure_at", "actual_return_at", "perdiem", "viaticos_recognized"],
+        actor=actor,
+        reason="actual times",
+        fields=["actual_departure_at", "actual_return_at", "perdiem", "viaticos_recognized"],
     )
     _refresh_totals(settlement)
     _event(
@@ -328,7 +297,9 @@ def settlement_attach_document(
 ) -> Document:
     """R-2a: proof of travel (passport copy, boarding pass, bus ticket) and the mission report."""
     if kind not in (Document.Kind.PROOF_OF_TRAVEL, Document.Kind.MISSION_REPORT):
-        raise DomainError("invalid_kind", _("Choose what the document is."), field="kind")
+        raise DomainError(
+            SettlementsError.INVALID_KIND, _("Choose what the document is."), field="kind"
+        )
     checked = check_upload(upload)
     settlement = _editable_by_traveler(settlement, actor)
     with _files() as write:
@@ -349,13 +320,13 @@ def _check_not_duplicate(*, key: str, sha256: str, receipt: Receipt | None = Non
         files, keys = files.exclude(receipt=receipt), keys.exclude(pk=receipt.pk)
     if sha256 and files.exists():
         raise DomainError(
-            "duplicate_receipt_file",
+            SettlementsError.DUPLICATE_RECEIPT_FILE,
             _("This file was already submitted as a receipt in a settlement (R-7c)."),
             field="file",
         )
     if key and keys.exists():
         raise DomainError(
-            "duplicate_receipt_number",
+            SettlementsError.DUPLICATE_RECEIPT_NUMBER,
             _(
                 "A receipt with this issuer tax id and number was already submitted in a "
                 "settlement (R-7c)."
@@ -388,22 +359,32 @@ def _clean_line(
     """The input checks of a receipt line, added or changed; the amount rounded and the
     currency normalized."""
     if receipt_type not in ReceiptType.values:
-        raise DomainError("invalid_type", _("Choose the type of receipt."), field="receipt_type")
+        raise DomainError(
+            SettlementsError.INVALID_TYPE, _("Choose the type of receipt."), field="receipt_type"
+        )
     if category not in Category.values:
-        raise DomainError("invalid_category", _("Choose the category."), field="category")
+        raise DomainError(
+            SettlementsError.INVALID_CATEGORY, _("Choose the category."), field="category"
+        )
     if not isinstance(amount, Decimal) or amount <= 0:
         raise DomainError(
-            "negative_amount",
+            SettlementsError.NEGATIVE_AMOUNT,
             _("The amount must be greater than zero."),
             field="amount",
         )
     if not (number or "").strip():
-        raise DomainError("number_required", _("Enter the receipt number."), field="number")
+        raise DomainError(
+            SettlementsError.NUMBER_REQUIRED, _("Enter the receipt number."), field="number"
+        )
     if not (issuer_name or "").strip():
-        raise DomainError("issuer_required", _("Enter the issuer."), field="issuer_name")
+        raise DomainError(
+            SettlementsError.ISSUER_REQUIRED, _("Enter the issuer."), field="issuer_name"
+        )
     if receipt_type != ReceiptType.RECIBO_EGRESOS and not normalize_tax_id(issuer_tax_id):
         raise DomainError(
-            "issuer_tax_id_required", _("Enter the issuer's tax id."), field="issuer_tax_id"
+            SettlementsError.ISSUER_TAX_ID_REQUIRED,
+            _("Enter the issuer's tax id."),
+            field="issuer_tax_id",
         )
     return round_money(amount), check_currency(currency)
 
@@ -527,7 +508,7 @@ def receipt_remove(*, actor, receipt: Receipt) -> None:
     receipt.delete()
     _refresh_totals(settlement)
     _event(settlement, actor, A.RECEIPT_REMOVED, label)
-    transaction.on_commit(lambda: _delete_stored(names))
+    delete_files_on_commit(names)
 
 
 def _organization() -> tuple[str, str]:
@@ -737,7 +718,12 @@ def receipt_change(
     with _files() as write:
         try:
             with transaction.atomic():
-                _save(receipt, actor, "confirmed" if confirming else "changed", fields)
+                save(
+                    receipt,
+                    actor=actor,
+                    reason="confirmed" if confirming else "changed",
+                    fields=fields,
+                )
                 if checked:
                     deleted += _replace_document(
                         write, receipt, Document.Kind.RECEIPT, checked, actor
@@ -756,7 +742,7 @@ def receipt_change(
             A.RECEIPT_ADDED if confirming else A.RECEIPT_CHANGED,
             str(receipt),
         )
-    transaction.on_commit(lambda: _delete_stored(deleted))
+    delete_files_on_commit(deleted)
     return receipt
 
 
@@ -769,7 +755,7 @@ def document_remove(*, actor, document: Document) -> None:
     document = Document.objects.select_for_update().get(pk=document.pk, settlement=settlement)
     if document.kind == Document.Kind.RECEIPT:
         raise DomainError(
-            "receipt_file_required",
+            SettlementsError.RECEIPT_FILE_REQUIRED,
             _("A receipt keeps its file: replace it, or remove the receipt."),
         )
     names = [name for name in (document.file, document.stamped_file) if name]
@@ -777,7 +763,7 @@ def document_remove(*, actor, document: Document) -> None:
     document.delete()
     _refresh_totals(settlement)
     _event(settlement, actor, A.DOCUMENT_REMOVED, label)
-    transaction.on_commit(lambda: _delete_stored(names))
+    delete_files_on_commit(names)
 
 
 @enforces("R-2h")
@@ -787,22 +773,23 @@ def receipt_exception_approve(*, actor, receipt: Receipt, comment: str = "") -> 
 
     A line the General Accountant already decided was decided while the expense counted 0: the
     decision is reset for the accountant to decide again, and a finished review is reopened."""
-    settlement = _lock(receipt.settlement)
+    settlement = lock(receipt.settlement)
     receipt = Receipt.objects.select_for_update().get(pk=receipt.pk)
     role = access.exception_approver_role(actor)
     if role is None:
-        raise _not_allowed()
+        raise not_allowed(NOT_YOURS)
     if access.is_own(actor, settlement):
         raise _own()
     if receipt.category not in {c.value for c in NON_ELIGIBLE}:
         raise DomainError(
-            "not_an_exception", _("Only non-eligible expenses need an exception (R-2h).")
+            SettlementsError.NOT_AN_EXCEPTION,
+            _("Only non-eligible expenses need an exception (R-2h)."),
         )
-    if settlement.status in (S.SETTLED, S.CLOSED):
-        raise _wrong_state(settlement, _("changed"))
+    SETTLEMENT.require(settlement, "approve_exception")
     if receipt.exception_approved_by_id:
         raise DomainError(
-            "exception_already_approved", _("This exception was already approved (R-2h).")
+            SettlementsError.EXCEPTION_ALREADY_APPROVED,
+            _("This exception was already approved (R-2h)."),
         )
     receipt.exception_approved_by = actor
     receipt.exception_approver_role = role
@@ -813,11 +800,16 @@ def receipt_exception_approve(*, actor, receipt: Receipt, comment: str = "") -> 
         receipt.accepted_usd = None
         receipt.decision_reason = ""
         fields += ["decision", "accepted_usd", "decision_reason"]
-    _save(receipt, actor, "exception approved", fields)
+    save(receipt, actor=actor, reason="exception approved", fields=fields)
     if decided and settlement.status == S.REVIEWED:
         settlement.status = S.RECEIVED
         settlement.reviewed_by, settlement.reviewed_at = None, None
-        _save(settlement, actor, "review reopened", ["status", "reviewed_by", "reviewed_at"])
+        save(
+            settlement,
+            actor=actor,
+            reason="review reopened",
+            fields=["status", "reviewed_by", "reviewed_at"],
+        )
     _refresh_totals(settlement)
     if decided:
         comment = " ".join([comment, _("The General Accountant decides this line again.")]).strip()
@@ -829,11 +821,11 @@ def receipt_exception_approve(*, actor, receipt: Receipt, comment: str = "") -> 
 @transaction.atomic
 def settlement_submit(*, actor, settlement: Settlement) -> Settlement:
     """R-2a: with proof of travel and the mission report; every warning answered."""
-    settlement = _editable_by_traveler(settlement, actor)
+    settlement = _editable_by_traveler(settlement, actor, "submit")
     kinds = set(settlement.documents.values_list("kind", flat=True))
     if Document.Kind.PROOF_OF_TRAVEL not in kinds or Document.Kind.MISSION_REPORT not in kinds:
         raise DomainError(
-            "documents_missing",
+            SettlementsError.DOCUMENTS_MISSING,
             _(
                 "Attach the proof of travel (passport copy, boarding pass or bus ticket) and "
                 "the mission report before submitting (R-2a)."
@@ -841,20 +833,25 @@ def settlement_submit(*, actor, settlement: Settlement) -> Settlement:
         )
     if settlement.receipts.filter(draft=True).exists():
         raise DomainError(
-            "drafts_pending",
+            SettlementsError.DRAFTS_PENDING,
             _("Some uploaded receipts are still drafts: confirm or remove each one."),
         )
     _check_times_window(settlement)
     summary = settlement_summary(settlement)
     if any(line.verdict.blocks_submission for line in summary.lines):
         raise DomainError(
-            "reasons_missing",
+            SettlementsError.REASONS_MISSING,
             _("Some receipts are dated outside the mission: give the reason for each one."),
         )
     settlement.status = S.SUBMITTED
     settlement.submitted_at = timezone.now()
     settlement.status_reason = ""
-    _save(settlement, actor, "submitted", ["status", "submitted_at", "status_reason"])
+    save(
+        settlement,
+        actor=actor,
+        reason="submitted",
+        fields=["status", "submitted_at", "status_reason"],
+    )
     _event(settlement, actor, A.SUBMITTED)
     return settlement
 
@@ -868,16 +865,20 @@ def settlement_receive(*, actor, settlement: Settlement, today: dt.date) -> Sett
     """The Accounting Assistant receives a submitted settlement; every document is stamped
     "Liquidado, Fecha: …, Responsable: …" (R-3.7) by a stamping run on the worker, all or
     nothing (settlements.stamp_runs), while the assistant goes on working."""
-    settlement = _lock(settlement)
+    settlement = lock(settlement)
     if not access.is_accounting_assistant(actor):
-        raise _not_allowed()
+        raise not_allowed(NOT_YOURS)
     if access.is_own(actor, settlement):
         raise _own()
-    if settlement.status != S.SUBMITTED:
-        raise _wrong_state(settlement, _("received"))
+    SETTLEMENT.require(settlement, "receive")
     settlement.status = S.RECEIVED
     settlement.received_by, settlement.received_at = actor, timezone.now()
-    _save(settlement, actor, "received and stamped", ["status", "received_by", "received_at"])
+    save(
+        settlement,
+        actor=actor,
+        reason="received and stamped",
+        fields=["status", "received_by", "received_at"],
+    )
     _event(settlement, actor, A.RECEIVED)
     _stop_deduction(settlement, today)
     stamp_runs.stamping_start(settlement, today=today)
@@ -892,15 +893,15 @@ def settlement_stamp_again(*, actor, settlement: Settlement, today: dt.date) -> 
 
     Idempotent: once started again (the new run stamping, or done), a repeated request (a
     double click, a client retrying after a timeout) starts no second run and changes nothing."""
-    settlement = _lock(settlement)
+    settlement = lock(settlement)
     if not access.is_accounting_assistant(actor):
-        raise _not_allowed()
+        raise not_allowed(NOT_YOURS)
     if access.is_own(actor, settlement):
         raise _own()
-    if not settlement.stamping or settlement.status in (Settlement.EDITABLE | {S.SUBMITTED}):
-        raise _wrong_state(settlement, _("stamped again"))
-    if settlement.stamping != Settlement.Stamping.FAILED:
+    started_again = settlement.stamping not in ("", Settlement.Stamping.FAILED)
+    if started_again and SETTLEMENT.get(settlement.status, "stamp_again") is not None:
         return settlement
+    SETTLEMENT.require(settlement, "stamp_again")
     stamp_runs.stamping_start(settlement, today=today)
     _event(settlement, actor, A.RECEIVED, _("Stamping started again."))
     return settlement
@@ -918,9 +919,9 @@ def _stop_deduction(settlement: Settlement, today: dt.date) -> None:
 
 
 def _reviewer(settlement: Settlement, actor) -> Settlement:
-    settlement = _lock(settlement)
+    settlement = lock(settlement)
     if not access.is_general_accountant(actor):
-        raise _not_allowed()
+        raise not_allowed(NOT_YOURS)
     if access.is_own(actor, settlement):
         raise _own()
     return settlement
@@ -933,8 +934,7 @@ def receipt_review(
     """The General Accountant accepts, cuts (a "sanctioned amount") or rejects a line, with a
     reason for a cut or a rejection. A line never counts more than its checks allow."""
     settlement = _reviewer(receipt.settlement, actor)
-    if settlement.status != S.RECEIVED:
-        raise _wrong_state(settlement, _("reviewed"))
+    SETTLEMENT.require(settlement, "review")
     receipt = Receipt.objects.select_for_update().get(pk=receipt.pk, settlement=settlement)
     D = Receipt.Decision
     allowed = settlement_summary(settlement).line_for(receipt.pk).verdict.accepted_usd
@@ -945,11 +945,13 @@ def receipt_review(
         receipt.decision_reason = require_reason(reason)
         if accepted_usd is None or not isinstance(accepted_usd, Decimal):
             raise DomainError(
-                "amount_required", _("Enter the amount accepted."), field="accepted_usd"
+                SettlementsError.AMOUNT_REQUIRED,
+                _("Enter the amount accepted."),
+                field="accepted_usd",
             )
         if accepted_usd < 0 or accepted_usd >= allowed:
             raise DomainError(
-                "invalid_cut",
+                SettlementsError.INVALID_CUT,
                 _("A cut is between 0.00 and US$%(max)s (what the checks allow).")
                 % {"max": allowed},
                 field="accepted_usd",
@@ -959,9 +961,16 @@ def receipt_review(
         receipt.decision_reason = require_reason(reason)
         receipt.accepted_usd = ZERO
     else:
-        raise DomainError("invalid_decision", _("Choose accept, cut or reject."), field="decision")
+        raise DomainError(
+            SettlementsError.INVALID_DECISION, _("Choose accept, cut or reject."), field="decision"
+        )
     receipt.decision = decision
-    _save(receipt, actor, f"review {decision}", ["decision", "accepted_usd", "decision_reason"])
+    save(
+        receipt,
+        actor=actor,
+        reason=f"review {decision}",
+        fields=["decision", "accepted_usd", "decision_reason"],
+    )
     _follow_accepted(settlement, actor)
     _refresh_totals(settlement)
     _event(settlement, actor, A.LINE_REVIEWED, f"{receipt}: {receipt.get_decision_display()}")
@@ -974,8 +983,7 @@ def receipts_accept_remaining(*, actor, settlement: Settlement) -> int:
     allow; a line already accepted, cut or rejected is never touched (issue 20). Returns how
     many lines were accepted."""
     settlement = _reviewer(settlement, actor)
-    if settlement.status != S.RECEIVED:
-        raise _wrong_state(settlement, _("reviewed"))
+    SETTLEMENT.require(settlement, "review")
     pending = list(
         settlement.receipts.filter(draft=False, decision=Receipt.Decision.PENDING).order_by("pk")
     )
@@ -999,13 +1007,14 @@ def perdiem_line_review(
     """R-7i: the General Accountant accepts a per-diem line as computed, or cuts it (never
     more than the line, with a reason); the viáticos recognized follow."""
     settlement = _reviewer(settlement, actor)
-    if settlement.status != S.RECEIVED:
-        raise _wrong_state(settlement, _("reviewed"))
+    SETTLEMENT.require(settlement, "review")
     rows = {(r.date, r.concept): r for r in perdiem_review(settlement)}
     row = rows.get((date, concept))
     if row is None or not row.reviewable:
         raise DomainError(
-            "no_such_line", _("There is no per-diem line to decide on for that day."), field="date"
+            SettlementsError.NO_SUCH_LINE,
+            _("There is no per-diem line to decide on for that day."),
+            field="date",
         )
     decisions = PerDiemLineDecision.objects.filter(
         settlement=settlement, date=date, concept=concept
@@ -1017,7 +1026,7 @@ def perdiem_line_review(
         reason = require_reason(reason)
         if not isinstance(accepted_usd, Decimal) or not ZERO <= accepted_usd < row.actual:
             raise DomainError(
-                "invalid_cut",
+                SettlementsError.INVALID_CUT,
                 _("A cut is between 0.00 and US$%(max)s (the line).") % {"max": row.actual},
                 field="accepted_usd",
             )
@@ -1036,7 +1045,9 @@ def perdiem_line_review(
             "reason": reason,
         }
     else:
-        raise DomainError("invalid_decision", _("Choose accept or cut."), field="decision")
+        raise DomainError(
+            SettlementsError.INVALID_DECISION, _("Choose accept or cut."), field="decision"
+        )
     _apply_perdiem_cuts(settlement, actor)
     _event(settlement, actor, A.LINE_REVIEWED, f"{date:%d/%m/%Y} {concept}: {label}")
     return settlement
@@ -1045,7 +1056,7 @@ def perdiem_line_review(
 def _apply_perdiem_cuts(settlement: Settlement, actor) -> None:
     """R-7i: the viáticos recognized are the actual per-diem lines as cut by the accountant."""
     settlement.viaticos_recognized = viaticos_after_cuts(perdiem_review(settlement))
-    _save(settlement, actor, "per-diem lines reviewed", ["viaticos_recognized"])
+    save(settlement, actor=actor, reason="per-diem lines reviewed", fields=["viaticos_recognized"])
     _refresh_totals(settlement)
 
 
@@ -1058,19 +1069,27 @@ def _follow_accepted(settlement: Settlement, actor) -> None:
             line.accepted_usd
         ):
             receipt.accepted_usd = line.accepted_usd
-            _save(receipt, actor, "accepted amount follows the phone cap", ["accepted_usd"])
+            save(
+                receipt,
+                actor=actor,
+                reason="accepted amount follows the phone cap",
+                fields=["accepted_usd"],
+            )
 
 
 @transaction.atomic
 def settlement_review_finish(*, actor, settlement: Settlement) -> Settlement:
     settlement = _reviewer(settlement, actor)
-    if settlement.status != S.RECEIVED:
-        raise _wrong_state(settlement, _("reviewed"))
+    SETTLEMENT.require(settlement, "finish_review")
     if settlement.receipts.filter(decision=Receipt.Decision.PENDING).exists():
-        raise DomainError("lines_pending", _("Decide on every line before finishing the review."))
+        raise DomainError(
+            SettlementsError.LINES_PENDING, _("Decide on every line before finishing the review.")
+        )
     settlement.status = S.REVIEWED
     settlement.reviewed_by, settlement.reviewed_at = actor, timezone.now()
-    _save(settlement, actor, "reviewed", ["status", "reviewed_by", "reviewed_at"])
+    save(
+        settlement, actor=actor, reason="reviewed", fields=["status", "reviewed_by", "reviewed_at"]
+    )
     _event(settlement, actor, A.REVIEWED)
     return settlement
 
@@ -1079,25 +1098,30 @@ def settlement_review_finish(*, actor, settlement: Settlement) -> Settlement:
 def settlement_return(*, actor, settlement: Settlement, reason: str) -> Settlement:
     """Back to the traveler for corrections, with the reason; review decisions are reset."""
     reason = require_reason(reason)
-    settlement = _lock(settlement)
+    settlement = lock(settlement)
     may = access.is_accounting_assistant(actor) or access.is_general_accountant(actor)
     if not may:
-        raise _not_allowed()
+        raise not_allowed(NOT_YOURS)
     if access.is_own(actor, settlement):
         raise _own()
     # The assistant returns what it has not received yet; the accountant what it reviews.
     if "return" not in access.settlement_actions(actor, settlement):
-        raise _wrong_state(settlement, _("returned"))
+        raise SETTLEMENT.wrong_state(settlement, "return")
     settlement.receipts.update(decision=Receipt.Decision.PENDING, accepted_usd=None)
     if settlement.perdiem_decisions.exists():  # R-7i: decided again on the corrected lines
         settlement.perdiem_decisions.all().delete()
         settlement.viaticos_recognized = viaticos_after_cuts(perdiem_review(settlement))
-        _save(settlement, actor, "per-diem cuts reset", ["viaticos_recognized"])
+        save(settlement, actor=actor, reason="per-diem cuts reset", fields=["viaticos_recognized"])
     stamp_runs.stamping_cancel(settlement)
     settlement.status = S.RETURNED
     settlement.status_reason = reason
     settlement.returned_at = timezone.now()
-    _save(settlement, actor, "returned", ["status", "status_reason", "returned_at"])
+    save(
+        settlement,
+        actor=actor,
+        reason="returned",
+        fields=["status", "status_reason", "returned_at"],
+    )
     _refresh_totals(settlement)
     _event(settlement, actor, A.RETURNED, reason)
     return settlement
@@ -1116,8 +1140,7 @@ def settlement_settle(*, actor, settlement: Settlement, today: dt.date) -> Settl
     organization owes no longer blocks the traveler, and the settlement stays "settled" until
     the reimbursement is recorded."""
     settlement = _reviewer(settlement, actor)
-    if settlement.status != S.REVIEWED:
-        raise _wrong_state(settlement, _("settled"))
+    SETTLEMENT.require(settlement, "settle")
     _refuse_rate_pending(settlement)
     summary = settlement_summary(settlement)
     balance = settlement_balance(
@@ -1134,11 +1157,11 @@ def settlement_settle(*, actor, settlement: Settlement, today: dt.date) -> Settl
     settlement.reimbursement_due = balance.reimbursement_due
     settlement.status = S.SETTLED
     settlement.settled_by, settlement.settled_on = actor, today
-    _save(
+    save(
         settlement,
-        actor,
-        "settled",
-        [
+        actor=actor,
+        reason="settled",
+        fields=[
             "status",
             "settled_by",
             "settled_on",
@@ -1162,7 +1185,7 @@ def settlement_settle(*, actor, settlement: Settlement, today: dt.date) -> Settl
 
 def settlement_follow_ledger(*, settlement: Settlement, actor, today: dt.date) -> None:
     """Called after a deduction is exported (deadlines.payroll): see _follow_ledger."""
-    _follow_ledger(_lock(settlement), actor, today)
+    _follow_ledger(lock(settlement), actor, today)
 
 
 def _follow_ledger(settlement: Settlement, actor, today: dt.date) -> None:
@@ -1170,7 +1193,7 @@ def _follow_ledger(settlement: Settlement, actor, today: dt.date) -> None:
     by the traveler: the advance is settled (no longer blocks, R-3.11a) and a deduction not
     exported is cancelled; nothing owed either way: the settlement and mission close."""
     settlement.refresh_from_db()
-    if settlement.status != S.SETTLED:
+    if not SETTLEMENT.allows(settlement, "close"):
         return
     amount = ledger.settlement_owed(settlement, today=today)
     if amount <= 0 and settlement.advance_id:
@@ -1196,8 +1219,7 @@ def settlement_record_balance(
     """R-3.3: the traveler returned what the ledger says they owe, or the organization paid
     what it owes; the advance is then settled and the settlement and the mission closed."""
     settlement = _reviewer(settlement, actor)
-    if settlement.status != S.SETTLED:
-        raise _wrong_state(settlement, _("closed"))
+    SETTLEMENT.require(settlement, "record_balance")
     amount = ledger.settlement_owed(settlement, today=on)
     fields = ["balance_settled_on", "balance_reference"]
     if amount > 0:
@@ -1208,7 +1230,7 @@ def settlement_record_balance(
         fields.append("balance_reimbursed")
     settlement.balance_settled_on = on
     settlement.balance_reference = (reference or "").strip()
-    _save(settlement, actor, "balance recorded", fields)
+    save(settlement, actor=actor, reason="balance recorded", fields=fields)
     if amount:  # SPEC §2.5: the journal
         kind = "money_returned" if amount > 0 else "reimbursement_paid"
         hooks.money_event(kind, settlement=settlement, amount=abs(amount), on=on, actor=actor)
@@ -1219,7 +1241,7 @@ def settlement_record_balance(
 
 def _close(settlement: Settlement, actor) -> None:
     settlement.status = S.CLOSED
-    _save(settlement, actor, "closed", ["status"])
+    save(settlement, actor=actor, reason="closed", fields=["status"])
     _event(settlement, actor, A.CLOSED)
     mission = settlement.mission
     if mission.status in (Mission.Status.RETURNED, *Mission.STOPPED):
@@ -1233,7 +1255,7 @@ def _refuse_rate_pending(settlement: Settlement) -> None:
     pending = settlement.receipts.filter(amount_usd__isnull=True).order_by("date").first()
     if pending is not None:
         raise DomainError(
-            "exchange_rate_pending",
+            SettlementsError.EXCHANGE_RATE_PENDING,
             _(
                 "The official exchange rate of %(currency)s for %(date)s is not published yet; "
                 "the settlement can be settled once it arrives (it is fetched every day)."
@@ -1246,7 +1268,7 @@ def _refuse_rate_pending(settlement: Settlement) -> None:
 def settlement_follow_rates(*, settlement: Settlement) -> Settlement:
     """R-3.10: after its receipts were converted again at a new or corrected rate, the lines
     accepted and the live balance follow (settlements.fx.receipts_follow_rates)."""
-    settlement = _lock(settlement)
+    settlement = lock(settlement)
     if settlement.status in (S.SETTLED, S.CLOSED):
         return settlement  # frozen
     _follow_accepted(settlement, None)

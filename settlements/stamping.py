@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
 
+from settlements.errors import SettlementsError
 from viaticos.errors import DomainError
 
 if TYPE_CHECKING:
@@ -90,7 +91,7 @@ class BundleItem:
 
 def _corrupt(field: str | None = None) -> DomainError:
     return DomainError(
-        "file_corrupt",
+        SettlementsError.FILE_CORRUPT,
         _("The file is damaged or incomplete and cannot be opened. Upload it again."),
         field=field,
     )
@@ -218,7 +219,7 @@ def _read_pdf(content: bytes):
         reader = PdfReader(io.BytesIO(content), strict=False)
         if reader.is_encrypted and not reader.decrypt(""):
             raise DomainError(
-                "file_encrypted",
+                SettlementsError.FILE_ENCRYPTED,
                 _("The PDF is password-protected. Upload a copy without a password."),
             )
         if len(reader.pages) == 0:
@@ -530,7 +531,7 @@ def stamp_image(content: bytes, content_type: str, stamp: Stamp) -> bytes:
 
     if content_type not in IMAGE_TYPES:
         raise DomainError(
-            "file_type_not_allowed",
+            SettlementsError.FILE_TYPE_NOT_ALLOWED,
             _("Only PDF, JPEG or PNG files are accepted; this file is none of them."),
         )
     image = _burn(_open_image(content), stamp.text)
@@ -654,7 +655,7 @@ def as_pdf(content: bytes, content_type: str) -> bytes:
     if content_type in IMAGE_TYPES:
         return image_as_pdf(content)
     raise DomainError(
-        "file_type_not_allowed",
+        SettlementsError.FILE_TYPE_NOT_ALLOWED,
         _("Only PDF, JPEG or PNG files are accepted; this file is none of them."),
     )
 

@@ -864,7 +864,7 @@ def _matrix_objects() -> dict:
         code="US-MIA", name="Miami", country="US", in_table_region=False
     )
     quote = quote_record(
-        by=requester,
+        actor=requester,
         destination=miami,
         lodging=Decimal("150.00"),
         meals=Decimal("60.00"),

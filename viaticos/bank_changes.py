@@ -17,7 +17,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from viaticos import outbox
-from viaticos.errors import DomainError
+from viaticos.errors import CommonError, DomainError
 from viaticos.links import site_link
 from viaticos.models import BankDetailsChange, TravelerProfile
 from viaticos.people import display_name
@@ -48,20 +48,24 @@ def bank_change_request(*, actor: User, bank_name: str, bank_account: str) -> Ba
     """The signed-in person asks to be paid to another account; nothing changes yet."""
     profile = TravelerProfile.objects.select_for_update().filter(user=actor).first()
     if profile is None:
-        raise DomainError("no_profile", _("Only a traveler with a profile has bank data here."))
+        raise DomainError(
+            CommonError.NO_PROFILE, _("Only a traveler with a profile has bank data here.")
+        )
     bank_name = " ".join(bank_name.split())
     bank_account = " ".join(bank_account.split())
     if not bank_name:
-        raise DomainError("bank_name_required", _("Give the bank's name."), field="bank_name")
+        raise DomainError(
+            CommonError.BANK_NAME_REQUIRED, _("Give the bank's name."), field="bank_name"
+        )
     if not ACCOUNT_PATTERN.match(bank_account):
         raise DomainError(
-            "bank_account_invalid",
+            CommonError.BANK_ACCOUNT_INVALID,
             _("Give the account number (6 to 40 letters, digits, spaces or hyphens)."),
             field="bank_account",
         )
     if profile.bank_changes.filter(status=BankDetailsChange.Status.PENDING).exists():
         raise DomainError(
-            "bank_change_pending",
+            CommonError.BANK_CHANGE_PENDING,
             _("A change of your bank data is already waiting for approval."),
         )
     try:
@@ -71,7 +75,7 @@ def bank_change_request(*, actor: User, bank_name: str, bank_account: str) -> Ba
             )
     except IntegrityError:  # a second request at the same moment
         raise DomainError(
-            "bank_change_pending",
+            CommonError.BANK_CHANGE_PENDING,
             _("A change of your bank data is already waiting for approval."),
         ) from None
     with translation.override("es"):
@@ -102,7 +106,7 @@ def bank_change_decide(
     applies or rejects the change; the profile's history records who and why."""
     if not may_approve(actor):
         raise DomainError(
-            "not_allowed",
+            CommonError.NOT_ALLOWED,
             _("Only the General Administrator or the Finance Director approves bank data."),
         )
     change = (
@@ -112,16 +116,19 @@ def bank_change_decide(
         .first()
     )
     if change is None:
-        raise DomainError("not_found", _("That change does not exist."))
+        raise DomainError(CommonError.NOT_FOUND, _("That change does not exist."))
     if change.status != BankDetailsChange.Status.PENDING:
-        raise DomainError("already_decided", _("That change was already decided."))
+        raise DomainError(CommonError.ALREADY_DECIDED, _("That change was already decided."))
     if change.profile.user_id == actor.pk or change.requested_by_id == actor.pk:
         raise DomainError(
-            "own_bank_data", _("Nobody approves a change of their own bank data: ask a colleague.")
+            CommonError.OWN_BANK_DATA,
+            _("Nobody approves a change of their own bank data: ask a colleague."),
         )
     note = " ".join(note.split())[:300]
     if not approve and not note:
-        raise DomainError("note_required", _("Say why the change is rejected."), field="note")
+        raise DomainError(
+            CommonError.NOTE_REQUIRED, _("Say why the change is rejected."), field="note"
+        )
     change.status = (
         BankDetailsChange.Status.APPLIED if approve else BankDetailsChange.Status.REJECTED
     )

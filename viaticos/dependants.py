@@ -21,7 +21,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from viaticos import outbox
-from viaticos.errors import DomainError
+from viaticos.errors import CommonError, DomainError
 from viaticos.models import Dependant
 from viaticos.people import display_name, erasure_noted
 from viaticos.rules_registry import enforces
@@ -55,26 +55,32 @@ def dependant_add(
 ) -> Dependant:
     if not collected():
         raise DomainError(
-            "repatriation_not_paid",
+            CommonError.REPATRIATION_NOT_PAID,
             _("The organization does not pay repatriation: no dependant data is collected."),
         )
     full_name = " ".join(full_name.split())
     if not full_name:
-        raise DomainError("name_required", _("Give the dependant's full name."), field="full_name")
+        raise DomainError(
+            CommonError.NAME_REQUIRED, _("Give the dependant's full name."), field="full_name"
+        )
     if birth_date > today:
         raise DomainError(
-            "birth_in_future", _("The date of birth cannot be in the future."), field="birth_date"
+            CommonError.BIRTH_IN_FUTURE,
+            _("The date of birth cannot be in the future."),
+            field="birth_date",
         )
     minor = (
         relationship == Dependant.Relationship.CHILD and age_on(birth_date, today) < GUARDIAN_AGE
     )
     if relationship == Dependant.Relationship.SPOUSE and age_on(birth_date, today) < 18:
-        raise DomainError("spouse_minor", _("Check the date of birth."), field="birth_date")
+        raise DomainError(
+            CommonError.SPOUSE_MINOR, _("Check the date of birth."), field="birth_date"
+        )
     now = timezone.now()
     if minor:
         if not guardian_consent:
             raise DomainError(
-                "guardian_consent_required",
+                CommonError.GUARDIAN_CONSENT_REQUIRED,
                 _("As parent or guardian, give your consent for your child's data."),
                 field="guardian_consent",
             )
@@ -84,7 +90,7 @@ def dependant_add(
             validate_email(email)
         except Exception:
             raise DomainError(
-                "dependant_email_required",
+                CommonError.DEPENDANT_EMAIL_REQUIRED,
                 _("Give their own e-mail address: an adult is informed directly."),
                 field="email",
             ) from None
@@ -134,7 +140,7 @@ def dependant_remove(*, actor: User, dependant_id: int) -> None:
     withdrawn); the record and its history go."""
     dependant = Dependant.objects.filter(pk=dependant_id, traveler=actor).first()
     if dependant is None:
-        raise DomainError("not_found", _("That dependant does not exist."))
+        raise DomainError(CommonError.NOT_FOUND, _("That dependant does not exist."))
     dependant.history.all().delete()
     dependant.delete()
     Dependant.history.filter(id=dependant_id).delete()

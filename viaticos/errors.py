@@ -15,7 +15,11 @@ def register_error_codes(app: str, codes: type[StrEnum]) -> None:
 
 
 def error_catalogue() -> dict[str, list[str]]:
-    """Every registered code, by app (for the OpenAPI schema)."""
+    """Every registered code, by app (for the OpenAPI schema): each installed app's
+    `errors` module is imported first, so none is left out for not having been loaded yet."""
+    from django.utils.module_loading import autodiscover_modules
+
+    autodiscover_modules("errors")
     return {app: sorted(c.value for c in codes) for app, codes in sorted(_catalogues.items())}
 
 
@@ -47,6 +51,32 @@ class CommonError(StrEnum):
     PERMISSION_DENIED = "permission_denied"
     NOT_AUTHENTICATED = "not_authenticated"
     ERROR = "error"
+    WRONG_STATE = "wrong_state"
+    NOT_ALLOWED = "not_allowed"
+    # The shared helpers' (uploads, files, bank data, dependants, exchange rates).
+    ALREADY_DECIDED = "already_decided"
+    BANK_ACCOUNT_INVALID = "bank_account_invalid"
+    BANK_CHANGE_PENDING = "bank_change_pending"
+    BANK_NAME_REQUIRED = "bank_name_required"
+    BIRTH_IN_FUTURE = "birth_in_future"
+    DEPENDANT_EMAIL_REQUIRED = "dependant_email_required"
+    EXCHANGE_RATE_MISSING = "exchange_rate_missing"
+    EXCHANGE_RATE_TOO_OLD = "exchange_rate_too_old"
+    FILE_CORRUPT = "file_corrupt"
+    FILE_EMPTY = "file_empty"
+    FILE_ENCRYPTED = "file_encrypted"
+    FILE_TOO_LARGE = "file_too_large"
+    FILE_TYPE_NOT_ALLOWED = "file_type_not_allowed"
+    GUARDIAN_CONSENT_REQUIRED = "guardian_consent_required"
+    IMAGE_TOO_LARGE = "image_too_large"
+    NAME_REQUIRED = "name_required"
+    NOTE_REQUIRED = "note_required"
+    NO_PROFILE = "no_profile"
+    OWN_BANK_DATA = "own_bank_data"
+    PDF_TOO_MANY_PAGES = "pdf_too_many_pages"
+    REPATRIATION_NOT_PAID = "repatriation_not_paid"
+    SPOUSE_MINOR = "spouse_minor"
+    STORAGE_UNAVAILABLE = "storage_unavailable"
 
 
 register_error_codes("common", CommonError)

@@ -17,7 +17,7 @@ from django.conf import settings
 from django.dispatch import Signal
 from django.utils.translation import gettext as _
 
-from viaticos.errors import DomainError
+from viaticos.errors import CommonError, DomainError
 from viaticos.models import ExchangeRate
 from viaticos.money import round_money
 from viaticos.rules_registry import enforces
@@ -47,7 +47,7 @@ def exchange_rate_on(currency: str, on: dt.date) -> ExchangeRate:
     rate = ExchangeRate.objects.filter(currency=currency, date__lte=on).order_by("-date").first()
     if rate is None:
         raise DomainError(
-            "exchange_rate_missing",
+            CommonError.EXCHANGE_RATE_MISSING,
             _(
                 "There is no official exchange rate for %(currency)s on or before %(date)s; "
                 "finance keeps the rates up to date."
@@ -58,7 +58,7 @@ def exchange_rate_on(currency: str, on: dt.date) -> ExchangeRate:
     age = (on - rate.date).days
     if age > max_age_days():
         raise DomainError(
-            "exchange_rate_too_old",
+            CommonError.EXCHANGE_RATE_TOO_OLD,
             _(
                 "The latest exchange rate for %(currency)s before %(date)s is from %(rate_date)s, "
                 "%(age)s days earlier; rates older than %(max)s days are not used."
@@ -193,7 +193,7 @@ rates_changed = Signal()
 
 @enforces("R-3.10")
 def exchange_rates_store(
-    *, rows: Iterable[ExchangeRateRow], reason: str, by: User | None = None
+    *, rows: Iterable[ExchangeRateRow], reason: str, actor: User | None = None
 ) -> tuple[int, int]:
     """Store (currency, date, units_per_usd, source) rows: (created, updated). An identical rate
     is left alone, so storing the same rows twice changes nothing (idempotent); a different
@@ -220,7 +220,7 @@ def exchange_rates_store(
             updated += 1
         rate.units_per_usd = row.units_per_usd
         rate.source = row.source
-        rate._history_user = by
+        rate._history_user = actor
         rate._change_reason = reason
         rate.save()
         changes.setdefault(row.currency, set()).add(row.date)
@@ -229,13 +229,13 @@ def exchange_rates_store(
     return created, updated
 
 
-def exchange_rates_import(*, text: str, by: User | None = None) -> tuple[int, int]:
+def exchange_rates_import(*, text: str, actor: User | None = None) -> tuple[int, int]:
     """R-3.10: store the rates of a CSV (created, updated); all or nothing."""
     from django.db import transaction
 
     rows = parse_exchange_rates_csv(text)
     with transaction.atomic():
-        return exchange_rates_store(rows=rows, reason="import_exchange_rates", by=by)
+        return exchange_rates_store(rows=rows, reason="import_exchange_rates", actor=actor)
 
 
 # --- The daily fetch, as /readyz sees it (R-3.10) -----------------------------------------------

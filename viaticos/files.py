@@ -23,6 +23,8 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
+from viaticos.errors import CommonError
+
 if TYPE_CHECKING:
     from viaticos.errors import ServiceUnavailable
 
@@ -71,7 +73,7 @@ def storage_unavailable() -> ServiceUnavailable:
     from viaticos.errors import ServiceUnavailable
 
     return ServiceUnavailable(
-        "storage_unavailable",
+        CommonError.STORAGE_UNAVAILABLE,
         _(
             "The file could not be saved: the file storage is not answering. Nothing was "
             "saved; try again in a few minutes."

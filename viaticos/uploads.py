@@ -23,7 +23,7 @@ from django.core.files.uploadedfile import InMemoryUploadedFile, UploadedFile
 from django.core.files.uploadhandler import FileUploadHandler
 from django.utils.translation import gettext as _
 
-from viaticos.errors import DomainError
+from viaticos.errors import CommonError, DomainError
 
 # Magic numbers: what a file is, whatever its name says.
 SIGNATURES = {
@@ -59,7 +59,7 @@ def sniff(content: bytes) -> tuple[str, str] | None:
 
 def _corrupt(field: str) -> DomainError:
     return DomainError(
-        "file_corrupt",
+        CommonError.FILE_CORRUPT,
         _("The file is damaged or incomplete and cannot be opened. Upload it again."),
         field=field,
     )
@@ -67,7 +67,7 @@ def _corrupt(field: str) -> DomainError:
 
 def _too_large(field: str) -> DomainError:
     return DomainError(
-        "file_too_large",
+        CommonError.FILE_TOO_LARGE,
         _("The file is larger than %(mb)s MB. Upload a smaller copy.")
         % {"mb": max(1, max_bytes() // (1024 * 1024))},
         field=field,
@@ -112,7 +112,7 @@ def _check_image(content: bytes, content_type: str, field: str) -> None:
 
 def _image_too_large(width: int, height: int, cap: int, field: str) -> DomainError:
     return DomainError(
-        "image_too_large",
+        CommonError.IMAGE_TOO_LARGE,
         _(
             "The image is too large (%(size)s); at most %(mp)s megapixels are accepted. "
             "Scan or photograph it at a lower resolution."
@@ -142,7 +142,7 @@ def _check_pdf(content: bytes, field: str) -> None:
             reader = PdfReader(io.BytesIO(content), strict=False)
             if reader.is_encrypted and not reader.decrypt(""):
                 raise DomainError(
-                    "file_encrypted",
+                    CommonError.FILE_ENCRYPTED,
                     _("The PDF is password-protected. Upload a copy without a password."),
                     field=field,
                 )
@@ -151,7 +151,7 @@ def _check_pdf(content: bytes, field: str) -> None:
                 raise _corrupt(field)
             if pages > cap:
                 raise DomainError(
-                    "pdf_too_many_pages",
+                    CommonError.PDF_TOO_MANY_PAGES,
                     _(
                         "The PDF has %(pages)s pages; at most %(cap)s are accepted. "
                         "Split it into several files."
@@ -179,11 +179,11 @@ def check_upload(upload: UploadedFile, *, field: str = "file") -> CheckedUpload:
     if len(content) > limit:
         raise _too_large(field)
     if not content:
-        raise DomainError("file_empty", _("The file is empty."), field=field)
+        raise DomainError(CommonError.FILE_EMPTY, _("The file is empty."), field=field)
     kind = sniff(content)
     if kind is None:
         raise DomainError(
-            "file_type_not_allowed",
+            CommonError.FILE_TYPE_NOT_ALLOWED,
             _("Only PDF, JPEG or PNG files are accepted; this file is none of them."),
             field=field,
         )

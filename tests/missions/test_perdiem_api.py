@@ -260,7 +260,7 @@ def test_r_3_8b_only_an_approved_quote_feeds_the_per_diem(
 ):
     body = dict(destination="US-MIA", departure_at="2026-03-02T07:00", return_at="2026-03-03T19:00")
     quote = quote_record(
-        by=traveler,
+        actor=traveler,
         destination=miami,
         lodging=Decimal("150.00"),
         meals=Decimal("60.00"),
@@ -269,7 +269,7 @@ def test_r_3_8b_only_an_approved_quote_feeds_the_per_diem(
         valid_to=dt.date(2026, 3, 10),
     )
     assert error_of(post(client_in, **body))[0] == "rate_requires_quote"
-    quote_approve(quote=quote, by=finance_director)
+    quote_approve(quote=quote, actor=finance_director)
     assert Quote.objects.get().status == Quote.Status.APPROVED
     response = post(client_in, **body)
     assert response.status_code == 200

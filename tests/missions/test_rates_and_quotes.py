@@ -113,19 +113,19 @@ def record(by, destination, **kwargs):
         valid_to=dt.date(2026, 3, 10),
     )
     values.update(kwargs)
-    return quote_record(by=by, destination=destination, **values)
+    return quote_record(actor=by, destination=destination, **values)
 
 
 def test_r_3_8b_proposed_and_rejected_quotes_are_never_used(traveler, finance_director, miami):
     quote = record(traveler, miami)
     assert daily_rate_for(destination=miami, on=dt.date(2026, 3, 2)) is None
     with pytest.raises(DomainError) as error:
-        quote_reject(quote=quote, by=finance_director, comment="")
+        quote_reject(quote=quote, actor=finance_director, comment="")
     assert error.value.code == "reason_required"
-    quote_reject(quote=quote, by=finance_director, comment="Fuente no oficial")
+    quote_reject(quote=quote, actor=finance_director, comment="Fuente no oficial")
     assert daily_rate_for(destination=miami, on=dt.date(2026, 3, 2)) is None
     with pytest.raises(DomainError) as error:
-        quote_approve(quote=quote, by=finance_director)
+        quote_approve(quote=quote, actor=finance_director)
     assert error.value.code == "already_decided"
 
 
@@ -134,13 +134,13 @@ def test_r_3_8b_only_the_finance_director_approves_and_never_their_own(
 ):
     quote = record(traveler, miami)
     with pytest.raises(DomainError) as error:
-        quote_approve(quote=quote, by=coordinator)
+        quote_approve(quote=quote, actor=coordinator)
     assert error.value.code == "not_allowed"
     own = record(finance_director, miami)
     with pytest.raises(DomainError) as error:
-        quote_approve(quote=own, by=finance_director)
+        quote_approve(quote=own, actor=finance_director)
     assert error.value.code == "own_request"
-    quote_approve(quote=quote, by=finance_director, comment="OK")
+    quote_approve(quote=quote, actor=finance_director, comment="OK")
     quote.refresh_from_db()
     assert quote.status == Quote.Status.APPROVED and quote.decided_by == finance_director
     assert quote.history.first().history_user == finance_director

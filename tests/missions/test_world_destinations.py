@@ -107,7 +107,7 @@ def test_r_3_8b_quote_api_country_with_the_quote_field(client_in):
 def test_r_3_8b_quote_api_country_with_an_approved_quote(client_in, traveler, finance_director):
     mexico = Destination.objects.get(code="MX")
     quote = quote_record(
-        by=traveler,
+        actor=traveler,
         destination=mexico,
         lodging=Decimal("120.00"),
         meals=Decimal("45.00"),
@@ -115,7 +115,7 @@ def test_r_3_8b_quote_api_country_with_an_approved_quote(client_in, traveler, fi
         valid_from=dt.date(2026, 3, 1),
         valid_to=dt.date(2026, 3, 31),
     )
-    quote_approve(quote=quote, by=finance_director)
+    quote_approve(quote=quote, actor=finance_director)
     assert Quote.objects.get(pk=quote.pk).status == Quote.Status.APPROVED
     response = post(client_in, destination="MX")
     assert response.status_code == 200, response.json()
