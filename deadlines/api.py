@@ -149,6 +149,7 @@ class MyDeadlinesView(GenericAPIView):
 
     permission_classes = [IsAuthenticated]
     serializer_class = DeadlineOut
+    filter_backends: list[type] = []  # no filters: a page of the traveler's own
 
     @extend_schema(responses=DeadlineOut(many=True))
     def get(self, request):

@@ -24,7 +24,8 @@ def lock(obj: M, *, no_key: bool = False) -> M:
     """The row of `obj` again, locked until the transaction ends (select_for_update), so the
     status checked next is the one the write sees. No joins: PostgreSQL refuses FOR UPDATE on
     nullable outer joins; related rows load lazily."""
-    return type(obj)._default_manager.select_for_update(no_key=no_key).get(pk=obj.pk)
+    # _meta.model, not type(obj): request.user is a lazy proxy of the user.
+    return obj._meta.model._default_manager.select_for_update(no_key=no_key).get(pk=obj.pk)
 
 
 def save(
