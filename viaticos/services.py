@@ -5,7 +5,7 @@ after commit. Each app's `services.py` uses these instead of its own copies (iss
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from django.core.files.storage import default_storage
 from django.db import models, transaction
@@ -25,7 +25,8 @@ def lock(obj: M, *, no_key: bool = False) -> M:
     status checked next is the one the write sees. No joins: PostgreSQL refuses FOR UPDATE on
     nullable outer joins; related rows load lazily."""
     # _meta.model, not type(obj): request.user is a lazy proxy of the user.
-    return obj._meta.model._default_manager.select_for_update(no_key=no_key).get(pk=obj.pk)
+    model = cast("type[M]", obj._meta.model)
+    return model._default_manager.select_for_update(no_key=no_key).get(pk=obj.pk)
 
 
 def save(
