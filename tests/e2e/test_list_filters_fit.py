@@ -7,7 +7,7 @@ import pytest
 from django.test import Client
 
 from tests.e2e.conftest import SHOTS
-from tests.e2e.test_layout_widths import _privacy_defaults
+from tests.e2e.pages import _privacy_defaults
 from tests.settlements.conftest import (  # noqa: F401  (fixtures of the settlements tests)
     authorized_mission,
     disbursed_advance,
